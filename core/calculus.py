@@ -1,0 +1,163 @@
+"""Partial derivatives, the gradient, the Hessian, directional and total derivatives of a parsed function."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+import sympy as sp
+
+from core.function import ComplexityError, Function, lambdify, parse, real_part, tree_size
+from core.parsing import ExpressionError
+
+
+def _symbol(f: Function | sp.Expr, name: str | sp.Symbol) -> sp.Symbol:
+    if isinstance(name, sp.Symbol):
+        return name
+    expr = f.expr if isinstance(f, Function) else f
+    for symbol in (*getattr(f, "variables", ()), *expr.free_symbols):
+        if symbol.name == name:
+            return symbol
+    return sp.Symbol(name, real=True)
+
+
+def partial(f: Function | sp.Expr, var: str | sp.Symbol) -> sp.Expr:
+    """∂f/∂var: differentiate in var while every other variable is held constant.
+
+    >>> partial(parse("x**2*y + sin(x*y)"), "x")
+    2*x*y + y*cos(x*y)
+    """
+    symbol = _symbol(f, var)
+    if isinstance(f, Function) and symbol in f.variables:
+        return f.partials[f.variables.index(symbol)]
+    expr = f.expr if isinstance(f, Function) else f
+    return sp.diff(expr, symbol)
+
+
+def gradient(f: Function | sp.Expr, wrt: Sequence[str | sp.Symbol] | None = None) -> tuple[sp.Expr, ...]:
+    """∇f = (∂f/∂v1, …, ∂f/∂vn), in the order of ``wrt`` (default: the function's variables).
+
+    >>> gradient(parse("(w1 + 2*w2 - y)**2"), wrt=("w1", "w2"))
+    (2*w1 + 4*w2 - 2*y, 4*w1 + 8*w2 - 4*y)
+    """
+    names = wrt if wrt is not None else f.variables if isinstance(f, Function) else _sorted_free(f)
+    return tuple(sp.expand(partial(f, v)) if _is_polynomial(partial(f, v)) else partial(f, v) for v in names)
+
+
+def _sorted_free(expr: sp.Expr) -> tuple[sp.Symbol, ...]:
+    from core.function import natural_key
+
+    return tuple(sorted(expr.free_symbols, key=lambda s: natural_key(s.name)))
+
+
+def _is_polynomial(expr: sp.Expr) -> bool:
+    # Expanding a small polynomial shows the lesson's form (2w1 + 4w2 - 2y); larger ones keep their shape.
+    return tree_size(expr, 60) <= 60 and expr.is_polynomial()
+
+
+def hessian(f: Function | sp.Expr, wrt: Sequence[str | sp.Symbol] | None = None) -> sp.Matrix:
+    """H_ij = ∂²f/∂vi∂vj.
+
+    >>> hessian(parse("3*x**2 + 2*x*y + y**2"))
+    Matrix([
+    [6, 2],
+    [2, 2]])
+    """
+    if isinstance(f, Function) and wrt is None:
+        return f.hessian
+    names = wrt if wrt is not None else _sorted_free(f if isinstance(f, sp.Expr) else f.expr)
+    expr = f.expr if isinstance(f, Function) else f
+    symbols = [_symbol(f, n) for n in names]
+    return sp.Matrix([[sp.diff(expr, a, b) for b in symbols] for a in symbols])
+
+
+def directional_derivative(grad: Sequence[float], theta: float | np.ndarray) -> float | np.ndarray:
+    """D_u f = ∇f · u with u = (cos θ, sin θ): largest (|∇f|) when u points along ∇f.
+
+    >>> round(float(directional_derivative([3.0, 4.0], np.arctan2(4, 3))), 12)
+    5.0
+    """
+    gx, gy = float(grad[0]), float(grad[1])
+    return gx * np.cos(theta) + gy * np.sin(theta)
+
+
+def secant_slopes(f: Function, point: Sequence[float], index: int, hs: Sequence[float]) -> np.ndarray:
+    """[f(p + h·e_i) − f(p)] / h for each h: the difference quotient whose limit is ∂f/∂v_i."""
+    base = np.asarray(point, dtype=float)
+    f0 = f(*base)
+    slopes = []
+    for h in hs:
+        moved = base.copy()
+        moved[index] += h
+        slopes.append((f(*moved) - f0) / h)
+    return np.asarray(slopes, dtype=float)
+
+
+class TangentPlane(NamedTuple):
+    """z = z0 + fx·(x − x0) + fy·(y − y0)."""
+
+    x0: float
+    y0: float
+    z0: float
+    fx: float
+    fy: float
+
+    def __call__(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray | float:
+        return self.z0 + self.fx * (np.asarray(x) - self.x0) + self.fy * (np.asarray(y) - self.y0)
+
+
+def tangent_plane(f: Function, point: Sequence[float]) -> TangentPlane:
+    """The plane that touches the surface z = f(x, y) at P, with slopes ∂f/∂x(P) and ∂f/∂y(P)."""
+    x0, y0 = float(point[0]), float(point[1])
+    fx, fy = f.grad(x0, y0)
+    return TangentPlane(x0, y0, f(x0, y0), float(fx), float(fy))
+
+
+class TotalDerivative(NamedTuple):
+    """dz/dx = ∂z/∂x + ∂z/∂y · dy/dx for z = f(x, y) with y = g(x); ``direct`` is d/dx f(x, g(x))."""
+
+    g: sp.Expr
+    dz_dx_partial: sp.Expr
+    dz_dy: sp.Expr
+    dy_dx: sp.Expr
+    chain: sp.Expr
+    direct: sp.Expr
+    x: sp.Symbol
+    y: sp.Symbol
+
+    def at(self, x0: float) -> dict[str, float]:
+        """Every term's value at x0, with y0 = g(x0) substituted into the partials."""
+        g = lambdify([self.x], self.g)
+        y0 = float(real_part(np.asarray(_quiet(g, x0))))
+        values = {"x": float(x0), "y": y0}
+        for name in ("dz_dx_partial", "dz_dy", "dy_dx", "chain", "direct"):
+            fn = lambdify([self.x, self.y], getattr(self, name))
+            values[name] = float(real_part(np.asarray(_quiet(fn, x0, y0))))
+        return values
+
+
+def _quiet(fn: object, *args: float) -> object:
+    with np.errstate(all="ignore"):
+        return fn(*args)  # type: ignore[operator]
+
+
+def total_derivative(f: Function, g_text: str) -> TotalDerivative:
+    """Both sides of the chain rule for z = f(x, y) along the path y = g(x).
+
+    >>> td = total_derivative(parse("x**2*y"), "x^2")
+    >>> td.chain, td.direct
+    (2*x**3 + 2*x*y, 4*x**3)
+    """
+    if len(f.variables) != 2:
+        raise ExpressionError("The total derivative page needs f of two variables, x and y.")
+    x, y = f.variables
+    g = parse(g_text, variables=(x.name,))
+    g_expr = g.expr.subs({s: x for s in g.expr.free_symbols if s.name == x.name})
+    dz_dx, dz_dy = f.partials
+    dy_dx = sp.diff(g_expr, x)
+    chain = dz_dx + dz_dy * dy_dx
+    direct = sp.diff(f.expr.subs(y, g_expr), x)
+    if tree_size(chain) + tree_size(direct) > 2 * 4000:
+        raise ComplexityError("f along this path is too complex to differentiate here. Try a simpler g(x).")
+    return TotalDerivative(g_expr, dz_dx, dz_dy, dy_dx, chain, direct, x, y)

@@ -1,0 +1,151 @@
+"""The descent loop: repeat θ ← θ + update(∇f(θ)) and record the path, for one start or a batch of starts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from core.function import Function
+from core.optimizers import make
+
+MAX_STEPS = 5000
+DIVERGENCE_LIMIT = 1e12  # |f| beyond this counts as diverged
+
+
+class Trajectory(NamedTuple):
+    """A descent path: ``points[k]`` after k steps, with f and ∇f there; ``states[k-1]`` is the state after step k."""
+
+    points: np.ndarray  # (k+1, n)
+    values: np.ndarray  # (k+1,)
+    gradients: np.ndarray  # (k+1, n)
+    updates: np.ndarray  # (k, n): points[k+1] - points[k] as the optimizer computed it
+    states: tuple[Any, ...]
+    status: str  # "ok" or "diverged"
+    diverged_at: int | None
+    optimizer: str
+    lr: float
+    hyper: dict[str, Any]
+
+    @property
+    def steps_taken(self) -> int:
+        return len(self.points) - 1
+
+
+class Batch(NamedTuple):
+    """Many descents at once: ``points[k, i]`` is start i after k steps; a diverged start stays at its last finite point."""
+
+    points: np.ndarray  # (steps+1, m, n)
+    values: np.ndarray  # (steps+1, m)
+    diverged: np.ndarray  # (m,) bool
+    diverged_at: np.ndarray  # (m,) int, -1 where the start did not diverge
+
+
+def _check(f: Function, steps: int, dims: int) -> None:
+    if dims != len(f.variables):
+        raise ValueError(f"The start needs {len(f.variables)} coordinates ({', '.join(f.names)}), got {dims}.")
+    if not (0 <= steps <= MAX_STEPS):
+        raise ValueError(f"The number of steps must be between 0 and {MAX_STEPS}.")
+
+
+def _healthy(points: np.ndarray, values: np.ndarray, grads: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return (
+            np.isfinite(points).all(axis=-1)
+            & np.isfinite(values)
+            & (np.abs(values) <= DIVERGENCE_LIMIT)
+            & np.isfinite(grads).all(axis=-1)
+        )
+
+
+def descend(
+    f: Function,
+    start: Sequence[float],
+    optimizer: str = "gd",
+    lr: float = 0.1,
+    steps: int = 50,
+    **hyper: Any,
+) -> Trajectory:
+    """Run ``steps`` steps of θ_{k+1} = θ_k + update(∇f(θ_k)), stopping early only if the run diverges.
+
+    >>> from core.function import parse
+    >>> t = descend(parse("(w1 + 2*w2 - 5)**2"), start=(1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
+    >>> t.points.tolist(), t.gradients[0].tolist()
+    ([[1.0, 1.0], [1.4, 1.8]], [-4.0, -8.0])
+    """
+    point = np.array(start, dtype=float).reshape(-1)
+    _check(f, int(steps), point.size)
+    transform = make(optimizer, lr, **hyper)
+    value, grad = f(*point), f.grad(*point)
+    points, values, grads, updates, states = [point], [value], [grad], [], []
+    diverged_at = None if bool(_healthy(point, np.asarray(value), grad)) else 0
+    state = transform.init(point)
+    for k in range(1, int(steps) + 1 if diverged_at is None else 0):
+        with np.errstate(all="ignore"):
+            update, state = transform.update(grad, state)
+            point = point + update
+        value, grad = f(*point), f.grad(*point)
+        if not _healthy(point, np.asarray(value), grad):
+            diverged_at = k
+            break
+        points.append(point)
+        values.append(value)
+        grads.append(grad)
+        updates.append(update)
+        states.append(state)
+    n = len(f.variables)
+    return Trajectory(
+        points=np.array(points),
+        values=np.array(values, dtype=float),
+        gradients=np.array(grads).reshape(-1, n),
+        updates=np.array(updates).reshape(-1, n),
+        states=tuple(states),
+        status="ok" if diverged_at is None else "diverged",
+        diverged_at=diverged_at,
+        optimizer=optimizer,
+        lr=float(lr),
+        hyper=dict(hyper),
+    )
+
+
+def descend_many(
+    f: Function,
+    starts: np.ndarray,
+    optimizer: str = "gd",
+    lr: float = 0.1,
+    steps: int = 50,
+    **hyper: Any,
+) -> Batch:
+    """``descend`` for every row of ``starts`` (m, n) at once, vectorized over the starts."""
+    params = np.array(starts, dtype=float)
+    if params.ndim != 2:
+        raise ValueError("starts must be an array of shape (m, n).")
+    _check(f, int(steps), params.shape[1])
+    transform = make(optimizer, lr, **hyper)
+    m, n = params.shape
+    points = np.empty((int(steps) + 1, m, n))
+    values = np.empty((int(steps) + 1, m))
+    # Work in (n, m) layout: each variable's coordinates contiguous, as the lambdified f wants them.
+    params = np.ascontiguousarray(params.T)
+    value, grads = f.value_and_grad(*params)
+    alive = _healthy(params.T, value, grads.T)
+    diverged_at = np.where(alive, -1, 0)
+    grads = np.where(alive, grads, 0.0)
+    points[0], values[0] = params.T, value
+    state = transform.init(params)
+    with np.errstate(all="ignore"):
+        for k in range(1, int(steps) + 1):
+            update, state = transform.update(grads, state)
+            moved = params + update
+            new_value, new_grads = f.value_and_grad(*moved)
+            ok = np.isfinite(new_value) & (np.abs(new_value) <= DIVERGENCE_LIMIT)
+            ok &= np.isfinite(moved).all(axis=0) & np.isfinite(new_grads).all(axis=0)
+            diverged_at[alive & ~ok] = k
+            alive &= ok
+            params = np.where(alive, moved, params)
+            value = np.where(alive, new_value, value)
+            # A frozen start feeds zero gradients so its optimizer state stays finite.
+            grads = np.where(alive, new_grads, 0.0)
+            points[k], values[k] = params.T, value
+    return Batch(points, values, diverged_at >= 0, diverged_at)

@@ -1,0 +1,326 @@
+"""Safe parsing of a formula typed by a stranger into a sympy expression.
+
+The text never reaches ``eval``, ``sympify`` or ``parse_expr``: it is tokenized against a whitelist,
+parsed by Python's ``ast`` into a tree that is checked node by node, and the sympy expression is built
+from that checked tree by hand, with bounds on size, depth, literals and exponents so that no input
+can make sympy hang at parse time.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+
+import sympy as sp
+
+from core.special import relu, sigmoid
+
+MAX_LENGTH = 200
+MAX_DEPTH = 12
+MAX_NODES = 120
+MAX_VARIABLES = 6
+MAX_LITERAL = 1e15
+MAX_EXPONENT = 100
+MAX_RESULT_DIGITS = 300
+
+
+class ExpressionError(ValueError):
+    """A formula that is not allowed, with a message a student can act on."""
+
+
+def _log(arg: sp.Expr, *rest: sp.Expr) -> sp.Expr:
+    # log(x, b) is the logarithm to base b, as in sympy and Python's math.log.
+    if rest:
+        return sp.log(arg) / sp.log(rest[0])
+    return sp.log(arg)
+
+
+# name -> (builder, allowed argument counts)
+FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...]]] = {
+    "sin": (sp.sin, (1,)),
+    "cos": (sp.cos, (1,)),
+    "tan": (sp.tan, (1,)),
+    "asin": (sp.asin, (1,)),
+    "acos": (sp.acos, (1,)),
+    "atan": (sp.atan, (1,)),
+    "sinh": (sp.sinh, (1,)),
+    "cosh": (sp.cosh, (1,)),
+    "tanh": (sp.tanh, (1,)),
+    "exp": (sp.exp, (1,)),
+    "log": (_log, (1, 2)),
+    "ln": (sp.log, (1,)),
+    "sqrt": (sp.sqrt, (1,)),
+    "abs": (sp.Abs, (1,)),
+    "sigmoid": (sigmoid, (1,)),
+    "relu": (relu, (1,)),
+}
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
+RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z][A-Za-z0-9]*)
+  | (?P<op>\*\*|[-+*/^(),])
+    """,
+    re.VERBOSE,
+)
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalise and check that only plain printable ASCII is left."""
+    if not isinstance(text, str):
+        raise ExpressionError("The formula must be text.")
+    if len(text) > MAX_LENGTH * 4:
+        raise ExpressionError(f"The formula is too long (at most {MAX_LENGTH} characters).")
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("÷", "/")
+    for position, char in enumerate(text):
+        if char in "\t\n\r ":
+            continue
+        if not (" " < char < "\x7f"):
+            label = f"U+{ord(char):04X}"
+            raise ExpressionError(
+                f"Character {label} at position {position + 1} is not allowed: "
+                "use plain letters, digits and + - * / ^ ( )."
+            )
+    text = text.strip()
+    if not text:
+        raise ExpressionError("The formula is empty.")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"The formula is too long: {len(text)} characters (at most {MAX_LENGTH}).")
+    return text
+
+
+def tokenize(text: str) -> list[tuple[str, str, int]]:
+    """Split checked text into (kind, value, position) tokens, or raise naming the first bad character."""
+    tokens: list[tuple[str, str, int]] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            char = text[position]
+            hint = {
+                "_": "underscores are not allowed in names",
+                ".": "a dot may only appear inside a number",
+                "=": "write an expression, not an equation",
+                "[": "use round parentheses",
+                "]": "use round parentheses",
+                "!": "factorials are not supported",
+                "#": "comments are not allowed",
+                ";": "write a single expression",
+            }.get(char, "only letters, digits and + - * / ^ ( ) , are allowed")
+            raise ExpressionError(f"'{char}' at position {position + 1} is not allowed: {hint}.")
+        kind = match.lastgroup or ""
+        if kind == "name" and keyword.iskeyword(match.group()):
+            raise ExpressionError(f"'{match.group()}' at position {position + 1} is a reserved word, not a variable.")
+        if kind != "space":
+            tokens.append((kind, match.group(), position))
+        position = match.end()
+    return tokens
+
+
+def _implicit_products(tokens: list[tuple[str, str, int]]) -> str:
+    """Join tokens into Python syntax, writing ``^`` as ``**`` and adding the ``*`` of 2x, 3(x+y), (a)(b)."""
+    out: list[str] = []
+    previous: tuple[str, str, int] | None = None
+    for token in tokens:
+        kind, value, _ = token
+        if previous is not None:
+            p_kind, p_value, _ = previous
+            ends_operand = p_kind in ("number", "name") or p_value == ")"
+            starts_operand = kind in ("number", "name") or value == "("
+            is_call = p_kind == "name" and p_value in FUNCTIONS and value == "("
+            if p_kind == "name" and value == "(" and not is_call and p_value not in CONSTANTS:
+                known = ", ".join(sorted(FUNCTIONS))
+                raise ExpressionError(
+                    f"Unknown function '{p_value}' at position {previous[2] + 1}. Allowed functions: {known}. "
+                    f"To multiply, write {p_value}*(...)."
+                )
+            if ends_operand and starts_operand and not is_call:
+                if p_kind == "number" and kind == "number":
+                    raise ExpressionError(
+                        f"Two numbers in a row at position {token[2] + 1}: put an operator between them."
+                    )
+                out.append("*")
+        out.append("**" if value == "^" else value)
+        previous = token
+    return " ".join(out)
+
+
+def _check_depth(tokens: list[tuple[str, str, int]]) -> None:
+    depth = 0
+    for _, value, position in tokens:
+        if value == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionError(f"Parentheses nest too deeply at position {position + 1} (at most {MAX_DEPTH}).")
+        elif value == ")":
+            depth -= 1
+            if depth < 0:
+                raise ExpressionError(f"Unmatched ')' at position {position + 1}.")
+    if depth:
+        raise ExpressionError("Unbalanced parentheses: a '(' is never closed.")
+
+
+def _number(text: str) -> sp.Expr:
+    value = float(text)
+    if not math.isfinite(value) or (value != 0 and not (1 / MAX_LITERAL <= abs(value) <= MAX_LITERAL)):
+        raise ExpressionError(f"The number {text} is out of range (use magnitudes between 1e-15 and 1e15).")
+    digits = re.sub(r"[eE].*", "", text).replace(".", "").lstrip("0")
+    if len(digits) > 15:
+        raise ExpressionError(f"The number {text} has too many digits (at most 15).")
+    # Rationals keep the lesson's arithmetic exact: 0.1 is 1/10, not 0.1000000000000000055...
+    return sp.Rational(text) if ("." in text or "e" in text.lower()) else sp.Integer(text)
+
+
+def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    if exponent.is_number:
+        if not exponent.is_real or abs(float(exponent)) > MAX_EXPONENT:
+            raise ExpressionError(f"The exponent {exponent} must be a real number of size at most {MAX_EXPONENT}.")
+        if base.is_number and base != 0:
+            digits = abs(float(exponent)) * abs(math.log10(abs(complex(base)) or 1.0))
+            if digits > MAX_RESULT_DIGITS:
+                raise ExpressionError("That power is too large a number to work with.")
+    elif base.is_number and base.is_positive and float(base) > 1e6:
+        raise ExpressionError("A very large number raised to a variable power is not supported.")
+    return sp.Pow(base, exponent)
+
+
+class _Builder:
+    """Walks a checked ``ast`` tree and builds the sympy expression, one allowed node type at a time."""
+
+    def __init__(self, symbols: dict[str, sp.Symbol], typed_numbers: list[str]) -> None:
+        self.symbols = symbols
+        self.typed_numbers = typed_numbers
+        self.nodes = 0
+
+    def build(self, node: ast.AST, depth: int = 0) -> sp.Expr:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ExpressionError(f"The formula is too large (more than {MAX_NODES} parts).")
+        if depth > 2 * MAX_DEPTH:
+            raise ExpressionError("The formula nests too deeply.")
+        if isinstance(node, ast.Expression):
+            return self.build(node.body, depth + 1)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return _number(self._typed(node.value))
+        if isinstance(node, ast.Name):
+            return self._name(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
+            operand = self.build(node.operand, depth + 1)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            # Sums and products may be long; only powers, signs and calls count towards the depth.
+            inner = depth + 1 if isinstance(node.op, ast.Pow) else depth
+            left = self.build(node.left, inner)
+            right = self.build(node.right, inner)
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Sub):
+                return left - right
+            if isinstance(node.op, ast.Mult):
+                return left * right
+            if isinstance(node.op, ast.Div):
+                if right == 0:
+                    raise ExpressionError("Division by zero in the formula.")
+                return left / right
+            if isinstance(node.op, ast.Pow):
+                return _power(left, right)
+        if isinstance(node, ast.Call):
+            return self._call(node, depth)
+        raise ExpressionError("Only numbers, variables, + - * / ^ and the listed functions are allowed.")
+
+    def _typed(self, value: float) -> str:
+        # ast turns "0.1" into the float 0.1; take the digits as typed so Rational sees "0.1" exactly.
+        for typed in self.typed_numbers:
+            if float(typed) == value:
+                return typed
+        return repr(value)
+
+    def _name(self, name: str) -> sp.Expr:
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in FUNCTIONS:
+            raise ExpressionError(f"'{name}' is a function: write {name}(...) with parentheses.")
+        if not _NAME.match(name):
+            raise ExpressionError(f"'{name}' is not a valid variable name.")
+        if name not in self.symbols:
+            if len(self.symbols) >= MAX_VARIABLES + 8:
+                raise ExpressionError("Too many different names in the formula.")
+            self.symbols[name] = sp.Symbol(name, real=True)
+        return self.symbols[name]
+
+    def _call(self, node: ast.Call, depth: int) -> sp.Expr:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            name = node.func.id if isinstance(node.func, ast.Name) else "that"
+            known = ", ".join(sorted(FUNCTIONS))
+            raise ExpressionError(f"Unknown function '{name}'. Allowed functions: {known}.")
+        if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise ExpressionError("Functions take plain arguments only.")
+        builder, arities = FUNCTIONS[node.func.id]
+        if len(node.args) not in arities:
+            expected = " or ".join(str(a) for a in arities)
+            raise ExpressionError(f"{node.func.id}() takes {expected} argument(s), got {len(node.args)}.")
+        args = [self.build(arg, depth + 1) for arg in node.args]
+        return builder(*args)
+
+
+def parse_expression(text: str, constants: dict[str, float] | None = None) -> sp.Expr:
+    """Text -> sympy expression over real symbols, through the whitelist only.
+
+    >>> parse_expression("3x^2 + 2xy")
+    3*x**2 + 2*xy
+    >>> parse_expression("3x^2 + 2x y")
+    3*x**2 + 2*x*y
+    >>> parse_expression("(w1 + 2w2 - y)^2", constants={"y": 5})
+    (w1 + 2*w2 - 5)**2
+    """
+    text = normalize(text)
+    tokens = tokenize(text)
+    if not tokens:
+        raise ExpressionError("The formula is empty.")
+    _check_depth(tokens)
+    python_text = _implicit_products(tokens)
+    try:
+        tree = ast.parse(python_text, mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(_syntax_message(tokens)) from error
+    except (RecursionError, MemoryError, ValueError) as error:
+        raise ExpressionError("The formula is too complex to read.") from error
+    symbols: dict[str, sp.Symbol] = {}
+    builder = _Builder(symbols, [value for kind, value, _ in tokens if kind == "number"])
+    expr = builder.build(tree)
+    if constants:
+        expr = expr.subs({symbols[name]: _constant(name, value) for name, value in constants.items() if name in symbols})
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError("The formula divides by zero or is undefined everywhere.")
+    if not isinstance(expr, sp.Expr):
+        raise ExpressionError("The formula must be a single number-valued expression.")
+    return expr
+
+
+def _constant(name: str, value: float) -> sp.Expr:
+    if not math.isfinite(float(value)):
+        raise ExpressionError(f"The constant {name} must be a finite number.")
+    return sp.nsimplify(value, rational=True) if isinstance(value, float) else sp.sympify(int(value))
+
+
+def _syntax_message(tokens: list[tuple[str, str, int]]) -> str:
+    last_kind, last_value, last_position = tokens[-1]
+    if last_kind == "op" and last_value not in (")",):
+        return f"The formula ends with '{last_value}': something is missing after it."
+    for (_, a, position), (_, b, _) in zip(tokens, tokens[1:], strict=False):
+        if a in "+-*/^" and b in "*/^)," and not (a == "*" and b == "*"):
+            return f"'{a}' followed by '{b}' at position {position + 1} is not a valid formula."
+        if a == "(" and b == ")":
+            return f"Empty parentheses at position {position + 1}."
+    if tokens[0][1] in "*/^),":
+        return f"The formula cannot start with '{tokens[0][1]}'."
+    return "That is not a valid formula: check the operators and parentheses."
