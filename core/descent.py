@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -76,25 +76,38 @@ def descend(
     """
     point = np.array(start, dtype=float).reshape(-1)
     _check(f, int(steps), point.size)
+    return descend_with(lambda p, k: f.value_and_grad(*p), point, optimizer, lr, steps, **hyper)
+
+
+def descend_with(
+    value_and_grad: Callable[[np.ndarray, int], tuple[Any, np.ndarray]],
+    start: np.ndarray,
+    optimizer: str,
+    lr: float,
+    steps: int,
+    **hyper: Any,
+) -> Trajectory:
+    """The loop itself, for any ``value_and_grad(θ, k)``: f's exact gradient, or a mini-batch estimate of it."""
     transform = make(optimizer, lr, **hyper)
-    value, grad = f(*point), f.grad(*point)
-    points, values, grads, updates, states = [point], [value], [grad], [], []
+    point = np.array(start, dtype=float)
+    n = point.size
+    value, grad = value_and_grad(point, 0)
+    points, values, grads, updates, states = [point], [float(value)], [grad], [], []
     diverged_at = None if bool(_healthy(point, np.asarray(value), grad)) else 0
     state = transform.init(point)
     for k in range(1, int(steps) + 1 if diverged_at is None else 0):
         with np.errstate(all="ignore"):
             update, state = transform.update(grad, state)
             point = point + update
-        value, grad = f(*point), f.grad(*point)
+        value, grad = value_and_grad(point, k)
         if not _healthy(point, np.asarray(value), grad):
             diverged_at = k
             break
         points.append(point)
-        values.append(value)
+        values.append(float(value))
         grads.append(grad)
         updates.append(update)
         states.append(state)
-    n = len(f.variables)
     return Trajectory(
         points=np.array(points),
         values=np.array(values, dtype=float),
