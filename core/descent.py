@@ -34,7 +34,10 @@ class Trajectory(NamedTuple):
 
 
 class Batch(NamedTuple):
-    """Many descents at once: ``points[k, i]`` is start i after k steps; a diverged start stays at its last finite point."""
+    """Many descents at once: ``points[k, i]`` is start i after k steps.
+
+    A diverged start stays at its last finite point for the remaining steps.
+    """
 
     points: np.ndarray  # (steps+1, m, n)
     values: np.ndarray  # (steps+1, m)

@@ -59,7 +59,9 @@ def _prev(previous: Any, field: str, i: int) -> float:
     return 0.0 if previous is None else float(getattr(previous, field)[i])
 
 
-def _lines(name: str, hyper: dict[str, Any], lr: float, i: int, g: float, state: Any, previous: Any, k: int) -> list[str]:
+def _lines(
+    name: str, hyper: dict[str, Any], lr: float, i: int, g: float, state: Any, previous: Any, k: int
+) -> list[str]:
     if name in ("momentum", "nesterov"):
         mu = hyper["momentum"]
         b = float(state.buf[i])

@@ -148,3 +148,13 @@ def parse(
         raise ExpressionError(f"Too many variables ({len(names)}); at most {MAX_VARIABLES} are supported.")
     symbols = tuple(free.get(name, sp.Symbol(name, real=True)) for name in names)
     return Function(text, expr, symbols)
+
+
+def to_latex(expr: sp.Basic) -> str:
+    """LaTeX of an expression, with long decimals shortened so a formula stays readable.
+
+    >>> to_latex(parse("x^2*y + sin(x*y)").partials[0])
+    '2 x y + y \\\\cos{\\\\left(x y \\\\right)}'
+    """
+    expr = expr.xreplace({n: sp.Float(n, 6) for n in expr.atoms(sp.Float)})
+    return sp.latex(expr)

@@ -9,6 +9,7 @@ can make sympy hang at parse time.
 from __future__ import annotations
 
 import ast
+import itertools
 import keyword
 import math
 import re
@@ -298,7 +299,9 @@ def parse_expression(text: str, constants: dict[str, float] | None = None) -> sp
     builder = _Builder(symbols, [value for kind, value, _ in tokens if kind == "number"])
     expr = builder.build(tree)
     if constants:
-        expr = expr.subs({symbols[name]: _constant(name, value) for name, value in constants.items() if name in symbols})
+        expr = expr.subs(
+            {symbols[name]: _constant(name, value) for name, value in constants.items() if name in symbols}
+        )
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ExpressionError("The formula divides by zero or is undefined everywhere.")
     if not isinstance(expr, sp.Expr):
@@ -313,10 +316,10 @@ def _constant(name: str, value: float) -> sp.Expr:
 
 
 def _syntax_message(tokens: list[tuple[str, str, int]]) -> str:
-    last_kind, last_value, last_position = tokens[-1]
+    last_kind, last_value, _ = tokens[-1]
     if last_kind == "op" and last_value not in (")",):
         return f"The formula ends with '{last_value}': something is missing after it."
-    for (_, a, position), (_, b, _) in zip(tokens, tokens[1:], strict=False):
+    for (_, a, position), (_, b, _) in itertools.pairwise(tokens):
         if a in "+-*/^" and b in "*/^)," and not (a == "*" and b == "*"):
             return f"'{a}' followed by '{b}' at position {position + 1} is not a valid formula."
         if a == "(" and b == ")":

@@ -59,7 +59,9 @@ def read_csv(data: bytes) -> Dataset:
     values = []
     for number, row in enumerate(rows, start=1):
         if len(row) != 2:
-            raise DataError(f"Row {number} has {len(row)} columns; the file needs exactly two numeric columns, x and y.")
+            raise DataError(
+                f"Row {number} has {len(row)} columns; the file needs exactly two numeric columns, x and y."
+            )
         for cell in row:
             if not _NUMBER.match(cell):
                 raise DataError(f"Row {number} has a value that is not a number: {cell.strip()[:20]!r}.")

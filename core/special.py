@@ -63,7 +63,9 @@ class relu(sp.Function):  # noqa: N801
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.Heaviside(self.args[0])
 
-    def _eval_rewrite_as_Max(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
+    def _eval_rewrite_as_Max(  # noqa: N802 - sympy finds rewrite rules by the class name
+        self, arg: sp.Expr, **kwargs: object
+    ) -> sp.Expr:
         return sp.Max(0, arg)
 
     def _eval_evalf(self, prec: int) -> sp.Expr:

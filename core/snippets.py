@@ -1,0 +1,140 @@
+"""'Show the code': short runnable sympy/numpy programs that reproduce a page's numbers, notebook style."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sympy as sp
+
+from core.function import Function
+from core.optimizers import OPTIMIZERS
+
+_SPECIAL = {
+    "sigmoid": "sigmoid = sp.Lambda(u, 1 / (1 + sp.exp(-u)))  # σ(u)",
+    "relu": "relu = sp.Lambda(u, sp.Max(0, u))",
+}
+
+
+def _header(f: Function, extra_names: Sequence[str] = ()) -> list[str]:
+    names = [*f.names, *extra_names]
+    lines = ["import sympy as sp", ""]
+    lines.append(f'{", ".join(names)}{"," if len(names) == 1 else ""} = sp.symbols("{" ".join(names)}", real=True)')
+    used = sorted(name for name in _SPECIAL if f.expr.atoms(sp.Function) and name in str(f.expr))
+    if used:
+        lines.append('u = sp.Symbol("u", real=True)')
+        lines += [_SPECIAL[name] for name in used]
+    local = ", ".join(f'"{n}": {n}' for n in [*names, *used])
+    lines.append(f'f = sp.sympify("{f.expr}", locals={{{local}}})')
+    return lines
+
+
+def _point(names: Sequence[str], values: Sequence[float]) -> str:
+    return "{" + ", ".join(f"{n}: {float(v)!r}" for n, v in zip(names, values, strict=True)) + "}"
+
+
+def partials_snippet(f: Function, point: Sequence[float]) -> str:
+    """Both partials symbolically and at P."""
+    x, y = f.names
+    lines = _header(f)
+    lines += [
+        f"P = {_point(f.names, point)}",
+        "",
+        f"f_{x} = sp.diff(f, {x})  # {y} held constant",
+        f"f_{y} = sp.diff(f, {y})  # {x} held constant",
+        'print("f(P) =", float(f.subs(P)))',
+        f'print("df/d{x} =", f_{x}, "=", float(f_{x}.subs(P)))',
+        f'print("df/d{y} =", f_{y}, "=", float(f_{y}.subs(P)))',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def gradient_snippet(f: Function, point: Sequence[float], theta: float) -> str:
+    """∇f(P), its length, and the directional derivative along θ."""
+    lines = _header(f)
+    lines += [
+        "import math",
+        "",
+        f"P = {_point(f.names, point)}",
+        f"grad = [float(sp.diff(f, v).subs(P)) for v in ({', '.join(f.names)})]",
+        f"theta = {float(theta)!r}  # direction of u, in radians",
+        "u = (math.cos(theta), math.sin(theta))",
+        'print("grad f(P) =", grad)',
+        'print("|grad f(P)| =", math.hypot(*grad))',
+        'print("D_u f(P) =", grad[0] * u[0] + grad[1] * u[1])',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def total_snippet(f: Function, g_text: str, g_expr: sp.Expr, x0: float) -> str:
+    """The chain rule dz/dx = ∂z/∂x + ∂z/∂y·dy/dx at x0, and the direct derivative of f(x, g(x))."""
+    x, y = f.names
+    lines = _header(f)
+    lines += [
+        f'g = sp.sympify("{g_expr}", locals={{"{x}": {x}}})  # y = g(x), typed as {g_text!r}',
+        f"x0 = {float(x0)!r}",
+        f"at = {{{x}: x0, {y}: g.subs({x}, x0)}}",
+        "",
+        f"dz_dx, dz_dy, dy_dx = sp.diff(f, {x}), sp.diff(f, {y}), sp.diff(g, {x})",
+        "chain = dz_dx + dz_dy * dy_dx",
+        f"direct = sp.diff(f.subs({y}, g), {x})",
+        'print("dz/dx (partial) =", float(dz_dx.subs(at)))',
+        'print("dz/dy =", float(dz_dy.subs(at)))',
+        f'print("dy/dx =", float(dy_dx.subs({x}, x0)))',
+        'print("total dz/dx =", float(chain.subs(at)))',
+        f'print("d/dx f(x, g(x)) =", float(direct.subs({x}, x0)))',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+_UPDATES = {
+    "gd": ["w = w + (-lr * g)"],
+    "momentum": ["b = b * mu + g", "w = w + (-lr * b)"],
+    "nesterov": ["b = b * mu + g", "w = w + (-lr * (g + mu * b))"],
+    "adagrad": ["s = s + g * g", "w = w + (-lr * g) / (np.sqrt(s) + eps)"],
+    "rmsprop": ["v = v * alpha + ((1 - alpha) * g) * g", "w = w + (-lr * g) / (np.sqrt(v) + eps)"],
+    "adam": [
+        "m = m + (1 - beta1) * (g - m)",
+        "v = v * beta2 + ((1 - beta2) * g) * g",
+        "m_hat, v_hat = m / (1 - beta1**k), v / (1 - beta2**k)",
+        "w = w + (-(lr / (1 - beta1**k)) * m) / (np.sqrt(v) / math.sqrt(1 - beta2**k) + eps)",
+    ],
+}
+_STATE = {
+    "momentum": ["b = np.zeros_like(w)  # velocity"],
+    "nesterov": ["b = np.zeros_like(w)  # velocity"],
+    "adagrad": ["s = np.zeros_like(w)  # sum of squared gradients"],
+    "rmsprop": ["v = np.zeros_like(w)  # moving average of g²"],
+    "adam": ["m = np.zeros_like(w)  # first moment", "v = np.zeros_like(w)  # second moment"],
+}
+
+
+def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: int, **hyper: Any) -> str:
+    """The first steps of the chosen optimizer, as a plain numpy loop with the update rule written out."""
+    spec = OPTIMIZERS[optimizer]
+    values = {**spec.defaults, **hyper}
+    lines = _header(f)
+    lines[0:1] = ["import math", "", "import numpy as np", "import sympy as sp"]
+    lines += [
+        f"grad = sp.lambdify(({', '.join(f.names)}{',' if len(f.names) == 1 else ''}), "
+        f"[sp.diff(f, v) for v in ({', '.join(f.names)}{',' if len(f.names) == 1 else ''})])",
+        "",
+        f"w = np.array({[float(v) for v in start]!r})",
+        f"lr = {float(lr)!r}",
+    ]
+    if "momentum" in values:
+        lines.append(f"mu = {float(values['momentum'])!r}")
+    if "alpha" in values:
+        lines.append(f"alpha = {float(values['alpha'])!r}")
+    if "betas" in values:
+        lines.append(f"beta1, beta2 = {float(values['betas'][0])!r}, {float(values['betas'][1])!r}")
+    if "eps" in values:
+        lines.append(f"eps = {float(values['eps'])!r}")
+    lines += _STATE.get(optimizer, [])
+    lines += [
+        f"for k in range(1, {int(steps)} + 1):",
+        "    g = np.array(grad(*w), dtype=float)",
+        *[f"    {line}" for line in _UPDATES[optimizer]],
+        '    print("step", k, "w =", w.tolist())',
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,176 @@
+"""Page: gradient descent — step through w ← w − η∇L with six optimizers, race them, sweep η, map basins."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import OPTIMIZERS, descend
+from core.explain import explain_step, fmt, step_table
+from core.snippets import descent_snippet
+from ui import cache
+from ui.page import begin, finish
+from ui.render import code_snippet, csv_bytes, show
+from ui.state import Param, dump_flag, flag
+from ui.widgets import (
+    function_picker,
+    lecture,
+    optimizer_controls,
+    optimizer_params,
+    picker_params,
+    point_params,
+    start_controls,
+)
+from viz.descent import basin_figure, curves_figure, descent_figure, race_figure, sweep_figure, weights_figure
+
+PAGE = "descent"
+SWEEP_FACTORS = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0]
+PARAMS = [
+    *picker_params(PAGE),
+    *point_params(PAGE),
+    *optimizer_params(PAGE),
+    Param("log", f"{PAGE}.log", flag, dump_flag),
+]
+
+slot = begin(
+    PAGE,
+    "⛷️ Gradient descent",
+    "These are partial derivatives in action — the core of every neural network training loop. At every step "
+    "compute the gradient and move the weights a little against it: $w \\leftarrow w - \\eta\\,\\nabla L(w)$. "
+    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step.",
+    PARAMS,
+)
+picked = function_picker(PAGE, max_variables=6)
+f, names = picked.f, picked.names
+start = start_controls(PAGE, picked)
+default_lr = picked.preset.lr if picked.preset else 0.05
+name, lr, steps, hyper = optimizer_controls(PAGE, default_lr)
+big = lecture()
+
+run = descend(f, start, optimizer=name, lr=lr, steps=steps, **hyper)
+if run.status == "diverged":
+    if run.diverged_at == 0:
+        st.error("f or its gradient is undefined at the start point: move the start.", icon="⚠️")
+    else:
+        st.error(
+            f"**Diverged at step {run.diverged_at}**: the loss or the gradient blew up (|f| > 10¹² or not a number). "
+            f"The path is drawn up to the last finite point, step {run.steps_taken}. Try a smaller learning rate.",
+            icon="💥",
+        )
+else:
+    m1, m2, m3 = st.columns(3)
+    m1.metric("final loss f", fmt(run.values[-1]), delta=fmt(run.values[-1] - run.values[0]), delta_color="inverse")
+    m2.metric("final weights", "(" + ", ".join(fmt(v) for v in run.points[-1]) + ")")
+    m3.metric("final |∇f|", fmt(float((run.gradients[-1] ** 2).sum() ** 0.5)))
+
+two_d = len(names) == 2
+tabs = st.tabs(["Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction"])
+
+with tabs[0]:
+    if two_d:
+        grid = cache.grid(f, picked.domain, 51)
+        show(descent_figure(grid, run, names, lecture=big), key=f"{PAGE}.playback")
+    else:
+        st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
+    if run.steps_taken >= 1:
+        st.subheader("One step, by hand")
+        key = f"{PAGE}.k"
+        if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
+            st.session_state[key] = 1
+
+        def _move(delta: int, last: int = run.steps_taken) -> None:
+            st.session_state[key] = min(max(1, st.session_state.get(key, 1) + delta), last)
+
+        back, slider, forward = st.columns([1, 8, 1], vertical_alignment="bottom")
+        back.button("◀", key=f"{PAGE}.prev", on_click=_move, args=(-1,), shortcut="B", help="Previous step (B)")
+        forward.button("▶", key=f"{PAGE}.next", on_click=_move, args=(1,), shortcut="N", help="Next step (N)")
+        if run.steps_taken > 1:
+            k = slider.slider("Explain step k", 1, run.steps_taken, key=key)
+        else:
+            k = 1
+            slider.markdown("**Step k = 1**")
+        lines = explain_step(run, k, names)
+        st.markdown(
+            f"Step {k}: θ = ({', '.join(fmt(v) for v in run.points[k - 1])}), "
+            f"∇f(θ) = ({', '.join(fmt(v) for v in run.gradients[k - 1])})"
+        )
+        st.code("\n".join(line for step in lines for line in step.lines), language=None)
+    st.session_state.setdefault(f"{PAGE}.log", False)
+    log = st.toggle("Log-scale loss", key=f"{PAGE}.log")
+    c1, c2 = st.columns(2) if not big else (st.container(), st.container())
+    with c1:
+        show(curves_figure({OPTIMIZERS[name].label: run}, "loss", log=log, lecture=big), key=f"{PAGE}.loss")
+    with c2:
+        show(curves_figure({OPTIMIZERS[name].label: run}, "grad_norm", log=log, lecture=big), key=f"{PAGE}.gradnorm")
+    show(weights_figure(run, names, lecture=big), key=f"{PAGE}.weights")
+    table = step_table(run, names)
+    with st.expander("Every step as a table", expanded=False):
+        st.dataframe(table, hide_index=True, height=300)
+    st.download_button(
+        "⬇ Steps as CSV",
+        data=lambda: csv_bytes(table),
+        file_name="descent_steps.csv",
+        mime="text/csv",
+        key=f"{PAGE}.csv",
+        on_click="ignore",
+    )
+
+with tabs[1]:
+    st.session_state.setdefault(f"{PAGE}.race", list(OPTIMIZERS))
+    chosen = st.multiselect(
+        "Optimizers in the race", list(OPTIMIZERS), key=f"{PAGE}.race", format_func=lambda k: OPTIMIZERS[k].label
+    )
+    runs = {OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps) for o in chosen}
+    st.caption(f"Every optimizer starts at the same point with η = {fmt(lr)} and its torch defaults.")
+    if runs:
+        if two_d:
+            show(
+                race_figure(
+                    cache.grid(f, picked.domain, 51),
+                    runs,
+                    names,
+                    [m for m, _ in picked.preset.minima] if picked.preset else (),
+                    lecture=big,
+                ),
+                key=f"{PAGE}.race_fig",
+            )
+        show(curves_figure(runs, "loss", log=log, lecture=big), key=f"{PAGE}.race_loss")
+        for label, r in runs.items():
+            if r.status == "diverged":
+                st.warning(f"{label} diverged at step {r.diverged_at}.")
+
+with tabs[2]:
+    st.session_state.setdefault(f"{PAGE}.factors", [0.1, 1.0, 5.0])
+    factors = st.multiselect(
+        "Learning rates (multiples of η)",
+        SWEEP_FACTORS,
+        key=f"{PAGE}.factors",
+        format_func=lambda v: f"{v:g} × η = {v * lr:.4g}",
+    )
+    sweep = {
+        f"η = {factor * lr:.4g}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
+        for factor in sorted(factors)
+    }
+    if sweep:
+        if two_d:
+            show(sweep_figure(cache.grid(f, picked.domain, 51), sweep, names, lecture=big), key=f"{PAGE}.sweep")
+        show(curves_figure(sweep, "loss", log=True, lecture=big), key=f"{PAGE}.sweep_loss")
+        for label, r in sweep.items():
+            if r.status == "diverged":
+                st.warning(f"{label} diverged at step {r.diverged_at}.")
+    st.caption("Too small: slow. Just right: steady. Too large: oscillation across the valley, then divergence.")
+
+with tabs[3]:
+    if not two_d or picked.preset is None or not picked.preset.minima:
+        st.info("Basins need a preset with known minima — try Himmelblau, the six-hump camel or Rastrigin.")
+    else:
+        st.session_state.setdefault(f"{PAGE}.basin_n", 40)
+        n = st.select_slider("Grid of starts (per side)", [20, 30, 40, 60], key=f"{PAGE}.basin_n")
+        bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
+        show(basin_figure(bm, [m for m, _ in picked.preset.minima], names, lecture=big), key=f"{PAGE}.basins")
+        st.caption(
+            f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {fmt(lr)}, run as one vectorized "
+            "batch. Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
+        )
+
+code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper), key=f"{PAGE}.code")
+finish(PAGE, PARAMS, slot)

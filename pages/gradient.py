@@ -1,0 +1,111 @@
+"""Page: the gradient — arrows of ∇f over the contour map, and the directional derivative that peaks along ∇f."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from core import directional_derivative
+from core.explain import fmt
+from core.function import to_latex
+from core.snippets import gradient_snippet
+from ui import cache
+from ui.page import begin, finish
+from ui.render import code_snippet, show
+from ui.state import Param, choice, dump_flag, flag, integer
+from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
+from viz.gradient import contour_field_figure, directional_figure, gradient_3d_figure
+
+PAGE = "gradient"
+PARAMS = [
+    *picker_params(PAGE),
+    *point_params(PAGE),
+    Param("arrows", f"{PAGE}.arrows", choice(["ascent", "descent"])),
+    Param("norm", f"{PAGE}.norm", flag, dump_flag),
+    Param("theta", f"{PAGE}.theta", integer(0, 359)),
+]
+
+slot = begin(
+    PAGE,
+    "🧭 The gradient",
+    "The gradient ∇f = (∂f/∂x, ∂f/∂y) collects the partials into one vector. It points in the direction of "
+    "**steepest ascent**, it is perpendicular to the level curve through the point, and its length is the "
+    "steepest slope. That is why it tells us which direction to update each weight: step against it.",
+    PARAMS,
+)
+picked = function_picker(PAGE)
+x0, y0 = point_sliders(PAGE, picked)
+names = picked.names
+with st.sidebar:
+    direction = st.radio(
+        "Arrow field",
+        ["ascent", "descent"],
+        key=f"{PAGE}.arrows",
+        horizontal=True,
+        format_func=lambda v: "∇f (ascent)" if v == "ascent" else "−∇f (descent)",
+    )
+    st.session_state.setdefault(f"{PAGE}.norm", False)
+    st.session_state.setdefault(f"{PAGE}.theta", 30)
+    normalized = st.toggle("Normalize arrow length", key=f"{PAGE}.norm")
+    theta_deg = st.slider("Direction θ of u (degrees)", 0, 359, key=f"{PAGE}.theta")
+f = picked.f
+grid = cache.grid(f, picked.domain, 61)
+field = cache.field(f, picked.domain, 15)
+value = f(x0, y0)
+grad = f.grad(x0, y0)
+theta = math.radians(theta_deg)
+defined = bool(np.isfinite(grad).all() and math.isfinite(value))
+norm = float(np.hypot(*grad)) if defined else float("nan")
+
+if not defined:
+    st.warning(
+        f"∇f is undefined at P = ({fmt(x0)}, {fmt(y0)}) (a cusp, pole or the edge of the domain of f). "
+        "Move the point to see the gradient.",
+        icon="⚠️",
+    )
+if grid.clipped:
+    st.info("The surface has a pole: values beyond the typical range were cut out so the rest stays visible.")
+
+st.latex(rf"\nabla f = \left({to_latex(f.partials[0])},\ {to_latex(f.partials[1])}\right)")
+if defined:
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("∇f(P)", f"({fmt(grad[0])}, {fmt(grad[1])})")
+    m2.metric("|∇f(P)|", fmt(norm))
+    m3.metric(f"D_u f(P), θ = {theta_deg}°", fmt(directional_derivative(grad, theta)))
+    steepest = math.degrees(math.atan2(grad[1], grad[0])) % 360 if norm > 0 else float("nan")
+    m4.metric("Steepest ascent at θ", f"{steepest:.1f}°" if norm > 0 else "none (∇f = 0)")
+
+big = lecture()
+left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
+with left:
+    show(
+        contour_field_figure(
+            grid,
+            field,
+            (x0, y0),
+            value,
+            grad,
+            names,
+            descent=direction == "descent",
+            normalized=normalized,
+            lecture=big,
+        ),
+        key=f"{PAGE}.contour",
+    )
+with right:
+    st.markdown(
+        "**Directional derivative** $D_u f(P) = \\nabla f(P)\\cdot u$ with $u = (\\cos\\theta, \\sin\\theta)$: the "
+        "slope of the surface when you walk from P in direction u."
+    )
+    if defined:
+        show(directional_figure(grad, theta, lecture=big), key=f"{PAGE}.directional")
+        st.caption(
+            f"Largest, |∇f| = {fmt(norm)}, when u points along ∇f; smallest, −|∇f|, against it "
+            "(steepest descent); zero along the level curve."
+        )
+show(gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big), key=f"{PAGE}.surface")
+
+code_snippet(gradient_snippet(f, (x0, y0), theta), key=f"{PAGE}.code")
+finish(PAGE, PARAMS, slot)

@@ -1,0 +1,104 @@
+"""Page: partial derivatives — the slices through P whose tangent slopes are ∂f/∂x and ∂f/∂y."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from core import secant_slopes, tangent_plane
+from core.explain import fmt
+from core.function import to_latex
+from core.slices import slices
+from core.snippets import partials_snippet
+from ui import cache
+from ui.page import begin, finish
+from ui.render import code_snippet, show
+from ui.state import Param, choice, dump_flag, flag
+from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
+from viz.calculus import partials_surface_figure, slice_figure
+
+PAGE = "partials"
+H_OPTIONS = ["1", "0.5", "0.1", "0.01", "0.001"]
+H_TABLE = [1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6]
+PARAMS = [
+    *picker_params(PAGE),
+    *point_params(PAGE),
+    Param("h", f"{PAGE}.h", choice(H_OPTIONS)),
+    Param("plane", f"{PAGE}.plane", flag, dump_flag),
+]
+
+slot = begin(
+    PAGE,
+    "📐 Partial derivatives",
+    "To find ∂f/∂x at a point P, **hold y constant**: cut the surface with the vertical plane y = y₀. What is "
+    "left is an ordinary curve in x, and ∂f/∂x(P) is the slope of its tangent line at P. Likewise ∂f/∂y is the "
+    "slope of the slice x = x₀.",
+    PARAMS,
+)
+picked = function_picker(PAGE)
+x0, y0 = point_sliders(PAGE, picked)
+names = picked.names
+with st.sidebar:
+    st.session_state.setdefault(f"{PAGE}.h", "0.5")
+    st.session_state.setdefault(f"{PAGE}.plane", False)
+    h_text = st.select_slider("Step h for the secant", H_OPTIONS, key=f"{PAGE}.h")
+    show_plane = st.toggle("Show the tangent plane", key=f"{PAGE}.plane")
+h = float(h_text)
+f = picked.f
+grid = cache.grid(f, picked.domain, 61)
+s = slices(f, (x0, y0), picked.domain)
+defined = all(math.isfinite(v) for v in (s.z0, s.fx, s.fy))
+if not defined:
+    st.warning(
+        f"f or one of its partials is undefined at P = ({fmt(x0)}, {fmt(y0)}): no tangent line exists there. "
+        "Move the point.",
+        icon="⚠️",
+    )
+if grid.clipped:
+    st.info("The surface has a pole: values beyond the typical range were cut out so the rest stays visible.")
+elif grid.undefined:
+    st.info("f is undefined in part of the domain; those regions are left as gaps.")
+
+fx_tex, fy_tex = to_latex(f.partials[0]), to_latex(f.partials[1])
+left, right = st.columns(2)
+left.latex(rf"\frac{{\partial f}}{{\partial {names[0]}}} = {fx_tex}")
+right.latex(rf"\frac{{\partial f}}{{\partial {names[1]}}} = {fy_tex}")
+if defined:
+    m1, m2, m3 = st.columns(3)
+    m1.metric("f(P)", fmt(s.z0))
+    m2.metric(f"∂f/∂{names[0]} at P", fmt(s.fx))
+    m3.metric(f"∂f/∂{names[1]} at P", fmt(s.fy))
+
+plane = tangent_plane(f, (x0, y0)) if show_plane and defined else None
+big = lecture()
+col3d, col2d = st.columns([3, 2]) if not big else (st.container(), st.container())
+with col3d:
+    show(partials_surface_figure(grid, s, names, plane=plane, lecture=big), key=f"{PAGE}.surface")
+    if plane is not None:
+        st.latex(
+            rf"z = {fmt(plane.z0)} + ({fmt(plane.fx)})({names[0]} - {fmt(x0)})"
+            rf" + ({fmt(plane.fy)})({names[1]} - {fmt(y0)})"
+        )
+secant = float(secant_slopes(f, (x0, y0), 0, [h])[0])
+with col2d:
+    show(slice_figure(s, 0, names, grid.z_range, secant=(h, secant), lecture=big), key=f"{PAGE}.slice_x")
+    show(slice_figure(s, 1, names, grid.z_range, lecture=big), key=f"{PAGE}.slice_y")
+
+st.subheader("The limit definition")
+st.latex(
+    rf"\frac{{\partial f}}{{\partial {names[0]}}}(P) = \lim_{{h \to 0}} "
+    rf"\frac{{f({names[0]}_0 + h,\ {names[1]}_0) - f({names[0]}_0,\ {names[1]}_0)}}{{h}}"
+)
+slopes = secant_slopes(f, (x0, y0), 0, H_TABLE)
+st.table(
+    {
+        "h": [f"{v:g}" for v in H_TABLE],
+        "secant slope": [fmt(v) for v in slopes],
+        f"distance to ∂f/∂{names[0]}": [fmt(abs(v - s.fx)) if defined else "—" for v in slopes],
+    }
+)
+st.caption(f"As h shrinks, the secant slope approaches ∂f/∂{names[0]}(P) = {fmt(s.fx)}.")
+
+code_snippet(partials_snippet(f, (x0, y0)), key=f"{PAGE}.code")
+finish(PAGE, PARAMS, slot)

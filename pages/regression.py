@@ -1,0 +1,140 @@
+"""Page: an ML loss — the lesson's one-example loss, then a line fitted to data by full-batch and mini-batch descent."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import PRESETS, descend
+from core.explain import explain_step, fmt
+from core.function import to_latex
+from core.regression import DataError, fit, least_squares, make_dataset, mse_loss, read_csv
+from core.snippets import descent_snippet
+from ui import cache
+from ui.page import begin, finish
+from ui.render import code_snippet, show
+from ui.state import Param, choice, integer
+from ui.widgets import lecture, optimizer_controls, optimizer_params
+from viz.descent import curves_figure, race_figure
+from viz.regression import fit_figure
+
+PAGE = "regression"
+BATCHES = ["full", "1", "4", "8", "16"]
+PARAMS = [
+    *optimizer_params(PAGE),
+    Param("batch", f"{PAGE}.batch", choice(BATCHES)),
+    Param("seed", f"{PAGE}.seed", integer(0, 10_000)),
+]
+
+slot = begin(
+    PAGE,
+    "📈 ML loss: linear regression",
+    "Training a model is gradient descent on a loss. The partial derivatives of the loss with respect to each "
+    "weight say how to nudge that weight so the predictions improve.",
+    PARAMS,
+)
+big = lecture()
+name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100)
+lesson_tab, model_tab = st.tabs(["The lesson's loss", "Fit a line to data"])
+
+with lesson_tab:
+    loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
+    symbolic = cache.function("(w1 + 2*w2 - y)**2")
+    st.markdown(
+        "One training example with inputs (1, 2) and target y, a model w1·1 + w2·2, and the squared error. "
+        "Its gradient, treating y as a constant:"
+    )
+    st.latex(r"L = (w_1 + 2w_2 - y)^2")
+    grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
+    st.latex(rf"\nabla L = \left[{grad_tex}\right]")
+    st.latex(r"\nabla L = [\,2w_1 + 4w_2 - 2y,\ 4w_1 + 8w_2 - 4y\,]")
+    step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
+    st.markdown("With **y = 5**, from **w1 = w2 = 1** and **η = 0.1**, one step of gradient descent:")
+    st.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("∇L(1, 1)", f"({fmt(step.gradients[0][0])}, {fmt(step.gradients[0][1])})")
+    c2.metric("new w1", fmt(step.points[1][0]))
+    c3.metric("new w2", fmt(step.points[1][1]))
+    st.caption(
+        f"L falls from {fmt(step.values[0])} to {fmt(step.values[1])}: (1.4, 1.8) lies on the line "
+        "w1 + 2w2 = 5, where the loss is zero."
+    )
+    preset = PRESETS["lesson_loss"]
+    lesson_run = descend(loss, (1.0, 1.0), optimizer=name, lr=lr, steps=min(steps, 30), **hyper)
+    show(
+        race_figure(
+            cache.grid(loss, preset.domain, 51),
+            {"your optimizer": lesson_run},
+            loss.names,
+            [m for m, _ in preset.minima],
+            lecture=big,
+        ),
+        key=f"{PAGE}.lesson_surface",
+    )
+
+with model_tab:
+    st.markdown("A model ŷ = w1·x + w2 and the **mean squared error** over N examples:")
+    st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
+    st.latex(
+        r"\frac{\partial L}{\partial w_1} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)\,x_i,\qquad "
+        r"\frac{\partial L}{\partial w_2} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)"
+    )
+    left, right = st.columns(2)
+    with left:
+        st.session_state.setdefault(f"{PAGE}.seed", 0)
+        seed = st.number_input("Dataset seed", 0, 10_000, step=1, key=f"{PAGE}.seed")
+    with right:
+        upload = st.file_uploader("…or upload a CSV with two numeric columns x, y", type=["csv"], key=f"{PAGE}.csv")
+    data = make_dataset(seed=int(seed))
+    if upload is not None:
+        try:
+            data = read_csv(upload.getvalue())
+        except DataError as error:
+            st.error(f"**CSV not used:** {error} The generated dataset stays in use.", icon="⚠️")
+    st.caption(f"Data: {data.source}, N = {len(data.x)}.")
+    st.session_state.setdefault(f"{PAGE}.batch", "full")
+    batch = st.radio(
+        "Batch",
+        BATCHES,
+        key=f"{PAGE}.batch",
+        horizontal=True,
+        format_func=lambda b: "full batch" if b == "full" else f"mini-batch of {b}",
+    )
+    batch_size = None if batch == "full" else int(batch)
+    L = mse_loss(data)
+    target = least_squares(data)
+    run = fit(data, (0.0, 0.0), optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
+    if run.status == "diverged":
+        st.error(
+            f"**Diverged at step {run.diverged_at}**: try a smaller learning rate. The path shown ends at the "
+            "last finite point.",
+            icon="💥",
+        )
+    m1, m2, m3 = st.columns(3)
+    m1.metric("least squares (target)", f"w1 = {fmt(target[0])}, w2 = {fmt(target[1])}")
+    m2.metric(f"after {run.steps_taken} steps", f"w1 = {fmt(run.points[-1][0])}, w2 = {fmt(run.points[-1][1])}")
+    m3.metric("MSE", fmt(run.values[-1]), delta=fmt(run.values[-1] - L(*target)), delta_color="inverse")
+    w = run.points[-1]
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial w_1}}({fmt(w[0])}, {fmt(w[1])}) = {fmt(run.gradients[-1][0])},\quad "
+        rf"\frac{{\partial L}}{{\partial w_2}} = {fmt(run.gradients[-1][1])}"
+    )
+    c1, c2 = st.columns(2) if not big else (st.container(), st.container())
+    with c1:
+        show(fit_figure(data, run, target, lecture=big), key=f"{PAGE}.fit")
+    with c2:
+        (x0, x1), (y0, y1) = sorted([0.0, float(target[0])]), sorted([0.0, float(target[1])])
+        pad = max(x1 - x0, y1 - y0, 1.0) * 0.6
+        domain = ((x0 - pad, x1 + pad), (y0 - pad, y1 + pad))
+        show(
+            race_figure(cache.grid(L, domain, 51), {"batch " + batch: run}, L.names, [tuple(target)], lecture=big),
+            key=f"{PAGE}.surface",
+        )
+    show(curves_figure({"MSE": run}, "loss", log=True, lecture=big), key=f"{PAGE}.loss")
+    if batch_size:
+        st.caption(
+            "Each mini-batch estimates the gradient from a few examples, so the path is noisy; on average it "
+            "still heads for the least-squares solution, and the noise shrinks with a smaller η."
+        )
+
+code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1), key=f"{PAGE}.code")
+finish(PAGE, PARAMS, slot)

@@ -1,0 +1,113 @@
+"""Page: partial vs total derivative — z = f(x, y) along a path y = g(x), and the chain rule."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from core import ExpressionError
+from core.explain import fmt
+from core.function import to_latex
+from core.slices import path_data
+from core.snippets import total_snippet
+from ui import cache
+from ui.page import begin, finish
+from ui.render import code_snippet, show
+from ui.state import Param, dump_number, number
+from ui.widgets import function_picker, lecture, picker_params
+from viz.total import total_curves_figure, total_surface_figure
+
+PAGE = "total"
+DEFAULT_G = "x^2"
+
+
+def _read_g(raw: str) -> str:
+    cache.function(raw)
+    return raw
+
+
+PARAMS = [
+    *picker_params(PAGE),
+    Param("g", f"{PAGE}.g", _read_g),
+    Param("x0", f"{PAGE}.x0", number(-1e6, 1e6), dump_number),
+]
+
+slot = begin(
+    PAGE,
+    "🔗 Partial vs total derivative",
+    "A partial derivative holds the other variables fixed. But when y itself depends on x, moving x moves y "
+    "too, and z changes through both: the **total derivative** adds that second route, "
+    "$\\frac{dz}{dx} = \\frac{\\partial z}{\\partial x} + \\frac{\\partial z}{\\partial y}\\cdot\\frac{dy}{dx}$.",
+    PARAMS,
+)
+picked = function_picker(PAGE)
+f = picked.f
+x_name, y_name = f.names
+(xa, xb), _ = picked.domain
+st.session_state.setdefault(f"{PAGE}.g", DEFAULT_G)
+with st.sidebar:
+    g_text = st.text_input(f"Path: {y_name} = g({x_name}) =", key=f"{PAGE}.g", max_chars=200)
+    key = f"{PAGE}.x0"
+    if key not in st.session_state or not xa <= st.session_state[key] <= xb:
+        st.session_state[key] = float(picked.start[0])
+    x0 = st.slider(f"x₀ ({x_name})", float(xa), float(xb), step=(xb - xa) / 200, key=key)
+
+td, error = None, None
+for candidate in (g_text, st.session_state.get(f"{PAGE}.last_g", DEFAULT_G), f"{x_name}^2"):
+    try:
+        td = cache.total(f, candidate)
+        break
+    except ExpressionError as err:
+        error = error or str(err)
+if error:
+    st.error(f"**g not used:** {error} Showing the last good path.", icon="⚠️")
+g_text = candidate
+st.session_state[f"{PAGE}.last_g"] = g_text
+
+values = td.at(x0)
+defined = all(math.isfinite(values[k]) for k in ("y", "dz_dx_partial", "dz_dy", "dy_dx", "chain", "direct"))
+if not defined:
+    st.warning(f"f, g or a derivative is undefined at x₀ = {fmt(x0)}: move x₀.", icon="⚠️")
+
+st.latex(f"{y_name} = g({x_name}) = {to_latex(td.g)}")
+terms = [
+    (rf"\frac{{\partial z}}{{\partial {x_name}}}", td.dz_dx_partial, "dz_dx_partial"),
+    (rf"\frac{{\partial z}}{{\partial {y_name}}}", td.dz_dy, "dz_dy"),
+    (rf"\frac{{d{y_name}}}{{d{x_name}}}", td.dy_dx, "dy_dx"),
+]
+columns = st.columns(3)
+for column, (symbol, expr, name) in zip(columns, terms, strict=True):
+    column.latex(f"{symbol} = {to_latex(expr)}")
+    if defined:
+        column.metric(f"at x₀ = {fmt(x0)}", fmt(values[name]))
+if defined:
+    st.latex(
+        rf"\frac{{dz}}{{d{x_name}}} = {fmt(values['dz_dx_partial'])} + ({fmt(values['dz_dy'])})"
+        rf"\cdot({fmt(values['dy_dx'])}) = {fmt(values['chain'])}"
+    )
+    agree = math.isclose(values["chain"], values["direct"], rel_tol=1e-9, abs_tol=1e-9)
+    (st.success if agree else st.warning)(
+        f"Differentiating f({x_name}, g({x_name})) directly gives {fmt(values['direct'])} — "
+        + ("the same number: the chain rule checks out." if agree else "they differ here (check the domain of g).")
+    )
+st.latex(rf"\frac{{d}}{{d{x_name}}} f({x_name}, g({x_name})) = {to_latex(td.direct)}")
+
+path = path_data(f, td, picked.domain, x0)
+grid = cache.grid(f, picked.domain, 61)
+big = lecture()
+left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
+with left:
+    show(total_surface_figure(grid, path, values, f.names, lecture=big), key=f"{PAGE}.surface")
+with right:
+    show(total_curves_figure(path, values, f.names, lecture=big), key=f"{PAGE}.curves")
+
+with st.expander("Where this matters in machine learning", expanded=not big):
+    st.markdown(
+        "In a **recurrent network** the same weight is used at every time step, and the hidden state at step t "
+        "depends on the state at t − 1. A weight's effect on the loss therefore flows through all later states: "
+        "backpropagation through time is exactly the total derivative, summing ∂L/∂h_t · dh_t/dw over every route. "
+        "The same holds for time-series models and any computation graph where one variable feeds another."
+    )
+code_snippet(total_snippet(f, g_text, td.g, x0), key=f"{PAGE}.code")
+finish(PAGE, PARAMS, slot)

@@ -1,0 +1,46 @@
+"""AppTest helpers: run a page through the real entry point (dashboard.py and its navigation)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+    """Start a fresh session on dashboard.py with the given link parameters, then switch to the page."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(path).run()
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    """The plotly figures the page sent, as JSON."""
+    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+
+
+def texts(at: AppTest) -> str:
+    """All text on the page that a student reads: markdown, LaTeX, metrics, tables, alerts, code."""
+    parts = [m.value for m in at.markdown] + [m.value for m in at.latex] + [c.value for c in at.code]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.value for e in [*at.error, *at.warning, *at.info, *at.success]]
+    parts += [str(t.proto) for t in at.get("table")]
+    return "\n".join(str(p) for p in parts)
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception reached the page, and the entry point's last-resort guard did not fire."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("Something went wrong" in e.value for e in at.error), [e.value for e in at.error]
+
+
+@pytest.fixture
+def page_texts():
+    return texts

@@ -1,0 +1,75 @@
+"""The repository keeps its promises: the README's two commands, CI running the README's test command, layering."""
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(r"```bash\n(.+?)\n```", text)
+
+
+def test_readme_has_exactly_two_commands_run_and_test():
+    commands = _readme_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith("streamlit run dashboard.py") and "requirements.txt" in commands[0]
+    assert "pytest" in commands[1] and "requirements-dev.txt" in commands[1]
+
+
+def test_ci_runs_the_readmes_test_command_and_rejects_an_empty_run():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert _readme_commands()[1] in ci
+    assert '"$status" -eq 5' in ci
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_layers_point_one_way():
+    for path in (ROOT / "core").glob("*.py"):
+        assert not _imports(path) & {"streamlit", "plotly", "viz", "ui", "pages", "pandas"}, path.name
+    for path in (ROOT / "viz").glob("*.py"):
+        assert not _imports(path) & {"streamlit", "ui", "pages", "sympy"}, path.name
+    for path in (ROOT / "pages").glob("*.py"):
+        assert "sympy" not in _imports(path), f"{path.name} does math: that belongs in core"
+
+
+def test_every_page_is_in_the_navigation_and_every_widget_has_a_key():
+    entry = (ROOT / "dashboard.py").read_text()
+    for path in (ROOT / "pages").glob("*.py"):
+        assert f'"pages/{path.name}"' in entry, path.name
+    widgets = r"st\.(?:slider|select_slider|selectbox|radio|text_input|number_input|toggle|checkbox|button|multiselect|file_uploader|download_button)\("
+    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "dashboard.py"]:
+        source = path.read_text()
+        for match in re.finditer(widgets, source):
+            call = source[match.start() : source.find("\n\n", match.start())]
+            depth, end = 0, 0
+            for i, char in enumerate(call):
+                depth += char == "("
+                depth -= char == ")"
+                if depth == 0 and char == ")":
+                    end = i
+                    break
+            assert "key=" in call[:end], f"{path.name}: {call[:60]}"
+
+
+def test_no_machine_paths_in_the_repo():
+    machine = ["/" + "work/", "/" + "root/", "/" + "home/"]
+    kept = {".ci", ".streamlit", ".gitignore"}
+    for path in ROOT.rglob("*"):
+        hidden = any(part.startswith(".") and part not in kept for part in path.relative_to(ROOT).parts)
+        if hidden or "__pycache__" in path.parts or not path.is_file() or path.suffix in {".png", ".pyc"}:
+            continue
+        text = path.read_text(errors="ignore")
+        assert not any(m in text for m in machine), path

@@ -1,0 +1,230 @@
+"""Figures for partial derivatives: the surface with the two slices through P, the slices in 2D, the tangent plane."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.calculus import TangentPlane
+from core.grid import Grid
+from core.slices import Slices
+from viz.style import POINT, SURFACE_SCALE, TANGENT, styled
+
+
+def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool = False) -> go.Surface:
+    """The surface z = f(x, y); NaN cells (undefined or clipped) are gaps."""
+    return go.Surface(
+        x=grid.xs,
+        y=grid.ys,
+        z=grid.z,
+        name=name,
+        colorscale=SURFACE_SCALE,
+        opacity=opacity,
+        showscale=showscale,
+        cmin=grid.z_range[0],
+        cmax=grid.z_range[1],
+        contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=False), width=1)),
+        hovertemplate="x=%{x:.3g}<br>y=%{y:.3g}<br>f=%{z:.4g}<extra></extra>",
+    )
+
+
+def scene(names: tuple[str, str], grid: Grid) -> dict:
+    return dict(
+        xaxis_title=names[0],
+        yaxis_title=names[1],
+        zaxis=dict(title=dict(text="f"), range=list(grid.z_range)),
+        aspectmode="manual",
+        aspectratio=dict(x=1, y=1, z=0.7),
+        camera=dict(eye=dict(x=1.6, y=-1.6, z=1.0)),
+    )
+
+
+def point3d(x: float, y: float, z: float, name: str = "P", color: str = POINT) -> go.Scatter3d:
+    return go.Scatter3d(
+        x=[x], y=[y], z=[z], mode="markers", name=name, marker=dict(size=7, color=color, line=dict(width=1))
+    )
+
+
+def tangent_segment(s: Slices, axis: int, half_width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points of the tangent line to the slice at P along ``axis`` (0: x, 1: y): z = z0 + slope·t."""
+    t = np.array([-half_width, half_width])
+    slope = s.fx if axis == 0 else s.fy
+    return t, s.z0 + slope * t
+
+
+def partials_surface_figure(
+    grid: Grid,
+    s: Slices,
+    names: tuple[str, str],
+    plane: TangentPlane | None = None,
+    lecture: bool = False,
+) -> go.Figure:
+    """Surface, P, the vertical planes y = y0 and x = x0 with their slice curves, and the two tangent lines."""
+    (xa, xb), (ya, yb) = (grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1])
+    z_lo, z_hi = grid.z_range
+    traces: list[go.BaseTraceType] = [surface(grid)]
+    # The cutting planes, drawn as translucent walls.
+    traces.append(
+        go.Surface(
+            x=[[xa, xb], [xa, xb]],
+            y=[[s.y0, s.y0], [s.y0, s.y0]],
+            z=[[z_lo, z_lo], [z_hi, z_hi]],
+            showscale=False,
+            opacity=0.18,
+            colorscale=[[0, "#E69F00"], [1, "#E69F00"]],
+            name=f"plane {names[1]} = y0",
+            hoverinfo="skip",
+        )
+    )
+    traces.append(
+        go.Surface(
+            x=[[s.x0, s.x0], [s.x0, s.x0]],
+            y=[[ya, yb], [ya, yb]],
+            z=[[z_lo, z_lo], [z_hi, z_hi]],
+            showscale=False,
+            opacity=0.18,
+            colorscale=[[0, "#56B4E9"], [1, "#56B4E9"]],
+            name=f"plane {names[0]} = x0",
+            hoverinfo="skip",
+        )
+    )
+    traces.append(
+        go.Scatter3d(
+            x=s.xs,
+            y=np.full_like(s.xs, s.y0),
+            z=_clip(s.zx, grid),
+            mode="lines",
+            name=f"slice f({names[0]}, {s.y0:.3g})",
+            line=dict(color="#E69F00", width=6),
+        )
+    )
+    traces.append(
+        go.Scatter3d(
+            x=np.full_like(s.ys, s.x0),
+            y=s.ys,
+            z=_clip(s.zy, grid),
+            mode="lines",
+            name=f"slice f({s.x0:.3g}, {names[1]})",
+            line=dict(color="#56B4E9", width=6),
+        )
+    )
+    half = 0.2 * max(xb - xa, yb - ya)
+    if np.isfinite([s.z0, s.fx, s.fy]).all():
+        t, z = tangent_segment(s, 0, half)
+        traces.append(
+            go.Scatter3d(
+                x=s.x0 + t,
+                y=[s.y0, s.y0],
+                z=z,
+                mode="lines",
+                name=f"tangent, slope ∂f/∂{names[0]} = {s.fx:.4g}",
+                line=dict(color=TANGENT, width=8),
+            )
+        )
+        t, z = tangent_segment(s, 1, half)
+        traces.append(
+            go.Scatter3d(
+                x=[s.x0, s.x0],
+                y=s.y0 + t,
+                z=z,
+                mode="lines",
+                name=f"tangent, slope ∂f/∂{names[1]} = {s.fy:.4g}",
+                line=dict(color="#0072B2", width=8),
+            )
+        )
+        traces.append(point3d(s.x0, s.y0, s.z0))
+    if plane is not None:
+        xs = np.linspace(xa, xb, 12)
+        ys = np.linspace(ya, yb, 12)
+        X, Y = np.meshgrid(xs, ys)
+        Z = plane(X, Y)
+        Z = np.where((z_lo <= Z) & (z_hi >= Z), Z, np.nan)
+        traces.append(
+            go.Surface(
+                x=xs,
+                y=ys,
+                z=Z,
+                opacity=0.55,
+                showscale=False,
+                name="tangent plane",
+                colorscale=[[0, TANGENT], [1, TANGENT]],
+                hoverinfo="skip",
+            )
+        )
+    fig = go.Figure(traces)
+    fig.update_layout(scene=scene(names, grid), showlegend=True)
+    return styled(fig, height=560, lecture=lecture)
+
+
+def _clip(z: np.ndarray, grid: Grid) -> np.ndarray:
+    low, high = grid.z_range
+    with np.errstate(invalid="ignore"):
+        return np.where((z >= low) & (z <= high), z, np.nan)
+
+
+def slice_figure(
+    s: Slices,
+    axis: int,
+    names: tuple[str, str],
+    z_range: tuple[float, float],
+    secant: tuple[float, float] | None = None,
+    lecture: bool = False,
+) -> go.Figure:
+    """One slice in 2D with its tangent line (slope = the partial) and the secant (h, slope) through P and P + h."""
+    var = names[axis]
+    other = names[1 - axis]
+    axis_values, curve = (s.xs, s.zx) if axis == 0 else (s.ys, s.zy)
+    at, fixed = (s.x0, s.y0) if axis == 0 else (s.y0, s.x0)
+    slope = s.fx if axis == 0 else s.fy
+    low, high = z_range
+    with np.errstate(invalid="ignore"):
+        shown = np.where((curve >= low) & (curve <= high), curve, np.nan)
+    traces: list[go.BaseTraceType] = [
+        go.Scatter(x=axis_values, y=shown, mode="lines", name=f"f with {other} = {fixed:.3g}", line=dict(width=3))
+    ]
+    span = axis_values[-1] - axis_values[0]
+    if np.isfinite([s.z0, slope]).all():
+        t = np.array([-0.25 * span, 0.25 * span])
+        traces.append(
+            go.Scatter(
+                x=at + t,
+                y=s.z0 + slope * t,
+                mode="lines",
+                name=f"tangent: slope ∂f/∂{var} = {slope:.4g}",
+                line=dict(color=TANGENT, width=3),
+            )
+        )
+        if secant is not None and np.isfinite(secant[1]):
+            h, secant_slope = secant
+            t = np.array([min(0.0, h) - 0.1 * span, max(0.0, h) + 0.1 * span])
+            traces.append(
+                go.Scatter(
+                    x=at + t,
+                    y=s.z0 + secant_slope * t,
+                    mode="lines",
+                    name=f"secant, h = {h:g}: slope {secant_slope:.4g}",
+                    line=dict(color="#CC79A7", width=2, dash="dash"),
+                )
+            )
+        traces.append(go.Scatter(x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        xaxis_title=var,
+        yaxis_title="f",
+        yaxis_range=[low - 0.05 * (high - low), high + 0.05 * (high - low)],
+        annotations=[
+            dict(
+                x=at,
+                y=s.z0,
+                text=f"slope = {slope:.4g}",
+                showarrow=True,
+                arrowhead=2,
+                ax=40,
+                ay=-40,
+                font=dict(size=15, color=TANGENT),
+            )
+        ]
+        if np.isfinite([s.z0, slope]).all()
+        else [],
+    )
+    return styled(fig, title=f"Slice: ∂f/∂{var} at P", height=380, lecture=lecture)

@@ -1,0 +1,365 @@
+"""Figures for gradient descent: animated playback on surface and contours, curves per step, races, sweeps, basins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.basins import DIVERGED, NOT_CONVERGED, BasinMap
+from core.descent import Trajectory
+from core.grid import Grid
+from core.optimizers import OPTIMIZERS
+from viz.calculus import surface
+from viz.style import GRADIENT, PALETTE, POINT, SURFACE_SCALE, UPDATE, VELOCITY, arrow, styled
+
+# Trace order of the playback figure: static traces first, then the ones each frame replaces.
+STATIC = ("surface", "path3d", "contour", "path2d")
+DYNAMIC = ("point3d", "point2d", "gradient", "update", "velocity")
+
+
+def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, float]]:
+    """At step k: the plain step −η∇f(θ_k), the actual update θ_{k+1} − θ_k, and for momentum −η·b (x, y, dx, dy)."""
+    x, y = t.points[k][:2]
+    g = t.gradients[k]
+    out = {"gradient": (x, y, -t.lr * g[0], -t.lr * g[1])}
+    if k < t.steps_taken:
+        u = t.updates[k]
+        out["update"] = (x, y, u[0], u[1])
+        if t.optimizer in ("momentum", "nesterov"):
+            b = t.states[k].buf
+            out["velocity"] = (x, y, -t.lr * b[0], -t.lr * b[1])
+    else:
+        out["update"] = (x, y, 0.0, 0.0)
+    out.setdefault("velocity", (x, y, 0.0, 0.0))
+    return out
+
+
+def _dynamic_traces(t: Trajectory, k: int, z: np.ndarray) -> list[go.BaseTraceType]:
+    x, y = t.points[k][:2]
+    arrows = frame_arrows(t, k)
+    return [
+        go.Scatter3d(x=[x], y=[y], z=[z[k]], mode="markers", name=f"θ at step {k}", marker=dict(size=7, color=POINT)),
+        go.Scatter(x=[x], y=[y], mode="markers", name=f"θ at step {k}", marker=dict(size=13, color=POINT)),
+        arrow(*arrows["gradient"], name="−η∇f (plain gradient step)", color=GRADIENT),
+        arrow(*arrows["update"], name="actual update", color=UPDATE),
+        arrow(*arrows["velocity"], name="−η·velocity b", color=VELOCITY),
+    ]
+
+
+def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: bool = False) -> go.Figure:
+    """Surface and contour map with the weight path, animated one frame per step with play/pause and a slider.
+
+    Frames replace only the point and the arrows, so playback runs in the browser without a rerun.
+    """
+    low, high = grid.z_range
+    with np.errstate(invalid="ignore"):
+        z = np.clip(t.values, low, high)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        specs=[[{"type": "scene"}, {"type": "xy"}]],
+        column_widths=[0.5, 0.5],
+        horizontal_spacing=0.04,
+    )
+    fig.add_trace(surface(grid, opacity=0.8), row=1, col=1)
+    fig.add_trace(
+        go.Scatter3d(
+            x=t.points[:, 0],
+            y=t.points[:, 1],
+            z=z,
+            mode="lines+markers",
+            name="path",
+            line=dict(color="#FFFFFF", width=5),
+            marker=dict(size=2.5, color="#FFFFFF"),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Contour(
+            x=grid.xs,
+            y=grid.ys,
+            z=grid.z,
+            colorscale=SURFACE_SCALE,
+            ncontours=30,
+            showscale=False,
+            name="f",
+            zmin=low,
+            zmax=high,
+            hovertemplate=f"{names[0]}=%{{x:.3g}}<br>{names[1]}=%{{y:.3g}}<br>f=%{{z:.4g}}<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t.points[:, 0],
+            y=t.points[:, 1],
+            mode="lines+markers",
+            name="path (weights per step)",
+            line=dict(color="#FFFFFF", width=2),
+            marker=dict(size=4, color="#FFFFFF"),
+        ),
+        row=1,
+        col=2,
+    )
+    for trace in _dynamic_traces(t, 0, z):
+        fig.add_trace(trace, row=1, col=1 if isinstance(trace, go.Scatter3d) else 2)
+    dynamic = list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
+    fig.frames = [go.Frame(data=_dynamic_traces(t, k, z), traces=dynamic, name=str(k)) for k in range(len(t.points))]
+    fig.update_layout(
+        scene=dict(
+            xaxis_title=names[0],
+            yaxis_title=names[1],
+            zaxis=dict(title=dict(text="f"), range=[low, high]),
+            aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.7),
+            camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1)),
+        ),
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
+        yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
+        updatemenus=[play_buttons()],
+        sliders=[step_slider(len(t.points))],
+    )
+    return styled(fig, height=600, lecture=lecture)
+
+
+def play_buttons(duration: int = 80) -> dict:
+    return dict(
+        type="buttons",
+        direction="left",
+        x=0.0,
+        y=-0.02,
+        xanchor="left",
+        yanchor="top",
+        showactive=False,
+        pad=dict(r=10, t=10),
+        buttons=[
+            dict(
+                label="▶ Play",
+                method="animate",
+                args=[
+                    None,
+                    dict(frame=dict(duration=duration, redraw=True), fromcurrent=True, transition=dict(duration=0)),
+                ],
+            ),
+            dict(
+                label="❚❚ Pause",
+                method="animate",
+                args=[
+                    [None],
+                    dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0)),
+                ],
+            ),
+        ],
+    )
+
+
+def step_slider(count: int) -> dict:
+    return dict(
+        active=0,
+        x=0.16,
+        len=0.84,
+        y=-0.02,
+        yanchor="top",
+        currentvalue=dict(prefix="step k = "),
+        pad=dict(t=10),
+        steps=[
+            dict(
+                label=str(k),
+                method="animate",
+                args=[
+                    [str(k)],
+                    dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
+                ],
+            )
+            for k in range(count)
+        ],
+    )
+
+
+def run_label(t: Trajectory, label: str | None = None) -> str:
+    """Legend text of a run, saying honestly where it diverged."""
+    text = label or f"{OPTIMIZERS[t.optimizer].label}, η = {t.lr:g}"
+    return text + (f" — diverged at step {t.diverged_at}" if t.status == "diverged" else "")
+
+
+def curves_figure(
+    runs: Mapping[str, Trajectory], quantity: str = "loss", log: bool = False, lecture: bool = False
+) -> go.Figure:
+    """Loss f(θ_k), gradient norm |∇f(θ_k)| (``quantity="grad_norm"``) per step, one line per run."""
+    fig = go.Figure()
+    for i, (label, t) in enumerate(runs.items()):
+        y = t.values if quantity == "loss" else np.linalg.norm(t.gradients, axis=1)
+        if log:
+            y = np.where(np.abs(y) > 0, np.abs(y), np.nan)
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(y)),
+                y=y,
+                mode="lines",
+                name=run_label(t, label),
+                line=dict(width=3, color=PALETTE[i % 8]),
+            )
+        )
+    title = "loss f(θ_k)" if quantity == "loss" else "gradient norm |∇f(θ_k)|"
+    fig.update_layout(
+        xaxis_title="step k",
+        yaxis=dict(title=dict(text=("|f|" if log and quantity == "loss" else title)), type="log" if log else "linear"),
+    )
+    return styled(fig, title=title.capitalize(), height=340, lecture=lecture)
+
+
+def weights_figure(t: Trajectory, names: Sequence[str], lecture: bool = False) -> go.Figure:
+    """Each weight against the step: one line per variable."""
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=np.arange(len(t.points)),
+                y=t.points[:, i],
+                mode="lines",
+                name=name,
+                line=dict(width=3, color=PALETTE[i % 8]),
+            )
+            for i, name in enumerate(names)
+        ]
+    )
+    fig.update_layout(xaxis_title="step k", yaxis_title="weight value")
+    return styled(fig, title="Weights over steps", height=340, lecture=lecture)
+
+
+def _contour(grid: Grid, showscale: bool = False) -> go.Contour:
+    return go.Contour(
+        x=grid.xs,
+        y=grid.ys,
+        z=grid.z,
+        colorscale=SURFACE_SCALE,
+        ncontours=30,
+        showscale=showscale,
+        name="f",
+        zmin=grid.z_range[0],
+        zmax=grid.z_range[1],
+        hoverinfo="skip",
+        opacity=0.9,
+    )
+
+
+def _path(t: Trajectory, label: str, color: str) -> list[go.Scatter]:
+    end_symbol = "x" if t.status == "diverged" else "circle"
+    return [
+        go.Scatter(
+            x=t.points[:, 0],
+            y=t.points[:, 1],
+            mode="lines+markers",
+            name=run_label(t, label),
+            line=dict(color=color, width=3),
+            marker=dict(size=4, color=color),
+            legendgroup=label,
+        ),
+        go.Scatter(
+            x=t.points[-1:, 0],
+            y=t.points[-1:, 1],
+            mode="markers",
+            showlegend=False,
+            legendgroup=label,
+            marker=dict(size=14, color=color, symbol=end_symbol, line=dict(width=2, color="white")),
+            name=f"{label} end",
+        ),
+    ]
+
+
+def race_figure(
+    grid: Grid,
+    runs: Mapping[str, Trajectory],
+    names: tuple[str, str],
+    minima: Sequence[tuple[float, float]] = (),
+    lecture: bool = False,
+) -> go.Figure:
+    """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima."""
+    traces: list[go.BaseTraceType] = [_contour(grid, showscale=True)]
+    for i, (label, t) in enumerate(runs.items()):
+        traces += _path(t, label, PALETTE[i % 8])
+    if minima:
+        traces.append(_minima_markers(minima))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
+        yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
+    )
+    return styled(fig, height=560, lecture=lecture)
+
+
+def _minima_markers(minima: Sequence[tuple[float, float]]) -> go.Scatter:
+    return go.Scatter(
+        x=[m[0] for m in minima],
+        y=[m[1] for m in minima],
+        mode="markers",
+        name="known minima",
+        marker=dict(symbol="star", size=16, color="#F0E442", line=dict(width=1, color="black")),
+    )
+
+
+def sweep_figure(
+    grid: Grid, runs: Mapping[str, Trajectory], names: tuple[str, str], lecture: bool = False
+) -> go.Figure:
+    """The same optimizer at several learning rates, side by side on the contour map."""
+    labels = list(runs)
+    fig = make_subplots(
+        rows=1,
+        cols=len(labels),
+        subplot_titles=[run_label(runs[k], k) for k in labels],
+        horizontal_spacing=0.03,
+        shared_yaxes=True,
+    )
+    for col, label in enumerate(labels, start=1):
+        fig.add_trace(_contour(grid), row=1, col=col)
+        for trace in _path(runs[label], label, PALETTE[(col - 1) % 8]):
+            fig.add_trace(trace, row=1, col=col)
+        fig.update_xaxes(range=[grid.xs[0], grid.xs[-1]], title_text=names[0], row=1, col=col)
+        fig.update_yaxes(range=[grid.ys[0], grid.ys[-1]], row=1, col=col)
+    fig.update_yaxes(title_text=names[1], row=1, col=1)
+    return styled(fig, height=420, lecture=lecture)
+
+
+def basin_colors(count: int) -> list[str]:
+    """Colours for labels DIVERGED, NOT_CONVERGED, then minimum 0, 1, …"""
+    return ["#000000", "#BBBBBB", *[PALETTE[i % 8] for i in range(count)]]
+
+
+def basin_figure(
+    bm: BasinMap, minima: Sequence[tuple[float, float]], names: tuple[str, str], lecture: bool = False
+) -> go.Figure:
+    """Each start coloured by the minimum it reaches: grey did not converge, black diverged."""
+    colors = basin_colors(len(minima))
+    levels = len(colors)
+    # A stepped colour scale: label L (from −2) occupies its own band [L+2, L+3)/levels.
+    scale = []
+    for i, color in enumerate(colors):
+        scale += [[i / levels, color], [(i + 1) / levels, color]]
+    legend = {DIVERGED: "diverged", NOT_CONVERGED: "did not converge"}
+    text = np.vectorize(lambda v: legend.get(int(v), f"minimum {int(v) + 1}"))(bm.labels)
+    fig = go.Figure(
+        [
+            go.Heatmap(
+                x=bm.xs,
+                y=bm.ys,
+                z=bm.labels + 2,
+                zmin=0,
+                zmax=levels,
+                colorscale=scale,
+                showscale=False,
+                text=text,
+                hovertemplate=f"start {names[0]}=%{{x:.3g}}, {names[1]}=%{{y:.3g}}<br>%{{text}}<extra></extra>",
+                name="basins",
+            ),
+            _minima_markers(minima),
+        ]
+    )
+    fig.update_layout(
+        xaxis_title=names[0],
+        yaxis=dict(title=dict(text=names[1]), scaleanchor="x", scaleratio=1),
+    )
+    return styled(fig, height=520, lecture=lecture)

@@ -1,0 +1,199 @@
+"""Figures for the gradient: contours with a field of arrows, the directional derivative over θ, a 3D arrow at P."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.grid import Grid
+from viz.calculus import point3d, scene, surface
+from viz.style import GRADIENT, POINT, SURFACE_SCALE, arrow, styled
+
+
+def arrow_scale(grid: Grid, vectors: np.ndarray, fraction: float = 0.06) -> float:
+    """Display factor so the longest finite vector is ``fraction`` of the domain's width."""
+    width = max(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])
+    with np.errstate(invalid="ignore"):
+        longest = np.nanmax(np.hypot(vectors[0], vectors[1])) if np.isfinite(vectors).any() else 0.0
+    return float(fraction * width / longest) if longest > 0 else 1.0
+
+
+def field_segments(X: np.ndarray, Y: np.ndarray, U: np.ndarray, V: np.ndarray) -> tuple[list, list]:
+    """All arrows of a field as one polyline with gaps (None), which plotly draws as one cheap trace."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for x, y, u, v in zip(X.ravel(), Y.ravel(), U.ravel(), V.ravel(), strict=True):
+        if np.isfinite([u, v]).all():
+            xs += [float(x), float(x + u), None]
+            ys += [float(y), float(y + v), None]
+    return xs, ys
+
+
+def contour_field_figure(
+    grid: Grid,
+    field: tuple[np.ndarray, np.ndarray, np.ndarray],
+    point: tuple[float, float],
+    value: float,
+    grad: np.ndarray,
+    names: tuple[str, str],
+    descent: bool = False,
+    normalized: bool = False,
+    lecture: bool = False,
+) -> go.Figure:
+    """Filled contours of f, arrows of ∇f (or −∇f) on a grid, the level curve through P and ∇f(P) drawn at P.
+
+    The arrow at P is ∇f(P) times ``meta["scale"]`` of its trace, so its direction and relative length are exact.
+    """
+    X, Y, G = field
+    sign = -1.0 if descent else 1.0
+    U, V = sign * G[0], sign * G[1]
+    if normalized:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            length = np.hypot(U, V)
+            U, V = np.where(length > 0, U / length, 0.0), np.where(length > 0, V / length, 0.0)
+    scale = arrow_scale(grid, np.array([U, V]))
+    xs, ys = field_segments(X, Y, U * scale, V * scale)
+    label = "−∇f" if descent else "∇f"
+    traces: list[go.BaseTraceType] = [
+        go.Contour(
+            x=grid.xs,
+            y=grid.ys,
+            z=grid.z,
+            colorscale=SURFACE_SCALE,
+            name="f",
+            ncontours=24,
+            zmin=grid.z_range[0],
+            zmax=grid.z_range[1],
+            colorbar=dict(title=dict(text="f"), thickness=14),
+            hovertemplate=f"{names[0]}=%{{x:.3g}}<br>{names[1]}=%{{y:.3g}}<br>f=%{{z:.4g}}<extra></extra>",
+        ),
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name=f"{label} field" + (" (normalized)" if normalized else ""),
+            line=dict(color="rgba(255,255,255,0.85)", width=1.5),
+            hoverinfo="skip",
+        ),
+    ]
+    if np.isfinite(value):
+        traces.append(
+            go.Contour(
+                x=grid.xs,
+                y=grid.ys,
+                z=grid.z,
+                name=f"level curve f = {value:.4g}",
+                showscale=False,
+                contours=dict(start=value, end=value, size=1.0, coloring="none"),
+                line=dict(color=POINT, width=3, dash="dot"),
+                showlegend=True,
+                hoverinfo="skip",
+            )
+        )
+    x0, y0 = point
+    if np.isfinite(grad).all():
+        gscale = arrow_scale(grid, np.asarray(grad, dtype=float).reshape(2, 1), fraction=0.18)
+        tip = arrow(x0, y0, gscale * grad[0], gscale * grad[1], f"∇f(P) = ({grad[0]:.3g}, {grad[1]:.3g})", GRADIENT, 5)
+        tip.meta = {"scale": gscale}
+        traces.append(tip)
+    traces.append(go.Scatter(x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
+        yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]], scaleanchor="x", scaleratio=1),
+    )
+    return styled(fig, height=560, lecture=lecture)
+
+
+def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bool = False) -> go.Figure:
+    """D_u f(P) = ∇f(P)·(cos θ, sin θ) over θ in [0, 2π): a cosine whose peak |∇f| sits at the gradient's angle."""
+    thetas = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
+    gx, gy = float(grad[0]), float(grad[1])
+    values = gx * np.cos(thetas) + gy * np.sin(thetas)
+    peak = float(np.arctan2(gy, gx) % (2 * np.pi))
+    norm = float(np.hypot(gx, gy))
+    current = gx * np.cos(theta) + gy * np.sin(theta)
+    fig = go.Figure(
+        [
+            go.Scatter(x=np.degrees(thetas), y=values, mode="lines", name="D_u f(P)", line=dict(width=3)),
+            go.Scatter(
+                x=[np.degrees(peak)],
+                y=[norm],
+                mode="markers+text",
+                name="steepest ascent: θ of ∇f, value |∇f|",
+                marker=dict(size=12, color=GRADIENT),
+                text=["ascent"],
+                textposition="top center",
+            ),
+            go.Scatter(
+                x=[np.degrees((peak + np.pi) % (2 * np.pi))],
+                y=[-norm],
+                mode="markers+text",
+                name="steepest descent: opposite, value −|∇f|",
+                marker=dict(size=12, color="#0072B2"),
+                text=["descent"],
+                textposition="bottom center",
+            ),
+            go.Scatter(
+                x=[np.degrees(theta)],
+                y=[current],
+                mode="markers",
+                name=f"θ = {np.degrees(theta):.0f}°",
+                marker=dict(size=14, color=POINT, symbol="diamond"),
+            ),
+        ]
+    )
+    fig.update_layout(
+        xaxis=dict(title=dict(text="direction θ (degrees)"), range=[0, 360], dtick=45),
+        yaxis_title="D_u f(P)",
+    )
+    return styled(fig, height=380, lecture=lecture)
+
+
+def gradient_3d_figure(
+    grid: Grid,
+    point: tuple[float, float],
+    value: float,
+    grad: np.ndarray,
+    names: tuple[str, str],
+    lecture: bool = False,
+) -> go.Figure:
+    """The surface with ∇f(P) lifted onto it: the arrow (fx, fy, fx² + fy²) points up the steepest slope at P."""
+    x0, y0 = point
+    traces: list[go.BaseTraceType] = [surface(grid, opacity=0.85)]
+    if np.isfinite(grad).all() and np.isfinite(value):
+        gx, gy = float(grad[0]), float(grad[1])
+        lift = gx * gx + gy * gy
+        width = max(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])
+        scale = 0.2 * width / max(np.hypot(gx, gy), 1e-12)
+        tip = (x0 + scale * gx, y0 + scale * gy, value + scale * lift)
+        traces.append(
+            go.Scatter3d(
+                x=[x0, tip[0]],
+                y=[y0, tip[1]],
+                z=[value, tip[2]],
+                mode="lines",
+                name="∇f lifted onto the surface",
+                line=dict(color=GRADIENT, width=9),
+            )
+        )
+        traces.append(
+            go.Cone(
+                x=[tip[0]],
+                y=[tip[1]],
+                z=[tip[2]],
+                u=[gx],
+                v=[gy],
+                w=[lift],
+                sizemode="absolute",
+                sizeref=0.08 * width,
+                anchor="tip",
+                showscale=False,
+                colorscale=[[0, GRADIENT], [1, GRADIENT]],
+                name="∇f(P)",
+            )
+        )
+        traces.append(point3d(x0, y0, value))
+    fig = go.Figure(traces)
+    fig.update_layout(scene=scene(names, grid))
+    return styled(fig, height=520, lecture=lecture)

@@ -1,0 +1,52 @@
+"""Figures for the linear-regression page: the data with the fitted line moving step by step."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.descent import Trajectory
+from core.regression import Dataset
+from viz.descent import play_buttons, step_slider
+from viz.style import POINT, TANGENT, styled
+
+
+def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool = False) -> go.Figure:
+    """Scatter of (x, y), the least-squares line, and the model line ŷ = w1·x + w2 at each step (animated)."""
+    xs = np.array([data.x.min(), data.x.max()])
+    pad = 0.05 * (xs[1] - xs[0])
+    xs = xs + np.array([-pad, pad])
+
+    def line(k: int) -> go.Scatter:
+        w1, w2 = t.points[k]
+        return go.Scatter(
+            x=xs,
+            y=w1 * xs + w2,
+            mode="lines",
+            name=f"model at step {k}: ŷ = {w1:.3f}x + {w2:.3f}",
+            line=dict(color=POINT, width=4),
+        )
+
+    fig = go.Figure(
+        [
+            go.Scatter(x=data.x, y=data.y, mode="markers", name="data", marker=dict(size=8, color="#0072B2")),
+            go.Scatter(
+                x=xs,
+                y=target[0] * xs + target[1],
+                mode="lines",
+                name="least squares (target)",
+                line=dict(color=TANGENT, width=2, dash="dash"),
+            ),
+            line(0),
+        ]
+    )
+    fig.frames = [go.Frame(data=[line(k)], traces=[2], name=str(k)) for k in range(len(t.points))]
+    y_lo, y_hi = float(data.y.min()), float(data.y.max())
+    span = max(y_hi - y_lo, 1e-9)
+    fig.update_layout(
+        xaxis_title="x",
+        yaxis=dict(title=dict(text="y"), range=[y_lo - 0.3 * span, y_hi + 0.3 * span]),
+        updatemenus=[play_buttons(duration=60)],
+        sliders=[step_slider(len(t.points))],
+    )
+    return styled(fig, height=480, lecture=lecture)

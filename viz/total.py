@@ -1,0 +1,108 @@
+"""Figures for the total derivative: the path y = g(x) on the surface, and the path's and the slice's curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.grid import Grid
+from core.slices import PathData
+from viz.calculus import point3d, scene, surface
+from viz.style import POINT, TANGENT, styled
+
+
+def total_surface_figure(
+    grid: Grid, path: PathData, values: dict[str, float], names: tuple[str, str], lecture: bool = False
+) -> go.Figure:
+    """Surface with the lifted path (x, g(x), f(x, g(x))) and the two tangent lines at x0: slice and path."""
+    x0, y0 = values["x"], values["y"]
+    z0 = float(np.interp(x0, path.xs, path.z_path)) if np.isfinite(path.z_path).any() else np.nan
+    (low, high) = grid.z_range
+    with np.errstate(invalid="ignore"):
+        inside = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1]) & (path.z_path >= low) & (path.z_path <= high)
+    traces: list[go.BaseTraceType] = [
+        surface(grid, opacity=0.8),
+        go.Scatter3d(
+            x=path.xs,
+            y=np.where(inside, path.gs, np.nan),
+            z=np.where(inside, path.z_path, np.nan),
+            mode="lines",
+            name=f"path {names[1]} = g({names[0]}) on the surface",
+            line=dict(color="#E69F00", width=7),
+        ),
+    ]
+    half = 0.15 * (grid.xs[-1] - grid.xs[0])
+    t = np.array([-half, half])
+    if np.isfinite([values["dz_dx_partial"], values["chain"], values["dy_dx"]]).all() and np.isfinite(z0):
+        traces.append(
+            go.Scatter3d(
+                x=x0 + t,
+                y=[y0, y0],
+                z=z0 + values["dz_dx_partial"] * t,
+                mode="lines",
+                name=f"∂z/∂x = {values['dz_dx_partial']:.4g} ({names[1]} held fixed)",
+                line=dict(color=TANGENT, width=8),
+            )
+        )
+        traces.append(
+            go.Scatter3d(
+                x=x0 + t,
+                y=y0 + values["dy_dx"] * t,
+                z=z0 + values["chain"] * t,
+                mode="lines",
+                name=f"dz/dx = {values['chain']:.4g} (along the path)",
+                line=dict(color="#CC79A7", width=8),
+            )
+        )
+        traces.append(point3d(x0, y0, z0))
+    fig = go.Figure(traces)
+    fig.update_layout(scene=scene(names, grid))
+    return styled(fig, height=540, lecture=lecture)
+
+
+def total_curves_figure(
+    path: PathData, values: dict[str, float], names: tuple[str, str], lecture: bool = False
+) -> go.Figure:
+    """z against x along the path and along the frozen slice, with their tangent lines at x0."""
+    x0 = values["x"]
+    z0 = float(np.interp(x0, path.xs, path.z_path))
+    span = path.xs[-1] - path.xs[0]
+    t = np.array([-0.2 * span, 0.2 * span])
+    traces = [
+        go.Scatter(
+            x=path.xs, y=path.z_path, mode="lines", name=f"z = f(x, g(x)): {names[1]} follows x", line=dict(width=3)
+        ),
+        go.Scatter(
+            x=path.xs,
+            y=path.z_slice,
+            mode="lines",
+            name=f"z = f(x, {values['y']:.3g}): {names[1]} frozen",
+            line=dict(width=3, dash="dash"),
+        ),
+    ]
+    if np.isfinite([z0, values["chain"], values["dz_dx_partial"]]).all():
+        traces += [
+            go.Scatter(
+                x=x0 + t,
+                y=z0 + values["chain"] * t,
+                mode="lines",
+                name=f"slope dz/dx = {values['chain']:.4g}",
+                line=dict(color="#CC79A7", width=2),
+            ),
+            go.Scatter(
+                x=x0 + t,
+                y=z0 + values["dz_dx_partial"] * t,
+                mode="lines",
+                name=f"slope ∂z/∂x = {values['dz_dx_partial']:.4g}",
+                line=dict(color=TANGENT, width=2),
+            ),
+            go.Scatter(x=[x0], y=[z0], mode="markers", name="x0", marker=dict(size=11, color=POINT)),
+        ]
+    finite = np.concatenate([path.z_path[np.isfinite(path.z_path)], path.z_slice[np.isfinite(path.z_slice)]])
+    fig = go.Figure(traces)
+    if finite.size:
+        low, high = np.percentile(finite, [1, 99])
+        pad = 0.1 * max(high - low, 1e-9)
+        fig.update_layout(yaxis_range=[low - pad, high + pad])
+    fig.update_layout(xaxis_title=names[0], yaxis_title="z")
+    return styled(fig, height=400, lecture=lecture)
