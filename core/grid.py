@@ -43,8 +43,28 @@ def robust_range(values: np.ndarray) -> tuple[tuple[float, float], bool]:
 
 
 def domain_axes(domain: Domain, n: int) -> tuple[np.ndarray, np.ndarray]:
-    (x0, x1), (y0, y1) = domain
-    return np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    """n evenly spaced values along each axis; a value within rounding of 0 is exactly 0, so 1/x shows its gap."""
+    axes = []
+    for low, high in domain:
+        values = np.linspace(low, high, n)
+        values[np.abs(values) < 1e-12 * (high - low)] = 0.0
+        axes.append(values)
+    return axes[0], axes[1]
+
+
+def cut_jumps(z: np.ndarray, spread: float) -> tuple[np.ndarray, bool]:
+    """Gap out neighbours that jump across a pole (opposite signs, a jump over 3× the typical spread), as tan(x)."""
+    z = z.copy()
+    cut = np.zeros(z.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for axis in (0, 1):
+            a = np.moveaxis(z, axis, 0)
+            jump = (np.abs(a[1:] - a[:-1]) > 3 * spread) & (a[1:] * a[:-1] < 0)
+            c = np.moveaxis(cut, axis, 0)
+            c[1:] |= jump
+            c[:-1] |= jump
+    z[cut] = np.nan
+    return z, bool(cut.any())
 
 
 def evaluate_grid(f: Function, domain: Domain, n: int = 61) -> Grid:
@@ -52,12 +72,17 @@ def evaluate_grid(f: Function, domain: Domain, n: int = 61) -> Grid:
     xs, ys = domain_axes(domain, n)
     X, Y = np.meshgrid(xs, ys)
     z = np.asarray(f(X, Y), dtype=float)
-    undefined = bool(np.isnan(z).any())
+    undefined = bool((~np.isfinite(z)).any())
     z = np.where(np.isfinite(z), z, np.nan)
     (low, high), clipped = robust_range(z)
     if clipped:
         with np.errstate(invalid="ignore"):
             z = np.where((z >= low) & (z <= high), z, np.nan)
+    finite = z[np.isfinite(z)]
+    if finite.size:
+        p10, p90 = np.percentile(finite, [10, 90])
+        z, jumped = cut_jumps(z, max(float(p90 - p10), 1e-12))
+        clipped = clipped or jumped
     return Grid(xs, ys, z, (low, high), clipped, undefined)
 
 

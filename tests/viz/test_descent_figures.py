@@ -1,0 +1,129 @@
+"""Figure builders for descent: the drawn path is the trajectory, arrows are the gradient and update at step k."""
+
+import numpy as np
+import pytest
+
+from core import OPTIMIZERS, PRESETS, descend, parse
+from core.basins import DIVERGED, NOT_CONVERGED, basin_map
+from core.grid import evaluate_grid
+from core.regression import fit, least_squares, make_dataset
+from viz.descent import (
+    DYNAMIC,
+    STATIC,
+    basin_figure,
+    curves_figure,
+    descent_figure,
+    frame_arrows,
+    race_figure,
+    sweep_figure,
+    weights_figure,
+)
+from viz.regression import fit_figure
+
+LOSS = parse("(w1 + 2*w2 - 5)**2")
+PRESET = PRESETS["lesson_loss"]
+
+
+def trace(fig, name):
+    return [t for t in fig.data if t.name == name][0]
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_playback_has_one_frame_per_step_and_draws_the_trajectory(optimizer):
+    t = descend(LOSS, (1.0, 1.0), optimizer=optimizer, lr=0.02, steps=25)
+    fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
+    assert len(fig.frames) == 26 == len(fig.layout.sliders[0].steps)
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
+    path2d = fig.data[STATIC.index("path2d")]
+    assert np.array_equal(np.array(path2d.x), t.points[:, 0]) and np.array_equal(np.array(path2d.y), t.points[:, 1])
+    path3d = fig.data[STATIC.index("path3d")]
+    assert np.array_equal(np.array(path3d.x), t.points[:, 0])
+    assert list(fig.frames[0].traces) == list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
+
+
+def test_frame_k_shows_the_point_the_gradient_step_and_the_update():
+    t = descend(LOSS, (0.0, 0.0), optimizer="momentum", lr=0.01, steps=10)
+    fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
+    for k in (0, 3, 9):
+        frame = fig.frames[k]
+        point = frame.data[DYNAMIC.index("point2d")]
+        assert [point.x[0], point.y[0]] == pytest.approx(t.points[k])
+        grad = frame.data[DYNAMIC.index("gradient")]
+        assert [grad.x[1] - grad.x[0], grad.y[1] - grad.y[0]] == pytest.approx(-0.01 * t.gradients[k])
+        update = frame.data[DYNAMIC.index("update")]
+        assert [update.x[1], update.y[1]] == pytest.approx(t.points[k + 1])
+        velocity = frame.data[DYNAMIC.index("velocity")]
+        assert [velocity.x[1] - velocity.x[0], velocity.y[1] - velocity.y[0]] == pytest.approx(
+            -0.01 * t.states[k].buf
+        )
+
+
+def test_for_plain_gd_the_gradient_step_is_the_update():
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
+    arrows = frame_arrows(t, 0)
+    x, y, dx, dy = arrows["update"]
+    assert (x + dx, y + dy) == pytest.approx((1.4, 1.8))
+    assert arrows["gradient"][2:] == pytest.approx(arrows["update"][2:])
+
+
+def test_a_diverged_run_is_labelled_and_its_path_is_finite():
+    bowl = parse("x^2 + y^2")
+    t = descend(bowl, (1.0, 1.0), optimizer="gd", lr=1.5, steps=100)
+    fig = race_figure(evaluate_grid(bowl, ((-2.0, 2.0), (-2.0, 2.0)), 21), {"gd": t}, bowl.names)
+    path = trace(fig, "gd — diverged at step 20")
+    assert np.isfinite(np.array(path.x, dtype=float)).all() and len(path.x) == 20
+    assert fig.data[2].marker.symbol == "x"
+
+
+def test_curves_and_weights_follow_the_trajectory():
+    t = descend(parse("w1^2 + 2*w2^2 + 3*w3^2"), (1.0, 1.0, 1.0), optimizer="adam", lr=0.1, steps=30)
+    loss = curves_figure({"adam": t}, "loss", log=True)
+    assert np.allclose(loss.data[0].y, t.values) and loss.layout.yaxis.type == "log"
+    norm = curves_figure({"adam": t}, "grad_norm")
+    assert np.allclose(norm.data[0].y, np.linalg.norm(t.gradients, axis=1))
+    weights = weights_figure(t, ("w1", "w2", "w3"))
+    assert [d.name for d in weights.data] == ["w1", "w2", "w3"]
+    assert np.allclose(weights.data[2].y, t.points[:, 2])
+
+
+def test_sweep_draws_one_panel_per_learning_rate():
+    bowl = parse("x^2 + 10*y^2")
+    runs = {f"η = {lr}": descend(bowl, (-2.5, 1.0), "gd", lr, 30) for lr in (0.01, 0.09, 0.15)}
+    fig = sweep_figure(evaluate_grid(bowl, ((-3.0, 3.0), (-3.0, 3.0)), 21), runs, bowl.names)
+    assert [a.text for a in fig.layout.annotations] == [
+        "η = 0.01",
+        "η = 0.09",
+        f"η = 0.15 — diverged at step {runs['η = 0.15'].diverged_at}",
+    ]
+
+
+def test_basin_map_assigns_known_starts_to_the_right_minimum():
+    preset = PRESETS["himmelblau"]
+    f = parse(preset.text)
+    minima = [m for m, _ in preset.minima]
+    bm = basin_map(f, minima, preset.domain, n=21, optimizer="gd", lr=0.01, steps=400)
+    x, y = bm.xs, bm.ys
+    for start, expected in [((3.5, 2.5), 0), ((-3.0, 3.5), 1), ((-4.0, -4.0), 2), ((4.0, -2.0), 3)]:
+        j, i = np.abs(x - start[0]).argmin(), np.abs(y - start[1]).argmin()
+        assert bm.labels[i, j] == expected, (start, bm.labels[i, j])
+    fig = basin_figure(bm, minima, f.names)
+    assert np.array_equal(np.array(fig.data[0].z), bm.labels + 2)
+
+
+def test_basin_map_marks_diverged_and_unconverged_starts():
+    f = parse("x^4 - x^2 + y^2")
+    bm = basin_map(f, [(-0.7071067811865476, 0.0)], ((-5.0, 5.0), (-1.0, 1.0)), n=21, lr=0.05, steps=200)
+    assert (bm.labels == DIVERGED).any()  # far starts overshoot on the steep quartic walls
+    assert (bm.labels == NOT_CONVERGED).any()  # the unlisted minimum at x = +0.707
+    assert (bm.labels == 0).any()
+
+
+def test_regression_fit_figure_moves_the_line_with_the_step_slider():
+    data = make_dataset(seed=3)
+    t = fit(data, (0.0, 0.0), optimizer="gd", lr=0.05, steps=40)
+    target = least_squares(data)
+    fig = fit_figure(data, t, target)
+    assert len(fig.frames) == 41
+    line = fig.frames[17].data[0]
+    assert np.allclose(line.y, t.points[17][0] * np.array(line.x) + t.points[17][1])
+    assert np.allclose(fig.data[1].y, target[0] * np.array(fig.data[1].x) + target[1])
