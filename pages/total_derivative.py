@@ -19,7 +19,6 @@ from ui.widgets import function_picker, lecture, picker_params
 from viz.total import total_curves_figure, total_surface_figure
 
 PAGE = "total"
-DEFAULT_G = "x^2"
 
 
 def _read_g(raw: str) -> str:
@@ -45,7 +44,11 @@ picked = function_picker(PAGE)
 f = picked.f
 x_name, y_name = f.names
 (xa, xb), _ = picked.domain
-st.session_state.setdefault(f"{PAGE}.g", DEFAULT_G)
+# The default path y = x² follows the function's own variable (w1² for a loss over w1, w2) until edited.
+default_g = f"{x_name}^2"
+if st.session_state.get(f"{PAGE}.g") in (None, st.session_state.get(f"{PAGE}.g_default")):
+    st.session_state[f"{PAGE}.g"] = default_g
+st.session_state[f"{PAGE}.g_default"] = default_g
 with st.sidebar:
     g_text = st.text_input(f"Path: {y_name} = g({x_name}) =", key=f"{PAGE}.g", max_chars=200)
     key = f"{PAGE}.x0"
@@ -54,7 +57,7 @@ with st.sidebar:
     x0 = st.slider(f"x₀ ({x_name})", float(xa), float(xb), step=(xb - xa) / 200, key=key)
 
 td, error = None, None
-for candidate in (g_text, st.session_state.get(f"{PAGE}.last_g", DEFAULT_G), f"{x_name}^2"):
+for candidate in (g_text, st.session_state.get(f"{PAGE}.last_g", default_g), default_g):
     try:
         td = cache.total(f, candidate)
         break

@@ -29,6 +29,7 @@ def figures(at: AppTest) -> list[dict]:
 def texts(at: AppTest) -> str:
     """All text on the page that a student reads: markdown, LaTeX, metrics, tables, alerts, code."""
     parts = [m.value for m in at.markdown] + [m.value for m in at.latex] + [c.value for c in at.code]
+    parts += [c.value for c in at.caption]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [e.value for e in [*at.error, *at.warning, *at.info, *at.success]]
     parts += [str(t.proto) for t in at.get("table")]

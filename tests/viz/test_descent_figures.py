@@ -53,9 +53,7 @@ def test_frame_k_shows_the_point_the_gradient_step_and_the_update():
         update = frame.data[DYNAMIC.index("update")]
         assert [update.x[1], update.y[1]] == pytest.approx(t.points[k + 1])
         velocity = frame.data[DYNAMIC.index("velocity")]
-        assert [velocity.x[1] - velocity.x[0], velocity.y[1] - velocity.y[0]] == pytest.approx(
-            -0.01 * t.states[k].buf
-        )
+        assert [velocity.x[1] - velocity.x[0], velocity.y[1] - velocity.y[0]] == pytest.approx(-0.01 * t.states[k].buf)
 
 
 def test_for_plain_gd_the_gradient_step_is_the_update():

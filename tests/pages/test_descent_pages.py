@@ -1,0 +1,146 @@
+"""AppTest for the descent and regression pages: the lesson's step, playback, divergence, every optimizer."""
+
+import json
+
+import numpy as np
+import pytest
+
+from core import OPTIMIZERS, PRESETS
+from core.regression import least_squares, make_dataset
+from tests.pages.conftest import assert_clean, figures, open_page, texts
+
+
+def playback(at):
+    return [f for f in figures(at) if f.get("frames")][0]
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_descent_page_renders_every_preset(preset):
+    at = open_page("pages/descent.py", {"f": preset})
+    assert_clean(at)
+    assert len(figures(at)) >= 6
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_descent_page_renders_every_optimizer_with_its_state(optimizer):
+    at = open_page("pages/descent.py", {"f": "himmelblau", "opt": optimizer, "lr": "0.01", "steps": "40"})
+    assert_clean(at)
+    fig = playback(at)
+    assert len(fig["frames"]) == 41
+    explained = at.code[0].value
+    assert {"gd": "← ", "momentum": "b = ", "nesterov": "b = ", "adagrad": "s = ", "rmsprop": "v = ", "adam": "m̂ = "}[
+        optimizer
+    ] in explained
+
+
+def test_the_lessons_step_is_written_out_on_the_descent_page():
+    at = open_page("pages/descent.py", {"f": "lesson_loss", "opt": "gd", "lr": "0.1", "steps": "10"})
+    assert_clean(at)
+    lines = at.code[0].value.splitlines()
+    assert lines == ["w1 ← 1.0 − 0.1 × (−4.0) = 1.4", "w2 ← 1.0 − 0.1 × (−8.0) = 1.8"]
+
+
+def test_playback_has_steps_plus_one_frames_and_needs_no_rerun():
+    at = open_page("pages/descent.py", {"f": "rosenbrock", "opt": "adam", "lr": "0.05", "steps": "120"})
+    fig = playback(at)
+    assert len(fig["frames"]) == 121
+    assert len(fig["layout"]["sliders"][0]["steps"]) == 121
+    assert all(step["method"] == "animate" for step in fig["layout"]["sliders"][0]["steps"])
+    assert fig["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
+
+
+def test_stepping_the_explanation_with_the_buttons():
+    at = open_page("pages/descent.py", {"f": "lesson_loss", "opt": "momentum", "lr": "0.05", "steps": "5"})
+    at.button(key="descent.next").click().run()
+    assert at.slider(key="descent.k").value == 2
+    assert "Step 2:" in texts(at)
+    at.button(key="descent.prev").click().run()
+    at.button(key="descent.prev").click().run()
+    assert at.slider(key="descent.k").value == 1
+
+
+def test_a_diverging_setting_shows_the_message_and_a_finite_path():
+    query = {"f": "custom", "expr": "x^2 + y^2", "x0": "1", "y0": "1", "opt": "gd", "lr": "1.5", "steps": "100"}
+    at = open_page("pages/descent.py", query)
+    assert_clean(at)
+    assert any("Diverged at step 20" in e.value for e in at.error)
+    path = playback(at)["data"][3]
+    assert len(_array(path["x"])) == 20 and np.isfinite(_array(path["x"])).all()
+
+
+def _array(value):
+    """A plotly JSON array: a plain list, or a typed array {'dtype', 'bdata'} (base64)."""
+    if isinstance(value, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.array(value, dtype=float)
+
+
+def test_more_than_two_variables_work_without_a_surface():
+    at = open_page("pages/descent.py", {"f": "custom", "expr": "(w1 + 2w2 + 3w3 - 6)^2 + w1^2", "opt": "adam"})
+    assert_clean(at)
+    assert any("no surface" in i.value for i in at.info)
+    assert not [f for f in figures(at) if f.get("frames")]
+    weights = [f for f in figures(at) if f["layout"].get("title", {}).get("text") == "Weights over steps"][0]
+    assert [d["name"] for d in weights["data"]] == ["w1", "w2", "w3"]
+    assert at.number_input(key="descent.start.w3").value == 0.5
+
+
+def test_race_and_sweep_and_basins_render():
+    at = open_page("pages/descent.py", {"f": "himmelblau", "opt": "gd", "lr": "0.01", "steps": "100"})
+    names = [d.get("name", "") for f in figures(at) for d in f["data"]]
+    assert any(n.startswith("Adam, η = 0.01") or n.startswith("Adam") for n in names)
+    heatmaps = [d for f in figures(at) for d in f["data"] if d["type"] == "heatmap"]
+    assert heatmaps and "minimum 1" in json.dumps(heatmaps[0]["text"])
+
+
+def test_steps_csv_download_is_offered():
+    at = open_page("pages/descent.py", {"f": "lesson_loss"})
+    assert at.get("download_button")
+
+
+def test_regression_page_shows_the_lessons_numbers_exactly():
+    at = open_page("pages/regression.py")
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["new w1"] == "1.4" and metrics["new w2"] == "1.8"
+    assert metrics["∇L(1, 1)"] == "(−4.0, −8.0)"
+    assert "w1 ← 1.0 − 0.1 × (−4.0) = 1.4" in at.code[0].value
+    assert r"2 w_{1} + 4 w_{2} - 2 y" in texts(at)
+
+
+def test_regression_descent_reaches_least_squares():
+    at = open_page("pages/regression.py", {"opt": "gd", "lr": "0.1", "steps": "500", "seed": "0"})
+    target = least_squares(make_dataset(seed=0))
+    metrics = {m.label: m.value for m in at.metric}
+    w1, w2 = (float(v.split("= ")[1].replace("−", "-")) for v in metrics["after 500 steps"].split(", "))
+    assert abs(w1 - target[0]) < 1e-3 and abs(w2 - target[1]) < 1e-3
+
+
+def test_minibatch_mode_changes_the_path():
+    at = open_page("pages/regression.py", {"opt": "gd", "lr": "0.05", "steps": "50"})
+    before = figures(at)[1]
+    at.radio(key="regression.batch").set_value("4").run()
+    assert_clean(at)
+    assert figures(at)[1] != before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"a,b,c\n1,2,3\n", b"x,y\n1,zz\n2,3\n3,4\n", b"x,y\n1,inf\n2,3\n3,4\n", b"\x00\x01\x02", b"x" * 300_000],
+)
+def test_a_bad_csv_shows_an_error_and_keeps_the_generated_data(content):
+    at = open_page("pages/regression.py")
+    at.file_uploader(key="regression.csv").upload("data.csv", content, "text/csv").run()
+    assert_clean(at)
+    assert any("CSV not used" in e.value for e in at.error)
+    assert "generated" in texts(at)
+
+
+def test_a_good_csv_is_used():
+    at = open_page("pages/regression.py")
+    at.file_uploader(key="regression.csv").upload("data.csv", b"x,y\n0,1\n1,3\n2,5\n3,7\n", "text/csv").run()
+    assert_clean(at)
+    assert "uploaded CSV (4 rows)" in texts(at)
+    assert "w1 = 2.0, w2 = 1.0" in {m.label: m.value for m in at.metric}["least squares (target)"]
