@@ -13,13 +13,15 @@ st.set_page_config(page_title="Gradient Lab", page_icon="∇", layout="wide")
 
 PAGES = [
     st.Page("pages/home.py", title="Welcome", icon="🏠", default=True),
-    st.Page("pages/partials.py", title="Partial derivatives", icon="📐", url_path="partials"),
-    st.Page("pages/gradient.py", title="Gradient", icon="🧭", url_path="gradient"),
-    st.Page("pages/total_derivative.py", title="Partial vs total derivative", icon="🔗", url_path="total"),
-    st.Page("pages/descent.py", title="Gradient descent", icon="⛷️", url_path="descent"),
-    st.Page("pages/regression.py", title="ML loss: linear regression", icon="📈", url_path="regression"),
+    st.Page("pages/partials.py", title="Partial derivatives", icon="📐", url_path="partial-derivatives"),
+    st.Page("pages/gradient.py", title="Gradient", icon="🧭", url_path="the-gradient"),
+    st.Page("pages/total_derivative.py", title="Partial vs total derivative", icon="🔗", url_path="total-derivative"),
+    st.Page("pages/descent.py", title="Gradient descent", icon="⛷️", url_path="gradient-descent"),
+    st.Page("pages/regression.py", title="ML loss: linear regression", icon="📈", url_path="linear-regression"),
 ]
 
+# URL paths differ from the file names on purpose: Streamlit's legacy pages/-folder mode would otherwise run a
+# page file directly, without this frame, on a server's first request and under AppTest.
 page = st.navigation(PAGES)
 
 if "lecture" not in st.session_state:

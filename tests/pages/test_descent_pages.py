@@ -11,7 +11,7 @@ from tests.pages.conftest import assert_clean, figures, open_page, texts
 
 
 def playback(at):
-    return [f for f in figures(at) if f.get("frames")][0]
+    return next(f for f in figures(at) if f.get("frames"))
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))
@@ -82,7 +82,7 @@ def test_more_than_two_variables_work_without_a_surface():
     assert_clean(at)
     assert any("no surface" in i.value for i in at.info)
     assert not [f for f in figures(at) if f.get("frames")]
-    weights = [f for f in figures(at) if f["layout"].get("title", {}).get("text") == "Weights over steps"][0]
+    weights = next(f for f in figures(at) if f["layout"].get("title", {}).get("text") == "Weights over steps")
     assert [d["name"] for d in weights["data"]] == ["w1", "w2", "w3"]
     assert at.number_input(key="descent.start.w3").value == 0.5
 
@@ -90,7 +90,7 @@ def test_more_than_two_variables_work_without_a_surface():
 def test_race_and_sweep_and_basins_render():
     at = open_page("pages/descent.py", {"f": "himmelblau", "opt": "gd", "lr": "0.01", "steps": "100"})
     names = [d.get("name", "") for f in figures(at) for d in f["data"]]
-    assert any(n.startswith("Adam, η = 0.01") or n.startswith("Adam") for n in names)
+    assert any(n.startswith(("Adam, η = 0.01", "Adam")) for n in names)
     heatmaps = [d for f in figures(at) for d in f["data"] if d["type"] == "heatmap"]
     assert heatmaps and "minimum 1" in json.dumps(heatmaps[0]["text"])
 

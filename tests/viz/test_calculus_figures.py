@@ -119,7 +119,7 @@ def test_3d_gradient_arrow_is_lifted_along_the_surface():
     grid = evaluate_grid(F, DOMAIN, 21)
     grad = F.grad(*P)
     fig = gradient_3d_figure(grid, P, F(*P), grad, F.names)
-    cone = [t for t in fig.data if t.type == "cone"][0]
+    cone = next(t for t in fig.data if t.type == "cone")
     assert [cone.u[0], cone.v[0], cone.w[0]] == pytest.approx([grad[0], grad[1], grad[0] ** 2 + grad[1] ** 2])
 
 

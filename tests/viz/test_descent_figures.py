@@ -25,7 +25,7 @@ PRESET = PRESETS["lesson_loss"]
 
 
 def trace(fig, name):
-    return [t for t in fig.data if t.name == name][0]
+    return next(t for t in fig.data if t.name == name)
 
 
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
