@@ -10,7 +10,7 @@ from core.snippets import descent_snippet
 from ui import cache
 from ui.page import begin, finish
 from ui.render import code_snippet, csv_bytes, show
-from ui.state import Param, dump_flag, flag
+from ui.state import Param, choice, dump_flag, flag
 from ui.widgets import (
     function_picker,
     lecture,
@@ -24,11 +24,13 @@ from viz.descent import basin_figure, curves_figure, descent_figure, race_figure
 
 PAGE = "descent"
 SWEEP_FACTORS = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0]
+TAB_NAMES = ["Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction"]
 PARAMS = [
     *picker_params(PAGE),
     *point_params(PAGE),
     *optimizer_params(PAGE),
     Param("log", f"{PAGE}.log", flag, dump_flag),
+    Param("tab", f"{PAGE}.tab", choice(TAB_NAMES)),
 ]
 
 slot = begin(
@@ -63,44 +65,25 @@ else:
     m3.metric("final |∇f|", fmt(float((run.gradients[-1] ** 2).sum() ** 0.5)))
 
 two_d = len(names) == 2
-tabs = st.tabs(["Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction"])
+minima = [m for m, _ in picked.preset.minima] if picked.preset else []
+st.session_state.setdefault(f"{PAGE}.log", False)
 
-with tabs[0]:
+
+def step_by_step() -> None:
+    """Playback, the written-out step, the per-step curves and the table."""
     if two_d:
-        grid = cache.grid(f, picked.domain, 51)
-        show(descent_figure(grid, run, names, lecture=big), key=f"{PAGE}.playback")
+        show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=f"{PAGE}.playback")
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
     if run.steps_taken >= 1:
-        st.subheader("One step, by hand")
-        key = f"{PAGE}.k"
-        if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
-            st.session_state[key] = 1
-
-        def _move(delta: int, last: int = run.steps_taken) -> None:
-            st.session_state[key] = min(max(1, st.session_state.get(key, 1) + delta), last)
-
-        back, slider, forward = st.columns([1, 8, 1], vertical_alignment="bottom")
-        back.button("◀", key=f"{PAGE}.prev", on_click=_move, args=(-1,), shortcut="B", help="Previous step (B)")
-        forward.button("▶", key=f"{PAGE}.next", on_click=_move, args=(1,), shortcut="N", help="Next step (N)")
-        if run.steps_taken > 1:
-            k = slider.slider("Explain step k", 1, run.steps_taken, key=key)
-        else:
-            k = 1
-            slider.markdown("**Step k = 1**")
-        lines = explain_step(run, k, names)
-        st.markdown(
-            f"Step {k}: θ = ({', '.join(fmt(v) for v in run.points[k - 1])}), "
-            f"∇f(θ) = ({', '.join(fmt(v) for v in run.gradients[k - 1])})"
-        )
-        st.code("\n".join(line for step in lines for line in step.lines), language=None)
-    st.session_state.setdefault(f"{PAGE}.log", False)
+        explain()
     log = st.toggle("Log-scale loss", key=f"{PAGE}.log")
     c1, c2 = st.columns(2) if not big else (st.container(), st.container())
+    label = OPTIMIZERS[name].label
     with c1:
-        show(curves_figure({OPTIMIZERS[name].label: run}, "loss", log=log, lecture=big), key=f"{PAGE}.loss")
+        show(curves_figure({label: run}, "loss", log=log, lecture=big), key=f"{PAGE}.loss")
     with c2:
-        show(curves_figure({OPTIMIZERS[name].label: run}, "grad_norm", log=log, lecture=big), key=f"{PAGE}.gradnorm")
+        show(curves_figure({label: run}, "grad_norm", log=log, lecture=big), key=f"{PAGE}.gradnorm")
     show(weights_figure(run, names, lecture=big), key=f"{PAGE}.weights")
     table = step_table(run, names)
     with st.expander("Every step as a table", expanded=False):
@@ -114,31 +97,52 @@ with tabs[0]:
         on_click="ignore",
     )
 
-with tabs[1]:
+
+def explain() -> None:
+    """Step k written out by hand, with ◀ ▶ buttons (keys B and N) to walk through the steps."""
+    st.subheader("One step, by hand")
+    key = f"{PAGE}.k"
+    if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
+        st.session_state[key] = 1
+
+    def move(delta: int) -> None:
+        st.session_state[key] = min(max(1, st.session_state.get(key, 1) + delta), run.steps_taken)
+
+    back, middle, forward = st.columns([1, 8, 1], vertical_alignment="bottom")
+    back.button("◀", key=f"{PAGE}.prev", on_click=move, args=(-1,), shortcut="B", help="Previous step (B)")
+    forward.button("▶", key=f"{PAGE}.next", on_click=move, args=(1,), shortcut="N", help="Next step (N)")
+    if run.steps_taken > 1:
+        k = middle.slider("Explain step k", 1, run.steps_taken, key=key)
+    else:
+        k = 1
+        middle.markdown("**Step k = 1**")
+    before = ", ".join(fmt(v) for v in run.points[k - 1])
+    grad = ", ".join(fmt(v) for v in run.gradients[k - 1])
+    st.markdown(f"Step {k}: θ = ({before}), ∇f(θ) = ({grad})")
+    st.code("\n".join(line for step in explain_step(run, k, names) for line in step.lines), language=None)
+
+
+def race() -> None:
+    """All chosen optimizers from the same start with the same η."""
     st.session_state.setdefault(f"{PAGE}.race", list(OPTIMIZERS))
     chosen = st.multiselect(
         "Optimizers in the race", list(OPTIMIZERS), key=f"{PAGE}.race", format_func=lambda k: OPTIMIZERS[k].label
     )
     runs = {OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps) for o in chosen}
     st.caption(f"Every optimizer starts at the same point with η = {fmt(lr)} and its torch defaults.")
-    if runs:
-        if two_d:
-            show(
-                race_figure(
-                    cache.grid(f, picked.domain, 51),
-                    runs,
-                    names,
-                    [m for m, _ in picked.preset.minima] if picked.preset else (),
-                    lecture=big,
-                ),
-                key=f"{PAGE}.race_fig",
-            )
-        show(curves_figure(runs, "loss", log=log, lecture=big), key=f"{PAGE}.race_loss")
-        for label, r in runs.items():
-            if r.status == "diverged":
-                st.warning(f"{label} diverged at step {r.diverged_at}.")
+    if not runs:
+        return
+    if two_d:
+        grid = cache.grid(f, picked.domain, 51)
+        show(race_figure(grid, runs, names, minima, lecture=big), key=f"{PAGE}.race_fig")
+    show(curves_figure(runs, "loss", log=True, lecture=big), key=f"{PAGE}.race_loss")
+    for label, r in runs.items():
+        if r.status == "diverged":
+            st.warning(f"{label} diverged at step {r.diverged_at}.")
 
-with tabs[2]:
+
+def sweep() -> None:
+    """The chosen optimizer at several multiples of η, side by side."""
     st.session_state.setdefault(f"{PAGE}.factors", [0.1, 1.0, 5.0])
     factors = st.multiselect(
         "Learning rates (multiples of η)",
@@ -146,31 +150,42 @@ with tabs[2]:
         key=f"{PAGE}.factors",
         format_func=lambda v: f"{v:g} × η = {v * lr:.4g}",
     )
-    sweep = {
+    runs = {
         f"η = {factor * lr:.4g}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
         for factor in sorted(factors)
     }
-    if sweep:
+    if runs:
         if two_d:
-            show(sweep_figure(cache.grid(f, picked.domain, 51), sweep, names, lecture=big), key=f"{PAGE}.sweep")
-        show(curves_figure(sweep, "loss", log=True, lecture=big), key=f"{PAGE}.sweep_loss")
-        for label, r in sweep.items():
+            show(sweep_figure(cache.grid(f, picked.domain, 51), runs, names, lecture=big), key=f"{PAGE}.sweep")
+        show(curves_figure(runs, "loss", log=True, lecture=big), key=f"{PAGE}.sweep_loss")
+        for label, r in runs.items():
             if r.status == "diverged":
                 st.warning(f"{label} diverged at step {r.diverged_at}.")
     st.caption("Too small: slow. Just right: steady. Too large: oscillation across the valley, then divergence.")
 
-with tabs[3]:
-    if not two_d or picked.preset is None or not picked.preset.minima:
+
+def basins() -> None:
+    """Which minimum each start of a grid reaches, for presets with known minima."""
+    if not two_d or not minima:
         st.info("Basins need a preset with known minima — try Himmelblau, the six-hump camel or Rastrigin.")
-    else:
-        st.session_state.setdefault(f"{PAGE}.basin_n", 40)
-        n = st.select_slider("Grid of starts (per side)", [20, 30, 40, 60], key=f"{PAGE}.basin_n")
-        bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
-        show(basin_figure(bm, [m for m, _ in picked.preset.minima], names, lecture=big), key=f"{PAGE}.basins")
-        st.caption(
-            f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {fmt(lr)}, run as one vectorized "
-            "batch. Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
-        )
+        return
+    st.session_state.setdefault(f"{PAGE}.basin_n", 40)
+    n = st.select_slider("Grid of starts (per side)", [20, 30, 40, 60], key=f"{PAGE}.basin_n")
+    bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
+    show(basin_figure(bm, minima, names, lecture=big), key=f"{PAGE}.basins")
+    st.caption(
+        f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {fmt(lr)}, run as one vectorized "
+        "batch. Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
+    )
+
+
+TABS = dict(zip(TAB_NAMES, [step_by_step, race, sweep, basins], strict=True))
+# Tabs rerun on a switch and only the open one computes, so the hidden ones cost nothing.
+tabs = st.tabs(list(TABS), key=f"{PAGE}.tab", on_change="rerun")
+for tab, render in zip(tabs, TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            render()
 
 code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper), key=f"{PAGE}.code")
 finish(PAGE, PARAMS, slot)

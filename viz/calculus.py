@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from core.calculus import TangentPlane
 from core.grid import Grid
 from core.slices import Slices
-from viz.style import POINT, SURFACE_SCALE, TANGENT, styled
+from viz.style import POINT, SURFACE_SCALE, TANGENT, styled, z32
 
 
 def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool = False) -> go.Surface:
@@ -16,7 +16,7 @@ def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool 
     return go.Surface(
         x=grid.xs,
         y=grid.ys,
-        z=grid.z,
+        z=z32(grid.z),
         name=name,
         colorscale=SURFACE_SCALE,
         opacity=opacity,

@@ -13,7 +13,7 @@ from core.descent import Trajectory
 from core.grid import Grid
 from core.optimizers import OPTIMIZERS
 from viz.calculus import surface
-from viz.style import GRADIENT, PALETTE, POINT, SURFACE_SCALE, UPDATE, VELOCITY, arrow, styled
+from viz.style import GRADIENT, PALETTE, POINT, SURFACE_SCALE, UPDATE, VELOCITY, arrow, short, styled, z32
 
 # Trace order of the playback figure: static traces first, then the ones each frame replaces.
 STATIC = ("surface", "path3d", "contour", "path2d")
@@ -37,12 +37,31 @@ def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, 
     return out
 
 
+def _frame_data(t: Trajectory, k: int, z: np.ndarray) -> list[dict]:
+    x, y = short(t.points[k][0]), short(t.points[k][1])
+    arrows = frame_arrows(t, k)
+
+    def segment(name: str) -> dict:
+        x0, y0, dx, dy = (float(v) for v in arrows[name])
+        return {"type": "scatter", "x": [short(x0), short(x0 + dx)], "y": [short(y0), short(y0 + dy)]}
+
+    return [
+        {"type": "scatter3d", "x": [x], "y": [y], "z": [short(z[k])]},
+        {"type": "scatter", "x": [x], "y": [y]},
+        segment("gradient"),
+        segment("update"),
+        segment("velocity"),
+    ]
+
+
 def _dynamic_traces(t: Trajectory, k: int, z: np.ndarray) -> list[go.BaseTraceType]:
     x, y = t.points[k][:2]
     arrows = frame_arrows(t, k)
     return [
-        go.Scatter3d(x=[x], y=[y], z=[z[k]], mode="markers", name=f"θ at step {k}", marker=dict(size=7, color=POINT)),
-        go.Scatter(x=[x], y=[y], mode="markers", name=f"θ at step {k}", marker=dict(size=13, color=POINT)),
+        go.Scatter3d(
+            x=[x], y=[y], z=[z[k]], mode="markers", name="θ at the current step", marker=dict(size=7, color=POINT)
+        ),
+        go.Scatter(x=[x], y=[y], mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
         arrow(*arrows["gradient"], name="−η∇f (plain gradient step)", color=GRADIENT),
         arrow(*arrows["update"], name="actual update", color=UPDATE),
         arrow(*arrows["velocity"], name="−η·velocity b", color=VELOCITY),
@@ -82,7 +101,7 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
         go.Contour(
             x=grid.xs,
             y=grid.ys,
-            z=grid.z,
+            z=z32(grid.z),
             colorscale=SURFACE_SCALE,
             ncontours=30,
             showscale=False,
@@ -109,7 +128,8 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
     for trace in _dynamic_traces(t, 0, z):
         fig.add_trace(trace, row=1, col=1 if isinstance(trace, go.Scatter3d) else 2)
     dynamic = list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
-    fig.frames = [go.Frame(data=_dynamic_traces(t, k, z), traces=dynamic, name=str(k)) for k in range(len(t.points))]
+    # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
+    fig.frames = [dict(data=_frame_data(t, k, z), traces=dynamic, name=str(k)) for k in range(len(t.points))]
     fig.update_layout(
         scene=dict(
             xaxis_title=names[0],
@@ -235,7 +255,7 @@ def _contour(grid: Grid, showscale: bool = False) -> go.Contour:
     return go.Contour(
         x=grid.xs,
         y=grid.ys,
-        z=grid.z,
+        z=z32(grid.z),
         colorscale=SURFACE_SCALE,
         ncontours=30,
         showscale=showscale,

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from core.grid import Grid
 from viz.calculus import point3d, scene, surface
-from viz.style import GRADIENT, POINT, SURFACE_SCALE, arrow, styled
+from viz.style import GRADIENT, POINT, SURFACE_SCALE, arrow, styled, z32
 
 
 def arrow_scale(grid: Grid, vectors: np.ndarray, fraction: float = 0.06) -> float:
@@ -58,7 +58,7 @@ def contour_field_figure(
         go.Contour(
             x=grid.xs,
             y=grid.ys,
-            z=grid.z,
+            z=z32(grid.z),
             colorscale=SURFACE_SCALE,
             name="f",
             ncontours=24,
@@ -81,7 +81,7 @@ def contour_field_figure(
             go.Contour(
                 x=grid.xs,
                 y=grid.ys,
-                z=grid.z,
+                z=z32(grid.z),
                 name=f"level curve f = {value:.4g}",
                 showscale=False,
                 contours=dict(start=value, end=value, size=1.0, coloring="none"),

@@ -23,7 +23,7 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
             x=xs,
             y=w1 * xs + w2,
             mode="lines",
-            name=f"model at step {k}: ŷ = {w1:.3f}x + {w2:.3f}",
+            name="model ŷ = w1·x + w2 at the current step",
             line=dict(color=POINT, width=4),
         )
 
@@ -40,7 +40,15 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
             line(0),
         ]
     )
-    fig.frames = [go.Frame(data=[line(k)], traces=[2], name=str(k)) for k in range(len(t.points))]
+    # Frames carry only the line's coordinates; the trace keeps its name and style.
+    fig.frames = [
+        dict(
+            data=[{"type": "scatter", "x": xs.tolist(), "y": (t.points[k][0] * xs + t.points[k][1]).tolist()}],
+            traces=[2],
+            name=str(k),
+        )
+        for k in range(len(t.points))
+    ]
     y_lo, y_hi = float(data.y.min()), float(data.y.max())
     span = max(y_hi - y_lo, 1e-9)
     fig.update_layout(

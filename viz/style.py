@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
@@ -12,6 +13,16 @@ GRADIENT = "#CC79A7"
 UPDATE = "#0072B2"
 VELOCITY = "#E69F00"
 SURFACE_SCALE = "Viridis"
+
+
+def short(value: float, digits: int = 7) -> float:
+    """A coordinate rounded to ``digits`` significant digits: frames stay small, far below a pixel's error."""
+    return float(f"{value:.{digits}g}")
+
+
+def z32(z: np.ndarray) -> np.ndarray:
+    """Grid values as float32 for the browser: half the bytes, far more precision than a surface shows."""
+    return np.asarray(z, dtype=np.float32)
 
 
 def styled(fig: go.Figure, title: str | None = None, height: int = 480, lecture: bool = False) -> go.Figure:

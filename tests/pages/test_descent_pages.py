@@ -15,10 +15,15 @@ def playback(at):
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))
-def test_descent_page_renders_every_preset(preset):
+def test_descent_page_renders_every_preset_in_every_tab(preset):
     at = open_page("pages/descent.py", {"f": preset})
     assert_clean(at)
-    assert len(figures(at)) >= 6
+    assert len(figures(at)) == 4
+    for tab in ["Compare optimizers", "Learning-rate sweep", "Basins of attraction"]:
+        at.session_state["descent.tab"] = tab
+        at.run()
+        assert_clean(at)
+        assert figures(at) or tab == "Basins of attraction"
 
 
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
@@ -87,12 +92,27 @@ def test_more_than_two_variables_work_without_a_surface():
     assert at.number_input(key="descent.start.w3").value == 0.5
 
 
-def test_race_and_sweep_and_basins_render():
-    at = open_page("pages/descent.py", {"f": "himmelblau", "opt": "gd", "lr": "0.01", "steps": "100"})
-    names = [d.get("name", "") for f in figures(at) for d in f["data"]]
-    assert any(n.startswith(("Adam, η = 0.01", "Adam")) for n in names)
-    heatmaps = [d for f in figures(at) for d in f["data"] if d["type"] == "heatmap"]
+def test_only_the_open_tab_computes_and_a_link_can_open_any_tab():
+    query = {"f": "himmelblau", "opt": "gd", "lr": "0.01", "steps": "100"}
+    at = open_page("pages/descent.py", query)
+    assert not [d for f in figures(at) for d in f["data"] if d["type"] == "heatmap"]
+    race = open_page("pages/descent.py", query | {"tab": "Compare optimizers"})
+    assert_clean(race)
+    names = [d.get("name", "") for f in figures(race) for d in f["data"]]
+    assert {"Adam", "Gradient descent", "Momentum", "Nesterov momentum", "AdaGrad", "RMSProp"} <= set(names)
+    sweep = open_page("pages/descent.py", query | {"tab": "Learning-rate sweep"})
+    assert [a["text"] for a in figures(sweep)[0]["layout"]["annotations"]][:2] == ["η = 0.001", "η = 0.01"]
+    basins = open_page("pages/descent.py", query | {"tab": "Basins of attraction"})
+    heatmaps = [d for f in figures(basins) for d in f["data"] if d["type"] == "heatmap"]
     assert heatmaps and "minimum 1" in json.dumps(heatmaps[0]["text"])
+
+
+def test_switching_tabs_in_a_session():
+    at = open_page("pages/descent.py", {"f": "rastrigin"})
+    at.session_state["descent.tab"] = "Basins of attraction"
+    at.run()
+    assert_clean(at)
+    assert [d for f in figures(at) for d in f["data"] if d["type"] == "heatmap"]
 
 
 def test_steps_csv_download_is_offered():

@@ -33,7 +33,7 @@ def canary(tmp_path, monkeypatch):
 def test_hostile_link_parameters_warn_and_fall_back(page, canary):
     for text in hostile_strings(str(canary)):
         query = {"f": "custom", "expr": text, "lecture": text}
-        query |= {name: text for name in PAGES[page]}
+        query |= dict.fromkeys(PAGES[page], text)
         at = open_page(page, query)
         assert_clean(at)
         messages = [w.value for w in at.warning] + [e.value for e in at.error]
