@@ -18,6 +18,7 @@ PAGES = [
     st.Page("pages/total_derivative.py", title="Partial vs total derivative", icon="🔗", url_path="total-derivative"),
     st.Page("pages/descent.py", title="Gradient descent", icon="⛷️", url_path="gradient-descent"),
     st.Page("pages/regression.py", title="ML loss: linear regression", icon="📈", url_path="linear-regression"),
+    st.Page("pages/practice.py", title="Practice", icon="✍️", url_path="practice-partials"),
 ]
 
 # URL paths differ from the file names on purpose: Streamlit's legacy pages/-folder mode would otherwise run a

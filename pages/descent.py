@@ -6,10 +6,11 @@ import streamlit as st
 
 from core import OPTIMIZERS, descend
 from core.explain import explain_step, fmt, step_table
+from core.function import to_latex
 from core.snippets import descent_snippet
 from ui import cache
 from ui.page import begin, finish
-from ui.render import code_snippet, csv_bytes, show
+from ui.render import code_snippet, csv_bytes, derivation_steps, show
 from ui.state import Param, choice, dump_flag, flag
 from ui.widgets import (
     function_picker,
@@ -75,6 +76,10 @@ def step_by_step() -> None:
         show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=f"{PAGE}.playback")
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
+    with st.expander("The gradient used at every step"):
+        for var, partial in zip(names, f.partials, strict=True):
+            st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(partial)}")
+            derivation_steps(cache.derivation(f, var), f"Show the steps for ∂f/∂{var}", key=f"{PAGE}.steps_{var}")
     if run.steps_taken >= 1:
         explain()
     log = st.toggle("Log-scale loss", key=f"{PAGE}.log")

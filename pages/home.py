@@ -56,6 +56,12 @@ CARDS = [
         "The lesson's loss and its one hand step to "
         "(1.4, 1.8), then fit a line to data with full-batch and mini-batch gradient descent.",
     ),
+    (
+        "pages/practice.py",
+        "✍️ Practice",
+        "Derive partials yourself: your answer is checked symbolically, a slip gets a hint naming the rule, "
+        "and every derivation can be shown step by step.",
+    ),
 ]
 columns = st.columns(3)
 for i, (path, title, text) in enumerate(CARDS):

@@ -63,3 +63,15 @@ def basins(preset_key: str, optimizer: str, lr: float, steps: int, hyper: tuple,
     preset = PRESETS[preset_key]
     f = function(preset.text)
     return basin_map(f, [m for m, _ in preset.minima], preset.domain, n, optimizer, lr, steps, **dict(hyper))
+
+
+@st.cache_resource(max_entries=FUNCTIONS, show_spinner=False)
+def _derivation(key: tuple, var: str, _f: Function) -> list:
+    from core.steps import derivation
+
+    return derivation(_f.expr, var)
+
+
+def derivation(f: Function, var: str) -> list:
+    """The named-rule steps of ∂f/∂var (cached)."""
+    return _derivation(_key(f), var, f)

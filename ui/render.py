@@ -74,3 +74,12 @@ def code_snippet(code: str, key: str) -> None:
 
 def lecture_style() -> None:
     st.html(LECTURE_CSS)
+
+
+def derivation_steps(steps: list, title: str, key: str) -> None:
+    """'Show the steps': every rule of a derivation, numbered, in an expander."""
+    with st.expander(title):
+        for number, step in enumerate(steps, start=1):
+            name = step.rule if step.rule != "result" else "result, simplified"
+            st.markdown(f"**{number}. {name}**")
+            st.latex(step.latex)

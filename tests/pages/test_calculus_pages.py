@@ -14,7 +14,7 @@ def test_home_page_shows_the_lessons_first_example():
     assert_clean(at)
     text = texts(at)
     assert "6 x + 2 y" in text and "2 x + 2 y" in text
-    assert len(at.get("page_link")) == 5
+    assert len(at.get("page_link")) == 6
 
 
 @pytest.mark.parametrize("page", CALCULUS_PAGES)

@@ -1,0 +1,56 @@
+"""AppTest for the practice page: right and wrong answers, malformed answers, the score, the steps."""
+
+from tests.pages.conftest import assert_clean, open_page, texts
+
+
+def answer(at, text):
+    at.text_input(key="practice.answer").input(text)
+    at.button(key="practice.check").click().run()
+    assert_clean(at)
+    return at
+
+
+def test_an_equivalent_form_is_accepted_and_scored():
+    at = open_page("pages/practice.py", {"source": "lesson", "n": "2"})
+    assert "Find ∂f/∂x" in [s.value for s in at.subheader]
+    answer(at, "y*(2*x + cos(x*y))")
+    assert [s.value for s in at.success] == ["Correct! Your answer equals ∂f/∂x."]
+    assert at.sidebar.metric[0].value == "1 solved"
+    answer(at, "2*y*x + y*cos(x*y)")
+    assert at.sidebar.metric[0].value == "1 solved"  # the same exercise counts once
+
+
+def test_a_wrong_answer_gets_a_hint_naming_the_rule():
+    at = open_page("pages/practice.py", {"source": "lesson", "n": "2"})
+    answer(at, "2*x*y + cos(x*y)")
+    assert at.error and "Not quite" in at.error[0].value
+    assert any("chain rule" in i.value for i in at.info)
+
+
+def test_a_malformed_answer_shows_a_parse_message():
+    at = open_page("pages/practice.py", {"source": "lesson"})
+    answer(at, "6x + (2y")
+    assert any("Could not read your answer" in w.value for w in at.warning)
+    assert not at.error and not at.success
+
+
+def test_next_exercise_and_generated_levels():
+    at = open_page("pages/practice.py", {"source": "generated", "level": "hard", "n": "4"})
+    first = texts(at)
+    at.sidebar.button(key="practice.next").click().run()
+    assert_clean(at)
+    assert texts(at) != first
+    assert at.query_params["n"] == "5" and at.query_params["level"] == "hard"
+
+
+def test_the_steps_are_shown_with_named_rules():
+    at = open_page("pages/practice.py", {"source": "lesson", "n": "2"})
+    text = texts(at)
+    assert "chain rule with the sine rule" in text and "result, simplified" in text
+
+
+def test_partials_page_shows_the_steps_for_each_partial():
+    at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
+    titles = [e.label for e in at.expander]
+    assert "Show the steps for ∂f/∂x" in titles and "Show the steps for ∂f/∂y" in titles
+    assert "constant rule (y held constant)" in texts(at)
