@@ -63,7 +63,8 @@ class Walker:
 
     def record(self, rule: str, before: sp.Expr, after: sp.Expr) -> None:
         if self.mistake is None:
-            latex = rf"\frac{{\partial}}{{\partial {sp.latex(self.var)}}}\left[{to_latex(before)}\right] = {to_latex(after)}"
+            operator = rf"\frac{{\partial}}{{\partial {sp.latex(self.var)}}}"
+            latex = rf"{operator}\left[{to_latex(before)}\right] = {to_latex(after)}"
             self.steps.append(Step(rule, before, after, latex))
 
     def d(self, expr: sp.Expr) -> sp.Expr:

@@ -47,8 +47,8 @@ def test_malformed_answer_is_a_parse_error_not_a_verdict():
 def test_the_lessons_answers():
     answers = ["6x + 2y", "2x + 2y", "2xy + y cos(xy)", "x^2 + x cos(xy)", "2w1 + 4w2 - 10", "4w1 + 8w2 - 20"]
     for exercise, answer in zip(LESSON, answers, strict=True):
-        answer = answer.replace("xy", "x*y")
-        assert check(exercise, answer).correct, (exercise, answer)
+        typed = answer.replace("xy", "x*y")
+        assert check(exercise, typed).correct, (exercise, typed)
 
 
 @pytest.mark.parametrize("level", LEVELS)
