@@ -1,0 +1,115 @@
+"""Lecture mode, exports (CSV, standalone HTML) and 'Show the code' snippets checked against the page's numbers."""
+
+import csv
+import io
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from core import descend, parse
+from core.explain import step_table
+from core.grid import evaluate_grid
+from tests.pages.conftest import assert_clean, figures, open_page
+from ui.render import csv_bytes, figure_html
+from viz.descent import descent_figure
+
+
+def test_lecture_mode_by_url_enlarges_type_and_hides_advanced_controls():
+    normal = open_page("pages/descent.py", {"f": "rosenbrock", "opt": "adam"})
+    big = open_page("pages/descent.py", {"f": "rosenbrock", "opt": "adam", "lecture": "1"})
+    assert_clean(big)
+    assert big.sidebar.toggle(key="lecture").value is True
+    assert any("font-size: 22px" in h.proto.body for h in big.get("html"))
+    assert not any("font-size" in h.proto.body for h in normal.get("html"))
+    assert figures(big)[0]["layout"]["font"]["size"] > figures(normal)[0]["layout"]["font"]["size"]
+    assert figures(big)[0]["layout"]["height"] > figures(normal)[0]["layout"]["height"]
+    assert "Hyperparameters (torch.optim names)" in [e.label for e in normal.expander]
+    assert "Hyperparameters (torch.optim names)" not in [e.label for e in big.expander]
+    assert big.query_params["lecture"] == "1"
+
+
+def test_lecture_mode_by_toggle():
+    at = open_page("pages/partials.py")
+    assert not at.get("html")
+    at.sidebar.toggle(key="lecture").set_value(True).run()
+    assert_clean(at)
+    assert any("font-size: 22px" in h.proto.body for h in at.get("html"))
+    assert figures(at)[0]["layout"]["font"]["size"] == 20
+
+
+def test_steps_csv_holds_every_step_at_full_precision():
+    f = parse("(w1 + 2*w2 - 5)**2")
+    t = descend(f, (1.0, 1.0), optimizer="adam", lr=0.1, steps=25)
+    rows = list(csv.DictReader(io.StringIO(csv_bytes(step_table(t, f.names)).decode())))
+    assert len(rows) == 26
+    assert [float(r["w1"]) for r in rows] == t.points[:, 0].tolist()
+    assert [float(r["f"]) for r in rows] == t.values.tolist()
+    assert [float(r["∂f/∂w2"]) for r in rows] == t.gradients[:, 1].tolist()
+    assert float(rows[0]["step size"]) == 0.0
+    assert float(rows[3]["step size"]) == pytest.approx(np.linalg.norm(t.points[3] - t.points[2]))
+
+
+def test_figure_html_is_standalone_and_holds_the_figure():
+    f = parse("x^2 + y^2")
+    t = descend(f, (1.0, 1.0), optimizer="gd", lr=0.1, steps=5)
+    html = figure_html(descent_figure(evaluate_grid(f, ((-2.0, 2.0), (-2.0, 2.0)), 11), t, f.names))
+    assert html.lower().startswith("<!doctype html>") and "</html>" in html
+    assert "cdn.plot.ly" not in html and "<script src=" not in html
+    assert "plotly.js v" in html or "Plotly" in html
+    assert '"name":"5"' in html.replace(" ", "")  # the last animation frame
+
+
+def _run(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    return result.stdout
+
+
+def _numbers(line: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e[-+]?\d+)?", line.rsplit("=", maxsplit=1)[-1])]
+
+
+def _metric(at, label):
+    return float({m.label: m.value for m in at.metric}[label].replace("−", "-"))
+
+
+def test_partials_snippet_prints_the_pages_numbers():
+    at = open_page("pages/partials.py", {"f": "lesson_sin", "x0": "0.7", "y0": "-1.2"})
+    out = _run(at.code[-2].value).splitlines()
+    assert _numbers(out[0])[0] == pytest.approx(_metric(at, "f(P)"), rel=1e-9)
+    assert _numbers(out[1])[-1] == pytest.approx(_metric(at, "∂f/∂x at P"), rel=1e-9)
+    assert _numbers(out[2])[-1] == pytest.approx(_metric(at, "∂f/∂y at P"), rel=1e-9)
+
+
+def test_gradient_snippet_prints_the_pages_numbers():
+    at = open_page("pages/gradient.py", {"f": "himmelblau", "x0": "1", "y0": "-2", "theta": "60"})
+    out = _run(at.code[-2].value).splitlines()
+    assert _numbers(out[1])[0] == pytest.approx(_metric(at, "|∇f(P)|"), rel=1e-9)
+    assert _numbers(out[2])[0] == pytest.approx(_metric(at, "D_u f(P), θ = 60°"), rel=1e-9)
+
+
+def test_total_derivative_snippet_prints_the_pages_numbers():
+    at = open_page("pages/total_derivative.py", {"f": "lesson_sin", "g": "x^3 - 1", "x0": "0.5"})
+    out = _run(at.code[-2].value).splitlines()
+    values = [_numbers(line)[0] for line in out]
+    assert values[3] == pytest.approx(values[4], rel=1e-12)  # chain rule == direct
+    assert values[3] == pytest.approx(float(at.latex[-3].value.split("=")[-1].strip(" $\n").replace("−", "-")))
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_descent_snippet_reproduces_the_first_steps(optimizer):
+    query = {"f": "himmelblau", "opt": optimizer, "lr": "0.01", "steps": "30", "x0": "0.5", "y0": "-1"}
+    at = open_page("pages/descent.py", query)
+    out = _run(at.code[-2].value).splitlines()
+    t = descend(parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2"), (0.5, -1.0), optimizer=optimizer, lr=0.01, steps=5)
+    assert len(out) == 5
+    for k, line in enumerate(out, start=1):
+        assert _numbers(line) == pytest.approx(t.points[k].tolist(), rel=1e-12)
+
+
+def test_regression_snippet_reproduces_the_lessons_step():
+    at = open_page("pages/regression.py")
+    out = _run(at.code[-2].value).splitlines()
+    assert out == ["step 1 w = [1.4, 1.8]"]
