@@ -61,8 +61,10 @@ if run.status == "diverged":
         )
 else:
     m1, m2, m3 = st.columns(3)
-    m1.metric("final loss f", fmt(run.values[-1]), delta=fmt(run.values[-1] - run.values[0]), delta_color="inverse")
-    m2.metric("final weights", "(" + ", ".join(fmt(v) for v in run.points[-1]) + ")")
+    m1.metric(
+        "final loss f", fmt(run.values[-1]), delta=float(f"{run.values[-1] - run.values[0]:.4g}"), delta_color="inverse"
+    )
+    m2.metric("final weights", "(" + ", ".join(f"{v:.4g}".replace("-", "−") for v in run.points[-1]) + ")")
     m3.metric("final |∇f|", fmt(float((run.gradients[-1] ** 2).sum() ** 0.5)))
 
 two_d = len(names) == 2

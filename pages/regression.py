@@ -112,7 +112,7 @@ with model_tab:
     m1, m2, m3 = st.columns(3)
     m1.metric("least squares (target)", f"w1 = {fmt(target[0])}, w2 = {fmt(target[1])}")
     m2.metric(f"after {run.steps_taken} steps", f"w1 = {fmt(run.points[-1][0])}, w2 = {fmt(run.points[-1][1])}")
-    m3.metric("MSE", fmt(run.values[-1]), delta=fmt(run.values[-1] - L(*target)), delta_color="inverse")
+    m3.metric("MSE", fmt(run.values[-1]), delta=float(f"{run.values[-1] - L(*target):.4g}"), delta_color="inverse")
     w = run.points[-1]
     st.latex(
         rf"\frac{{\partial L}}{{\partial w_1}}({fmt(w[0])}, {fmt(w[1])}) = {fmt(run.gradients[-1][0])},\quad "

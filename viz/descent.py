@@ -59,7 +59,7 @@ def _dynamic_traces(t: Trajectory, k: int, z: np.ndarray) -> list[go.BaseTraceTy
     arrows = frame_arrows(t, k)
     return [
         go.Scatter3d(
-            x=[x], y=[y], z=[z[k]], mode="markers", name="θ at the current step", marker=dict(size=7, color=POINT)
+            x=[x], y=[y], z=[z[k]], mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)
         ),
         go.Scatter(x=[x], y=[y], mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
         arrow(*arrows["gradient"], name="−η∇f (plain gradient step)", color=GRADIENT),
@@ -91,6 +91,7 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             z=z,
             mode="lines+markers",
             name="path",
+            showlegend=False,
             line=dict(color="#FFFFFF", width=5),
             marker=dict(size=2.5, color="#FFFFFF"),
         ),
@@ -119,6 +120,7 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             y=t.points[:, 1],
             mode="lines+markers",
             name="path (weights per step)",
+            showlegend=False,
             line=dict(color="#FFFFFF", width=2),
             marker=dict(size=4, color="#FFFFFF"),
         ),
@@ -144,7 +146,10 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
         updatemenus=[play_buttons()],
         sliders=[step_slider(len(t.points))],
     )
-    return styled(fig, height=600, lecture=lecture)
+    styled(fig, height=620, lecture=lecture)
+    # The play controls and the step slider sit below the plots, so the legend goes above them.
+    fig.update_layout(legend=dict(yanchor="bottom", y=1.02), margin=dict(b=110))
+    return fig
 
 
 def play_buttons(duration: int = 80) -> dict:
@@ -152,7 +157,7 @@ def play_buttons(duration: int = 80) -> dict:
         type="buttons",
         direction="left",
         x=0.0,
-        y=-0.02,
+        y=-0.1,
         xanchor="left",
         yanchor="top",
         showactive=False,
@@ -183,7 +188,7 @@ def step_slider(count: int) -> dict:
         active=0,
         x=0.16,
         len=0.84,
-        y=-0.02,
+        y=-0.1,
         yanchor="top",
         currentvalue=dict(prefix="step k = "),
         pad=dict(t=10),

@@ -57,4 +57,6 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
         updatemenus=[play_buttons(duration=60)],
         sliders=[step_slider(len(t.points))],
     )
-    return styled(fig, height=480, lecture=lecture)
+    styled(fig, height=480, lecture=lecture)
+    fig.update_layout(legend=dict(yanchor="bottom", y=1.02), margin=dict(b=110))
+    return fig

@@ -31,9 +31,10 @@ def styled(fig: go.Figure, title: str | None = None, height: int = 480, lecture:
     fig.update_layout(
         title=dict(text=title) if title else None,
         height=int(height * (1.25 if lecture else 1.0)),
-        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        margin=dict(l=10, r=10, t=50 if title else 20, b=20),
         font=dict(size=round(14 * scale)),
-        legend=dict(font=dict(size=round(13 * scale)), orientation="h", yanchor="bottom", y=1.0, x=0),
+        # Below the plot, clear of the title and the axes.
+        legend=dict(font=dict(size=round(13 * scale)), orientation="h", yanchor="top", y=-0.18, x=0),
         colorway=PALETTE,
     )
     return fig

@@ -42,18 +42,21 @@ def test_playback_has_one_frame_per_step_and_draws_the_trajectory(optimizer):
 
 
 def test_frame_k_shows_the_point_the_gradient_step_and_the_update():
+    # Frames hold display coordinates rounded to 7 significant digits, hence abs=1e-6.
     t = descend(LOSS, (0.0, 0.0), optimizer="momentum", lr=0.01, steps=10)
     fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
     for k in (0, 3, 9):
         frame = fig.frames[k]
         point = frame.data[DYNAMIC.index("point2d")]
-        assert [point.x[0], point.y[0]] == pytest.approx(t.points[k])
+        assert [point.x[0], point.y[0]] == pytest.approx(t.points[k], abs=1e-6)
         grad = frame.data[DYNAMIC.index("gradient")]
-        assert [grad.x[1] - grad.x[0], grad.y[1] - grad.y[0]] == pytest.approx(-0.01 * t.gradients[k])
+        assert [grad.x[1] - grad.x[0], grad.y[1] - grad.y[0]] == pytest.approx(-0.01 * t.gradients[k], abs=1e-6)
         update = frame.data[DYNAMIC.index("update")]
-        assert [update.x[1], update.y[1]] == pytest.approx(t.points[k + 1])
+        assert [update.x[1], update.y[1]] == pytest.approx(t.points[k + 1], abs=1e-6)
         velocity = frame.data[DYNAMIC.index("velocity")]
-        assert [velocity.x[1] - velocity.x[0], velocity.y[1] - velocity.y[0]] == pytest.approx(-0.01 * t.states[k].buf)
+        assert [velocity.x[1] - velocity.x[0], velocity.y[1] - velocity.y[0]] == pytest.approx(
+            -0.01 * t.states[k].buf, abs=1e-6
+        )
 
 
 def test_for_plain_gd_the_gradient_step_is_the_update():

@@ -1,0 +1,130 @@
+"""The dashboard in a real browser: every page loads and draws, controls update charts, playback runs client-side."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import screenshot, wait_idle
+
+PAGES = {
+    "": "Welcome",
+    "partial-derivatives": "Partial derivatives",
+    "the-gradient": "Gradient",
+    "total-derivative": "Partial vs total derivative",
+    "gradient-descent": "Gradient descent",
+    "linear-regression": "ML loss: linear regression",
+    "practice-partials": "Practice",
+}
+
+
+def open_app(page, server, path="", query=""):
+    page.goto(f"{server}/{path}{'?' + query if query else ''}")
+    wait_idle(page)
+
+
+def chart_data(page, index=0):
+    """The data of the index-th plotly chart, read from the graph div in the page."""
+    charts = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+    charts.nth(index).wait_for(state="attached", timeout=30_000)
+    return charts.nth(index).evaluate("gd => JSON.stringify(gd.data.map(t => [t.name, t.x, t.y, t.z]))")
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_loads_through_the_navigation_and_draws(page, server, path):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_app(page, server)
+    if path:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=PAGES[path], exact=True).click()
+        page.wait_for_url(f"**/{path}")
+        wait_idle(page)
+    assert page.get_by_test_id("stException").count() == 0
+    alerts = page.get_by_test_id("stAlertContentError").all_inner_texts()
+    assert not any("Something went wrong" in a for a in alerts)
+    if path not in ("", "practice-partials"):
+        charts = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+        charts.first.wait_for(state="visible", timeout=30_000)
+        assert charts.count() >= 2
+        assert page.locator("[data-testid='stPlotlyChart'] svg.main-svg").count() >= 2
+        if path != "linear-regression":
+            assert page.locator("[data-testid='stPlotlyChart'] canvas").count() >= 1  # the WebGL 3D scenes
+    screenshot(page, path or "home")
+    assert not errors, errors
+
+
+def test_moving_a_slider_updates_the_chart(page, server):
+    open_app(page, server, "partial-derivatives", "f=lesson_quadratic")
+    before = chart_data(page, 1)
+    thumb = page.get_by_test_id("stSidebar").get_by_role("slider").first
+    thumb.focus()
+    for _ in range(10):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function(
+        "before => JSON.stringify(document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')[1]"
+        ".data.map(t => [t.name, t.x, t.y, t.z])) !== before",
+        arg=before,
+        timeout=20_000,
+    )
+    assert chart_data(page, 1) != before
+
+
+def test_playback_advances_in_the_browser_without_a_rerun(page, server):
+    open_app(page, server, "gradient-descent", "f=rosenbrock&opt=adam&lr=0.05&steps=40")
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", sent.append))
+    page.reload()
+    wait_idle(page)
+    plot = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first
+    plot.wait_for(state="visible", timeout=30_000)
+    assert plot.evaluate("gd => gd._transitionData._frames.length") == 41
+    messages_before = len(sent)
+    page.get_by_text("▶ Play").first.click()
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');"
+        " return gd.layout.sliders[0].active >= 10; }",
+        timeout=30_000,
+    )
+    page.get_by_text("❚❚ Pause").first.click()
+    step = plot.evaluate("gd => gd.layout.sliders[0].active")
+    assert step >= 10
+    point = json.loads(plot.evaluate("gd => JSON.stringify([gd.data[5].x[0], gd.data[5].y[0]])"))
+    assert point != [-1.5, 2.0]  # the marker moved off the start
+    assert len(sent) == messages_before, "playback sent messages to the server (a rerun)"
+    assert page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1
+    screenshot(page, "gradient-descent-playing")
+
+
+def test_a_share_link_reproduces_the_state_in_a_fresh_page(browser, server):
+    first = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    open_app(first, server, "the-gradient", "f=himmelblau&x0=1.5&y0=-2.0&arrows=descent&norm=1&theta=120")
+    url = first.url
+    data = chart_data(first, 0)
+    metrics = first.get_by_test_id("stMetricValue").all_inner_texts()
+    second = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    second.goto(url)
+    wait_idle(second)
+    assert chart_data(second, 0) == data
+    assert second.get_by_test_id("stMetricValue").all_inner_texts() == metrics
+    assert metrics[0] == "(−67.5, −9.5)"  # ∇f of Himmelblau at (1.5, −2): the link chose the function
+    first.context.close()
+    second.context.close()
+
+
+def test_the_steps_csv_downloads(page, server):
+    open_app(page, server, "gradient-descent", "f=lesson_loss&opt=gd&lr=0.1&steps=3")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="⬇ Steps as CSV").click()
+    lines = open(download.value.path()).read().splitlines()  # noqa: SIM115
+    assert lines[0].startswith("k,w1,w2,f,")
+    assert lines[2].startswith("1,1.3999999999999999,1.8") or lines[2].startswith("1,1.4,1.8")
+    assert len(lines) == 5
+
+
+def test_lecture_mode_enlarges_the_page(page, server):
+    open_app(page, server, "partial-derivatives", "lecture=1")
+    size = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stAppViewContainer]')).fontSize")
+    assert size == "22px"
+    screenshot(page, "partial-derivatives-lecture")
