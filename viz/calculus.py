@@ -8,12 +8,13 @@ import plotly.graph_objects as go
 from core.calculus import TangentPlane
 from core.grid import Grid
 from core.slices import Slices
-from viz.style import POINT, SURFACE_SCALE, TANGENT, styled, z32
+from viz.style import POINT, SURFACE_SCALE, TANGENT, figure, trace, z32
 
 
-def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool = False) -> go.Surface:
+def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool = False) -> dict:
     """The surface z = f(x, y); NaN cells (undefined or clipped) are gaps."""
-    return go.Surface(
+    return trace(
+        "surface",
         x=grid.xs,
         y=grid.ys,
         z=z32(grid.z),
@@ -39,9 +40,15 @@ def scene(names: tuple[str, str], grid: Grid) -> dict:
     )
 
 
-def point3d(x: float, y: float, z: float, name: str = "P", color: str = POINT) -> go.Scatter3d:
-    return go.Scatter3d(
-        x=[x], y=[y], z=[z], mode="markers", name=name, marker=dict(size=7, color=color, line=dict(width=1))
+def point3d(x: float, y: float, z: float, name: str = "P", color: str = POINT) -> dict:
+    return trace(
+        "scatter3d",
+        x=[x],
+        y=[y],
+        z=[z],
+        mode="markers",
+        name=name,
+        marker=dict(size=7, color=color, line=dict(width=1)),
     )
 
 
@@ -62,10 +69,11 @@ def partials_surface_figure(
     """Surface, P, the vertical planes y = y0 and x = x0 with their slice curves, and the two tangent lines."""
     (xa, xb), (ya, yb) = (grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1])
     z_lo, z_hi = grid.z_range
-    traces: list[go.BaseTraceType] = [surface(grid)]
+    traces: list[dict] = [surface(grid)]
     # The cutting planes, drawn as translucent walls.
     traces.append(
-        go.Surface(
+        trace(
+            "surface",
             x=[[xa, xb], [xa, xb]],
             y=[[s.y0, s.y0], [s.y0, s.y0]],
             z=[[z_lo, z_lo], [z_hi, z_hi]],
@@ -77,7 +85,8 @@ def partials_surface_figure(
         )
     )
     traces.append(
-        go.Surface(
+        trace(
+            "surface",
             x=[[s.x0, s.x0], [s.x0, s.x0]],
             y=[[ya, yb], [ya, yb]],
             z=[[z_lo, z_lo], [z_hi, z_hi]],
@@ -89,7 +98,8 @@ def partials_surface_figure(
         )
     )
     traces.append(
-        go.Scatter3d(
+        trace(
+            "scatter3d",
             x=s.xs,
             y=np.full_like(s.xs, s.y0),
             z=_clip(s.zx, grid),
@@ -99,7 +109,8 @@ def partials_surface_figure(
         )
     )
     traces.append(
-        go.Scatter3d(
+        trace(
+            "scatter3d",
             x=np.full_like(s.ys, s.x0),
             y=s.ys,
             z=_clip(s.zy, grid),
@@ -112,7 +123,8 @@ def partials_surface_figure(
     if np.isfinite([s.z0, s.fx, s.fy]).all():
         t, z = tangent_segment(s, 0, half)
         traces.append(
-            go.Scatter3d(
+            trace(
+                "scatter3d",
                 x=s.x0 + t,
                 y=[s.y0, s.y0],
                 z=z,
@@ -123,7 +135,8 @@ def partials_surface_figure(
         )
         t, z = tangent_segment(s, 1, half)
         traces.append(
-            go.Scatter3d(
+            trace(
+                "scatter3d",
                 x=[s.x0, s.x0],
                 y=s.y0 + t,
                 z=z,
@@ -140,7 +153,8 @@ def partials_surface_figure(
         Z = plane(X, Y)
         Z = np.where((z_lo <= Z) & (z_hi >= Z), Z, np.nan)
         traces.append(
-            go.Surface(
+            trace(
+                "surface",
                 x=xs,
                 y=ys,
                 z=Z,
@@ -151,9 +165,7 @@ def partials_surface_figure(
                 hoverinfo="skip",
             )
         )
-    fig = go.Figure(traces)
-    fig.update_layout(scene=scene(names, grid), showlegend=True)
-    return styled(fig, height=560, lecture=lecture)
+    return figure(traces, dict(scene=scene(names, grid), showlegend=True), height=560, lecture=lecture)
 
 
 def _clip(z: np.ndarray, grid: Grid) -> np.ndarray:
@@ -179,14 +191,15 @@ def slice_figure(
     low, high = z_range
     with np.errstate(invalid="ignore"):
         shown = np.where((curve >= low) & (curve <= high), curve, np.nan)
-    traces: list[go.BaseTraceType] = [
-        go.Scatter(x=axis_values, y=shown, mode="lines", name=f"f with {other} = {fixed:.3g}", line=dict(width=3))
+    traces: list[dict] = [
+        trace("scatter", x=axis_values, y=shown, mode="lines", name=f"f with {other} = {fixed:.3g}", line=dict(width=3))
     ]
     span = axis_values[-1] - axis_values[0]
     if np.isfinite([s.z0, slope]).all():
         t = np.array([-0.25 * span, 0.25 * span])
         traces.append(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=at + t,
                 y=s.z0 + slope * t,
                 mode="lines",
@@ -198,7 +211,8 @@ def slice_figure(
             h, secant_slope = secant
             t = np.array([min(0.0, h) - 0.1 * span, max(0.0, h) + 0.1 * span])
             traces.append(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=at + t,
                     y=s.z0 + secant_slope * t,
                     mode="lines",
@@ -206,12 +220,10 @@ def slice_figure(
                     line=dict(color="#CC79A7", width=2, dash="dash"),
                 )
             )
-        traces.append(go.Scatter(x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
-    fig = go.Figure(traces)
-    fig.update_layout(
-        xaxis_title=var,
-        yaxis_title="f",
-        yaxis_range=[low - 0.05 * (high - low), high + 0.05 * (high - low)],
+        traces.append(trace("scatter", x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
+    layout = dict(
+        xaxis=dict(title=dict(text=var)),
+        yaxis=dict(title=dict(text="f"), range=[low - 0.05 * (high - low), high + 0.05 * (high - low)]),
         annotations=[
             dict(
                 x=at,
@@ -227,4 +239,4 @@ def slice_figure(
         if np.isfinite([s.z0, slope]).all()
         else [],
     )
-    return styled(fig, title=f"Slice: ∂f/∂{var} at P", height=380, lecture=lecture)
+    return figure(traces, layout, title=f"Slice: ∂f/∂{var} at P", height=380, lecture=lecture)

@@ -6,14 +6,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core.basins import DIVERGED, NOT_CONVERGED, BasinMap
 from core.descent import Trajectory
 from core.grid import Grid
 from core.optimizers import OPTIMIZERS
 from viz.calculus import surface
-from viz.style import GRADIENT, PALETTE, POINT, SURFACE_SCALE, UPDATE, VELOCITY, arrow, short, styled, z32
+from viz.style import GRADIENT, PALETTE, POINT, SURFACE_SCALE, UPDATE, VELOCITY, arrow, figure, short, trace, z32
 
 # Trace order of the playback figure: static traces first, then the ones each frame replaces.
 STATIC = ("surface", "path3d", "contour", "path2d")
@@ -54,14 +53,21 @@ def _frame_data(t: Trajectory, k: int, z: np.ndarray) -> list[dict]:
     ]
 
 
-def _dynamic_traces(t: Trajectory, k: int, z: np.ndarray) -> list[go.BaseTraceType]:
+def _dynamic_traces(t: Trajectory, k: int, z: np.ndarray) -> list[dict]:
     x, y = t.points[k][:2]
     arrows = frame_arrows(t, k)
     return [
-        go.Scatter3d(
-            x=[x], y=[y], z=[z[k]], mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)
+        trace(
+            "scatter3d",
+            x=[x],
+            y=[y],
+            z=[z[k]],
+            mode="markers",
+            name="θ (3D)",
+            showlegend=False,
+            marker=dict(size=7, color=POINT),
         ),
-        go.Scatter(x=[x], y=[y], mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
+        trace("scatter", x=[x], y=[y], mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
         arrow(*arrows["gradient"], name="−η∇f (plain gradient step)", color=GRADIENT),
         arrow(*arrows["update"], name="actual update", color=UPDATE),
         arrow(*arrows["velocity"], name="−η·velocity b", color=VELOCITY),
@@ -76,16 +82,10 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
     low, high = grid.z_range
     with np.errstate(invalid="ignore"):
         z = np.clip(t.values, low, high)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        specs=[[{"type": "scene"}, {"type": "xy"}]],
-        column_widths=[0.5, 0.5],
-        horizontal_spacing=0.04,
-    )
-    fig.add_trace(surface(grid, opacity=0.8), row=1, col=1)
-    fig.add_trace(
-        go.Scatter3d(
+    traces = [
+        surface(grid, opacity=0.8),
+        trace(
+            "scatter3d",
             x=t.points[:, 0],
             y=t.points[:, 1],
             z=z,
@@ -95,11 +95,8 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             line=dict(color="#FFFFFF", width=5),
             marker=dict(size=2.5, color="#FFFFFF"),
         ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Contour(
+        trace(
+            "contour",
             x=grid.xs,
             y=grid.ys,
             z=z32(grid.z),
@@ -111,11 +108,8 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             zmax=high,
             hovertemplate=f"{names[0]}=%{{x:.3g}}<br>{names[1]}=%{{y:.3g}}<br>f=%{{z:.4g}}<extra></extra>",
         ),
-        row=1,
-        col=2,
-    )
-    fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=t.points[:, 0],
             y=t.points[:, 1],
             mode="lines+markers",
@@ -124,32 +118,31 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             line=dict(color="#FFFFFF", width=2),
             marker=dict(size=4, color="#FFFFFF"),
         ),
-        row=1,
-        col=2,
-    )
-    for trace in _dynamic_traces(t, 0, z):
-        fig.add_trace(trace, row=1, col=1 if isinstance(trace, go.Scatter3d) else 2)
+        *_dynamic_traces(t, 0, z),
+    ]
     dynamic = list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
-    fig.frames = [dict(data=_frame_data(t, k, z), traces=dynamic, name=str(k)) for k in range(len(t.points))]
-    fig.update_layout(
+    frames = [dict(data=_frame_data(t, k, z), traces=dynamic, name=str(k)) for k in range(len(t.points))]
+    layout = dict(
+        # The 3D scene on the left half, the contour map on the right.
         scene=dict(
-            xaxis_title=names[0],
-            yaxis_title=names[1],
+            domain=dict(x=[0.0, 0.48], y=[0.0, 1.0]),
+            xaxis=dict(title=dict(text=names[0])),
+            yaxis=dict(title=dict(text=names[1])),
             zaxis=dict(title=dict(text="f"), range=[low, high]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
             camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1)),
         ),
-        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
         updatemenus=[play_buttons()],
         sliders=[step_slider(len(t.points))],
+        # The play controls and the step slider sit below the plots, so the legend goes above them.
+        legend=dict(yanchor="bottom", y=1.02),
+        margin=dict(b=110),
     )
-    styled(fig, height=620, lecture=lecture)
-    # The play controls and the step slider sit below the plots, so the legend goes above them.
-    fig.update_layout(legend=dict(yanchor="bottom", y=1.02), margin=dict(b=110))
-    return fig
+    return figure(traces, layout, height=620, lecture=lecture, frames=frames)
 
 
 def play_buttons(duration: int = 80) -> dict:
@@ -216,13 +209,14 @@ def curves_figure(
     runs: Mapping[str, Trajectory], quantity: str = "loss", log: bool = False, lecture: bool = False
 ) -> go.Figure:
     """Loss f(θ_k), gradient norm |∇f(θ_k)| (``quantity="grad_norm"``) per step, one line per run."""
-    fig = go.Figure()
+    traces = []
     for i, (label, t) in enumerate(runs.items()):
         y = t.values if quantity == "loss" else np.linalg.norm(t.gradients, axis=1)
         if log:
             y = np.where(np.abs(y) > 0, np.abs(y), np.nan)
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 x=np.arange(len(y)),
                 y=y,
                 mode="lines",
@@ -231,33 +225,33 @@ def curves_figure(
             )
         )
     title = "loss f(θ_k)" if quantity == "loss" else "gradient norm |∇f(θ_k)|"
-    fig.update_layout(
-        xaxis_title="step k",
+    layout = dict(
+        xaxis=dict(title=dict(text="step k")),
         yaxis=dict(title=dict(text=("|f|" if log and quantity == "loss" else title)), type="log" if log else "linear"),
     )
-    return styled(fig, title=title.capitalize(), height=340, lecture=lecture)
+    return figure(traces, layout, title=title.capitalize(), height=340, lecture=lecture)
 
 
 def weights_figure(t: Trajectory, names: Sequence[str], lecture: bool = False) -> go.Figure:
     """Each weight against the step: one line per variable."""
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=np.arange(len(t.points)),
-                y=t.points[:, i],
-                mode="lines",
-                name=name,
-                line=dict(width=3, color=PALETTE[i % 8]),
-            )
-            for i, name in enumerate(names)
-        ]
-    )
-    fig.update_layout(xaxis_title="step k", yaxis_title="weight value")
-    return styled(fig, title="Weights over steps", height=340, lecture=lecture)
+    traces = [
+        trace(
+            "scatter",
+            x=np.arange(len(t.points)),
+            y=t.points[:, i],
+            mode="lines",
+            name=name,
+            line=dict(width=3, color=PALETTE[i % 8]),
+        )
+        for i, name in enumerate(names)
+    ]
+    layout = dict(xaxis=dict(title=dict(text="step k")), yaxis=dict(title=dict(text="weight value")))
+    return figure(traces, layout, title="Weights over steps", height=340, lecture=lecture)
 
 
-def _contour(grid: Grid, showscale: bool = False) -> go.Contour:
-    return go.Contour(
+def _contour(grid: Grid, showscale: bool = False) -> dict:
+    return trace(
+        "contour",
         x=grid.xs,
         y=grid.ys,
         z=z32(grid.z),
@@ -272,10 +266,11 @@ def _contour(grid: Grid, showscale: bool = False) -> go.Contour:
     )
 
 
-def _path(t: Trajectory, label: str, color: str) -> list[go.Scatter]:
+def _path(t: Trajectory, label: str, color: str) -> list[dict]:
     end_symbol = "x" if t.status == "diverged" else "circle"
     return [
-        go.Scatter(
+        trace(
+            "scatter",
             x=t.points[:, 0],
             y=t.points[:, 1],
             mode="lines+markers",
@@ -284,7 +279,8 @@ def _path(t: Trajectory, label: str, color: str) -> list[go.Scatter]:
             marker=dict(size=4, color=color),
             legendgroup=label,
         ),
-        go.Scatter(
+        trace(
+            "scatter",
             x=t.points[-1:, 0],
             y=t.points[-1:, 1],
             mode="markers",
@@ -304,21 +300,21 @@ def race_figure(
     lecture: bool = False,
 ) -> go.Figure:
     """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima."""
-    traces: list[go.BaseTraceType] = [_contour(grid, showscale=True)]
+    traces: list[dict] = [_contour(grid, showscale=True)]
     for i, (label, t) in enumerate(runs.items()):
         traces += _path(t, label, PALETTE[i % 8])
     if minima:
         traces.append(_minima_markers(minima))
-    fig = go.Figure(traces)
-    fig.update_layout(
+    layout = dict(
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
     )
-    return styled(fig, height=560, lecture=lecture)
+    return figure(traces, layout, height=560, lecture=lecture)
 
 
-def _minima_markers(minima: Sequence[tuple[float, float]]) -> go.Scatter:
-    return go.Scatter(
+def _minima_markers(minima: Sequence[tuple[float, float]]) -> dict:
+    return trace(
+        "scatter",
         x=[m[0] for m in minima],
         y=[m[1] for m in minima],
         mode="markers",
@@ -332,21 +328,40 @@ def sweep_figure(
 ) -> go.Figure:
     """The same optimizer at several learning rates, side by side on the contour map."""
     labels = list(runs)
-    fig = make_subplots(
-        rows=1,
-        cols=len(labels),
-        subplot_titles=[run_label(runs[k], k) for k in labels],
-        horizontal_spacing=0.03,
-        shared_yaxes=True,
-    )
-    for col, label in enumerate(labels, start=1):
-        fig.add_trace(_contour(grid), row=1, col=col)
-        for trace in _path(runs[label], label, PALETTE[(col - 1) % 8]):
-            fig.add_trace(trace, row=1, col=col)
-        fig.update_xaxes(range=[grid.xs[0], grid.xs[-1]], title_text=names[0], row=1, col=col)
-        fig.update_yaxes(range=[grid.ys[0], grid.ys[-1]], row=1, col=col)
-    fig.update_yaxes(title_text=names[1], row=1, col=1)
-    return styled(fig, height=420, lecture=lecture)
+    gap = 0.03
+    width = (1.0 - gap * (len(labels) - 1)) / len(labels)
+    traces: list[dict] = []
+    layout: dict = {"annotations": []}
+    for col, label in enumerate(labels):
+        axis = "" if col == 0 else str(col + 1)
+        left = col * (width + gap)
+        for item in [_contour(grid), *_path(runs[label], label, PALETTE[col % 8])]:
+            traces.append({**item, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+        layout[f"xaxis{axis}"] = dict(
+            domain=[left, left + width], range=[grid.xs[0], grid.xs[-1]], title=dict(text=names[0]), anchor=f"y{axis}"
+        )
+        layout[f"yaxis{axis}"] = dict(
+            range=[grid.ys[0], grid.ys[-1]],
+            anchor=f"x{axis}",
+            matches="y" if col else None,
+            showticklabels=col == 0,
+            title=dict(text=names[1] if col == 0 else ""),
+        )
+        # Each panel's title says its learning rate, and whether that run diverged.
+        layout["annotations"].append(
+            dict(
+                text=run_label(runs[label], label),
+                x=left + width / 2,
+                y=1.0,
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=15),
+            )
+        )
+    return figure(traces, layout, height=420, lecture=lecture)
 
 
 def basin_colors(count: int) -> list[str]:
@@ -366,25 +381,24 @@ def basin_figure(
         scale += [[i / levels, color], [(i + 1) / levels, color]]
     legend = {DIVERGED: "diverged", NOT_CONVERGED: "did not converge"}
     text = np.vectorize(lambda v: legend.get(int(v), f"minimum {int(v) + 1}"))(bm.labels)
-    fig = go.Figure(
-        [
-            go.Heatmap(
-                x=bm.xs,
-                y=bm.ys,
-                z=bm.labels + 2,
-                zmin=0,
-                zmax=levels,
-                colorscale=scale,
-                showscale=False,
-                text=text,
-                hovertemplate=f"start {names[0]}=%{{x:.3g}}, {names[1]}=%{{y:.3g}}<br>%{{text}}<extra></extra>",
-                name="basins",
-            ),
-            _minima_markers(minima),
-        ]
-    )
-    fig.update_layout(
-        xaxis_title=names[0],
+    traces = [
+        trace(
+            "heatmap",
+            x=bm.xs,
+            y=bm.ys,
+            z=bm.labels + 2,
+            zmin=0,
+            zmax=levels,
+            colorscale=scale,
+            showscale=False,
+            text=text,
+            hovertemplate=f"start {names[0]}=%{{x:.3g}}, {names[1]}=%{{y:.3g}}<br>%{{text}}<extra></extra>",
+            name="basins",
+        ),
+        _minima_markers(minima),
+    ]
+    layout = dict(
+        xaxis=dict(title=dict(text=names[0])),
         yaxis=dict(title=dict(text=names[1]), scaleanchor="x", scaleratio=1),
     )
-    return styled(fig, height=520, lecture=lecture)
+    return figure(traces, layout, height=520, lecture=lecture)

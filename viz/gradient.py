@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from core.grid import Grid
 from viz.calculus import point3d, scene, surface
-from viz.style import GRADIENT, POINT, SURFACE_SCALE, arrow, styled, z32
+from viz.style import GRADIENT, POINT, SURFACE_SCALE, arrow, figure, trace, z32
 
 
 def arrow_scale(grid: Grid, vectors: np.ndarray, fraction: float = 0.06) -> float:
@@ -54,8 +54,9 @@ def contour_field_figure(
     scale = arrow_scale(grid, np.array([U, V]))
     xs, ys = field_segments(X, Y, U * scale, V * scale)
     label = "−∇f" if descent else "∇f"
-    traces: list[go.BaseTraceType] = [
-        go.Contour(
+    traces: list[dict] = [
+        trace(
+            "contour",
             x=grid.xs,
             y=grid.ys,
             z=z32(grid.z),
@@ -67,7 +68,8 @@ def contour_field_figure(
             colorbar=dict(title=dict(text="f"), thickness=14),
             hovertemplate=f"{names[0]}=%{{x:.3g}}<br>{names[1]}=%{{y:.3g}}<br>f=%{{z:.4g}}<extra></extra>",
         ),
-        go.Scatter(
+        trace(
+            "scatter",
             x=xs,
             y=ys,
             mode="lines",
@@ -78,7 +80,8 @@ def contour_field_figure(
     ]
     if np.isfinite(value):
         traces.append(
-            go.Contour(
+            trace(
+                "contour",
                 x=grid.xs,
                 y=grid.ys,
                 z=z32(grid.z),
@@ -94,15 +97,14 @@ def contour_field_figure(
     if np.isfinite(grad).all():
         gscale = arrow_scale(grid, np.asarray(grad, dtype=float).reshape(2, 1), fraction=0.18)
         tip = arrow(x0, y0, gscale * grad[0], gscale * grad[1], f"∇f(P) = ({grad[0]:.3g}, {grad[1]:.3g})", GRADIENT, 5)
-        tip.meta = {"scale": gscale}
+        tip["meta"] = {"scale": gscale}
         traces.append(tip)
-    traces.append(go.Scatter(x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
-    fig = go.Figure(traces)
-    fig.update_layout(
+    traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
+    layout = dict(
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]], scaleanchor="x", scaleratio=1),
     )
-    return styled(fig, height=560, lecture=lecture)
+    return figure(traces, layout, height=560, lecture=lecture)
 
 
 def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bool = False) -> go.Figure:
@@ -113,41 +115,42 @@ def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bo
     peak = float(np.arctan2(gy, gx) % (2 * np.pi))
     norm = float(np.hypot(gx, gy))
     current = gx * np.cos(theta) + gy * np.sin(theta)
-    fig = go.Figure(
-        [
-            go.Scatter(x=np.degrees(thetas), y=values, mode="lines", name="D_u f(P)", line=dict(width=3)),
-            go.Scatter(
-                x=[np.degrees(peak)],
-                y=[norm],
-                mode="markers+text",
-                name="steepest ascent: θ of ∇f, value |∇f|",
-                marker=dict(size=12, color=GRADIENT),
-                text=["ascent"],
-                textposition="top center",
-            ),
-            go.Scatter(
-                x=[np.degrees((peak + np.pi) % (2 * np.pi))],
-                y=[-norm],
-                mode="markers+text",
-                name="steepest descent: opposite, value −|∇f|",
-                marker=dict(size=12, color="#0072B2"),
-                text=["descent"],
-                textposition="bottom center",
-            ),
-            go.Scatter(
-                x=[np.degrees(theta)],
-                y=[current],
-                mode="markers",
-                name=f"θ = {np.degrees(theta):.0f}°",
-                marker=dict(size=14, color=POINT, symbol="diamond"),
-            ),
-        ]
-    )
-    fig.update_layout(
+    traces = [
+        trace("scatter", x=np.degrees(thetas), y=values, mode="lines", name="D_u f(P)", line=dict(width=3)),
+        trace(
+            "scatter",
+            x=[np.degrees(peak)],
+            y=[norm],
+            mode="markers+text",
+            name="steepest ascent: θ of ∇f, value |∇f|",
+            marker=dict(size=12, color=GRADIENT),
+            text=["ascent"],
+            textposition="top center",
+        ),
+        trace(
+            "scatter",
+            x=[np.degrees((peak + np.pi) % (2 * np.pi))],
+            y=[-norm],
+            mode="markers+text",
+            name="steepest descent: opposite, value −|∇f|",
+            marker=dict(size=12, color="#0072B2"),
+            text=["descent"],
+            textposition="bottom center",
+        ),
+        trace(
+            "scatter",
+            x=[np.degrees(theta)],
+            y=[current],
+            mode="markers",
+            name=f"θ = {np.degrees(theta):.0f}°",
+            marker=dict(size=14, color=POINT, symbol="diamond"),
+        ),
+    ]
+    layout = dict(
         xaxis=dict(title=dict(text="direction θ (degrees)"), range=[0, 360], dtick=45),
-        yaxis_title="D_u f(P)",
+        yaxis=dict(title=dict(text="D_u f(P)")),
     )
-    return styled(fig, height=380, lecture=lecture)
+    return figure(traces, layout, height=380, lecture=lecture)
 
 
 def gradient_3d_figure(
@@ -160,7 +163,7 @@ def gradient_3d_figure(
 ) -> go.Figure:
     """The surface with ∇f(P) lifted onto it: the arrow (fx, fy, fx² + fy²) points up the steepest slope at P."""
     x0, y0 = point
-    traces: list[go.BaseTraceType] = [surface(grid, opacity=0.85)]
+    traces: list[dict] = [surface(grid, opacity=0.85)]
     if np.isfinite(grad).all() and np.isfinite(value):
         gx, gy = float(grad[0]), float(grad[1])
         lift = gx * gx + gy * gy
@@ -168,7 +171,8 @@ def gradient_3d_figure(
         scale = 0.2 * width / max(np.hypot(gx, gy), 1e-12)
         tip = (x0 + scale * gx, y0 + scale * gy, value + scale * lift)
         traces.append(
-            go.Scatter3d(
+            trace(
+                "scatter3d",
                 x=[x0, tip[0]],
                 y=[y0, tip[1]],
                 z=[value, tip[2]],
@@ -178,7 +182,8 @@ def gradient_3d_figure(
             )
         )
         traces.append(
-            go.Cone(
+            trace(
+                "cone",
                 x=[tip[0]],
                 y=[tip[1]],
                 z=[tip[2]],
@@ -194,6 +199,4 @@ def gradient_3d_figure(
             )
         )
         traces.append(point3d(x0, y0, value))
-    fig = go.Figure(traces)
-    fig.update_layout(scene=scene(names, grid))
-    return styled(fig, height=520, lecture=lecture)
+    return figure(traces, dict(scene=scene(names, grid)), height=520, lecture=lecture)

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from core.descent import Trajectory
 from core.regression import Dataset
 from viz.descent import play_buttons, step_slider
-from viz.style import POINT, TANGENT, styled
+from viz.style import POINT, TANGENT, figure, short, trace
 
 
 def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool = False) -> go.Figure:
@@ -17,9 +17,10 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
     pad = 0.05 * (xs[1] - xs[0])
     xs = xs + np.array([-pad, pad])
 
-    def line(k: int) -> go.Scatter:
+    def line(k: int) -> dict:
         w1, w2 = t.points[k]
-        return go.Scatter(
+        return trace(
+            "scatter",
             x=xs,
             y=w1 * xs + w2,
             mode="lines",
@@ -27,23 +28,28 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
             line=dict(color=POINT, width=4),
         )
 
-    fig = go.Figure(
-        [
-            go.Scatter(x=data.x, y=data.y, mode="markers", name="data", marker=dict(size=8, color="#0072B2")),
-            go.Scatter(
-                x=xs,
-                y=target[0] * xs + target[1],
-                mode="lines",
-                name="least squares (target)",
-                line=dict(color=TANGENT, width=2, dash="dash"),
-            ),
-            line(0),
-        ]
-    )
+    traces = [
+        trace("scatter", x=data.x, y=data.y, mode="markers", name="data", marker=dict(size=8, color="#0072B2")),
+        trace(
+            "scatter",
+            x=xs,
+            y=target[0] * xs + target[1],
+            mode="lines",
+            name="least squares (target)",
+            line=dict(color=TANGENT, width=2, dash="dash"),
+        ),
+        line(0),
+    ]
     # Frames carry only the line's coordinates; the trace keeps its name and style.
-    fig.frames = [
+    frames = [
         dict(
-            data=[{"type": "scatter", "x": xs.tolist(), "y": (t.points[k][0] * xs + t.points[k][1]).tolist()}],
+            data=[
+                {
+                    "type": "scatter",
+                    "x": [short(v) for v in xs],
+                    "y": [short(v) for v in t.points[k][0] * xs + t.points[k][1]],
+                }
+            ],
             traces=[2],
             name=str(k),
         )
@@ -51,12 +57,12 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
     ]
     y_lo, y_hi = float(data.y.min()), float(data.y.max())
     span = max(y_hi - y_lo, 1e-9)
-    fig.update_layout(
-        xaxis_title="x",
+    layout = dict(
+        xaxis=dict(title=dict(text="x")),
         yaxis=dict(title=dict(text="y"), range=[y_lo - 0.3 * span, y_hi + 0.3 * span]),
         updatemenus=[play_buttons(duration=60)],
         sliders=[step_slider(len(t.points))],
+        legend=dict(yanchor="bottom", y=1.02),
+        margin=dict(b=110),
     )
-    styled(fig, height=480, lecture=lecture)
-    fig.update_layout(legend=dict(yanchor="bottom", y=1.02), margin=dict(b=110))
-    return fig
+    return figure(traces, layout, height=480, lecture=lecture, frames=frames)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -25,10 +27,34 @@ def z32(z: np.ndarray) -> np.ndarray:
     return np.asarray(z, dtype=np.float32)
 
 
-def styled(fig: go.Figure, title: str | None = None, height: int = 480, lecture: bool = False) -> go.Figure:
-    """Apply the common layout; lecture mode enlarges type and height for a projector."""
+def trace(kind: str, **props: Any) -> dict:
+    """A plotly trace as a plain dict: the figure is validated once, when it is built, not property by property."""
+    return {"type": kind, **props}
+
+
+def merged(base: dict, extra: dict) -> dict:
+    """``base`` updated by ``extra``, nested dicts merged key by key."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def figure(
+    traces: list[dict],
+    layout: dict | None = None,
+    *,
+    title: str | None = None,
+    height: int = 480,
+    lecture: bool = False,
+    frames: list[dict] | None = None,
+) -> go.Figure:
+    """The figure with the common look; lecture mode enlarges type and height for a projector.
+
+    Built in one go from plain dicts: plotly's per-property updates cost more than the data itself.
+    """
     scale = 1.45 if lecture else 1.0
-    fig.update_layout(
+    base = dict(
         title=dict(text=title) if title else None,
         height=int(height * (1.25 if lecture else 1.0)),
         margin=dict(l=10, r=10, t=50 if title else 20, b=20),
@@ -37,12 +63,48 @@ def styled(fig: go.Figure, title: str | None = None, height: int = 480, lecture:
         legend=dict(font=dict(size=round(13 * scale)), orientation="h", yanchor="top", y=-0.18, x=0),
         colorway=PALETTE,
     )
-    return fig
+    return FramedFigure(data=traces, layout=merged(base, layout or {}), frames=frames)
 
 
-def arrow(x0: float, y0: float, dx: float, dy: float, name: str, color: str, width: float = 4) -> go.Scatter:
+class FramedFigure(go.Figure):
+    """A go.Figure whose animation frames stay plain dicts until something reads ``.frames``.
+
+    Plotly turns every trace of every frame into a validated object, about 0.1 ms each, which for hundreds
+    of playback frames costs more than the rest of a page. ``to_dict()`` — what st.plotly_chart and the
+    HTML export call — emits the dicts as they are; reading ``.frames`` builds the objects on first use.
+    """
+
+    def __init__(self, *args: Any, frames: list[dict] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._raw_frames = frames
+
+    def _materialize(self) -> None:
+        raw, self._raw_frames = self._raw_frames, None
+        if raw:
+            go.Figure.frames.fset(self, raw)
+
+    @property
+    def frames(self) -> tuple:
+        if getattr(self, "_raw_frames", None):
+            self._materialize()
+        return go.Figure.frames.fget(self)
+
+    @frames.setter
+    def frames(self, value: list) -> None:
+        self._raw_frames = None
+        go.Figure.frames.fset(self, value)
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        if getattr(self, "_raw_frames", None):
+            out["frames"] = [dict(frame) for frame in self._raw_frames]
+        return out
+
+
+def arrow(x0: float, y0: float, dx: float, dy: float, name: str, color: str, width: float = 4) -> dict:
     """A 2D arrow from (x0, y0) to (x0 + dx, y0 + dy): a segment with an arrowhead at its tip."""
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=[x0, x0 + dx],
         y=[y0, y0 + dy],
         mode="lines+markers",

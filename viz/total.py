@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from core.grid import Grid
 from core.slices import PathData
 from viz.calculus import point3d, scene, surface
-from viz.style import POINT, TANGENT, styled
+from viz.style import POINT, TANGENT, figure, trace
 
 
 def total_surface_figure(
@@ -20,9 +20,10 @@ def total_surface_figure(
     (low, high) = grid.z_range
     with np.errstate(invalid="ignore"):
         inside = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1]) & (path.z_path >= low) & (path.z_path <= high)
-    traces: list[go.BaseTraceType] = [
+    traces: list[dict] = [
         surface(grid, opacity=0.8),
-        go.Scatter3d(
+        trace(
+            "scatter3d",
             x=path.xs,
             y=np.where(inside, path.gs, np.nan),
             z=np.where(inside, path.z_path, np.nan),
@@ -35,7 +36,8 @@ def total_surface_figure(
     t = np.array([-half, half])
     if np.isfinite([values["dz_dx_partial"], values["chain"], values["dy_dx"]]).all() and np.isfinite(z0):
         traces.append(
-            go.Scatter3d(
+            trace(
+                "scatter3d",
                 x=x0 + t,
                 y=[y0, y0],
                 z=z0 + values["dz_dx_partial"] * t,
@@ -45,7 +47,8 @@ def total_surface_figure(
             )
         )
         traces.append(
-            go.Scatter3d(
+            trace(
+                "scatter3d",
                 x=x0 + t,
                 y=y0 + values["dy_dx"] * t,
                 z=z0 + values["chain"] * t,
@@ -55,9 +58,7 @@ def total_surface_figure(
             )
         )
         traces.append(point3d(x0, y0, z0))
-    fig = go.Figure(traces)
-    fig.update_layout(scene=scene(names, grid))
-    return styled(fig, height=540, lecture=lecture)
+    return figure(traces, dict(scene=scene(names, grid)), height=540, lecture=lecture)
 
 
 def total_curves_figure(
@@ -69,10 +70,16 @@ def total_curves_figure(
     span = path.xs[-1] - path.xs[0]
     t = np.array([-0.2 * span, 0.2 * span])
     traces = [
-        go.Scatter(
-            x=path.xs, y=path.z_path, mode="lines", name=f"z = f(x, g(x)): {names[1]} follows x", line=dict(width=3)
+        trace(
+            "scatter",
+            x=path.xs,
+            y=path.z_path,
+            mode="lines",
+            name=f"z = f(x, g(x)): {names[1]} follows x",
+            line=dict(width=3),
         ),
-        go.Scatter(
+        trace(
+            "scatter",
             x=path.xs,
             y=path.z_slice,
             mode="lines",
@@ -82,27 +89,28 @@ def total_curves_figure(
     ]
     if np.isfinite([z0, values["chain"], values["dz_dx_partial"]]).all():
         traces += [
-            go.Scatter(
+            trace(
+                "scatter",
                 x=x0 + t,
                 y=z0 + values["chain"] * t,
                 mode="lines",
                 name=f"slope dz/dx = {values['chain']:.4g}",
                 line=dict(color="#CC79A7", width=2),
             ),
-            go.Scatter(
+            trace(
+                "scatter",
                 x=x0 + t,
                 y=z0 + values["dz_dx_partial"] * t,
                 mode="lines",
                 name=f"slope ∂z/∂x = {values['dz_dx_partial']:.4g}",
                 line=dict(color=TANGENT, width=2),
             ),
-            go.Scatter(x=[x0], y=[z0], mode="markers", name="x0", marker=dict(size=11, color=POINT)),
+            trace("scatter", x=[x0], y=[z0], mode="markers", name="x0", marker=dict(size=11, color=POINT)),
         ]
     finite = np.concatenate([path.z_path[np.isfinite(path.z_path)], path.z_slice[np.isfinite(path.z_slice)]])
-    fig = go.Figure(traces)
+    layout = dict(xaxis=dict(title=dict(text=names[0])), yaxis=dict(title=dict(text="z")))
     if finite.size:
         low, high = np.percentile(finite, [1, 99])
         pad = 0.1 * max(high - low, 1e-9)
-        fig.update_layout(yaxis_range=[low - pad, high + pad])
-    fig.update_layout(xaxis_title=names[0], yaxis_title="z")
-    return styled(fig, height=400, lecture=lecture)
+        layout["yaxis"]["range"] = [low - pad, high + pad]
+    return figure(traces, layout, height=400, lecture=lecture)

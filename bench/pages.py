@@ -1,0 +1,93 @@
+"""Server-side cost of a typical interaction on every page, measured with AppTest, against a floor.
+
+The floor, measured in the same run: evaluate x²y + sin(xy) on a 200×200 grid with numpy and serialize one
+plotly Surface of it to JSON. Each page's interaction (moving its main slider) is reported as median and p95
+milliseconds, as a multiple of the floor, with the bytes of chart JSON the page sends.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+# page -> (URL parameters, the main slider's key, the values it moves through)
+INTERACTIONS = {
+    "pages/partials.py": ({"f": "lesson_sin"}, "partials.x0", [-1.5, -0.5, 0.5, 1.5]),
+    "pages/gradient.py": ({"f": "himmelblau"}, "gradient.x0", [-3.0, -1.0, 1.0, 3.0]),
+    "pages/total_derivative.py": ({"f": "lesson_sin"}, "total.x0", [-1.5, -0.5, 0.5, 1.5]),
+    "pages/descent.py": ({"f": "rosenbrock", "opt": "adam", "lr": "0.05", "steps": "60"}, "descent.x0",
+                         [-1.8, -1.2, -0.6, 0.0]),
+    "pages/regression.py": ({}, "regression.steps", [40, 60, 80, 100]),
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def floor(repeats: int = 15) -> float:
+    """Seconds to evaluate x²y + sin(xy) on a 200×200 grid and serialize one plotly Surface of it."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        xs = np.linspace(-2, 2, 200)
+        X, Y = np.meshgrid(xs, xs)
+        Z = X**2 * Y + np.sin(X * Y)
+        pio.to_json(go.Figure(go.Surface(x=xs, y=xs, z=Z)), validate=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def chart_bytes(at: AppTest) -> int:
+    return sum(len(element.proto.spec.encode()) for element in at.get("plotly_chart"))
+
+
+def measure(page: str, rounds: int = 3) -> dict[str, float]:
+    query, key, values = INTERACTIONS[page]
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(page).run()
+    for value in values:  # warm-up: caches filled, modules imported
+        at.slider(key=key).set_value(value).run()
+    times = []
+    for _ in range(rounds):
+        for value in values:
+            start = time.perf_counter()
+            at.slider(key=key).set_value(value).run()
+            times.append(time.perf_counter() - start)
+    assert not at.exception, at.exception
+    return {"median": statistics.median(times), "p95": percentile(times, 95), "bytes": chart_bytes(at)}
+
+
+def run(rounds: int = 3) -> list[dict]:
+    base = floor()
+    print(f"floor (200×200 x²y + sin(xy) → plotly Surface JSON): {base * 1000:.1f} ms")
+    print(f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'× floor':>9}{'chart JSON KB':>15}  targets: ≤ 8× floor, ≤ 400 KB")
+    rows = []
+    for page in INTERACTIONS:
+        result = measure(page, rounds)
+        ratio = result["median"] / base
+        ok = "ok" if ratio <= 8 and result["bytes"] <= 400_000 else "OVER"
+        print(
+            f"{Path(page).stem:<28}{result['median'] * 1000:>10.1f}{result['p95'] * 1000:>9.1f}{ratio:>9.1f}"
+            f"{result['bytes'] / 1000:>15.1f}  {ok}"
+        )
+        rows.append({"page": page, **result, "ratio": ratio})
+    return rows
+
+
+if __name__ == "__main__":
+    run()
