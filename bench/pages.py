@@ -26,9 +26,12 @@ INTERACTIONS = {
     "pages/partials.py": ({"f": "lesson_sin"}, "partials.x0", [-1.5, -0.5, 0.5, 1.5]),
     "pages/gradient.py": ({"f": "himmelblau"}, "gradient.x0", [-3.0, -1.0, 1.0, 3.0]),
     "pages/total_derivative.py": ({"f": "lesson_sin"}, "total.x0", [-1.5, -0.5, 0.5, 1.5]),
-    "pages/descent.py": ({"f": "rosenbrock", "opt": "adam", "lr": "0.05", "steps": "60"}, "descent.x0",
-                         [-1.8, -1.2, -0.6, 0.0]),
-    "pages/regression.py": ({}, "regression.steps", [40, 60, 80, 100]),
+    "pages/descent.py": (
+        {"f": "rosenbrock", "opt": "adam", "lr": "0.05", "steps": "60"},
+        "descent.x0",
+        [-1.8, -1.2, -0.6, 0.0],
+    ),
+    "pages/regression.py": ({"tab": "Fit a line to data"}, "regression.steps", [40, 60, 80, 100]),
 }
 
 
@@ -75,7 +78,9 @@ def measure(page: str, rounds: int = 3) -> dict[str, float]:
 def run(rounds: int = 3) -> list[dict]:
     base = floor()
     print(f"floor (200×200 x²y + sin(xy) → plotly Surface JSON): {base * 1000:.1f} ms")
-    print(f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'× floor':>9}{'chart JSON KB':>15}  targets: ≤ 8× floor, ≤ 400 KB")
+    print(
+        f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'× floor':>9}{'chart JSON KB':>15}  targets: ≤ 8× floor, ≤ 400 KB"
+    )
     rows = []
     for page in INTERACTIONS:
         result = measure(page, rounds)

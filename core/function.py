@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import sympy as sp
@@ -150,6 +150,7 @@ def parse(
     return Function(text, expr, symbols)
 
 
+@lru_cache(maxsize=512)  # bounded; sympy's printer is a visible share of a rerun
 def to_latex(expr: sp.Basic) -> str:
     """LaTeX of an expression, with long decimals shortened so a formula stays readable.
 

@@ -93,7 +93,8 @@ def step_by_step() -> None:
         show(curves_figure({label: run}, "grad_norm", log=log, lecture=big), key=f"{PAGE}.gradnorm")
     show(weights_figure(run, names, lecture=big), key=f"{PAGE}.weights")
     table = step_table(run, names)
-    with st.expander("Every step as a table", expanded=False):
+    # A toggle rather than an expander: a hidden table then costs nothing on a rerun.
+    if st.toggle("Show every step as a table", key=f"{PAGE}.table"):
         st.dataframe(table, hide_index=True, height=300)
     st.download_button(
         "⬇ Steps as CSV",

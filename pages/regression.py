@@ -7,7 +7,7 @@ import streamlit as st
 from core import PRESETS, descend
 from core.explain import explain_step, fmt
 from core.function import to_latex
-from core.regression import DataError, fit, least_squares, make_dataset, mse_loss, read_csv
+from core.regression import DataError, fit, least_squares, make_dataset, read_csv
 from core.snippets import descent_snippet
 from ui import cache
 from ui.page import begin, finish
@@ -23,6 +23,7 @@ PARAMS = [
     *optimizer_params(PAGE),
     Param("batch", f"{PAGE}.batch", choice(BATCHES)),
     Param("seed", f"{PAGE}.seed", integer(0, 10_000)),
+    Param("tab", f"{PAGE}.tab", choice(["The lesson's loss", "Fit a line to data"])),
 ]
 
 slot = begin(
@@ -34,9 +35,10 @@ slot = begin(
 )
 big = lecture()
 name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100)
-lesson_tab, model_tab = st.tabs(["The lesson's loss", "Fit a line to data"])
 
-with lesson_tab:
+
+def lesson() -> None:
+    """The lesson's one-example loss, its gradient, and the hand step to (1.4, 1.8)."""
     loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
     symbolic = cache.function("(w1 + 2*w2 - y)**2")
     st.markdown(
@@ -46,7 +48,6 @@ with lesson_tab:
     st.latex(r"L = (w_1 + 2w_2 - y)^2")
     grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
     st.latex(rf"\nabla L = \left[{grad_tex}\right]")
-    st.latex(r"\nabla L = [\,2w_1 + 4w_2 - 2y,\ 4w_1 + 8w_2 - 4y\,]")
     step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
     st.markdown("With **y = 5**, from **w1 = w2 = 1** and **η = 0.1**, one step of gradient descent:")
     st.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
@@ -71,7 +72,9 @@ with lesson_tab:
         key=f"{PAGE}.lesson_surface",
     )
 
-with model_tab:
+
+def model() -> None:
+    """A line fitted to data by full-batch or mini-batch descent on the mean squared error."""
     st.markdown("A model ŷ = w1·x + w2 and the **mean squared error** over N examples:")
     st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
     st.latex(
@@ -100,7 +103,7 @@ with model_tab:
         format_func=lambda b: "full batch" if b == "full" else f"mini-batch of {b}",
     )
     batch_size = None if batch == "full" else int(batch)
-    L = mse_loss(data)
+    L = cache.mse(data)
     target = least_squares(data)
     run = fit(data, (0.0, 0.0), optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
     if run.status == "diverged":
@@ -135,6 +138,14 @@ with model_tab:
             "Each mini-batch estimates the gradient from a few examples, so the path is noisy; on average it "
             "still heads for the least-squares solution, and the noise shrinks with a smaller η."
         )
+
+
+TABS = {"The lesson's loss": lesson, "Fit a line to data": model}
+# Only the open tab computes; a switch reruns.
+for tab, render in zip(st.tabs(list(TABS), key=f"{PAGE}.tab", on_change="rerun"), TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            render()
 
 code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1), key=f"{PAGE}.code")
 finish(PAGE, PARAMS, slot)

@@ -75,3 +75,15 @@ def _derivation(key: tuple, var: str, _f: Function) -> list:
 def derivation(f: Function, var: str) -> list:
     """The named-rule steps of ∂f/∂var (cached)."""
     return _derivation(_key(f), var, f)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _mse(key: tuple, _data: object) -> Function:
+    from core.regression import mse_loss
+
+    return mse_loss(_data)
+
+
+def mse(data: object) -> Function:
+    """The mean-squared-error loss of a dataset as a Function (cached by the data's bytes)."""
+    return _mse((data.x.tobytes(), data.y.tobytes()), data)

@@ -136,13 +136,12 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
-        updatemenus=[play_buttons()],
-        sliders=[step_slider(len(t.points))],
         # The play controls and the step slider sit below the plots, so the legend goes above them.
         legend=dict(yanchor="bottom", y=1.02),
         margin=dict(b=110),
     )
-    return figure(traces, layout, height=620, lecture=lecture, frames=frames)
+    controls = dict(updatemenus=[play_buttons()], sliders=[step_slider(len(t.points))])
+    return figure(traces, layout, height=620, lecture=lecture, frames=frames, controls=controls)
 
 
 def play_buttons(duration: int = 80) -> dict:

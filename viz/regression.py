@@ -60,9 +60,8 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
     layout = dict(
         xaxis=dict(title=dict(text="x")),
         yaxis=dict(title=dict(text="y"), range=[y_lo - 0.3 * span, y_hi + 0.3 * span]),
-        updatemenus=[play_buttons(duration=60)],
-        sliders=[step_slider(len(t.points))],
         legend=dict(yanchor="bottom", y=1.02),
         margin=dict(b=110),
     )
-    return figure(traces, layout, height=480, lecture=lecture, frames=frames)
+    controls = dict(updatemenus=[play_buttons(duration=60)], sliders=[step_slider(len(t.points))])
+    return figure(traces, layout, height=480, lecture=lecture, frames=frames, controls=controls)

@@ -48,6 +48,7 @@ def figure(
     height: int = 480,
     lecture: bool = False,
     frames: list[dict] | None = None,
+    controls: dict | None = None,
 ) -> go.Figure:
     """The figure with the common look; lecture mode enlarges type and height for a projector.
 
@@ -63,41 +64,62 @@ def figure(
         legend=dict(font=dict(size=round(13 * scale)), orientation="h", yanchor="top", y=-0.18, x=0),
         colorway=PALETTE,
     )
-    return FramedFigure(data=traces, layout=merged(base, layout or {}), frames=frames)
+    return FramedFigure(data=traces, layout=merged(base, layout or {}), frames=frames, controls=controls)
 
 
 class FramedFigure(go.Figure):
-    """A go.Figure whose animation frames stay plain dicts until something reads ``.frames``.
+    """A go.Figure whose animation frames and controls stay plain dicts until something reads them.
 
-    Plotly turns every trace of every frame into a validated object, about 0.1 ms each, which for hundreds
-    of playback frames costs more than the rest of a page. ``to_dict()`` — what st.plotly_chart and the
-    HTML export call — emits the dicts as they are; reading ``.frames`` builds the objects on first use.
+    Plotly turns every trace of every frame, and every step of a slider, into a validated object — about
+    0.1 ms each, more than the rest of a page for hundreds of playback steps. ``to_dict()``, which
+    st.plotly_chart and the HTML export call, emits the dicts as they are; reading ``.frames`` or
+    ``.layout`` builds the objects on first use, so the figure behaves like any other go.Figure.
     """
 
-    def __init__(self, *args: Any, frames: list[dict] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, frames: list[dict] | None = None, controls: dict | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._raw_frames = frames
+        self._raw_controls = controls  # top-level layout keys: the sliders and play buttons
+
+    def _pending(self) -> bool:
+        return bool(getattr(self, "_raw_frames", None) or getattr(self, "_raw_controls", None))
 
     def _materialize(self) -> None:
-        raw, self._raw_frames = self._raw_frames, None
-        if raw:
-            go.Figure.frames.fset(self, raw)
+        frames, controls = self._raw_frames, self._raw_controls
+        self._raw_frames = self._raw_controls = None
+        if controls:
+            go.Figure.layout.fget(self).update(controls)
+        if frames:
+            go.Figure.frames.fset(self, frames)
 
     @property
     def frames(self) -> tuple:
-        if getattr(self, "_raw_frames", None):
+        if self._pending():
             self._materialize()
         return go.Figure.frames.fget(self)
 
     @frames.setter
     def frames(self, value: list) -> None:
-        self._raw_frames = None
+        if self._pending():
+            self._materialize()
         go.Figure.frames.fset(self, value)
+
+    @property
+    def layout(self) -> go.Layout:
+        if self._pending():
+            self._materialize()
+        return go.Figure.layout.fget(self)
+
+    @layout.setter
+    def layout(self, value: go.Layout | dict) -> None:
+        go.Figure.layout.fset(self, value)
 
     def to_dict(self) -> dict:
         out = super().to_dict()
+        if getattr(self, "_raw_controls", None):
+            out["layout"] = {**out["layout"], **self._raw_controls}
         if getattr(self, "_raw_frames", None):
-            out["frames"] = [dict(frame) for frame in self._raw_frames]
+            out["frames"] = list(self._raw_frames)
         return out
 
 

@@ -10,6 +10,9 @@ from core.regression import least_squares, make_dataset
 from tests.pages.conftest import assert_clean, figures, open_page, texts
 
 
+MODEL = "Fit a line to data"
+
+
 def playback(at):
     return next(f for f in figures(at) if f.get("frames"))
 
@@ -131,7 +134,7 @@ def test_regression_page_shows_the_lessons_numbers_exactly():
 
 
 def test_regression_descent_reaches_least_squares():
-    at = open_page("pages/regression.py", {"opt": "gd", "lr": "0.1", "steps": "500", "seed": "0"})
+    at = open_page("pages/regression.py", {"opt": "gd", "lr": "0.1", "steps": "500", "seed": "0", "tab": MODEL})
     target = least_squares(make_dataset(seed=0))
     metrics = {m.label: m.value for m in at.metric}
     w1, w2 = (float(v.split("= ")[1].replace("−", "-")) for v in metrics["after 500 steps"].split(", "))
@@ -139,7 +142,7 @@ def test_regression_descent_reaches_least_squares():
 
 
 def test_minibatch_mode_changes_the_path():
-    at = open_page("pages/regression.py", {"opt": "gd", "lr": "0.05", "steps": "50"})
+    at = open_page("pages/regression.py", {"opt": "gd", "lr": "0.05", "steps": "50", "tab": MODEL})
     before = figures(at)[1]
     at.radio(key="regression.batch").set_value("4").run()
     assert_clean(at)
@@ -151,7 +154,7 @@ def test_minibatch_mode_changes_the_path():
     [b"", b"a,b,c\n1,2,3\n", b"x,y\n1,zz\n2,3\n3,4\n", b"x,y\n1,inf\n2,3\n3,4\n", b"\x00\x01\x02", b"x" * 300_000],
 )
 def test_a_bad_csv_shows_an_error_and_keeps_the_generated_data(content):
-    at = open_page("pages/regression.py")
+    at = open_page("pages/regression.py", {"tab": MODEL})
     at.file_uploader(key="regression.csv").upload("data.csv", content, "text/csv").run()
     assert_clean(at)
     assert any("CSV not used" in e.value for e in at.error)
@@ -159,7 +162,7 @@ def test_a_bad_csv_shows_an_error_and_keeps_the_generated_data(content):
 
 
 def test_a_good_csv_is_used():
-    at = open_page("pages/regression.py")
+    at = open_page("pages/regression.py", {"tab": MODEL})
     at.file_uploader(key="regression.csv").upload("data.csv", b"x,y\n0,1\n1,3\n2,5\n3,7\n", "text/csv").run()
     assert_clean(at)
     assert "uploaded CSV (4 rows)" in texts(at)

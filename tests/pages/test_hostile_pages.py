@@ -10,7 +10,7 @@ PAGES = {
     "pages/gradient.py": ["x0", "y0", "arrows", "norm", "theta", "range"],
     "pages/total_derivative.py": ["g", "x0", "range"],
     "pages/descent.py": ["x0", "y0", "opt", "lr", "steps", "momentum", "beta1", "eps", "log", "range"],
-    "pages/regression.py": ["opt", "lr", "steps", "batch", "seed", "alpha"],
+    "pages/regression.py": ["opt", "lr", "steps", "batch", "seed", "alpha", "tab"],
 }
 TEXT_BOXES = {
     "pages/partials.py": ["partials.text"],
