@@ -39,7 +39,7 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def floor(repeats: int = 15) -> float:
+def floor(repeats: int = 60) -> float:
     """Seconds to evaluate x²y + sin(xy) on a 200×200 grid and serialize one plotly Surface of it."""
     times = []
     for _ in range(repeats):
@@ -56,7 +56,7 @@ def chart_bytes(at: AppTest) -> int:
     return sum(len(element.proto.spec.encode()) for element in at.get("plotly_chart"))
 
 
-def measure(page: str, rounds: int = 3) -> dict[str, float]:
+def measure(page: str, rounds: int = 5) -> dict[str, float]:
     query, key, values = INTERACTIONS[page]
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     for name, value in query.items():
@@ -75,7 +75,7 @@ def measure(page: str, rounds: int = 3) -> dict[str, float]:
     return {"median": statistics.median(times), "p95": percentile(times, 95), "bytes": chart_bytes(at)}
 
 
-def run(rounds: int = 3) -> list[dict]:
+def run(rounds: int = 5) -> list[dict]:
     base = floor()
     print(f"floor (200×200 x²y + sin(xy) → plotly Surface JSON): {base * 1000:.1f} ms")
     print(

@@ -74,6 +74,11 @@ class Function:
     def names(self) -> tuple[str, ...]:
         return tuple(v.name for v in self.variables)
 
+    @cached_property
+    def identity(self) -> tuple[str, tuple[str, ...], str]:
+        """Plain values that identify this function (text, variables, expression), e.g. as a cache key."""
+        return (self.text, self.names, str(self.expr))
+
     def __repr__(self) -> str:
         return f"Function({self.text!r}, variables={self.names})"
 

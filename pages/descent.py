@@ -21,7 +21,7 @@ from ui.widgets import (
     point_params,
     start_controls,
 )
-from viz.descent import basin_figure, curves_figure, descent_figure, race_figure, sweep_figure, weights_figure
+from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
 
 PAGE = "descent"
 SWEEP_FACTORS = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0]
@@ -84,14 +84,8 @@ def step_by_step() -> None:
             derivation_steps(cache.derivation(f, var), f"Show the steps for ∂f/∂{var}", key=f"{PAGE}.steps_{var}")
     if run.steps_taken >= 1:
         explain()
-    log = st.toggle("Log-scale loss", key=f"{PAGE}.log")
-    c1, c2 = st.columns(2) if not big else (st.container(), st.container())
-    label = OPTIMIZERS[name].label
-    with c1:
-        show(curves_figure({label: run}, "loss", log=log, lecture=big), key=f"{PAGE}.loss")
-    with c2:
-        show(curves_figure({label: run}, "grad_norm", log=log, lecture=big), key=f"{PAGE}.gradnorm")
-    show(weights_figure(run, names, lecture=big), key=f"{PAGE}.weights")
+    log = st.toggle("Log-scale loss and gradient norm", key=f"{PAGE}.log")
+    show(progress_figure(run, names, log=log, lecture=big), key=f"{PAGE}.progress")
     table = step_table(run, names)
     # A toggle rather than an expander: a hidden table then costs nothing on a rerun.
     if st.toggle("Show every step as a table", key=f"{PAGE}.table"):

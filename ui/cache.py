@@ -21,7 +21,7 @@ def function(
 
 
 def _key(f: Function) -> tuple[str, tuple[str, ...], str]:
-    return (f.text, f.names, str(f.expr))
+    return f.identity
 
 
 @st.cache_data(max_entries=GRIDS, show_spinner=False)

@@ -231,21 +231,50 @@ def curves_figure(
     return figure(traces, layout, title=title.capitalize(), height=340, lecture=lecture)
 
 
-def weights_figure(t: Trajectory, names: Sequence[str], lecture: bool = False) -> go.Figure:
-    """Each weight against the step: one line per variable."""
+def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lecture: bool = False) -> go.Figure:
+    """Three stacked panels sharing the step axis: loss f(θ_k), gradient norm |∇f(θ_k)|, and each weight."""
+    k = np.arange(len(t.points))
+    loss = np.where(np.abs(t.values) > 0, np.abs(t.values), np.nan) if log else t.values
+    norm = np.linalg.norm(t.gradients, axis=1)
+    if log:
+        norm = np.where(norm > 0, norm, np.nan)
     traces = [
+        trace("scatter", x=k, y=loss, mode="lines", name="loss f", line=dict(width=3, color=PALETTE[0])),
         trace(
             "scatter",
-            x=np.arange(len(t.points)),
+            x=k,
+            y=norm,
+            mode="lines",
+            name="|∇f|",
+            line=dict(width=3, color=PALETTE[3]),
+            xaxis="x2",
+            yaxis="y2",
+        ),
+    ]
+    traces += [
+        trace(
+            "scatter",
+            x=k,
             y=t.points[:, i],
             mode="lines",
             name=name,
-            line=dict(width=3, color=PALETTE[i % 8]),
+            line=dict(width=3, color=PALETTE[(i + 1) % 8]),
+            xaxis="x3",
+            yaxis="y3",
         )
         for i, name in enumerate(names)
     ]
-    layout = dict(xaxis=dict(title=dict(text="step k")), yaxis=dict(title=dict(text="weight value")))
-    return figure(traces, layout, title="Weights over steps", height=340, lecture=lecture)
+    scale = "log" if log else "linear"
+    layout = dict(
+        xaxis=dict(domain=[0, 1], anchor="y", showticklabels=False),
+        xaxis2=dict(domain=[0, 1], anchor="y2", matches="x", showticklabels=False),
+        xaxis3=dict(domain=[0, 1], anchor="y3", matches="x", title=dict(text="step k")),
+        yaxis=dict(domain=[0.70, 1.0], title=dict(text="|f|" if log else "loss f"), type=scale),
+        yaxis2=dict(domain=[0.36, 0.64], title=dict(text="|∇f|"), type=scale),
+        yaxis3=dict(domain=[0.0, 0.30], title=dict(text="weights")),
+        legend=dict(y=-0.12),
+    )
+    return figure(traces, layout, title="Loss, gradient norm and weights per step", height=620, lecture=lecture)
 
 
 def _contour(grid: Grid, showscale: bool = False) -> dict:

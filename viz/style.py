@@ -40,6 +40,17 @@ def merged(base: dict, extra: dict) -> dict:
     return out
 
 
+# A light template given explicitly: plotly's default one costs more to apply than most figures do to build.
+TEMPLATE = go.layout.Template(
+    layout=dict(
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=dict(gridcolor="#E6E6E6", zerolinecolor="#BBBBBB"),
+        yaxis=dict(gridcolor="#E6E6E6", zerolinecolor="#BBBBBB"),
+    )
+)
+
+
 def figure(
     traces: list[dict],
     layout: dict | None = None,
@@ -63,6 +74,7 @@ def figure(
         # Below the plot, clear of the title and the axes.
         legend=dict(font=dict(size=round(13 * scale)), orientation="h", yanchor="top", y=-0.18, x=0),
         colorway=PALETTE,
+        template=TEMPLATE,
     )
     return FramedFigure(data=traces, layout=merged(base, layout or {}), frames=frames, controls=controls)
 

@@ -9,7 +9,6 @@ from core import OPTIMIZERS, PRESETS
 from core.regression import least_squares, make_dataset
 from tests.pages.conftest import assert_clean, figures, open_page, texts
 
-
 MODEL = "Fit a line to data"
 
 
@@ -21,7 +20,7 @@ def playback(at):
 def test_descent_page_renders_every_preset_in_every_tab(preset):
     at = open_page("pages/descent.py", {"f": preset})
     assert_clean(at)
-    assert len(figures(at)) == 4
+    assert len(figures(at)) == 2  # the playback and the per-step curves
     for tab in ["Compare optimizers", "Learning-rate sweep", "Basins of attraction"]:
         at.session_state["descent.tab"] = tab
         at.run()
@@ -90,8 +89,9 @@ def test_more_than_two_variables_work_without_a_surface():
     assert_clean(at)
     assert any("no surface" in i.value for i in at.info)
     assert not [f for f in figures(at) if f.get("frames")]
-    weights = next(f for f in figures(at) if f["layout"].get("title", {}).get("text") == "Weights over steps")
-    assert [d["name"] for d in weights["data"]] == ["w1", "w2", "w3"]
+    title = "Loss, gradient norm and weights per step"
+    progress = next(f for f in figures(at) if f["layout"].get("title", {}).get("text") == title)
+    assert [d["name"] for d in progress["data"]] == ["loss f", "|∇f|", "w1", "w2", "w3"]
     assert at.number_input(key="descent.start.w3").value == 0.5
 
 

@@ -14,9 +14,9 @@ from viz.descent import (
     curves_figure,
     descent_figure,
     frame_arrows,
+    progress_figure,
     race_figure,
     sweep_figure,
-    weights_figure,
 )
 from viz.regression import fit_figure
 
@@ -82,9 +82,12 @@ def test_curves_and_weights_follow_the_trajectory():
     assert np.allclose(loss.data[0].y, t.values) and loss.layout.yaxis.type == "log"
     norm = curves_figure({"adam": t}, "grad_norm")
     assert np.allclose(norm.data[0].y, np.linalg.norm(t.gradients, axis=1))
-    weights = weights_figure(t, ("w1", "w2", "w3"))
-    assert [d.name for d in weights.data] == ["w1", "w2", "w3"]
-    assert np.allclose(weights.data[2].y, t.points[:, 2])
+    progress = progress_figure(t, ("w1", "w2", "w3"), log=True)
+    assert [d.name for d in progress.data] == ["loss f", "|∇f|", "w1", "w2", "w3"]
+    assert np.allclose(progress.data[0].y, t.values)
+    assert np.allclose(progress.data[1].y, np.linalg.norm(t.gradients, axis=1))
+    assert np.allclose(progress.data[4].y, t.points[:, 2])
+    assert progress.layout.yaxis.type == "log" and progress.layout.yaxis3.type is None
 
 
 def test_sweep_draws_one_panel_per_learning_rate():
