@@ -7,7 +7,9 @@ import streamlit as st
 from core import PRESETS
 from core.function import to_latex
 from ui import cache
+from ui.navigation import ensure_framed
 
+ensure_framed()
 st.title("∇ Gradient Lab")
 st.markdown(
     "A **partial derivative** measures how a function changes when only one variable moves and the others are "

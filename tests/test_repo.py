@@ -46,7 +46,7 @@ def test_layers_point_one_way():
 
 
 def test_every_page_is_in_the_navigation_and_every_widget_has_a_key():
-    entry = (ROOT / "dashboard.py").read_text()
+    entry = (ROOT / "ui" / "navigation.py").read_text()
     for path in (ROOT / "pages").glob("*.py"):
         assert f'"pages/{path.name}"' in entry, path.name
     kinds = "slider|select_slider|selectbox|radio|text_input|number_input|toggle|checkbox|button|multiselect"
