@@ -1,0 +1,26 @@
+"""Run every benchmark: `python -m bench` (add `--quick` to skip the browser and memory runs)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import browser, memory, pages, throughput
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    print("== descend_many throughput ==")
+    throughput.run()
+    print("\n== page interactions (server side, AppTest) ==")
+    pages.run()
+    if quick:
+        return
+    print("\n== in the browser (Chromium) ==")
+    browser.run()
+    print("\n== memory ==")
+    memory.distinct_formulas()
+    memory.sessions()
+
+
+if __name__ == "__main__":
+    main()
