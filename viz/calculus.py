@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from core.calculus import TangentPlane
 from core.grid import Grid
 from core.slices import Slices
-from viz.style import POINT, SURFACE_SCALE, TANGENT, figure, trace, z32
+from viz.style import POINT, SURFACE_SCALE, TANGENT, figure, slope_line, trace, z32
 
 
 def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool = False) -> dict:
@@ -26,6 +26,40 @@ def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool 
         cmax=grid.z_range[1],
         contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=False), width=1)),
         hovertemplate="x=%{x:.3g}<br>y=%{y:.3g}<br>f=%{z:.4g}<extra></extra>",
+    )
+
+
+def contour(grid: Grid, names: tuple[str, str] = ("x", "y"), showscale: bool = False, **style: object) -> dict:
+    """Filled contours of f over the grid, on the same colour range as the surface; ``style`` overrides."""
+    base = trace(
+        "contour",
+        x=grid.xs,
+        y=grid.ys,
+        z=z32(grid.z),
+        colorscale=SURFACE_SCALE,
+        ncontours=30,
+        showscale=showscale,
+        name="f",
+        zmin=grid.z_range[0],
+        zmax=grid.z_range[1],
+        hovertemplate=f"{names[0]}=%{{x:.3g}}<br>{names[1]}=%{{y:.3g}}<br>f=%{{z:.4g}}<extra></extra>",
+    )
+    return {**base, **style}
+
+
+def wall(xs: list, ys: list, z_range: tuple[float, float], color: str, name: str) -> dict:
+    """A translucent vertical plane through the points (xs[0], ys[0]) and (xs[1], ys[1])."""
+    low, high = z_range
+    return trace(
+        "surface",
+        x=[xs, xs],
+        y=[ys, ys],
+        z=[[low, low], [high, high]],
+        showscale=False,
+        opacity=0.18,
+        colorscale=[[0, color], [1, color]],
+        name=name,
+        hoverinfo="skip",
     )
 
 
@@ -70,33 +104,9 @@ def partials_surface_figure(
     (xa, xb), (ya, yb) = (grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1])
     z_lo, z_hi = grid.z_range
     traces: list[dict] = [surface(grid)]
-    # The cutting planes, drawn as translucent walls.
-    traces.append(
-        trace(
-            "surface",
-            x=[[xa, xb], [xa, xb]],
-            y=[[s.y0, s.y0], [s.y0, s.y0]],
-            z=[[z_lo, z_lo], [z_hi, z_hi]],
-            showscale=False,
-            opacity=0.18,
-            colorscale=[[0, "#E69F00"], [1, "#E69F00"]],
-            name=f"plane {names[1]} = y0",
-            hoverinfo="skip",
-        )
-    )
-    traces.append(
-        trace(
-            "surface",
-            x=[[s.x0, s.x0], [s.x0, s.x0]],
-            y=[[ya, yb], [ya, yb]],
-            z=[[z_lo, z_lo], [z_hi, z_hi]],
-            showscale=False,
-            opacity=0.18,
-            colorscale=[[0, "#56B4E9"], [1, "#56B4E9"]],
-            name=f"plane {names[0]} = x0",
-            hoverinfo="skip",
-        )
-    )
+    # The cutting planes y = y0 and x = x0, drawn as translucent walls.
+    traces.append(wall([xa, xb], [s.y0, s.y0], grid.z_range, "#E69F00", f"plane {names[1]} = y0"))
+    traces.append(wall([s.x0, s.x0], [ya, yb], grid.z_range, "#56B4E9", f"plane {names[0]} = x0"))
     traces.append(
         trace(
             "scatter3d",
@@ -197,29 +207,12 @@ def slice_figure(
     span = axis_values[-1] - axis_values[0]
     if np.isfinite([s.z0, slope]).all():
         t = np.array([-0.25 * span, 0.25 * span])
-        traces.append(
-            trace(
-                "scatter",
-                x=at + t,
-                y=s.z0 + slope * t,
-                mode="lines",
-                name=f"tangent: slope ∂f/∂{var} = {slope:.4g}",
-                line=dict(color=TANGENT, width=3),
-            )
-        )
+        traces.append(slope_line(at, s.z0, slope, t, f"tangent: slope ∂f/∂{var} = {slope:.4g}", color=TANGENT, width=3))
         if secant is not None and np.isfinite(secant[1]):
             h, secant_slope = secant
             t = np.array([min(0.0, h) - 0.1 * span, max(0.0, h) + 0.1 * span])
-            traces.append(
-                trace(
-                    "scatter",
-                    x=at + t,
-                    y=s.z0 + secant_slope * t,
-                    mode="lines",
-                    name=f"secant, h = {h:g}: slope {secant_slope:.4g}",
-                    line=dict(color="#CC79A7", width=2, dash="dash"),
-                )
-            )
+            name = f"secant, h = {h:g}: slope {secant_slope:.4g}"
+            traces.append(slope_line(at, s.z0, secant_slope, t, name, color="#CC79A7", width=2, dash="dash"))
         traces.append(trace("scatter", x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
     layout = dict(
         xaxis=dict(title=dict(text=var)),

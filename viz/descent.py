@@ -11,8 +11,8 @@ from core.basins import DIVERGED, NOT_CONVERGED, BasinMap
 from core.descent import Trajectory
 from core.grid import Grid
 from core.optimizers import OPTIMIZERS
-from viz.calculus import surface
-from viz.style import GRADIENT, PALETTE, POINT, SURFACE_SCALE, UPDATE, VELOCITY, arrow, figure, short, trace, z32
+from viz.calculus import contour, surface
+from viz.style import GRADIENT, PALETTE, POINT, UPDATE, VELOCITY, arrow, figure, short, trace
 
 # Trace order of the playback figure: static traces first, then the ones each frame replaces.
 STATIC = ("surface", "path3d", "contour", "path2d")
@@ -95,19 +95,7 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             line=dict(color="#FFFFFF", width=5),
             marker=dict(size=2.5, color="#FFFFFF"),
         ),
-        trace(
-            "contour",
-            x=grid.xs,
-            y=grid.ys,
-            z=z32(grid.z),
-            colorscale=SURFACE_SCALE,
-            ncontours=30,
-            showscale=False,
-            name="f",
-            zmin=low,
-            zmax=high,
-            hovertemplate=f"{names[0]}=%{{x:.3g}}<br>{names[1]}=%{{y:.3g}}<br>f=%{{z:.4g}}<extra></extra>",
-        ),
+        contour(grid, names),
         trace(
             "scatter",
             x=t.points[:, 0],
@@ -277,23 +265,6 @@ def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lect
     return figure(traces, layout, title="Loss, gradient norm and weights per step", height=620, lecture=lecture)
 
 
-def _contour(grid: Grid, showscale: bool = False) -> dict:
-    return trace(
-        "contour",
-        x=grid.xs,
-        y=grid.ys,
-        z=z32(grid.z),
-        colorscale=SURFACE_SCALE,
-        ncontours=30,
-        showscale=showscale,
-        name="f",
-        zmin=grid.z_range[0],
-        zmax=grid.z_range[1],
-        hoverinfo="skip",
-        opacity=0.9,
-    )
-
-
 def _path(t: Trajectory, label: str, color: str) -> list[dict]:
     end_symbol = "x" if t.status == "diverged" else "circle"
     return [
@@ -328,7 +299,7 @@ def race_figure(
     lecture: bool = False,
 ) -> go.Figure:
     """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima."""
-    traces: list[dict] = [_contour(grid, showscale=True)]
+    traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9)]
     for i, (label, t) in enumerate(runs.items()):
         traces += _path(t, label, PALETTE[i % 8])
     if minima:
@@ -363,7 +334,7 @@ def sweep_figure(
     for col, label in enumerate(labels):
         axis = "" if col == 0 else str(col + 1)
         left = col * (width + gap)
-        for item in [_contour(grid), *_path(runs[label], label, PALETTE[col % 8])]:
+        for item in [contour(grid, names, hoverinfo="skip", opacity=0.9), *_path(runs[label], label, PALETTE[col % 8])]:
             traces.append({**item, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
         layout[f"xaxis{axis}"] = dict(
             domain=[left, left + width], range=[grid.xs[0], grid.xs[-1]], title=dict(text=names[0]), anchor=f"y{axis}"

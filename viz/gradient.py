@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.grid import Grid
-from viz.calculus import point3d, scene, surface
-from viz.style import GRADIENT, POINT, SURFACE_SCALE, arrow, figure, trace, z32
+from viz.calculus import contour, point3d, scene, surface
+from viz.style import GRADIENT, POINT, arrow, figure, trace, z32
 
 
 def arrow_scale(grid: Grid, vectors: np.ndarray, fraction: float = 0.06) -> float:
@@ -55,19 +55,7 @@ def contour_field_figure(
     xs, ys = field_segments(X, Y, U * scale, V * scale)
     label = "−∇f" if descent else "∇f"
     traces: list[dict] = [
-        trace(
-            "contour",
-            x=grid.xs,
-            y=grid.ys,
-            z=z32(grid.z),
-            colorscale=SURFACE_SCALE,
-            name="f",
-            ncontours=24,
-            zmin=grid.z_range[0],
-            zmax=grid.z_range[1],
-            colorbar=dict(title=dict(text="f"), thickness=14),
-            hovertemplate=f"{names[0]}=%{{x:.3g}}<br>{names[1]}=%{{y:.3g}}<br>f=%{{z:.4g}}<extra></extra>",
-        ),
+        contour(grid, names, showscale=True, ncontours=24, colorbar=dict(title=dict(text="f"), thickness=14)),
         trace(
             "scatter",
             x=xs,

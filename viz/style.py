@@ -135,6 +135,11 @@ class FramedFigure(go.Figure):
         return out
 
 
+def slope_line(x0: float, y0: float, slope: float, t: np.ndarray, name: str, **line: Any) -> dict:
+    """The line through (x0, y0) with the given slope, over offsets t: y = y0 + slope·t."""
+    return trace("scatter", x=x0 + t, y=y0 + slope * t, mode="lines", name=name, line=line)
+
+
 def arrow(x0: float, y0: float, dx: float, dy: float, name: str, color: str, width: float = 4) -> dict:
     """A 2D arrow from (x0, y0) to (x0 + dx, y0 + dy): a segment with an arrowhead at its tip."""
     return trace(

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from core.grid import Grid
 from core.slices import PathData
 from viz.calculus import point3d, scene, surface
-from viz.style import POINT, TANGENT, figure, trace
+from viz.style import POINT, TANGENT, figure, slope_line, trace
 
 
 def total_surface_figure(
@@ -89,21 +89,15 @@ def total_curves_figure(
     ]
     if np.isfinite([z0, values["chain"], values["dz_dx_partial"]]).all():
         traces += [
-            trace(
-                "scatter",
-                x=x0 + t,
-                y=z0 + values["chain"] * t,
-                mode="lines",
-                name=f"slope dz/dx = {values['chain']:.4g}",
-                line=dict(color="#CC79A7", width=2),
-            ),
-            trace(
-                "scatter",
-                x=x0 + t,
-                y=z0 + values["dz_dx_partial"] * t,
-                mode="lines",
-                name=f"slope ∂z/∂x = {values['dz_dx_partial']:.4g}",
-                line=dict(color=TANGENT, width=2),
+            slope_line(x0, z0, values["chain"], t, f"slope dz/dx = {values['chain']:.4g}", color="#CC79A7", width=2),
+            slope_line(
+                x0,
+                z0,
+                values["dz_dx_partial"],
+                t,
+                f"slope ∂z/∂x = {values['dz_dx_partial']:.4g}",
+                color=TANGENT,
+                width=2,
             ),
             trace("scatter", x=[x0], y=[z0], mode="markers", name="x0", marker=dict(size=11, color=POINT)),
         ]
