@@ -13,7 +13,7 @@ from core.function import to_latex
 from core.snippets import gradient_snippet
 from ui import cache
 from ui.page import begin, finish
-from ui.render import code_snippet, show
+from ui.render import code_snippet, latex_source, show
 from ui.state import Param, choice, dump_flag, flag, integer
 from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
 from viz.gradient import contour_field_figure, directional_figure, gradient_3d_figure
@@ -68,7 +68,9 @@ if not defined:
 if grid.clipped:
     st.info("The surface has a pole: values beyond the typical range were cut out so the rest stays visible.")
 
-st.latex(rf"\nabla f = \left({to_latex(f.partials[0])},\ {to_latex(f.partials[1])}\right)")
+gradient_tex = rf"\nabla f = \left({to_latex(f.partials[0])},\ {to_latex(f.partials[1])}\right)"
+st.latex(gradient_tex)
+latex_source([gradient_tex], key=f"{PAGE}.latex")
 if defined:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("∇f(P)", f"({fmt(grad[0])}, {fmt(grad[1])})")

@@ -13,7 +13,7 @@ from core.slices import slices
 from core.snippets import partials_snippet
 from ui import cache
 from ui.page import begin, finish
-from ui.render import code_snippet, derivation_steps, show
+from ui.render import code_snippet, derivation_steps, latex_source, show
 from ui.state import Param, choice, dump_flag, flag
 from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
 from viz.calculus import partials_surface_figure, slice_figure
@@ -64,6 +64,13 @@ fx_tex, fy_tex = to_latex(f.partials[0]), to_latex(f.partials[1])
 left, right = st.columns(2)
 left.latex(rf"\frac{{\partial f}}{{\partial {names[0]}}} = {fx_tex}")
 right.latex(rf"\frac{{\partial f}}{{\partial {names[1]}}} = {fy_tex}")
+latex_source(
+    [
+        rf"\frac{{\partial f}}{{\partial {names[0]}}} = {fx_tex}",
+        rf"\frac{{\partial f}}{{\partial {names[1]}}} = {fy_tex}",
+    ],
+    key=f"{PAGE}.latex",
+)
 with left:
     derivation_steps(cache.derivation(f, names[0]), f"Show the steps for ∂f/∂{names[0]}", key=f"{PAGE}.steps_x")
 with right:

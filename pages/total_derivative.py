@@ -13,7 +13,7 @@ from core.slices import path_data
 from core.snippets import total_snippet
 from ui import cache
 from ui.page import begin, finish
-from ui.render import code_snippet, show
+from ui.render import code_snippet, latex_source, show
 from ui.state import Param, dump_number, number
 from ui.widgets import function_picker, lecture, picker_params
 from viz.total import total_curves_figure, total_surface_figure
@@ -94,7 +94,9 @@ if defined:
         f"Differentiating f({x_name}, g({x_name})) directly gives {fmt(values['direct'])} — "
         + ("the same number: the chain rule checks out." if agree else "they differ here (check the domain of g).")
     )
-st.latex(rf"\frac{{d}}{{d{x_name}}} f({x_name}, g({x_name})) = {to_latex(td.direct)}")
+direct_tex = rf"\frac{{d}}{{d{x_name}}} f({x_name}, g({x_name})) = {to_latex(td.direct)}"
+st.latex(direct_tex)
+latex_source([f"{symbol} = {to_latex(expr)}" for symbol, expr, _ in terms] + [direct_tex], key=f"{PAGE}.latex")
 
 path = path_data(f, td, picked.domain, x0)
 grid = cache.grid(f, picked.domain, 61)

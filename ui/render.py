@@ -83,3 +83,9 @@ def derivation_steps(steps: list, title: str, key: str) -> None:
             name = step.rule if step.rule != "result" else "result, simplified"
             st.markdown(f"**{number}. {name}**")
             st.latex(step.latex)
+
+
+def latex_source(lines: list[str], key: str) -> None:
+    """The LaTeX of the derivatives on screen, in a code block with a copy button."""
+    with st.expander("LaTeX source (copy)"):
+        st.code("\n".join(lines), language="latex")

@@ -140,3 +140,18 @@ def test_total_derivative_page_rejects_a_bad_path_and_keeps_the_last():
     assert any("g not used" in e.value for e in at.error)
     at.sidebar.text_input(key="total.g").input("y + 1").run()
     assert any("Unknown variable y" in e.value for e in at.error)
+
+
+def test_moving_x0_on_the_total_derivative_page_moves_the_tangents():
+    at = open_page("pages/total_derivative.py", {"f": "lesson_sin", "x0": "0.5"})
+    before = figures(at)
+    at.sidebar.slider(key="total.x0").set_value(-0.8).run()
+    assert_clean(at)
+    assert figures(at)[0] != before[0] and figures(at)[1] != before[1]
+    assert "at x₀ = −0.8" in [m.label for m in at.metric]
+
+
+def test_the_latex_of_the_partials_is_offered_for_copying():
+    at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
+    sources = [c.value for c in at.code if c.language == "latex"]
+    assert sources == ["\\frac{\\partial f}{\\partial x} = 6 x + 2 y\n\\frac{\\partial f}{\\partial y} = 2 x + 2 y"]
