@@ -22,7 +22,11 @@ from tests.e2e.harness import (
 )
 
 CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot"
-CHART_DATA = f'(i) => JSON.stringify(document.querySelectorAll("{CHART}")[i].data.map(t => [t.x, t.y, t.z]))'
+# The chart's data as text; null while Streamlit swaps the chart element during a rerun.
+CHART_DATA = (
+    f'(i) => {{ const el = document.querySelectorAll("{CHART}")[i];'
+    " return el && el.data ? JSON.stringify(el.data.map(t => [t.x, t.y, t.z])) : null; }"
+)
 
 
 def run(samples: int = 12) -> dict[str, float]:
@@ -69,7 +73,8 @@ def slider_latency(page, samples: int) -> list[float]:
         before = page.evaluate(CHART_DATA, 1)
         start = time.perf_counter()
         click_slider(page, 0, 0.3 if i % 2 == 0 else 0.7)
-        page.wait_for_function(f"(b) => ({CHART_DATA})(1) !== b", arg=before, timeout=20_000, polling="raf")
+        changed = f"(b) => {{ const now = ({CHART_DATA})(1); return now !== null && now !== b; }}"
+        page.wait_for_function(changed, arg=before, timeout=20_000, polling="raf")
         times.append(time.perf_counter() - start)
         wait_idle(page)
     return times

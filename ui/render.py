@@ -77,8 +77,11 @@ def lecture_style() -> None:
 
 
 def derivation_steps(steps: list, title: str, key: str) -> None:
-    """'Show the steps': every rule of a derivation, numbered, in an expander."""
-    with st.expander(title):
+    """'Show the steps': every rule of a derivation, numbered, in an expander drawn only while it is open."""
+    box = st.expander(title, key=key, on_change="rerun")
+    if not box.open:
+        return  # a closed expander costs nothing on a rerun
+    with box:
         for number, step in enumerate(steps, start=1):
             name = step.rule if step.rule != "result" else "result, simplified"
             st.markdown(f"**{number}. {name}**")

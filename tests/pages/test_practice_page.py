@@ -45,6 +45,9 @@ def test_next_exercise_and_generated_levels():
 
 def test_the_steps_are_shown_with_named_rules():
     at = open_page("pages/practice.py", {"source": "lesson", "n": "2"})
+    assert "chain rule" not in texts(at)  # drawn only once opened
+    at.session_state["practice.steps"] = True
+    at.run()
     text = texts(at)
     assert "chain rule with the sine rule" in text and "result, simplified" in text
 
@@ -53,4 +56,6 @@ def test_partials_page_shows_the_steps_for_each_partial():
     at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
     titles = [e.label for e in at.expander]
     assert "Show the steps for ∂f/∂x" in titles and "Show the steps for ∂f/∂y" in titles
+    at.session_state["partials.steps_x"] = True
+    at.run()
     assert "constant rule (y held constant)" in texts(at)
