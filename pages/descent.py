@@ -78,10 +78,12 @@ def step_by_step() -> None:
         show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=f"{PAGE}.playback")
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
-    with st.expander("The gradient used at every step"):
-        for var, partial in zip(names, f.partials, strict=True):
-            st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(partial)}")
-            derivation_steps(cache.derivation(f, var), f"Show the steps for ∂f/∂{var}", key=f"{PAGE}.steps_{var}")
+    gradient_box = st.expander("The gradient used at every step", key=f"{PAGE}.gradient", on_change="rerun")
+    if gradient_box.open:  # drawn only while open, so it costs nothing on most reruns
+        with gradient_box:
+            for var, partial in zip(names, f.partials, strict=True):
+                st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(partial)}")
+                derivation_steps(cache.derivation(f, var), f"Show the steps for ∂f/∂{var}", key=f"{PAGE}.steps_{var}")
     if run.steps_taken >= 1:
         explain()
     log = st.toggle("Log-scale loss and gradient norm", key=f"{PAGE}.log")

@@ -102,13 +102,11 @@ st.latex(
     rf"\frac{{f({names[0]}_0 + h,\ {names[1]}_0) - f({names[0]}_0,\ {names[1]}_0)}}{{h}}"
 )
 slopes = secant_slopes(f, (x0, y0), 0, H_TABLE)
-st.table(
-    {
-        "h": [f"{v:g}" for v in H_TABLE],
-        "secant slope": [fmt(v) for v in slopes],
-        f"distance to ∂f/∂{names[0]}": [fmt(abs(v - s.fx)) if defined else "—" for v in slopes],
-    }
-)
+# A markdown table: a few rows of text need no dataframe machinery on every rerun.
+rows = [
+    f"| {h:g} | {fmt(v)} | {fmt(abs(v - s.fx)) if defined else '—'} |" for h, v in zip(H_TABLE, slopes, strict=True)
+]
+st.markdown("\n".join([f"| h | secant slope | distance to ∂f/∂{names[0]} |", "|---:|---:|---:|", *rows]))
 st.caption(f"As h shrinks, the secant slope approaches ∂f/∂{names[0]}(P) = {fmt(s.fx)}.")
 
 code_snippet(partials_snippet(f, (x0, y0)), key=f"{PAGE}.code")
