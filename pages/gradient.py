@@ -73,9 +73,10 @@ st.latex(gradient_tex)
 latex_source([gradient_tex], key=f"{PAGE}.latex")
 if defined:
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("∇f(P)", f"({fmt(grad[0])}, {fmt(grad[1])})")
-    m2.metric("|∇f(P)|", fmt(norm))
-    m3.metric(f"D_u f(P), θ = {theta_deg}°", fmt(directional_derivative(grad, theta)))
+    # Six significant digits: four numbers side by side must fit at 1280×720.
+    m1.metric("∇f(P)", f"({fmt(grad[0], 6)}, {fmt(grad[1], 6)})")
+    m2.metric("|∇f(P)|", fmt(norm, 6))
+    m3.metric(f"D_u f(P), θ = {theta_deg}°", fmt(directional_derivative(grad, theta), 6))
     steepest = math.degrees(math.atan2(grad[1], grad[0])) % 360 if norm > 0 else float("nan")
     m4.metric("Steepest ascent at θ", f"{steepest:.1f}°" if norm > 0 else "none (∇f = 0)")
 

@@ -109,7 +109,7 @@ def test_gradient_page_numbers_and_direction_control():
     at = open_page("pages/gradient.py", {"f": "lesson_quadratic", "x0": "1", "y0": "2", "theta": "0"})
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["∇f(P)"] == "(10.0, 6.0)"
-    assert metrics["|∇f(P)|"] == "11.66190379"
+    assert metrics["|∇f(P)|"] == "11.6619"  # √136
     assert metrics["D_u f(P), θ = 0°"] == "10.0"
     before = figures(at)[1]
     at.sidebar.slider(key="gradient.theta").set_value(90).run()
