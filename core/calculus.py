@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 
-from core.function import ComplexityError, Function, lambdify, parse, real_part, tree_size
+from core.function import ComplexityError, Function, lambdify, natural_key, parse, real_part, tree_size
 from core.parsing import ExpressionError
 
 
@@ -42,18 +42,16 @@ def gradient(f: Function | sp.Expr, wrt: Sequence[str | sp.Symbol] | None = None
     (2*w1 + 4*w2 - 2*y, 4*w1 + 8*w2 - 4*y)
     """
     names = wrt if wrt is not None else f.variables if isinstance(f, Function) else _sorted_free(f)
-    return tuple(sp.expand(partial(f, v)) if _is_polynomial(partial(f, v)) else partial(f, v) for v in names)
+    return tuple(_readable(partial(f, v)) for v in names)
+
+
+def _readable(expr: sp.Expr) -> sp.Expr:
+    # Expanding a small polynomial shows the lesson's form (2w1 + 4w2 - 2y); larger ones keep their shape.
+    return sp.expand(expr) if tree_size(expr, 60) <= 60 and expr.is_polynomial() else expr
 
 
 def _sorted_free(expr: sp.Expr) -> tuple[sp.Symbol, ...]:
-    from core.function import natural_key
-
     return tuple(sorted(expr.free_symbols, key=lambda s: natural_key(s.name)))
-
-
-def _is_polynomial(expr: sp.Expr) -> bool:
-    # Expanding a small polynomial shows the lesson's form (2w1 + 4w2 - 2y); larger ones keep their shape.
-    return tree_size(expr, 60) <= 60 and expr.is_polynomial()
 
 
 def hessian(f: Function | sp.Expr, wrt: Sequence[str | sp.Symbol] | None = None) -> sp.Matrix:
@@ -125,21 +123,21 @@ class TotalDerivative(NamedTuple):
     direct: sp.Expr
     x: sp.Symbol
     y: sp.Symbol
+    path: Function  # y = g(x) as a numeric function
+    terms: Callable[[float, float], list]  # (x, y) -> the five terms above, compiled once
 
     def at(self, x0: float) -> dict[str, float]:
         """Every term's value at x0, with y0 = g(x0) substituted into the partials."""
-        g = lambdify([self.x], self.g)
-        y0 = float(real_part(np.asarray(_quiet(g, x0))))
+        y0 = self.path(x0)
+        with np.errstate(all="ignore"):
+            numbers = self.terms(float(x0), y0)
         values = {"x": float(x0), "y": y0}
-        for name in ("dz_dx_partial", "dz_dy", "dy_dx", "chain", "direct"):
-            fn = lambdify([self.x, self.y], getattr(self, name))
-            values[name] = float(real_part(np.asarray(_quiet(fn, x0, y0))))
+        for name, number in zip(TERMS, numbers, strict=True):
+            values[name] = float(real_part(np.asarray(number)))
         return values
 
 
-def _quiet(fn: object, *args: float) -> object:
-    with np.errstate(all="ignore"):
-        return fn(*args)  # type: ignore[operator]
+TERMS = ("dz_dx_partial", "dz_dy", "dy_dx", "chain", "direct")
 
 
 def total_derivative(f: Function, g_text: str) -> TotalDerivative:
@@ -153,11 +151,12 @@ def total_derivative(f: Function, g_text: str) -> TotalDerivative:
         raise ExpressionError("The total derivative page needs f of two variables, x and y.")
     x, y = f.variables
     g = parse(g_text, variables=(x.name,))
-    g_expr = g.expr.subs({s: x for s in g.expr.free_symbols if s.name == x.name})
+    g_expr = g.expr  # over a real symbol named like x, which sympy treats as x itself
     dz_dx, dz_dy = f.partials
     dy_dx = sp.diff(g_expr, x)
     chain = dz_dx + dz_dy * dy_dx
     direct = sp.diff(f.expr.subs(y, g_expr), x)
     if tree_size(chain) + tree_size(direct) > 2 * 4000:
         raise ComplexityError("f along this path is too complex to differentiate here. Try a simpler g(x).")
-    return TotalDerivative(g_expr, dz_dx, dz_dy, dy_dx, chain, direct, x, y)
+    terms = lambdify([x, y], [dz_dx, dz_dy, dy_dx, chain, direct])
+    return TotalDerivative(g_expr, dz_dx, dz_dy, dy_dx, chain, direct, x, y, g, terms)

@@ -155,8 +155,7 @@ def descend_many(
             update, state = transform.update(grads, state)
             moved = params + update
             new_value, new_grads = f.value_and_grad(*moved)
-            ok = np.isfinite(new_value) & (np.abs(new_value) <= DIVERGENCE_LIMIT)
-            ok &= np.isfinite(moved).all(axis=0) & np.isfinite(new_grads).all(axis=0)
+            ok = _healthy(moved.T, new_value, new_grads.T)
             diverged_at[alive & ~ok] = k
             alive &= ok
             params = np.where(alive, moved, params)

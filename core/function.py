@@ -66,8 +66,7 @@ class Function:
                 f"{MAX_DERIVED_NODES} terms. Try a simpler one."
             )
         self._value = lambdify(variables, expr)
-        self._grad = lambdify(variables, list(self.partials)) if variables else None
-        # f and ∇f in one call, sharing common subexpressions: the descent loop's hot path.
+        # f and ∇f in one call, sharing common subexpressions: grad and the descent loop both use it.
         self._value_grad = lambdify(variables, [expr, *self.partials])
 
     @property
@@ -97,15 +96,7 @@ class Function:
 
     def grad(self, *values: object) -> np.ndarray:
         """∇f at a point (shape (n,)) or at every point of same-shape arrays (shape (n, *shape))."""
-        arrays, shape = self._args(values)
-        if self._grad is None:
-            return np.zeros((0, *shape))
-        with np.errstate(all="ignore"):
-            parts = self._grad(*arrays)
-            out = np.empty((len(self.variables), *shape))
-            for i, part in enumerate(parts):
-                out[i] = real_part(np.asarray(part))
-        return out
+        return self.value_and_grad(*values)[1]
 
     def value_and_grad(self, *values: object) -> tuple[np.ndarray, np.ndarray]:
         """(f, ∇f) at the same points, computed together: shapes ``shape`` and (n, *shape)."""

@@ -8,8 +8,7 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
-from core.function import Function, parse, tree_size
-from core.parsing import ExpressionError
+from core.function import Function, lambdify, parse, real_part, tree_size
 from core.presets import PRESETS
 from core.steps import MISTAKES, mistaken
 
@@ -85,36 +84,39 @@ def check(exercise: Exercise, answer: str, seed: int = 0) -> Verdict:
     Raises ExpressionError for an answer that does not parse, so the page shows a parse message, not a verdict.
     """
     f = parse(exercise.text)
-    var = next(v for v in f.variables if v.name == exercise.var)
-    truth = f.partials[f.variables.index(var)]
+    index = f.names.index(exercise.var)
+    var = f.variables[index]
     given = parse(answer, variables=f.names)
-    difference = given.expr - truth
-    symbolic = _simplifies_to_zero(difference)
-    points = _sample(f, given, np.random.default_rng(seed))
+    symbolic = _simplifies_to_zero(given.expr - f.partials[index])
     if symbolic is True:
         return Verdict(True, "Correct! Your answer equals ∂f/∂" + var.name + ".")
+    points = _sample(f, given, np.random.default_rng(seed))
     if points is None:
         return Verdict(False, "Could not compare: the functions are undefined at every test point.")
-    true_values = _values(f, truth, points)
+    grads = f.grad(*points.T)
     given_values = given(*points.T)
-    close = np.isclose(given_values, true_values, rtol=1e-8, atol=1e-10)
+    close = np.isclose(given_values, grads[index], rtol=RTOL, atol=ATOL)
     if symbolic is None and close.all():
         return Verdict(True, "Correct! (Checked numerically at 12 random points.)")
     worst = int(np.argmax(~close)) if not close.all() else 0
     where = ", ".join(f"{n} = {v:.3g}" for n, v in zip(f.names, points[worst], strict=True))
     message = (
         f"Not quite. At ({where}) your answer gives {given_values[worst]:.6g}, "
-        f"but ∂f/∂{var.name} = {true_values[worst]:.6g}."
+        f"but ∂f/∂{var.name} = {grads[index][worst]:.6g}."
     )
-    return Verdict(False, message, _other_variable(f, var, given_values, points) or _missed_rule(f, var, given, points))
+    hint = _other_variable(f, index, given_values, grads) or _missed_rule(f, index, given_values, grads, points)
+    return Verdict(False, message, hint)
 
 
-def _other_variable(f: Function, var: sp.Symbol, given_values: np.ndarray, points: np.ndarray) -> str | None:
+RTOL, ATOL = 1e-8, 1e-10  # two numeric answers agree at a point within these
+
+
+def _other_variable(f: Function, index: int, given_values: np.ndarray, grads: np.ndarray) -> str | None:
     """The answer is the partial in another variable: say so."""
-    grads = f.grad(*points.T)
-    for other, values in zip(f.variables, grads, strict=True):
-        if other != var and np.allclose(given_values, values, rtol=1e-8, atol=1e-10):
-            return f"That is ∂f/∂{other.name}: this exercise asks for ∂f/∂{var.name}, with {other.name} held constant."
+    asked = f.names[index]
+    for other, values in zip(f.names, grads, strict=True):
+        if other != asked and np.allclose(given_values, values, rtol=RTOL, atol=ATOL):
+            return f"That is ∂f/∂{other}: this exercise asks for ∂f/∂{asked}, with {other} held constant."
     return None
 
 
@@ -142,13 +144,9 @@ def _sample(f: Function, given: Function, rng: np.random.Generator) -> np.ndarra
     return None
 
 
-def _values(f: Function, expr: sp.Expr, points: np.ndarray) -> np.ndarray:
-    index = f.partials.index(expr)
-    return f.grad(*points.T)[index]
-
-
-def _missed_rule(f: Function, var: sp.Symbol, given: Function, points: np.ndarray) -> str | None:
+def _missed_rule(f: Function, index: int, given_values: np.ndarray, grads: np.ndarray, points: np.ndarray) -> str:
     """Compare the answer with derivatives that misapply one rule; the first that matches names the likely slip."""
+    var = f.variables[index]
     advice = {
         "chain rule": "multiply by the derivative of the inside function (chain rule)",
         "product rule": "use (u·w)′ = u′w + u w′ — not u′·w′ (product rule)",
@@ -157,17 +155,11 @@ def _missed_rule(f: Function, var: sp.Symbol, given: Function, points: np.ndarra
         "constant rule": f"treat the other variables as constants while differentiating in {var.name} (constant rule)",
         "constant multiple rule": "keep constant factors: (c·u)′ = c·u′ (constant multiple rule)",
     }
-    given_values = given(*points.T)
     for mistake in MISTAKES:
-        wrong = mistaken(f.expr, var, mistake)
-        try:
-            wrong_f = Function("", wrong, f.variables)
-        except ExpressionError:
-            continue
         with np.errstate(all="ignore"):
-            wrong_values = wrong_f(*points.T)
-        if np.allclose(given_values, wrong_values, rtol=1e-8, atol=1e-10) and not np.allclose(
-            wrong_values, f.grad(*points.T)[f.variables.index(var)], rtol=1e-8, atol=1e-10
-        ):
+            wrong = real_part(np.asarray(lambdify(f.variables, mistaken(f.expr, var, mistake))(*points.T)))
+        wrong = np.broadcast_to(wrong, given_values.shape)
+        same_as_answer = np.allclose(given_values, wrong, rtol=RTOL, atol=ATOL)
+        if same_as_answer and not np.allclose(wrong, grads[index], rtol=RTOL, atol=ATOL):
             return f"It looks like a slip in the {mistake}: {advice[mistake]}."
     return "Compare your answer with the derivation's steps, one rule at a time."

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.calculus import TotalDerivative
-from core.function import Function, lambdify, real_part
+from core.function import Function
 from core.grid import Domain
 
 
@@ -47,7 +47,5 @@ def path_data(f: Function, td: TotalDerivative, domain: Domain, x0: float, n: in
     """Points of the path y = g(x) over the x-range of the domain, lifted onto the surface."""
     (xa, xb), _ = domain
     xs = np.linspace(xa, xb, n)
-    with np.errstate(all="ignore"):
-        gs = real_part(np.asarray(lambdify([td.x], td.g)(xs), dtype=complex)) * np.ones(n)
-        g0 = float(real_part(np.asarray(lambdify([td.x], td.g)(x0), dtype=complex)))
+    gs, g0 = td.path(xs), td.path(x0)
     return PathData(xs, gs, np.asarray(f(xs, gs)), np.asarray(f(xs, np.full(n, g0))))
