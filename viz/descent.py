@@ -12,7 +12,7 @@ from core.descent import Trajectory
 from core.grid import Grid
 from core.optimizers import OPTIMIZERS
 from viz.calculus import contour, surface
-from viz.style import GRADIENT, PALETTE, POINT, UPDATE, VELOCITY, arrow, figure, short, trace
+from viz.style import GRADIENT, PALETTE, POINT, UPDATE, VELOCITY, arrow_style, figure, short, trace
 
 # Trace order of the playback figure: static traces first, then the ones each frame replaces.
 STATIC = ("surface", "path3d", "contour", "path2d")
@@ -53,25 +53,16 @@ def _frame_data(t: Trajectory, k: int, z: np.ndarray) -> list[dict]:
     ]
 
 
-def _dynamic_traces(t: Trajectory, k: int, z: np.ndarray) -> list[dict]:
-    x, y = t.points[k][:2]
-    arrows = frame_arrows(t, k)
-    return [
-        trace(
-            "scatter3d",
-            x=[x],
-            y=[y],
-            z=[z[k]],
-            mode="markers",
-            name="θ (3D)",
-            showlegend=False,
-            marker=dict(size=7, color=POINT),
-        ),
-        trace("scatter", x=[x], y=[y], mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
-        arrow(*arrows["gradient"], name="−η∇f (plain gradient step)", color=GRADIENT),
-        arrow(*arrows["update"], name="actual update", color=UPDATE),
-        arrow(*arrows["velocity"], name="−η·velocity b", color=VELOCITY),
+def _dynamic_traces(t: Trajectory, z: np.ndarray) -> list[dict]:
+    """The traces the frames replace, at step 0, with the names and styles the frames leave alone."""
+    styles = [
+        dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
+        dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
+        arrow_style("−η∇f (plain gradient step)", GRADIENT),
+        arrow_style("actual update", UPDATE),
+        arrow_style("−η·velocity b", VELOCITY),
     ]
+    return [{**data, **style} for data, style in zip(_frame_data(t, 0, z), styles, strict=True)]
 
 
 def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: bool = False) -> go.Figure:
@@ -106,7 +97,7 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             line=dict(color="#FFFFFF", width=2),
             marker=dict(size=4, color="#FFFFFF"),
         ),
-        *_dynamic_traces(t, 0, z),
+        *_dynamic_traces(t, z),
     ]
     dynamic = list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.

@@ -124,6 +124,8 @@ class FramedFigure(go.Figure):
 
     @layout.setter
     def layout(self, value: go.Layout | dict) -> None:
+        if self._pending():
+            self._materialize()
         go.Figure.layout.fset(self, value)
 
     def to_dict(self) -> dict:
@@ -140,15 +142,17 @@ def slope_line(x0: float, y0: float, slope: float, t: np.ndarray, name: str, **l
     return trace("scatter", x=x0 + t, y=y0 + slope * t, mode="lines", name=name, line=line)
 
 
-def arrow(x0: float, y0: float, dx: float, dy: float, name: str, color: str, width: float = 4) -> dict:
-    """A 2D arrow from (x0, y0) to (x0 + dx, y0 + dy): a segment with an arrowhead at its tip."""
-    return trace(
-        "scatter",
-        x=[x0, x0 + dx],
-        y=[y0, y0 + dy],
+def arrow_style(name: str, color: str, width: float = 4) -> dict:
+    """How an arrow looks: a segment with a round tail and an arrowhead that follows the segment's direction."""
+    return dict(
         mode="lines+markers",
         name=name,
         line=dict(color=color, width=width),
         marker=dict(symbol=["circle", "arrow"], size=[6, 16], angleref="previous", color=color),
         hoverinfo="name",
     )
+
+
+def arrow(x0: float, y0: float, dx: float, dy: float, name: str, color: str, width: float = 4) -> dict:
+    """A 2D arrow from (x0, y0) to (x0 + dx, y0 + dy)."""
+    return trace("scatter", x=[x0, x0 + dx], y=[y0, y0 + dy], **arrow_style(name, color, width))
