@@ -8,6 +8,7 @@ from core.calculus import (
     hessian,
     partial,
     secant_slopes,
+    steepest_ascent,
     tangent_plane,
     total_derivative,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "parse",
     "partial",
     "secant_slopes",
+    "steepest_ascent",
     "tangent_plane",
     "total_derivative",
 ]

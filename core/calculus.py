@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -78,6 +79,17 @@ def directional_derivative(grad: Sequence[float], theta: float | np.ndarray) -> 
     """
     gx, gy = float(grad[0]), float(grad[1])
     return gx * np.cos(theta) + gy * np.sin(theta)
+
+
+def steepest_ascent(grad: Sequence[float]) -> tuple[float, float]:
+    """|∇f| and the direction θ of ∇f in degrees, in [0, 360); θ is NaN where ∇f = 0 (no steepest direction).
+
+    >>> steepest_ascent([0.0, 2.0])
+    (2.0, 90.0)
+    """
+    gx, gy = float(grad[0]), float(grad[1])
+    norm = math.hypot(gx, gy)
+    return norm, (math.degrees(math.atan2(gy, gx)) % 360 if norm > 0 else math.nan)
 
 
 def secant_slopes(f: Function, point: Sequence[float], index: int, hs: Sequence[float]) -> np.ndarray:

@@ -32,6 +32,11 @@ class Trajectory(NamedTuple):
     def steps_taken(self) -> int:
         return len(self.points) - 1
 
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """|∇f(θ_k)| at every point."""
+        return np.linalg.norm(self.gradients, axis=1)
+
 
 class Batch(NamedTuple):
     """Many descents at once: ``points[k, i]`` is start i after k steps.

@@ -112,7 +112,7 @@ def step_table(trajectory: Trajectory, names: tuple[str, ...]) -> dict[str, np.n
     columns["f"] = trajectory.values
     for i, var in enumerate(names):
         columns[f"∂f/∂{var}"] = trajectory.gradients[:, i]
-    columns["|∇f|"] = np.linalg.norm(trajectory.gradients, axis=1)
+    columns["|∇f|"] = trajectory.grad_norms
     sizes = np.zeros(len(k))
     sizes[1:] = np.linalg.norm(trajectory.updates, axis=1)
     columns["step size"] = sizes

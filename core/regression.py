@@ -91,6 +91,13 @@ def least_squares(data: Dataset) -> np.ndarray:
     return solution
 
 
+def loss_domain(target: np.ndarray, start: tuple[float, float] = (0.0, 0.0)) -> tuple[tuple[float, float], ...]:
+    """A (w1, w2) window holding the start and the least-squares target with a margin, for the loss map."""
+    (x0, x1), (y0, y1) = sorted([start[0], float(target[0])]), sorted([start[1], float(target[1])])
+    pad = max(x1 - x0, y1 - y0, 1.0) * 0.6
+    return ((x0 - pad, x1 + pad), (y0 - pad, y1 + pad))
+
+
 def batch_gradient(data: Dataset, w: np.ndarray, rows: np.ndarray | slice = slice(None)) -> tuple[float, np.ndarray]:
     """(L, ∇L) over the chosen rows: ∂L/∂w1 = (2/B) Σ r_i·x_i, ∂L/∂w2 = (2/B) Σ r_i with r_i = w1·x_i + w2 − y_i."""
     x, y = data.x[rows], data.y[rows]

@@ -65,7 +65,7 @@ else:
         "final loss f", fmt(run.values[-1]), delta=float(f"{run.values[-1] - run.values[0]:.4g}"), delta_color="inverse"
     )
     m2.metric("final weights", "(" + ", ".join(f"{v:.4g}".replace("-", "−") for v in run.points[-1]) + ")")
-    m3.metric("final |∇f|", fmt(float((run.gradients[-1] ** 2).sum() ** 0.5)))
+    m3.metric("final |∇f|", fmt(run.grad_norms[-1]))
 
 two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
@@ -191,5 +191,5 @@ for tab, render in zip(tabs, TABS.values(), strict=True):
         with tab:
             render()
 
-code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper), key=f"{PAGE}.code")
+code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper))
 finish(PAGE, PARAMS, slot)

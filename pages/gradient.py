@@ -7,7 +7,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from core import directional_derivative
+from core import directional_derivative, steepest_ascent
 from core.explain import fmt
 from core.function import to_latex
 from core.snippets import gradient_snippet
@@ -57,7 +57,7 @@ value = f(x0, y0)
 grad = f.grad(x0, y0)
 theta = math.radians(theta_deg)
 defined = bool(np.isfinite(grad).all() and math.isfinite(value))
-norm = float(np.hypot(*grad)) if defined else float("nan")
+norm, steepest = steepest_ascent(grad)
 
 if not defined:
     st.warning(
@@ -70,14 +70,13 @@ if grid.clipped:
 
 gradient_tex = rf"\nabla f = \left({to_latex(f.partials[0])},\ {to_latex(f.partials[1])}\right)"
 st.latex(gradient_tex)
-latex_source([gradient_tex], key=f"{PAGE}.latex")
+latex_source([gradient_tex])
 if defined:
     m1, m2, m3, m4 = st.columns(4)
     # Six significant digits: four numbers side by side must fit at 1280×720.
     m1.metric("∇f(P)", f"({fmt(grad[0], 6)}, {fmt(grad[1], 6)})")
     m2.metric("|∇f(P)|", fmt(norm, 6))
     m3.metric(f"D_u f(P), θ = {theta_deg}°", fmt(directional_derivative(grad, theta), 6))
-    steepest = math.degrees(math.atan2(grad[1], grad[0])) % 360 if norm > 0 else float("nan")
     m4.metric("Steepest ascent at θ", f"{steepest:.1f}°" if norm > 0 else "none (∇f = 0)")
 
 big = lecture()
@@ -110,5 +109,5 @@ with right:
         )
 show(gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big), key=f"{PAGE}.surface")
 
-code_snippet(gradient_snippet(f, (x0, y0), theta), key=f"{PAGE}.code")
+code_snippet(gradient_snippet(f, (x0, y0), theta))
 finish(PAGE, PARAMS, slot)

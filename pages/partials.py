@@ -60,17 +60,11 @@ if grid.clipped:
 elif grid.undefined:
     st.info("f is undefined in part of the domain; those regions are left as gaps.")
 
-fx_tex, fy_tex = to_latex(f.partials[0]), to_latex(f.partials[1])
+partials_tex = [rf"\frac{{\partial f}}{{\partial {v}}} = {to_latex(p)}" for v, p in zip(names, f.partials, strict=True)]
 left, right = st.columns(2)
-left.latex(rf"\frac{{\partial f}}{{\partial {names[0]}}} = {fx_tex}")
-right.latex(rf"\frac{{\partial f}}{{\partial {names[1]}}} = {fy_tex}")
-latex_source(
-    [
-        rf"\frac{{\partial f}}{{\partial {names[0]}}} = {fx_tex}",
-        rf"\frac{{\partial f}}{{\partial {names[1]}}} = {fy_tex}",
-    ],
-    key=f"{PAGE}.latex",
-)
+left.latex(partials_tex[0])
+right.latex(partials_tex[1])
+latex_source(partials_tex)
 with left:
     derivation_steps(cache.derivation(f, names[0]), f"Show the steps for ∂f/∂{names[0]}", key=f"{PAGE}.steps_x")
 with right:
@@ -109,5 +103,5 @@ rows = [
 st.markdown("\n".join([f"| h | secant slope | distance to ∂f/∂{names[0]} |", "|---:|---:|---:|", *rows]))
 st.caption(f"As h shrinks, the secant slope approaches ∂f/∂{names[0]}(P) = {fmt(s.fx)}.")
 
-code_snippet(partials_snippet(f, (x0, y0)), key=f"{PAGE}.code")
+code_snippet(partials_snippet(f, (x0, y0)))
 finish(PAGE, PARAMS, slot)

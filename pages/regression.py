@@ -7,7 +7,7 @@ import streamlit as st
 from core import PRESETS, descend
 from core.explain import explain_step, fmt
 from core.function import to_latex
-from core.regression import DataError, fit, least_squares, make_dataset, read_csv
+from core.regression import DataError, fit, least_squares, loss_domain, make_dataset, read_csv
 from core.snippets import descent_snippet
 from ui import cache
 from ui.page import begin, finish
@@ -19,6 +19,7 @@ from viz.regression import fit_figure
 
 PAGE = "regression"
 BATCHES = ["full", "1", "4", "8", "16"]
+START = (0.0, 0.0)  # the model's weights before training
 PARAMS = [
     *optimizer_params(PAGE),
     Param("batch", f"{PAGE}.batch", choice(BATCHES)),
@@ -105,7 +106,7 @@ def model() -> None:
     batch_size = None if batch == "full" else int(batch)
     L = cache.mse(data)
     target = least_squares(data)
-    run = fit(data, (0.0, 0.0), optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
+    run = fit(data, START, optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
     if run.status == "diverged":
         st.error(
             f"**Diverged at step {run.diverged_at}**: try a smaller learning rate. The path shown ends at the "
@@ -125,11 +126,14 @@ def model() -> None:
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=f"{PAGE}.fit")
     with c2:
-        (x0, x1), (y0, y1) = sorted([0.0, float(target[0])]), sorted([0.0, float(target[1])])
-        pad = max(x1 - x0, y1 - y0, 1.0) * 0.6
-        domain = ((x0 - pad, x1 + pad), (y0 - pad, y1 + pad))
         show(
-            race_figure(cache.grid(L, domain, 51), {"batch " + batch: run}, L.names, [tuple(target)], lecture=big),
+            race_figure(
+                cache.grid(L, loss_domain(target, START), 51),
+                {"batch " + batch: run},
+                L.names,
+                [tuple(target)],
+                lecture=big,
+            ),
             key=f"{PAGE}.surface",
         )
     show(curves_figure({"MSE": run}, "loss", log=True, lecture=big), key=f"{PAGE}.loss")
@@ -147,5 +151,5 @@ for tab, render in zip(st.tabs(list(TABS), key=f"{PAGE}.tab", on_change="rerun")
         with tab:
             render()
 
-code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1), key=f"{PAGE}.code")
+code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1))
 finish(PAGE, PARAMS, slot)

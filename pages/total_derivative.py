@@ -96,7 +96,7 @@ if defined:
     )
 direct_tex = rf"\frac{{d}}{{d{x_name}}} f({x_name}, g({x_name})) = {to_latex(td.direct)}"
 st.latex(direct_tex)
-latex_source([f"{symbol} = {to_latex(expr)}" for symbol, expr, _ in terms] + [direct_tex], key=f"{PAGE}.latex")
+latex_source([f"{symbol} = {to_latex(expr)}" for symbol, expr, _ in terms] + [direct_tex])
 
 path = path_data(f, td, picked.domain, x0)
 grid = cache.grid(f, picked.domain, 61)
@@ -114,5 +114,5 @@ with st.expander("Where this matters in machine learning", expanded=not big):
         "backpropagation through time is exactly the total derivative, summing ∂L/∂h_t · dh_t/dw over every route. "
         "The same holds for time-series models and any computation graph where one variable feeds another."
     )
-code_snippet(total_snippet(f, g_text, td.g, x0), key=f"{PAGE}.code")
+code_snippet(total_snippet(f, g_text, td.g, x0))
 finish(PAGE, PARAMS, slot)

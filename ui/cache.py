@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import Function, TotalDerivative, parse, total_derivative
+from core import PRESETS, Function, TotalDerivative, parse, total_derivative
+from core.basins import BasinMap, basin_map
 from core.grid import Domain, Grid, evaluate_grid, gradient_field
+from core.regression import Dataset, mse_loss
+from core.steps import Step
+from core.steps import derivation as derive
 
 # A stream of distinct formulas from strangers cannot grow memory without end: every cache has max_entries.
 FUNCTIONS = 128
@@ -55,35 +59,28 @@ def total(f: Function, g_text: str) -> TotalDerivative:
 
 
 @st.cache_data(max_entries=GRIDS, show_spinner=False)
-def basins(preset_key: str, optimizer: str, lr: float, steps: int, hyper: tuple, n: int) -> object:
+def basins(preset_key: str, optimizer: str, lr: float, steps: int, hyper: tuple, n: int) -> BasinMap:
     """Basin map of a preset for one optimizer setting (cached: the grid of runs is the page's heaviest work)."""
-    from core import PRESETS
-    from core.basins import basin_map
-
     preset = PRESETS[preset_key]
     f = function(preset.text)
     return basin_map(f, [m for m, _ in preset.minima], preset.domain, n, optimizer, lr, steps, **dict(hyper))
 
 
 @st.cache_resource(max_entries=FUNCTIONS, show_spinner=False)
-def _derivation(key: tuple, var: str, _f: Function) -> list:
-    from core.steps import derivation
-
-    return derivation(_f.expr, var)
+def _derivation(key: tuple, var: str, _f: Function) -> list[Step]:
+    return derive(_f.expr, var)
 
 
-def derivation(f: Function, var: str) -> list:
+def derivation(f: Function, var: str) -> list[Step]:
     """The named-rule steps of ∂f/∂var (cached)."""
     return _derivation(_key(f), var, f)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _mse(key: tuple, _data: object) -> Function:
-    from core.regression import mse_loss
-
+def _mse(key: tuple, _data: Dataset) -> Function:
     return mse_loss(_data)
 
 
-def mse(data: object) -> Function:
+def mse(data: Dataset) -> Function:
     """The mean-squared-error loss of a dataset as a Function (cached by the data's bytes)."""
     return _mse((data.x.tobytes(), data.y.tobytes()), data)

@@ -25,4 +25,4 @@ def finish(page: str, params: Sequence[Param], slot: DeltaGenerator) -> None:
     """Bottom of a page: show link warnings in the slot at the top, write the state into the URL, offer the link."""
     with slot:
         show_warnings(page)
-    share_link(publish(params), key=f"{page}.link")
+    share_link(publish(params))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -51,21 +52,19 @@ def show(fig: go.Figure, key: str, export: bool = True) -> None:
 
 def csv_bytes(columns: dict) -> bytes:
     """A dict of equal-length columns as CSV text (full float precision)."""
-    import pandas as pd
-
     buffer = io.StringIO()
     pd.DataFrame(columns).to_csv(buffer, index=False, float_format="%.17g")
     return buffer.getvalue().encode()
 
 
-def share_link(values: dict[str, str], key: str) -> None:
+def share_link(values: dict[str, str]) -> None:
     """A copyable link to exactly this view (the query string; the address bar holds the same)."""
     with st.expander("🔗 Link to this view"):
         st.caption("The address bar always holds this view. Copy it, or copy the query below and append it.")
         st.code("?" + query_string(values), language=None)
 
 
-def code_snippet(code: str, key: str) -> None:
+def code_snippet(code: str) -> None:
     """'Show the code': a runnable sympy/numpy snippet reproducing the numbers on screen."""
     with st.expander("🐍 Show the code"):
         st.caption("Runs as is in a notebook with sympy and numpy installed, and prints the numbers shown here.")
@@ -88,7 +87,7 @@ def derivation_steps(steps: list, title: str, key: str) -> None:
             st.latex(step.latex)
 
 
-def latex_source(lines: list[str], key: str) -> None:
+def latex_source(lines: list[str]) -> None:
     """The LaTeX of the derivatives on screen, in a code block with a copy button."""
     with st.expander("LaTeX source (copy)"):
         st.code("\n".join(lines), language="latex")

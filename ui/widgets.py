@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import PRESETS, ExpressionError, Function, Preset
+from core import OPTIMIZERS, PRESETS, ExpressionError, Function, Preset
 from core.function import to_latex
 from core.grid import Domain
 from ui import cache
-from ui.state import Param, choice, dump_number, link_warning, number
+from ui.state import Param, choice, dump_number, integer, link_warning, number
 
 CUSTOM = "custom"
 DEFAULT_TEXT = "x^2 + x*y + 2*y^2 - sin(3*x)"
@@ -155,9 +155,6 @@ HYPER_KEYS = ("momentum", "alpha", "beta1", "beta2", "eps")
 
 def optimizer_params(page: str) -> list[Param]:
     """URL parameters of the optimizer controls, in torch's hyperparameter names."""
-    from core import OPTIMIZERS
-    from ui.state import integer
-
     return [
         Param("opt", f"{page}.opt", choice(list(OPTIMIZERS))),
         Param("lr", f"{page}.lr", number(1e-7, 10.0), dump_number),
@@ -172,8 +169,6 @@ def optimizer_params(page: str) -> list[Param]:
 
 def optimizer_controls(page: str, default_lr: float, default_steps: int = 60) -> tuple[str, float, int, dict]:
     """Optimizer, learning rate, steps and hyperparameters (advanced ones hidden in lecture mode)."""
-    from core import OPTIMIZERS
-
     st.session_state.setdefault(f"{page}.lr", float(default_lr))
     with st.sidebar:
         st.subheader("Optimizer")

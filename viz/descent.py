@@ -189,7 +189,7 @@ def curves_figure(
     """Loss f(θ_k), gradient norm |∇f(θ_k)| (``quantity="grad_norm"``) per step, one line per run."""
     traces = []
     for i, (label, t) in enumerate(runs.items()):
-        y = t.values if quantity == "loss" else np.linalg.norm(t.gradients, axis=1)
+        y = t.values if quantity == "loss" else t.grad_norms
         if log:
             y = np.where(np.abs(y) > 0, np.abs(y), np.nan)
         traces.append(
@@ -214,7 +214,7 @@ def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lect
     """Three stacked panels sharing the step axis: loss f(θ_k), gradient norm |∇f(θ_k)|, and each weight."""
     k = np.arange(len(t.points))
     loss = np.where(np.abs(t.values) > 0, np.abs(t.values), np.nan) if log else t.values
-    norm = np.linalg.norm(t.gradients, axis=1)
+    norm = t.grad_norms
     if log:
         norm = np.where(norm > 0, norm, np.nan)
     traces = [
