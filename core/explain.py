@@ -76,13 +76,19 @@ def _lines(
     if name == "adam":
         b1, b2 = hyper["betas"]
         m, v = float(state.exp_avg[i]), float(state.exp_avg_sq[i])
-        m_hat, v_hat = m / (1 - b1**k), v / (1 - b2**k)
+        m_hat, v_hat = _bias_corrected(state, hyper, i)
         return [
             f"m = {fmt(b1)} × {_paren(_prev(previous, 'exp_avg', i))} + {fmt(1 - b1)} × {_paren(g)} = {fmt(m)}",
             f"v = {fmt(b2)} × {fmt(_prev(previous, 'exp_avg_sq', i))} + {fmt(1 - b2)} × {_paren(g)}² = {fmt(v)}",
             f"m̂ = m / (1 − {fmt(b1)}^{k}) = {fmt(m_hat)},  v̂ = v / (1 − {fmt(b2)}^{k}) = {fmt(v_hat)}",
         ]
     return []
+
+
+def _bias_corrected(state: Any, hyper: dict[str, Any], i: int) -> tuple[float, float]:
+    """Adam's m̂ = m/(1 − β1^t) and v̂ = v/(1 − β2^t) for weight i."""
+    b1, b2 = hyper["betas"]
+    return float(state.exp_avg[i]) / (1 - b1**state.step), float(state.exp_avg_sq[i]) / (1 - b2**state.step)
 
 
 def _direction(name: str, hyper: dict[str, Any], i: int, g: float, state: Any) -> str:
@@ -96,9 +102,7 @@ def _direction(name: str, hyper: dict[str, Any], i: int, g: float, state: Any) -
     if name == "rmsprop":
         return f"{_paren(g)} / (√{fmt(float(state.square_avg[i]))} + {fmt(hyper['eps'])})"
     if name == "adam":
-        b1, b2 = hyper["betas"]
-        m_hat = float(state.exp_avg[i]) / (1 - b1**state.step)
-        v_hat = float(state.exp_avg_sq[i]) / (1 - b2**state.step)
+        m_hat, v_hat = _bias_corrected(state, hyper, i)
         return f"{_paren(m_hat)} / (√{fmt(v_hat)} + {fmt(hyper['eps'])})"
     return _paren(g)
 

@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from core import ExpressionError
+from core.calculus import TERMS
 from core.explain import fmt
 from core.function import to_latex
 from core.slices import path_data
@@ -69,7 +70,7 @@ g_text = candidate
 st.session_state[f"{PAGE}.last_g"] = g_text
 
 values = td.at(x0)
-defined = all(math.isfinite(values[k]) for k in ("y", "dz_dx_partial", "dz_dy", "dy_dx", "chain", "direct"))
+defined = all(math.isfinite(values[k]) for k in ("y", *TERMS))
 if not defined:
     st.warning(f"f, g or a derivative is undefined at x₀ = {fmt(x0)}: move x₀.", icon="⚠️")
 

@@ -52,6 +52,7 @@ def point_params(page: str, names: tuple[str, ...] = ("x0", "y0")) -> list[Param
 
 
 def _two_variables(f: Function) -> Function:
+    """f over exactly two variables: a one-variable formula gets a second one it ignores (y, or x if it uses y)."""
     names = f.names
     if len(names) == 2:
         return f
@@ -60,7 +61,7 @@ def _two_variables(f: Function) -> Function:
             f"This page draws functions of two variables; this one has {len(names)} ({', '.join(names)}). "
             "The Gradient descent page handles up to 6."
         )
-    padded = ("x", "y") if set(names) <= {"x", "y"} else (*names, "y" if names and names[0] != "y" else "x")
+    padded = (*names, "x" if "y" in names else "y") if names else ("x", "y")
     return cache.function(f.text, tuple(sorted(padded)))
 
 
