@@ -12,16 +12,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.harness import (
+    CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
-    click_slider,
     free_port,
+    slider_point,
     start_server,
     stop_server,
     wait_idle,
 )
 
-CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot"
 # The chart's data as text; null while Streamlit swaps the chart element during a rerun.
 CHART_DATA = (
     f'(i) => {{ const el = document.querySelectorAll("{CHART}")[i];'
@@ -67,12 +67,15 @@ def run(samples: int = 12) -> dict[str, float]:
 
 
 def slider_latency(page, samples: int) -> list[float]:
-    """Click the x₀ slider's track; time until the slice chart in the browser holds new data."""
+    """Click the x₀ slider's track; time from the press until the slice chart in the browser holds new data."""
     times = []
     for i in range(samples):
         before = page.evaluate(CHART_DATA, 1)
+        x, y = slider_point(page, 0, 0.3 if i % 2 == 0 else 0.7)
+        page.mouse.move(x, y)
         start = time.perf_counter()
-        click_slider(page, 0, 0.3 if i % 2 == 0 else 0.7)
+        page.mouse.down()
+        page.mouse.up()
         changed = f"(b) => {{ const now = ({CHART_DATA})(1); return now !== null && now !== b; }}"
         page.wait_for_function(changed, arg=before, timeout=20_000, polling="raf")
         times.append(time.perf_counter() - start)

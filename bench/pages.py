@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from tests.pages.conftest import charts  # noqa: E402
+
 # page -> (URL parameters, the main slider's key, the values it moves through)
 INTERACTIONS = {
     "pages/partials.py": ({"f": "lesson_sin"}, "partials.x0", [-1.5, -0.5, 0.5, 1.5]),
@@ -53,7 +55,8 @@ def floor(repeats: int = 60) -> float:
 
 
 def chart_bytes(at: AppTest) -> int:
-    return sum(len(element.proto.spec.encode()) for element in at.get("plotly_chart"))
+    """The figure JSON the page sends (the whole chart payload, settings included)."""
+    return sum(len(element.proto.bytes) for element in charts(at))
 
 
 def measure(page: str, rounds: int = 5) -> dict[str, float]:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from ui.chart import plotly_chart
 from ui.state import query_string
 
 log = logging.getLogger("gradient_lab")
@@ -37,7 +38,7 @@ def figure_html(fig: go.Figure) -> str:
 
 def show(fig: go.Figure, key: str, export: bool = True) -> None:
     """Draw a figure, with a download of it as a standalone HTML file (built only when clicked)."""
-    st.plotly_chart(fig, key=key, config=CHART_CONFIG)
+    plotly_chart(fig, key=key, config=CHART_CONFIG)
     if export:
         st.download_button(
             "⬇ Figure as HTML",

@@ -157,8 +157,8 @@ def play_buttons(duration: int = 80) -> dict:
 def step_slider(count: int) -> dict:
     return dict(
         active=0,
-        x=0.16,
-        len=0.84,
+        x=0.24,  # clear of the play buttons, also in lecture mode's larger type
+        len=0.76,
         y=-0.1,
         yanchor="top",
         currentvalue=dict(prefix="step k = "),

@@ -40,6 +40,9 @@ def merged(base: dict, extra: dict) -> dict:
     return out
 
 
+# Streamlit's own typeface, so chart labels match the page around them; plain sans-serif in an exported file.
+FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
+
 # A light template given explicitly: plotly's default one costs more to apply than most figures do to build.
 TEMPLATE = go.layout.Template(
     layout=dict(
@@ -70,7 +73,7 @@ def figure(
         title=dict(text=title) if title else None,
         height=int(height * (1.25 if lecture else 1.0)),
         margin=dict(l=10, r=10, t=50 if title else 20, b=20),
-        font=dict(size=round(14 * scale)),
+        font=dict(family=FONT, size=round(14 * scale)),
         # Below the plot, clear of the title and the axes.
         legend=dict(font=dict(size=round(13 * scale)), orientation="h", yanchor="top", y=-0.18, x=0),
         colorway=PALETTE,

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
+# A drawn chart: the div ui/plotly_chart.js creates, once plotly.js has drawn into it.
+CHART = ".gl-plotly.js-plotly-plot"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # As root in a closed network: no sandbox, and no background connections that would only be refused.
 CHROMIUM_ARGS = [
@@ -92,13 +94,18 @@ def wait_idle(page: Page, timeout: float = 60_000) -> None:
     page.get_by_test_id("stSkeleton").first.wait_for(state="detached", timeout=timeout)
 
 
-def click_slider(page: Page, index: int, fraction: float) -> None:
-    """Click the index-th sidebar slider's track at ``fraction`` of its width, as a student would."""
+def slider_point(page: Page, index: int, fraction: float) -> tuple[float, float]:
+    """Where on the index-th sidebar slider's track ``fraction`` of its width lies, in page coordinates."""
     slider = page.get_by_test_id("stSidebar").get_by_test_id("stSlider").nth(index)
     track = slider.locator("[role=group] > div").first
     track.scroll_into_view_if_needed()
     box = track.bounding_box()
-    x, y = box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2
+    return box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2
+
+
+def click_slider(page: Page, index: int, fraction: float) -> None:
+    """Click the index-th sidebar slider's track at ``fraction`` of its width, as a student would."""
+    x, y = slider_point(page, index, fraction)
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.up()

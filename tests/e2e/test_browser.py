@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.harness import click_slider, wait_idle
+from tests.e2e.harness import CHART, click_slider, wait_idle
 
 PAGES = {
     "": "Welcome",
@@ -28,7 +28,7 @@ def open_app(page, server, path="", query=""):
 
 def chart_data(page, index=0):
     """The data of the index-th plotly chart, read from the graph div in the page."""
-    charts = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+    charts = page.locator(CHART)
     charts.nth(index).wait_for(state="attached", timeout=30_000)
     return charts.nth(index).evaluate("gd => JSON.stringify(gd.data.map(t => [t.name, t.x, t.y, t.z]))")
 
@@ -48,12 +48,12 @@ def test_page_loads_through_the_navigation_and_draws(page, server, path):
     alerts = page.get_by_test_id("stAlertContentError").all_inner_texts()
     assert not any("Something went wrong" in a for a in alerts)
     if path not in ("", "practice"):
-        charts = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+        charts = page.locator(CHART)
         charts.first.wait_for(state="visible", timeout=30_000)
         assert charts.count() >= (1 if path == "regression" else 2)
-        assert page.locator("[data-testid='stPlotlyChart'] svg.main-svg").count() >= charts.count()
+        assert page.locator(f"{CHART} svg.main-svg").count() >= charts.count()
         if path != "regression":
-            assert page.locator("[data-testid='stPlotlyChart'] canvas").count() >= 1  # the WebGL 3D scenes
+            assert page.locator(f"{CHART} canvas").count() >= 1  # the WebGL 3D scenes
     screenshot(page, path or "home")
     assert not errors, errors
 
@@ -64,7 +64,7 @@ def test_moving_a_slider_updates_the_chart(page, server):
     click_slider(page, 0, 0.25)  # x₀ from 2.0 to about −1.5 on the domain [−3, 3]
     wait_idle(page)
     page.wait_for_function(
-        "before => JSON.stringify(document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')[1]"
+        f"before => JSON.stringify(document.querySelectorAll('{CHART}')[1]"
         ".data.map(t => [t.name, t.x, t.y, t.z])) !== before",
         arg=before,
         timeout=20_000,
@@ -74,20 +74,46 @@ def test_moving_a_slider_updates_the_chart(page, server):
     assert "x0=2.0" not in page.url
 
 
+def test_a_slider_updates_the_3d_chart_in_place_and_keeps_the_camera(page, server):
+    open_app(page, server, "partials", "f=lesson_quadratic")
+    scene = page.locator(CHART).first
+    scene.wait_for(state="visible", timeout=30_000)
+    scene.evaluate("gd => { gd.__mark = 'same chart'; gd.querySelector('canvas').__mark = 'same context'; }")
+    scene.scroll_into_view_if_needed()
+    box = scene.locator("canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 120, box["y"] + box["height"] / 2 + 40, steps=8)
+    page.mouse.up()  # the student turns the surface
+    turned = scene.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)")
+    before = chart_data(page, 0)
+    click_slider(page, 0, 0.25)
+    wait_idle(page)
+    page.wait_for_function(
+        f"before => JSON.stringify(document.querySelector('{CHART}').data.map(t => [t.name, t.x, t.y, t.z]))"
+        " !== before",
+        arg=before,
+        timeout=20_000,
+    )
+    assert scene.evaluate("gd => gd.__mark") == "same chart"  # updated with Plotly.react, not remounted
+    assert scene.evaluate("gd => gd.querySelector('canvas').__mark") == "same context"
+    assert scene.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)") == turned
+    assert json.loads(turned) != {"x": 1.6, "y": -1.6, "z": 1.0}  # the drag did turn it (viz.calculus.scene)
+
+
 def test_playback_advances_in_the_browser_without_a_rerun(page, server):
     open_app(page, server, "descent", "f=rosenbrock&opt=adam&lr=0.05&steps=40")
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))  # noqa: PLW0108
     page.reload()
     wait_idle(page)
-    plot = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first
+    plot = page.locator(CHART).first
     plot.wait_for(state="visible", timeout=30_000)
     assert plot.evaluate("gd => gd._transitionData._frames.length") == 41
     messages_before = len(sent)
     page.get_by_text("▶ Play").first.click()
     page.wait_for_function(
-        "() => { const gd = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');"
-        " return gd.layout.sliders[0].active >= 10; }",
+        f"() => {{ const gd = document.querySelector('{CHART}'); return gd.layout.sliders[0].active >= 10; }}",
         timeout=30_000,
     )
     page.get_by_text("❚❚ Pause").first.click()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from ui.chart import COMPONENT, read_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,9 +22,14 @@ def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 6
     return at
 
 
+def charts(at: AppTest) -> list:
+    """The chart elements the page sent, in page order."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == COMPONENT]
+
+
 def figures(at: AppTest) -> list[dict]:
     """The plotly figures the page sent, as JSON."""
-    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+    return [read_payload(element.proto.bytes)["figure"] for element in charts(at)]
 
 
 def texts(at: AppTest) -> str:

@@ -1,0 +1,60 @@
+"""The chart component's payload and its plotly.js: what the browser receives for every chart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly
+import plotly.io as pio
+
+from tests.pages.conftest import charts, figures, open_page
+from ui import chart
+from ui.render import CHART_CONFIG
+from viz.style import figure, trace
+
+
+def test_the_payload_carries_the_figure_its_config_and_where_plotly_js_is():
+    fig = figure([trace("scatter", x=[0.0, 1.0, 2.0], y=[1.0, 0.5, 0.25], name="f")], title="decay")
+    payload = chart.read_payload(chart.chart_payload(fig, CHART_CONFIG, revision="page.chart"))
+    assert payload["figure"] == json.loads(pio.to_json(fig, validate=False))
+    assert payload["figure"]["data"][0]["y"] == [1.0, 0.5, 0.25]
+    assert payload["config"] == CHART_CONFIG
+    assert payload["revision"] == "page.chart"
+    assert payload["src"] == f"/app/static/plotly-{plotly.__version__}.min.js"
+
+
+def test_plotly_js_is_the_plotly_packages_own_copy(tmp_path, monkeypatch):
+    monkeypatch.setattr(chart, "STATIC", tmp_path / "static")
+    chart.ensure_plotly_js.cache_clear()
+    try:
+        assert chart.ensure_plotly_js()
+        copied = tmp_path / "static" / chart.PLOTLY_JS
+        shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        assert copied.read_bytes() == shipped.read_bytes()
+    finally:
+        chart.ensure_plotly_js.cache_clear()
+
+
+def test_an_unwritable_static_folder_falls_back_to_st_plotly_chart(tmp_path, monkeypatch):
+    blocker = tmp_path / "a file, not a folder"
+    blocker.write_text("")
+    monkeypatch.setattr(chart, "STATIC", blocker / "static")
+    chart.ensure_plotly_js.cache_clear()
+    try:
+        assert chart.ensure_plotly_js() is False
+        at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
+        assert not at.exception
+        assert charts(at) == []
+        assert len(at.get("plotly_chart")) == 3  # the same three charts, drawn by Streamlit's own element
+    finally:
+        chart.ensure_plotly_js.cache_clear()
+
+
+def test_each_chart_keeps_its_key_across_reruns():
+    at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
+    ids = [element.proto.id for element in charts(at)]
+    first = figures(at)
+    at.slider(key="partials.x0").set_value(-1.0).run()
+    assert [element.proto.id for element in charts(at)] == ids  # same identity: updated in place, not remounted
+    assert figures(at) != first

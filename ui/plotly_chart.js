@@ -1,0 +1,64 @@
+// A plotly chart that stays mounted across reruns. Each new figure is applied with Plotly.react, so a
+// WebGL scene keeps its context and compiled shaders, and the camera stays where the student turned it
+// (layout.uirevision). The payload is JSON bytes: {src, config, revision, figure}; see ui/chart.py.
+
+const charts = new WeakMap(); // parent element -> {div, drawn, latest}
+
+function loadPlotly(src) {
+  if (!window.__gradientLabPlotly) {
+    window.__gradientLabPlotly = new Promise((resolve, reject) => {
+      if (window.Plotly) {
+        resolve(window.Plotly);
+        return;
+      }
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        window.__gradientLabPlotly = undefined; // the next rerun tries again
+        reject(new Error("plotly.js could not be loaded"));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__gradientLabPlotly;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let chart = charts.get(parentElement);
+  if (!chart) {
+    const div = document.createElement("div");
+    div.className = "gl-plotly";
+    div.style.width = "100%";
+    parentElement.appendChild(div);
+    chart = { div, drawn: null, latest: null };
+    charts.set(parentElement, chart);
+  }
+  const spec = JSON.parse(new TextDecoder().decode(data));
+  chart.latest = spec;
+  // Hold the figure's height while plotly.js loads, so the page does not jump.
+  chart.div.style.minHeight = `${spec.figure.layout?.height ?? 450}px`;
+  loadPlotly(spec.src)
+    .then((Plotly) => {
+      // Reruns can arrive faster than plotly.js loads: draw only the newest figure, once.
+      if (chart.latest !== spec || chart.drawn === spec) return undefined;
+      chart.drawn = spec;
+      const figure = { ...spec.figure, config: spec.config };
+      figure.layout = { ...figure.layout, uirevision: spec.revision };
+      return Plotly.react(chart.div, figure);
+    })
+    .catch((error) => {
+      chart.div.textContent = `This chart could not be drawn (${error.message}). Reload the page to try again.`;
+    });
+  return () => {
+    // Called when Streamlit unmounts the component; once the chart has really left the page, free its
+    // WebGL context (browsers allow only a few per tab).
+    setTimeout(() => {
+      if (!chart.div.isConnected && window.Plotly) {
+        window.Plotly.purge(chart.div);
+        charts.delete(parentElement);
+      }
+    }, 0);
+  };
+}
