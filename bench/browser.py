@@ -22,11 +22,22 @@ from tests.e2e.harness import (
     wait_idle,
 )
 
-# The chart's data as text; null while Streamlit swaps the chart element during a rerun.
-CHART_DATA = (
-    f'(i) => {{ const el = document.querySelectorAll("{CHART}")[i];'
-    " return el && el.data ? JSON.stringify(el.data.map(t => [t.x, t.y, t.z])) : null; }"
-)
+# Timed inside the page, frame by frame: from the press on the slider to the first animation frame in which
+# the first chart, and then every chart, holds a new figure (Plotly.react gives each a new data array, so
+# comparing references costs nothing and leaves the page's own work undisturbed).
+WATCH = f"""() => {{
+  const charts = [...document.querySelectorAll('{CHART}')];
+  const before = charts.map(gd => gd.data);
+  const t = window.__benchLatency = {{down: null, first: null, every: null}};
+  document.addEventListener('pointerdown', () => {{ t.down = performance.now(); }}, {{capture: true, once: true}});
+  const tick = (now) => {{
+    const updated = charts.filter((gd, i) => gd.data !== before[i]).length;
+    if (updated >= 1 && t.first === null) t.first = performance.now() - t.down;
+    if (updated === charts.length) {{ t.every = performance.now() - t.down; return; }}
+    requestAnimationFrame(tick);
+  }};
+  requestAnimationFrame(tick);
+}}"""
 
 
 def run(samples: int = 12) -> dict[str, float]:
@@ -51,36 +62,38 @@ def run(samples: int = 12) -> dict[str, float]:
             page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=120_000)
             cold = time.perf_counter() - started
             wait_idle(page)
-            latency = slider_latency(page, samples)
+            first, every = slider_latency(page, samples)
             reruns, advanced = playback_reruns(page, url)
             browser.close()
     finally:
         stop_server(process)
     print(f"cold start (streamlit run → first chart visible): {cold:.2f} s")
-    print(
-        f"slider → updated chart in the browser: median {statistics.median(latency) * 1000:.0f} ms, "
-        f"p95 {sorted(latency)[int(0.95 * (len(latency) - 1))] * 1000:.0f} ms  target < 300 ms: "
-        f"{'ok' if statistics.median(latency) < 0.3 else 'OVER'}"
-    )
+    for label, times in (("first chart", first), ("every chart", every)):
+        median, p95 = statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
+        print(
+            f"slider → {label} updated in the browser: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+            f"  target < 300 ms: {'ok' if median < 0.3 else 'OVER'}"
+        )
     print(f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server (target 0)")
-    return {"cold": cold, "latency": statistics.median(latency), "reruns": reruns}
+    return {"cold": cold, "latency": statistics.median(every), "reruns": reruns}
 
 
-def slider_latency(page, samples: int) -> list[float]:
-    """Click the x₀ slider's track; time from the press until the slice chart in the browser holds new data."""
-    times = []
+def slider_latency(page, samples: int) -> tuple[list[float], list[float]]:
+    """Click the x₀ slider's track; from the press, the time until the first chart and until every chart
+    on the page (the 3D scene and both slices) shows the new figure."""
+    first, every = [], []
     for i in range(samples):
-        before = page.evaluate(CHART_DATA, 1)
         x, y = slider_point(page, 0, 0.3 if i % 2 == 0 else 0.7)
         page.mouse.move(x, y)
-        start = time.perf_counter()
+        page.evaluate(WATCH)
         page.mouse.down()
         page.mouse.up()
-        changed = f"(b) => {{ const now = ({CHART_DATA})(1); return now !== null && now !== b; }}"
-        page.wait_for_function(changed, arg=before, timeout=20_000, polling="raf")
-        times.append(time.perf_counter() - start)
+        page.wait_for_function("() => window.__benchLatency.every !== null", timeout=20_000)
+        times = page.evaluate("() => window.__benchLatency")
+        first.append(times["first"] / 1000)
+        every.append(times["every"] / 1000)
         wait_idle(page)
-    return times
+    return first, every
 
 
 def playback_reruns(page, url: str) -> tuple[int, int]:

@@ -78,22 +78,25 @@ def measure(page: str, rounds: int = 5) -> dict[str, float]:
     return {"median": statistics.median(times), "p95": percentile(times, 95), "bytes": chart_bytes(at)}
 
 
-def run(rounds: int = 5) -> list[dict]:
-    base = floor()
-    print(f"floor (200×200 x²y + sin(xy) → plotly Surface JSON): {base * 1000:.1f} ms")
+def run(rounds: int = 8) -> list[dict]:
+    """One row per page. The floor is measured again beside each page, so a slow spell of a shared machine
+    moves both numbers of a ratio alike."""
+    print("floor: evaluate x²y + sin(xy) on a 200×200 grid with numpy and serialize one plotly Surface to JSON")
     print(
-        f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'× floor':>9}{'chart JSON KB':>15}  targets: ≤ 8× floor, ≤ 400 KB"
+        f"{'page':<20}{'median ms':>10}{'p95 ms':>9}{'floor ms':>10}{'× floor':>9}{'chart JSON KB':>15}"
+        "  targets: ≤ 8× floor, ≤ 400 KB"
     )
     rows = []
     for page in INTERACTIONS:
         result = measure(page, rounds)
+        base = statistics.median([floor(30), floor(30)])
         ratio = result["median"] / base
         ok = "ok" if ratio <= 8 and result["bytes"] <= 400_000 else "OVER"
         print(
-            f"{Path(page).stem:<28}{result['median'] * 1000:>10.1f}{result['p95'] * 1000:>9.1f}{ratio:>9.1f}"
-            f"{result['bytes'] / 1000:>15.1f}  {ok}"
+            f"{Path(page).stem:<20}{result['median'] * 1000:>10.1f}{result['p95'] * 1000:>9.1f}{base * 1000:>10.1f}"
+            f"{ratio:>9.1f}{result['bytes'] / 1000:>15.1f}  {ok}"
         )
-        rows.append({"page": page, **result, "ratio": ratio})
+        rows.append({"page": page, **result, "floor": base, "ratio": ratio})
     return rows
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,16 +18,22 @@ _SPECIAL = {
 
 
 def _header(f: Function, extra_names: Sequence[str] = ()) -> list[str]:
-    names = [*f.names, *extra_names]
+    return list(_header_lines(f.expr, (*f.names, *extra_names)))
+
+
+@functools.lru_cache(maxsize=64)
+def _header_lines(expr: sp.Expr, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Imports, symbols and f; cached, as printing the expression costs more than the rest of a snippet."""
+    text = str(expr)
     lines = ["import sympy as sp", ""]
     lines.append(f'{", ".join(names)}{"," if len(names) == 1 else ""} = sp.symbols("{" ".join(names)}", real=True)')
-    used = sorted(name for name in _SPECIAL if f.expr.atoms(sp.Function) and name in str(f.expr))
+    used = sorted(name for name in _SPECIAL if expr.atoms(sp.Function) and name in text)
     if used:
         lines.append('u = sp.Symbol("u", real=True)')
         lines += [_SPECIAL[name] for name in used]
     local = ", ".join(f'"{n}": {n}' for n in [*names, *used])
-    lines.append(f'f = sp.sympify("{f.expr}", locals={{{local}}})')
-    return lines
+    lines.append(f'f = sp.sympify("{text}", locals={{{local}}})')
+    return tuple(lines)
 
 
 def _point(names: Sequence[str], values: Sequence[float]) -> str:

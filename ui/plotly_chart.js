@@ -24,6 +24,38 @@ function loadPlotly(src) {
   return window.__gradientLabPlotly;
 }
 
+// Draws wait for the next animation frame, so the charts of one rerun are drawn together, flat ones first:
+// a 3D scene's draw ends in a GPU read-back that would otherwise hold up the charts after it.
+const queue = new Set();
+
+function schedule(Plotly, chart) {
+  if (queue.size === 0) requestAnimationFrame(() => flush(Plotly));
+  queue.add(chart);
+}
+
+function isScene(spec) {
+  return spec.figure.data.some((trace) => ["surface", "scatter3d", "mesh3d", "cone"].includes(trace.type));
+}
+
+function flush(Plotly) {
+  const batch = [...queue];
+  queue.clear();
+  batch.sort((a, b) => isScene(a.latest) - isScene(b.latest));
+  console.log(`flush ${batch.length} at ${Math.round(performance.now())}`);
+  for (const chart of batch) {
+    const spec = chart.latest;
+    if (chart.drawn === spec) continue;
+    chart.drawn = spec;
+    const figure = { ...spec.figure, config: spec.config };
+    figure.layout = { ...figure.layout, uirevision: spec.revision };
+    Promise.resolve()
+      .then(() => { const t0 = performance.now(); const p = Plotly.react(chart.div, figure); console.log(`react ${figure.data.length} sync ${Math.round(performance.now()-t0)} end ${Math.round(performance.now())}`); return p; })
+      .catch((error) => {
+        chart.div.textContent = `This chart could not be drawn (${error.message}).`;
+      });
+  }
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   let chart = charts.get(parentElement);
@@ -35,19 +67,13 @@ export default function (component) {
     chart = { div, drawn: null, latest: null };
     charts.set(parentElement, chart);
   }
+  console.log(`call at ${Math.round(performance.now())}`);
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
   // Hold the figure's height while plotly.js loads, so the page does not jump.
   chart.div.style.minHeight = `${spec.figure.layout?.height ?? 450}px`;
   loadPlotly(spec.src)
-    .then((Plotly) => {
-      // Reruns can arrive faster than plotly.js loads: draw only the newest figure, once.
-      if (chart.latest !== spec || chart.drawn === spec) return undefined;
-      chart.drawn = spec;
-      const figure = { ...spec.figure, config: spec.config };
-      figure.layout = { ...figure.layout, uirevision: spec.revision };
-      return Plotly.react(chart.div, figure);
-    })
+    .then((Plotly) => schedule(Plotly, chart))
     .catch((error) => {
       chart.div.textContent = `This chart could not be drawn (${error.message}). Reload the page to try again.`;
     });

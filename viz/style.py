@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.graph_objs.layout import Template
 
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -14,7 +17,8 @@ TANGENT = "#009E73"
 GRADIENT = "#CC79A7"
 UPDATE = "#0072B2"
 VELOCITY = "#E69F00"
-SURFACE_SCALE = "Viridis"
+# Viridis written out as plotly's validation would expand the name, so a figure's JSON is the same either way.
+SURFACE_SCALE = [list(stop) for stop in go.Surface(colorscale="Viridis").colorscale]
 
 
 def short(value: float, digits: int = 7) -> float:
@@ -44,7 +48,7 @@ def merged(base: dict, extra: dict) -> dict:
 FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 
 # A light template given explicitly: plotly's default one costs more to apply than most figures do to build.
-TEMPLATE = go.layout.Template(
+TEMPLATE = Template(
     layout=dict(
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -79,65 +83,101 @@ def figure(
         colorway=PALETTE,
         template=TEMPLATE,
     )
-    return FramedFigure(data=traces, layout=merged(base, layout or {}), frames=frames, controls=controls)
+    return LazyFigure(traces, merged(base, layout or {}), frames=frames, controls=controls)
 
 
-class FramedFigure(go.Figure):
-    """A go.Figure whose animation frames and controls stay plain dicts until something reads them.
+class LazyFigure(go.Figure):
+    """A go.Figure kept as the plain dicts it was built from until something reads it as objects.
 
-    Plotly turns every trace of every frame, and every step of a slider, into a validated object — about
-    0.1 ms each, more than the rest of a page for hundreds of playback steps. ``to_dict()``, which
-    st.plotly_chart and the HTML export call, emits the dicts as they are; reading ``.frames`` or
-    ``.layout`` builds the objects on first use, so the figure behaves like any other go.Figure.
+    plotly validates a figure property by property — for a page's figures that costs more than computing
+    them (tens of milliseconds a rerun). The charts only need the JSON, so ``to_dict()`` (what the chart
+    component, st.plotly_chart and the HTML export call) emits the dicts directly, numpy arrays encoded as
+    plotly's typed arrays. Anything else — ``.data``, ``.layout``, ``.frames``, ``update_layout`` — first
+    builds and validates the real figure, so the object behaves like any other go.Figure; the tests compare
+    both paths for every figure builder.
     """
 
-    def __init__(self, *args: Any, frames: list[dict] | None = None, controls: dict | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._raw_frames = frames
-        self._raw_controls = controls  # top-level layout keys: the sliders and play buttons
-
-    def _pending(self) -> bool:
-        return bool(getattr(self, "_raw_frames", None) or getattr(self, "_raw_controls", None))
+    def __init__(self, data: list[dict], layout: dict, frames: list[dict] | None = None, controls: dict | None = None):
+        # go.Figure.__init__ is deferred: until then, reading any of its attributes lands in __getattr__.
+        object.__setattr__(self, "_raw", (data, layout, frames, controls))
 
     def _materialize(self) -> None:
-        frames, controls = self._raw_frames, self._raw_controls
-        self._raw_frames = self._raw_controls = None
-        if controls:
-            go.Figure.layout.fget(self).update(controls)
-        if frames:
-            go.Figure.frames.fset(self, frames)
+        data, layout, frames, controls = self.__dict__.pop("_raw")
+        go.Figure.__init__(self, data=data, layout=merged(layout, controls or {}), frames=frames)
 
-    @property
-    def frames(self) -> tuple:
-        if self._pending():
-            self._materialize()
-        return go.Figure.frames.fget(self)
+    def __getattr__(self, name: str) -> Any:
+        if "_raw" not in self.__dict__ or name.startswith("__"):
+            raise AttributeError(name)
+        self._materialize()
+        return getattr(self, name)
 
-    @frames.setter
-    def frames(self, value: list) -> None:
-        if self._pending():
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "_raw" in self.__dict__:
             self._materialize()
-        go.Figure.frames.fset(self, value)
-
-    @property
-    def layout(self) -> go.Layout:
-        if self._pending():
-            self._materialize()
-        return go.Figure.layout.fget(self)
-
-    @layout.setter
-    def layout(self, value: go.Layout | dict) -> None:
-        if self._pending():
-            self._materialize()
-        go.Figure.layout.fset(self, value)
+        super().__setattr__(name, value)
 
     def to_dict(self) -> dict:
-        out = super().to_dict()
-        if getattr(self, "_raw_controls", None):
-            out["layout"] = {**out["layout"], **self._raw_controls}
-        if getattr(self, "_raw_frames", None):
-            out["frames"] = list(self._raw_frames)
+        if "_raw" not in self.__dict__:
+            return super().to_dict()
+        data, layout, frames, controls = self._raw
+        # Playback frames and their controls go out as built: hundreds of small dicts of plain floats and
+        # strings (see short()), with nothing to encode or drop.
+        out = {"data": [plain(t) for t in data], "layout": {**plain(layout), **(controls or {})}}
+        if frames:
+            out["frames"] = frames
         return out
+
+    def to_plotly_json(self) -> dict:
+        return self.to_dict()
+
+
+def plain(value: Any, key: str | None = None) -> Any:
+    """A figure part as JSON-ready values: numpy arrays as plotly.js typed arrays (as plotly's to_dict writes
+    them), the template as a dict; None in a dict means unset and is dropped."""
+    if isinstance(value, dict):
+        return {k: plain(v, k) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        # A list of numbers or strings goes out as it is; only lists of parts (traces, axes, frames) are walked.
+        if not value or not isinstance(value[0], CONTAINERS):
+            return value
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value if key in UNENCODED else typed_array(value)
+    if isinstance(value, Template):
+        return _template_dict()
+    return value
+
+
+CONTAINERS = (dict, list, tuple, np.ndarray)
+SHORT_TYPES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4"}
+SHORT_TYPES |= {"float32": "f4", "float64": "f8"}
+NARROWER = {np.dtype(np.int64): (np.int8, np.int16, np.int32), np.dtype(np.uint64): (np.uint8, np.uint16, np.uint32)}
+
+
+def typed_array(v: np.ndarray) -> dict | np.ndarray:
+    """A numpy array as a plotly.js typed array {dtype, bdata, shape}, exactly as plotly's to_dict encodes it
+    (64-bit integers narrowed to the smallest type that holds them); other arrays are left for the JSON encoder."""
+    if v.size == 0:
+        return v
+    for wide, narrows in NARROWER.items():
+        if v.dtype == wide:
+            low, high = v.min(), v.max()
+            v = next((v.astype(t) for t in narrows if np.iinfo(t).min <= low and high <= np.iinfo(t).max), v)
+    short = SHORT_TYPES.get(str(v.dtype))
+    if short is None:
+        return v
+    out = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
+    if v.ndim > 1:
+        out["shape"] = str(v.shape)[1:-1]
+    return out
+
+
+UNENCODED = {"geojson", "layer", "layers", "range"}  # plotly leaves these as they are (is_skipped_key)
+
+
+@functools.cache
+def _template_dict() -> dict:
+    return TEMPLATE.to_plotly_json()
 
 
 def slope_line(x0: float, y0: float, slope: float, t: np.ndarray, name: str, **line: Any) -> dict:
