@@ -41,15 +41,14 @@ function flush(Plotly) {
   const batch = [...queue];
   queue.clear();
   batch.sort((a, b) => isScene(a.latest) - isScene(b.latest));
-  console.log(`flush ${batch.length} at ${Math.round(performance.now())}`);
   for (const chart of batch) {
     const spec = chart.latest;
-    if (chart.drawn === spec) continue;
+    if (chart.drawn === spec || !chart.div.isConnected) continue; // drawn already, or left the page
     chart.drawn = spec;
     const figure = { ...spec.figure, config: spec.config };
     figure.layout = { ...figure.layout, uirevision: spec.revision };
     Promise.resolve()
-      .then(() => { const t0 = performance.now(); const p = Plotly.react(chart.div, figure); console.log(`react ${figure.data.length} sync ${Math.round(performance.now()-t0)} end ${Math.round(performance.now())}`); return p; })
+      .then(() => Plotly.react(chart.div, figure))
       .catch((error) => {
         chart.div.textContent = `This chart could not be drawn (${error.message}).`;
       });
@@ -67,7 +66,6 @@ export default function (component) {
     chart = { div, drawn: null, latest: null };
     charts.set(parentElement, chart);
   }
-  console.log(`call at ${Math.round(performance.now())}`);
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
   // Hold the figure's height while plotly.js loads, so the page does not jump.
