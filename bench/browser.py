@@ -22,21 +22,32 @@ from tests.e2e.harness import (
     wait_idle,
 )
 
-# Timed inside the page, frame by frame: from the press on the slider to the first animation frame in which
-# the first chart, and then every chart, holds a new figure (Plotly.react gives each a new data array, so
-# comparing references costs nothing and leaves the page's own work undisturbed).
+# Timed inside the page, from the press on the slider:
+# - first: the first chart has its new figure drawn into the page (flat charts are drawn in an animation-frame
+#   callback, so that frame paints it right away). Plotly.react is wrapped to note when each draw returns.
+# - every: the first frame painted after every chart holds its new figure (a check queued from a frame
+#   callback runs after that frame is painted); for a 3D scene this still leaves its GPU work uncounted.
 WATCH = f"""() => {{
   const charts = [...document.querySelectorAll('{CHART}')];
   const before = charts.map(gd => gd.data);
   const t = window.__benchLatency = {{down: null, first: null, every: null}};
   document.addEventListener('pointerdown', () => {{ t.down = performance.now(); }}, {{capture: true, once: true}});
-  const tick = (now) => {{
+  if (!Plotly.__benchWrapped) {{
+    const react = Plotly.react;
+    Plotly.react = function (...args) {{
+      const out = react.apply(this, args);
+      const w = window.__benchLatency;
+      if (w.down !== null && w.first === null) w.first = performance.now() - w.down;
+      return out;
+    }};
+    Plotly.__benchWrapped = true;
+  }}
+  const check = () => {{
     const updated = charts.filter((gd, i) => gd.data !== before[i]).length;
-    if (updated >= 1 && t.first === null) t.first = performance.now() - t.down;
     if (updated === charts.length) {{ t.every = performance.now() - t.down; return; }}
-    requestAnimationFrame(tick);
+    requestAnimationFrame(() => setTimeout(check, 0));
   }};
-  requestAnimationFrame(tick);
+  requestAnimationFrame(() => setTimeout(check, 0));
 }}"""
 
 
@@ -68,10 +79,10 @@ def run(samples: int = 12) -> dict[str, float]:
     finally:
         stop_server(process)
     print(f"cold start (streamlit run → first chart visible): {cold:.2f} s")
-    for label, times in (("first chart", first), ("every chart", every)):
+    for label, times in (("first chart drawn", first), ("every chart painted", every)):
         median, p95 = statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
         print(
-            f"slider → {label} updated in the browser: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+            f"slider → {label} in the browser: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
             f"  target < 300 ms: {'ok' if median < 0.3 else 'OVER'}"
         )
     print(f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server (target 0)")

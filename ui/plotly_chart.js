@@ -24,8 +24,9 @@ function loadPlotly(src) {
   return window.__gradientLabPlotly;
 }
 
-// Draws wait for the next animation frame, so the charts of one rerun are drawn together, flat ones first:
-// a 3D scene's draw ends in a GPU read-back that would otherwise hold up the charts after it.
+// Draws wait for the next animation frame, so the charts of one rerun are drawn together. Flat charts are
+// drawn in that frame; 3D scenes, far slower without a GPU, just after it is painted, so the flat charts
+// never wait for them.
 const queue = new Set();
 
 function schedule(Plotly, chart) {
@@ -40,19 +41,22 @@ function isScene(spec) {
 function flush(Plotly) {
   const batch = [...queue];
   queue.clear();
-  batch.sort((a, b) => isScene(a.latest) - isScene(b.latest));
-  for (const chart of batch) {
-    const spec = chart.latest;
-    if (chart.drawn === spec || !chart.div.isConnected) continue; // drawn already, or left the page
-    chart.drawn = spec;
-    const figure = { ...spec.figure, config: spec.config };
-    figure.layout = { ...figure.layout, uirevision: spec.revision };
-    Promise.resolve()
-      .then(() => Plotly.react(chart.div, figure))
-      .catch((error) => {
-        chart.div.textContent = `This chart could not be drawn (${error.message}).`;
-      });
-  }
+  const scenes = batch.filter((chart) => isScene(chart.latest));
+  batch.filter((chart) => !scenes.includes(chart)).forEach((chart) => draw(Plotly, chart));
+  if (scenes.length) setTimeout(() => scenes.forEach((chart) => draw(Plotly, chart)), 0);
+}
+
+function draw(Plotly, chart) {
+  const spec = chart.latest;
+  if (chart.drawn === spec || !chart.div.isConnected) return; // drawn already, or left the page
+  chart.drawn = spec;
+  const figure = { ...spec.figure, config: spec.config };
+  figure.layout = { ...figure.layout, uirevision: spec.revision };
+  Promise.resolve()
+    .then(() => Plotly.react(chart.div, figure))
+    .catch((error) => {
+      chart.div.textContent = `This chart could not be drawn (${error.message}).`;
+    });
 }
 
 export default function (component) {

@@ -101,6 +101,19 @@ def test_a_slider_updates_the_3d_chart_in_place_and_keeps_the_camera(page, serve
     assert json.loads(turned) != {"x": 1.6, "y": -1.6, "z": 1.0}  # the drag did turn it (viz.calculus.scene)
 
 
+def test_stepping_through_a_descent_redraws_no_chart(page, server):
+    open_app(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=10")
+    page.locator(CHART).first.wait_for(state="visible", timeout=30_000)
+    page.evaluate(f"() => {{ window.__before = [...document.querySelectorAll('{CHART}')].map(gd => gd.data); }}")
+    page.keyboard.press("n")  # the lecturer's shortcut for the next step
+    page.get_by_text("Step 2: θ = (").wait_for(timeout=20_000)
+    wait_idle(page)
+    unchanged = page.evaluate(
+        f"() => [...document.querySelectorAll('{CHART}')].every((gd, i) => gd.data === window.__before[i])"
+    )
+    assert unchanged  # only the explanation changed: no figure was sent again, no chart redrawn
+
+
 def test_playback_advances_in_the_browser_without_a_rerun(page, server):
     open_app(page, server, "descent", "f=rosenbrock&opt=adam&lr=0.05&steps=40")
     sent = []
