@@ -32,7 +32,7 @@ def z32(z: np.ndarray) -> np.ndarray:
 
 
 def trace(kind: str, **props: Any) -> dict:
-    """A plotly trace as a plain dict: the figure is validated once, when it is built, not property by property."""
+    """A plotly trace as a plain dict: the figure goes to the browser without plotly's per-property validation."""
     return {"type": kind, **props}
 
 
@@ -156,7 +156,10 @@ NARROWER = {np.dtype(np.int64): (np.int8, np.int16, np.int32), np.dtype(np.uint6
 
 def typed_array(v: np.ndarray) -> dict | np.ndarray:
     """A numpy array as a plotly.js typed array {dtype, bdata, shape}, exactly as plotly's to_dict encodes it
-    (64-bit integers narrowed to the smallest type that holds them); other arrays are left for the JSON encoder."""
+    (64-bit integers narrowed to the smallest type that holds them); other arrays are left for the JSON encoder.
+
+    plotly's own to_typed_array_spec first probes every array for a dataframe (about 0.15 ms each).
+    """
     if v.size == 0:
         return v
     for wide, narrows in NARROWER.items():

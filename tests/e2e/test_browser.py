@@ -26,11 +26,19 @@ def open_app(page, server, path="", query=""):
     wait_idle(page)
 
 
+# The data of the index-th chart as text, evaluated in the page.
+DATA = f"i => JSON.stringify(document.querySelectorAll('{CHART}')[i].data.map(t => [t.name, t.x, t.y, t.z]))"
+
+
 def chart_data(page, index=0):
     """The data of the index-th plotly chart, read from the graph div in the page."""
-    charts = page.locator(CHART)
-    charts.nth(index).wait_for(state="attached", timeout=30_000)
-    return charts.nth(index).evaluate("gd => JSON.stringify(gd.data.map(t => [t.name, t.x, t.y, t.z]))")
+    page.locator(CHART).nth(index).wait_for(state="attached", timeout=30_000)
+    return page.evaluate(DATA, index)
+
+
+def wait_for_new_data(page, index, before):
+    """Until the index-th chart holds data other than ``before``."""
+    page.wait_for_function(f"([i, before]) => ({DATA})(i) !== before", arg=[index, before], timeout=20_000)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -63,12 +71,7 @@ def test_moving_a_slider_updates_the_chart(page, server):
     before = chart_data(page, 1)
     click_slider(page, 0, 0.25)  # x₀ from 2.0 to about −1.5 on the domain [−3, 3]
     wait_idle(page)
-    page.wait_for_function(
-        f"before => JSON.stringify(document.querySelectorAll('{CHART}')[1]"
-        ".data.map(t => [t.name, t.x, t.y, t.z])) !== before",
-        arg=before,
-        timeout=20_000,
-    )
+    wait_for_new_data(page, 1, before)
     assert chart_data(page, 1) != before
     page.wait_for_url(lambda url: "x0=-1." in url, timeout=10_000)  # the address bar follows the control
     assert "x0=2.0" not in page.url
@@ -89,12 +92,7 @@ def test_a_slider_updates_the_3d_chart_in_place_and_keeps_the_camera(page, serve
     before = chart_data(page, 0)
     click_slider(page, 0, 0.25)
     wait_idle(page)
-    page.wait_for_function(
-        f"before => JSON.stringify(document.querySelector('{CHART}').data.map(t => [t.name, t.x, t.y, t.z]))"
-        " !== before",
-        arg=before,
-        timeout=20_000,
-    )
+    wait_for_new_data(page, 0, before)
     assert scene.evaluate("gd => gd.__mark") == "same chart"  # updated with Plotly.react, not remounted
     assert scene.evaluate("gd => gd.querySelector('canvas').__mark") == "same context"
     assert scene.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)") == turned
