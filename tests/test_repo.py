@@ -2,6 +2,7 @@
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,3 +75,12 @@ def test_no_machine_paths_in_the_repo():
             continue
         text = path.read_text(errors="ignore")
         assert not any(m in text for m in machine), path
+
+
+def test_server_settings_the_app_relies_on():
+    """No traceback reaches a visitor; plotly.js is served to the chart component; no forced full garbage
+    collection after each rerun (it held the GIL 100-200 ms per slider move, see .streamlit/config.toml)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["enableStaticServing"] is True
+    assert config["runner"]["postScriptGC"] is False
