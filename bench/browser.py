@@ -25,9 +25,9 @@ from tests.e2e.harness import (
 
 # Timed inside the page, from the press on the slider, for every chart the rerun redraws; Plotly.react is
 # wrapped.
-# - drawn: react's promise has settled (a 3D scene finishes part of its work after react returns). Flat charts
-#   are drawn in a frame callback and painted with that frame.
-# - painted: the frame holding the chart has been painted. A task queued from a frame callback runs after that
+# - drawn: react has returned. A flat chart is drawn by then, in a frame callback, and painted with that frame.
+# - painted: once react's promise has settled (a 3D scene finishes part of its work after react returns), the
+#   frame holding the chart has been painted. A task queued from a frame callback runs after that
 #   frame is painted, so a draw settled inside one is painted when that task runs; a draw settled anywhere else
 #   waits for the next frame. A WebGL scene's frame commit waits for the GPU (here Chromium's software
 #   renderer), so its pixels are counted too. (A flat chart's task may run after a 3D scene drawn just after
@@ -36,9 +36,10 @@ WATCH = """() => {
   if (!window.__bench) {
     const raf = window.requestAnimationFrame.bind(window);
     let inFrame = false;
+    // The charts draw in microtasks the frame callback queues; they still belong to that frame's turn.
     window.requestAnimationFrame = (callback) => raf((time) => {
       inFrame = true;
-      try { callback(time); } finally { inFrame = false; }
+      try { callback(time); } finally { queueMicrotask(() => { inFrame = false; }); }
     });
     const react = Plotly.react;
     Plotly.react = function (...args) {
@@ -48,8 +49,8 @@ WATCH = """() => {
       setTimeout(() => { sameTurn = false; }, 0);
       const out = Promise.resolve(react.apply(this, args));
       if (watch.down !== null) {
+        watch.drawn.push(performance.now() - watch.down);
         out.then(() => {
-          watch.drawn.push(performance.now() - watch.down);
           const painted = () => watch.painted.push(performance.now() - watch.down);
           if (sameTurn) setTimeout(painted, 0);
           else raf(() => setTimeout(painted, 0));
