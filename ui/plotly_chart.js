@@ -46,11 +46,18 @@ function flush(Plotly) {
   if (scenes.length) setTimeout(() => scenes.forEach((chart) => draw(Plotly, chart)), 0);
 }
 
+// plotly.js draws WebGL scenes at twice the screen's resolution unless told otherwise: four times the pixels
+// on an ordinary screen. Match the screen (at most 2): the same picture, far less to render, and without a GPU
+// each update's frame waited 100 ms and more for it.
+function glPixelRatio() {
+  return Math.min(Math.max(Math.ceil(window.devicePixelRatio || 1), 1), 2);
+}
+
 function draw(Plotly, chart) {
   const spec = chart.latest;
   if (chart.drawn === spec || !chart.div.isConnected) return; // drawn already, or left the page
   chart.drawn = spec;
-  const figure = { ...spec.figure, config: spec.config };
+  const figure = { ...spec.figure, config: { ...spec.config, plotGlPixelRatio: glPixelRatio() } };
   figure.layout = { ...figure.layout, uirevision: spec.revision };
   Promise.resolve()
     .then(() => Plotly.react(chart.div, figure))

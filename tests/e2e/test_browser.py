@@ -99,6 +99,20 @@ def test_a_slider_updates_the_3d_chart_in_place_and_keeps_the_camera(page, serve
     assert json.loads(turned) != {"x": 1.6, "y": -1.6, "z": 1.0}  # the drag did turn it (viz.calculus.scene)
 
 
+@pytest.mark.parametrize("scale", [1, 2])
+def test_a_3d_scene_renders_at_the_screens_resolution(browser, server, scale):
+    # plotly.js alone would draw at twice the resolution on any screen: four times the pixels on an ordinary one.
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=scale)
+    page = context.new_page()
+    open_app(page, server, "partials", "f=lesson_quadratic")
+    canvas = page.locator(f"{CHART} canvas").first
+    canvas.wait_for(state="visible", timeout=30_000)
+    size = canvas.evaluate("c => [c.width, c.height, c.clientWidth, c.clientHeight]")
+    assert size[2] > 200 and size[3] > 200
+    assert size[:2] == [size[2] * scale, size[3] * scale]
+    context.close()
+
+
 def test_stepping_through_a_descent_redraws_no_chart(page, server):
     open_app(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=10")
     page.locator(CHART).first.wait_for(state="visible", timeout=30_000)
