@@ -47,8 +47,8 @@ function flush(Plotly) {
 }
 
 // plotly.js draws WebGL scenes at twice the screen's resolution unless told otherwise: four times the pixels
-// on an ordinary screen. Match the screen (at most 2): the same picture, far less to render, and without a GPU
-// each update's frame waited 100 ms and more for it.
+// on an ordinary screen. Match the screen (at most 2): the same picture there, a quarter of the pixels to
+// render on every update, which a machine without a GPU renders in software.
 function glPixelRatio() {
   return Math.min(Math.max(Math.ceil(window.devicePixelRatio || 1), 1), 2);
 }
