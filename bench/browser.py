@@ -12,12 +12,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 
-from bench.pages import INTERACTIONS
+from bench.pages import INTERACTIONS, percentile
 from tests.e2e.harness import (
     CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
+    slider_point,
     start_server,
     stop_server,
     wait_idle,
@@ -104,10 +105,9 @@ def run(samples: int = 12) -> dict[str, float]:
     return {"cold": cold, "reruns": reruns, **{name: statistics.median(v[1]) for name, v in latencies.items()}}
 
 
-def ms(times: list[float], q: int) -> str:
-    """The median (q = 50) or the q-th percentile of ``times``, in whole milliseconds."""
-    value = statistics.median(times) if q == 50 else sorted(times)[int(q / 100 * (len(times) - 1))]
-    return f"{value * 1000:.0f}"
+def ms(times: list[float], q: float) -> str:
+    """The q-th percentile of ``times`` (q = 50: the median), in whole milliseconds."""
+    return f"{percentile(times, q) * 1000:.0f}"
 
 
 def slider_latency(page, url: str, name: str, samples: int) -> tuple[list[float], list[float], int]:
@@ -117,12 +117,9 @@ def slider_latency(page, url: str, name: str, samples: int) -> tuple[list[float]
     page.goto(f"{url}/{Path(name).stem}?{urllib.parse.urlencode(query)}")
     page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
-    track = page.locator(f".st-key-{key.replace('.', '-')} [data-testid=stSlider] [role=group] > div").first
     first, every, charts = [], [], 0
     for i in range(samples):
-        track.scroll_into_view_if_needed()
-        box = track.bounding_box()
-        page.mouse.move(box["x"] + box["width"] * (0.3 if i % 2 == 0 else 0.7), box["y"] + box["height"] / 2)
+        page.mouse.move(*slider_point(page, key, 0.3 if i % 2 == 0 else 0.7))
         page.evaluate(WATCH)
         page.mouse.down()
         page.mouse.up()

@@ -10,7 +10,7 @@ from core.function import to_latex
 from core.snippets import descent_snippet
 from ui import cache
 from ui.page import begin, finish
-from ui.render import code_snippet, csv_bytes, derivation_steps, show
+from ui.render import code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.state import Param, choice, dump_flag, flag
 from ui.widgets import (
     function_picker,
@@ -78,8 +78,8 @@ def step_by_step() -> None:
         show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=f"{PAGE}.playback")
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
-    gradient_box = st.expander("The gradient used at every step", key=f"{PAGE}.gradient", on_change="rerun")
-    if gradient_box.open:  # drawn only while open, so it costs nothing on most reruns
+    gradient_box = lazy_expander("The gradient used at every step", key=f"{PAGE}.gradient")
+    if gradient_box is not None:
         with gradient_box:
             for var, partial in zip(names, f.partials, strict=True):
                 st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(partial)}")

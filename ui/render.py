@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui.chart import plotly_chart
 from ui.state import query_string
@@ -76,11 +77,18 @@ def lecture_style() -> None:
     st.html(LECTURE_CSS)
 
 
+def lazy_expander(title: str, key: str) -> DeltaGenerator | None:
+    """An expander whose content is drawn only while it is open (opening it reruns): None while closed, so a
+    closed expander costs nothing on a rerun."""
+    box = st.expander(title, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def derivation_steps(steps: list, title: str, key: str) -> None:
     """'Show the steps': every rule of a derivation, numbered, in an expander drawn only while it is open."""
-    box = st.expander(title, key=key, on_change="rerun")
-    if not box.open:
-        return  # a closed expander costs nothing on a rerun
+    box = lazy_expander(title, key)
+    if box is None:
+        return
     with box:
         for number, step in enumerate(steps, start=1):
             name = step.rule if step.rule != "result" else "result, simplified"

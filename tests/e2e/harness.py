@@ -94,10 +94,14 @@ def wait_idle(page: Page, timeout: float = 60_000) -> None:
     page.get_by_test_id("stSkeleton").first.wait_for(state="detached", timeout=timeout)
 
 
-def slider_point(page: Page, index: int, fraction: float) -> tuple[float, float]:
-    """Where on the index-th sidebar slider's track ``fraction`` of its width lies, in page coordinates."""
-    slider = page.get_by_test_id("stSidebar").get_by_test_id("stSlider").nth(index)
-    track = slider.locator("[role=group] > div").first
+def slider_point(page: Page, slider: int | str, fraction: float) -> tuple[float, float]:
+    """Where ``fraction`` of a slider's track lies, in page coordinates: the slider-th sidebar slider, or the
+    slider with that widget key."""
+    if isinstance(slider, str):
+        widget = page.locator(f".st-key-{slider.replace('.', '-')}").get_by_test_id("stSlider")
+    else:
+        widget = page.get_by_test_id("stSidebar").get_by_test_id("stSlider").nth(slider)
+    track = widget.locator("[role=group] > div").first
     track.scroll_into_view_if_needed()
     box = track.bounding_box()
     return box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2
