@@ -6,6 +6,7 @@ import statistics
 import sys
 import time
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -23,6 +24,7 @@ from tests.e2e.harness import (
     stop_server,
     wait_idle,
 )
+from ui.chart import PLOTLY_JS
 
 # Timed inside the page, from the press on the slider, for every chart the rerun redraws; Plotly.react is
 # wrapped.
@@ -33,7 +35,7 @@ from tests.e2e.harness import (
 #   waits for the next frame. A WebGL scene's frame commit waits for the GPU (here Chromium's software
 #   renderer), so its pixels are counted too. (A flat chart's task may run after a 3D scene drawn just after
 #   it, so "every painted" is the number to read, not the time of each chart.)
-WATCH = """() => {
+WATCH = """(capture) => {
   if (!window.__bench) {
     const raf = window.requestAnimationFrame.bind(window);
     let inFrame = false;
@@ -45,6 +47,10 @@ WATCH = """() => {
     const react = Plotly.react;
     Plotly.react = function (...args) {
       const watch = window.__bench;
+      // A capture run keeps a copy of each figure (its width too) for the replay in a bare page.
+      if (watch.capture && watch.down !== null) {
+        watch.figures.push([args[0].clientWidth, JSON.parse(JSON.stringify(args[1]))]);
+      }
       // Settled in the frame callback's own turn (its microtasks run before the frame is rendered)?
       let sameTurn = inFrame;
       setTimeout(() => { sameTurn = false; }, 0);
@@ -60,7 +66,7 @@ WATCH = """() => {
       return out;
     };
   }
-  window.__bench = {down: null, drawn: [], painted: []};
+  window.__bench = {down: null, drawn: [], painted: [], capture: Boolean(capture), figures: []};
   const press = () => { window.__bench.down = performance.now(); };
   document.addEventListener('pointerdown', press, {capture: true, once: true});
 }"""
@@ -89,20 +95,24 @@ def run(samples: int = 12) -> dict[str, float]:
             cold = time.perf_counter() - started
             latencies = {Path(name).stem: slider_latency(page, url, name, samples) for name in INTERACTIONS}
             reruns, advanced = playback_reruns(page, url)
+            alone = {name: plotly_alone(page, url, latency.figures, samples) for name, latency in latencies.items()}
             browser.close()
     finally:
         stop_server(process)
     print(f"cold start (streamlit run → first chart visible): {cold:.2f} s")
     print("slider → charts in Chromium (software WebGL, no GPU), ms from the press; target < 300 ms")
-    print(f"{'page':<20}{'first drawn':>12}{'p95':>6}{'every painted':>15}{'p95':>6}  charts")
-    for name, (first, every, charts) in latencies.items():
+    print("  plotly alone: the same charts redrawn with the same figures in a blank page, nothing but plotly.js")
+    print(f"{'page':<18}{'first drawn':>12}{'p95':>6}{'every painted':>15}{'p95':>6}{'plotly alone':>14}  charts")
+    for name, latency in latencies.items():
+        first, every = latency.first, latency.every
         print(
-            f"{name:<20}{ms(first, 50):>12}{ms(first, 95):>6}{ms(every, 50):>15}{ms(every, 95):>6}  {charts}"
+            f"{name:<18}{ms(first, 50):>12}{ms(first, 95):>6}{ms(every, 50):>15}{ms(every, 95):>6}"
+            f"{ms(alone[name], 50) if alone[name] else '—':>14}  {latency.charts}"
             f"  first {'ok' if statistics.median(first) < 0.3 else 'OVER'},"
             f" every {'ok' if statistics.median(every) < 0.3 else 'OVER'}"
         )
     print(f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server (target 0)")
-    return {"cold": cold, "reruns": reruns, **{name: statistics.median(v[1]) for name, v in latencies.items()}}
+    return {"cold": cold, "reruns": reruns, **{name: statistics.median(v.every) for name, v in latencies.items()}}
 
 
 def ms(times: list[float], q: float) -> str:
@@ -110,27 +120,87 @@ def ms(times: list[float], q: float) -> str:
     return f"{percentile(times, q) * 1000:.0f}"
 
 
-def slider_latency(page, url: str, name: str, samples: int) -> tuple[list[float], list[float], int]:
+@dataclass
+class Latency:
+    """One page's slider timings in seconds, the charts one move redraws, and two moves' figures."""
+
+    first: list[float]
+    every: list[float]
+    charts: int
+    figures: list[list]  # per move: [width, {data, layout, config}] for each chart redrawn, in drawing order
+
+
+def slider_latency(page, url: str, name: str, samples: int) -> Latency:
     """Click the page's main slider (the one bench/pages.py moves) at alternating points of its track; from the
-    press, the time until the first chart is redrawn and until every redrawn chart is on screen."""
+    press, the time until the first chart is redrawn and until every redrawn chart is on screen. Two more
+    moves, untimed, keep the figures the charts received, for ``plotly_alone``."""
     query, key, _ = INTERACTIONS[name]
     page.goto(f"{url}/{Path(name).stem}?{urllib.parse.urlencode(query)}")
     page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
-    first, every, charts = [], [], 0
-    for i in range(samples):
+    result = Latency([], [], 0, [])
+    for i in range(samples + 2):
+        capture = i >= samples
         page.mouse.move(*slider_point(page, key, 0.3 if i % 2 == 0 else 0.7))
-        page.evaluate(WATCH)
+        page.evaluate(WATCH, capture)
         page.mouse.down()
         page.mouse.up()
         page.wait_for_function("() => window.__bench.painted.length > 0", timeout=20_000)
         wait_idle(page)
         page.wait_for_timeout(800)  # a 3D scene's frame can be painted well after the script has finished
         times = page.evaluate("() => window.__bench")
-        first.append(min(times["drawn"]) / 1000)
-        every.append(max(times["painted"]) / 1000)
-        charts = max(charts, len(times["painted"]))
-    return first, every, charts
+        if capture:
+            result.figures.append(times["figures"])
+            continue
+        result.first.append(min(times["drawn"]) / 1000)
+        result.every.append(max(times["painted"]) / 1000)
+        result.charts = max(result.charts, len(times["painted"]))
+    return result
+
+
+# The same redraw with nothing but plotly.js: a blank page holding the charts at their widths in the app,
+# switched between the two captured moves' figures with Plotly.react, timed until the frame holding them is
+# painted. What is left of "every painted" is the server, the network and Streamlit's own page.
+BARE = """async ([src, charts]) => {
+  document.body.replaceChildren();
+  document.body.style.margin = '0';
+  await new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src; script.onload = resolve; script.onerror = reject;
+    document.head.appendChild(script);
+  });
+  window.__divs = {};
+  for (const [key, width] of charts) {
+    const div = document.createElement('div');
+    div.style.width = `${width}px`;
+    document.body.appendChild(div);
+    window.__divs[key] = div;
+  }
+}"""
+REDRAW = """async (figures) => {
+  const start = performance.now();
+  await Promise.all(figures.map((figure) => Plotly.react(window.__divs[figure.layout.uirevision], figure)));
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return performance.now() - start;
+}"""
+
+
+def plotly_alone(page, url: str, figures: list[list], samples: int) -> list[float]:
+    """Seconds for plotly.js alone to redraw one move's charts, alternating between the two captured moves."""
+    # Matched by chart (the component's uirevision is the chart's key); each move keeps the app's drawing order.
+    moves = [[figure for _, figure in move] for move in figures]
+    keys = [sorted(figure["layout"]["uirevision"] for figure in move) for move in moves]
+    if len(moves) != 2 or keys[0] != keys[1] or not keys[0]:
+        return []
+    src = f"{url}/app/static/{PLOTLY_JS}"
+    page.goto(src)  # any page of the app's origin: the browser loads a local script only from there
+    page.evaluate(BARE, [src, [[figure["layout"]["uirevision"], width] for width, figure in figures[0]]])
+    page.evaluate(REDRAW, moves[1])
+    times = []
+    for i in range(samples):
+        times.append(page.evaluate(REDRAW, moves[i % 2]) / 1000)
+        page.wait_for_timeout(300)
+    return times
 
 
 def playback_reruns(page, url: str) -> tuple[int, int]:
