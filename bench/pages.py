@@ -75,12 +75,8 @@ def compiled_once() -> Iterator[None]:
         yield
 
 
+@compiled_once()  # a fresh shared cache for each call
 def measure(page: str, rounds: int = 5) -> dict[str, float]:
-    with compiled_once():
-        return _measure(page, rounds)
-
-
-def _measure(page: str, rounds: int) -> dict[str, float]:
     query, key, values = INTERACTIONS[page]
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     for name, value in query.items():
