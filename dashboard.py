@@ -8,20 +8,22 @@ import streamlit as st
 
 from ui.navigation import FRAMED, pages
 from ui.render import lecture_style
-from ui.state import flag
+from ui.state import LECTURE
+from ui.text import plain
 
 st.set_page_config(page_title="Gradient Lab", page_icon="∇", layout="wide")
 
 page = st.navigation(pages())
 
 if "lecture" not in st.session_state:
+    raw = st.query_params.get("lecture", "0")
     try:
-        st.session_state["lecture"] = flag(st.query_params.get("lecture", "0"))
-    except ValueError:
+        st.session_state["lecture"] = LECTURE.parse(raw)
+    except ValueError as error:
         st.session_state["lecture"] = False
-        st.warning("Link parameter “lecture” was ignored (it must be 0 or 1).", icon="🔗")
+        st.warning(plain(f"Link parameter “lecture” = “{raw[:40]}” was ignored ({error}); using 0."), icon="🔗")
 with st.sidebar:
-    st.toggle("🎓 Lecture mode", key="lecture", help="Bigger type and figures for a projector; fewer controls.")
+    st.toggle(LECTURE.label, key="lecture", help=LECTURE.help)
 if st.session_state["lecture"]:
     lecture_style()
 

@@ -50,7 +50,7 @@ def distinct_formulas(count: int = 500) -> list[tuple[int, float]]:
     at.switch_page("pages/partials.py").run()
     readings = [(0, rss_mb())]
     for i, text in enumerate(formulas(count), start=1):
-        at.text_input(key="partials.text").input(text).run()
+        at.text_input(key="partials.expr").input(text).run()
         assert not at.exception and not at.error, (text, at.exception, [e.value for e in at.error])
         if i in (100, 250, 500) or i == count:
             readings.append((i, rss_mb()))

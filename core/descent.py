@@ -105,7 +105,7 @@ def descend_with(
     state = transform.init(point)
     for k in range(1, int(steps) + 1 if diverged_at is None else 0):
         with np.errstate(all="ignore"):
-            update, state = transform.update(grad, state)
+            update, state = transform.update(grad, state, point)
             point = point + update
         value, grad = value_and_grad(point, k)
         if not _healthy(point, np.asarray(value), grad):
@@ -157,7 +157,7 @@ def descend_many(
     state = transform.init(params)
     with np.errstate(all="ignore"):
         for k in range(1, int(steps) + 1):
-            update, state = transform.update(grads, state)
+            update, state = transform.update(grads, state, params)
             moved = params + update
             new_value, new_grads = f.value_and_grad(*moved)
             ok = _healthy(moved.T, new_value, new_grads.T)

@@ -94,28 +94,6 @@ def total_snippet(f: Function, g_text: str, g_expr: sp.Expr, x0: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-_UPDATES = {
-    "gd": ["w = w + (-lr * g)"],
-    "momentum": ["b = b * mu + g", "w = w + (-lr * b)"],
-    "nesterov": ["b = b * mu + g", "w = w + (-lr * (g + mu * b))"],
-    "adagrad": ["s = s + g * g", "w = w + (-lr * g) / (np.sqrt(s) + eps)"],
-    "rmsprop": ["v = v * alpha + ((1 - alpha) * g) * g", "w = w + (-lr * g) / (np.sqrt(v) + eps)"],
-    "adam": [
-        "m = m + (1 - beta1) * (g - m)",
-        "v = v * beta2 + ((1 - beta2) * g) * g",
-        "m_hat, v_hat = m / (1 - beta1**k), v / (1 - beta2**k)",
-        "w = w + (-(lr / (1 - beta1**k)) * m) / (np.sqrt(v) / math.sqrt(1 - beta2**k) + eps)",
-    ],
-}
-_STATE = {
-    "momentum": ["b = np.zeros_like(w)  # velocity"],
-    "nesterov": ["b = np.zeros_like(w)  # velocity"],
-    "adagrad": ["s = np.zeros_like(w)  # sum of squared gradients"],
-    "rmsprop": ["v = np.zeros_like(w)  # moving average of g²"],
-    "adam": ["m = np.zeros_like(w)  # first moment", "v = np.zeros_like(w)  # second moment"],
-}
-
-
 def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: int, **hyper: Any) -> str:
     """The first steps of the chosen optimizer, as a plain numpy loop with the update rule written out."""
     spec = OPTIMIZERS[optimizer]
@@ -129,19 +107,12 @@ def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: flo
         f"w = np.array({[float(v) for v in start]!r})",
         f"lr = {float(lr)!r}",
     ]
-    if "momentum" in values:
-        lines.append(f"mu = {float(values['momentum'])!r}")
-    if "alpha" in values:
-        lines.append(f"alpha = {float(values['alpha'])!r}")
-    if "betas" in values:
-        lines.append(f"beta1, beta2 = {float(values['betas'][0])!r}, {float(values['betas'][1])!r}")
-    if "eps" in values:
-        lines.append(f"eps = {float(values['eps'])!r}")
-    lines += _STATE.get(optimizer, [])
+    lines += [f"{h.name} = {float(values[h.name])!r}" for h in spec.hypers]
+    lines += spec.code_state
     lines += [
         f"for k in range(1, {int(steps)} + 1):",
         "    g = np.array(grad(*w), dtype=float)",
-        *[f"    {line}" for line in _UPDATES[optimizer]],
+        *[f"    {line}" for line in spec.code_update],
         '    print("step", k, "w =", w.tolist())',
     ]
     return "\n".join(lines) + "\n"

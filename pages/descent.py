@@ -9,30 +9,30 @@ from core.explain import explain_step, fmt, step_table
 from core.function import to_latex
 from core.snippets import descent_snippet
 from ui import cache
+from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, csv_bytes, derivation_steps, lazy_expander, show
-from ui.state import Param, choice, dump_flag, flag
-from ui.widgets import (
-    function_picker,
-    lecture,
-    optimizer_controls,
-    optimizer_params,
-    picker_params,
-    point_params,
-    start_controls,
-)
+from ui.widgets import function_picker, learning_rate_follows, lecture, optimizer_controls, start_controls
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
 
-PAGE = "descent"
-SWEEP_FACTORS = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0]
-TAB_NAMES = ["Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction"]
-PARAMS = [
-    *picker_params(PAGE),
-    *point_params(PAGE),
-    *optimizer_params(PAGE),
-    Param("log", f"{PAGE}.log", flag, dump_flag),
-    Param("tab", f"{PAGE}.tab", choice(TAB_NAMES)),
-]
+PAGE = Page("descent")
+TAB = choice(
+    "tab", "Tab", ["Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction"], "Step by step"
+)
+LOG = toggle("log", "Log-scale loss and gradient norm")
+TABLE = toggle("table", "Show every step as a table")
+RACE = choice(
+    "race",
+    "Optimizers in the race",
+    list(OPTIMIZERS),
+    list(OPTIMIZERS),
+    kind="multiselect",
+    labels=lambda k: OPTIMIZERS[k].label,
+)
+SWEEP = choice(
+    "factors", "Learning rates (multiples of η)", [0.1, 0.5, 1.0, 2.0, 5.0, 10.0], [0.1, 1.0, 5.0], kind="multiselect"
+)
+BASIN_GRID = choice("basin_n", "Grid of starts (per side)", [20, 30, 40, 60], 40, kind="select_slider")
 
 slot = begin(
     PAGE,
@@ -40,12 +40,12 @@ slot = begin(
     "These are partial derivatives in action — the core of every neural network training loop. At every step "
     "compute the gradient and move the weights a little against it: $w \\leftarrow w - \\eta\\,\\nabla L(w)$. "
     "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step.",
-    PARAMS,
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
 start = start_controls(PAGE, picked)
 default_lr = picked.preset.lr if picked.preset else 0.05
+learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr)
 big = lecture()
 
@@ -69,35 +69,36 @@ else:
 
 two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
-st.session_state.setdefault(f"{PAGE}.log", False)
 
 
 def step_by_step() -> None:
     """Playback, the written-out step, the per-step curves and the table."""
     if two_d:
-        show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=f"{PAGE}.playback")
+        show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=PAGE.key("playback"))
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
-    gradient_box = lazy_expander("The gradient used at every step", key=f"{PAGE}.gradient")
+    gradient_box = lazy_expander("The gradient used at every step", key=PAGE.key("gradient"))
     if gradient_box is not None:
         with gradient_box:
             for var, partial in zip(names, f.partials, strict=True):
                 st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(partial)}")
-                derivation_steps(cache.derivation(f, var), f"Show the steps for ∂f/∂{var}", key=f"{PAGE}.steps_{var}")
+                derivation_steps(
+                    cache.derivation(f, var), f"Show the steps for ∂f/∂{var}", key=PAGE.key(f"steps_{var}")
+                )
     if run.steps_taken >= 1:
         explain()
-    log = st.toggle("Log-scale loss and gradient norm", key=f"{PAGE}.log")
-    show(progress_figure(run, names, log=log, lecture=big), key=f"{PAGE}.progress")
+    log = PAGE.draw(LOG, where=st)
+    show(progress_figure(run, names, log=log, lecture=big), key=PAGE.key("progress"))
     table = step_table(run, names)
     # A toggle rather than an expander: a hidden table then costs nothing on a rerun.
-    if st.toggle("Show every step as a table", key=f"{PAGE}.table"):
+    if PAGE.draw(TABLE, where=st):
         st.dataframe(table, hide_index=True, height=300)
     st.download_button(
         "⬇ Steps as CSV",
         data=lambda: csv_bytes(table),
         file_name="descent_steps.csv",
         mime="text/csv",
-        key=f"{PAGE}.csv",
+        key=PAGE.key("csv"),
         on_click="ignore",
     )
 
@@ -105,7 +106,7 @@ def step_by_step() -> None:
 def explain() -> None:
     """Step k written out by hand, with ◀ ▶ buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
-    key = f"{PAGE}.k"
+    key = PAGE.key("k")
     if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
         st.session_state[key] = 1
 
@@ -113,8 +114,8 @@ def explain() -> None:
         st.session_state[key] = min(max(1, st.session_state.get(key, 1) + delta), run.steps_taken)
 
     back, middle, forward = st.columns([1, 8, 1], vertical_alignment="bottom")
-    back.button("◀", key=f"{PAGE}.prev", on_click=move, args=(-1,), shortcut="B", help="Previous step (B)")
-    forward.button("▶", key=f"{PAGE}.next", on_click=move, args=(1,), shortcut="N", help="Next step (N)")
+    back.button("◀", key=PAGE.key("prev"), on_click=move, args=(-1,), shortcut="B", help="Previous step (B)")
+    forward.button("▶", key=PAGE.key("next"), on_click=move, args=(1,), shortcut="N", help="Next step (N)")
     if run.steps_taken > 1:
         k = middle.slider("Explain step k", 1, run.steps_taken, key=key)
     else:
@@ -128,18 +129,15 @@ def explain() -> None:
 
 def race() -> None:
     """All chosen optimizers from the same start with the same η."""
-    st.session_state.setdefault(f"{PAGE}.race", list(OPTIMIZERS))
-    chosen = st.multiselect(
-        "Optimizers in the race", list(OPTIMIZERS), key=f"{PAGE}.race", format_func=lambda k: OPTIMIZERS[k].label
-    )
+    chosen = PAGE.draw(RACE, where=st)
     runs = {OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps) for o in chosen}
     st.caption(f"Every optimizer starts at the same point with η = {fmt(lr)} and its torch defaults.")
     if not runs:
         return
     if two_d:
         grid = cache.grid(f, picked.domain, 51)
-        show(race_figure(grid, runs, names, minima, lecture=big), key=f"{PAGE}.race_fig")
-    show(curves_figure(runs, "loss", log=True, lecture=big), key=f"{PAGE}.race_loss")
+        show(race_figure(grid, runs, names, minima, lecture=big), key=PAGE.key("race_fig"))
+    show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
     for label, r in runs.items():
         if r.status == "diverged":
             st.warning(f"{label} diverged at step {r.diverged_at}.")
@@ -147,21 +145,15 @@ def race() -> None:
 
 def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side."""
-    st.session_state.setdefault(f"{PAGE}.factors", [0.1, 1.0, 5.0])
-    factors = st.multiselect(
-        "Learning rates (multiples of η)",
-        SWEEP_FACTORS,
-        key=f"{PAGE}.factors",
-        format_func=lambda v: f"{v:g} × η = {v * lr:.4g}",
-    )
+    factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {v * lr:.4g}"), where=st)
     runs = {
         f"η = {factor * lr:.4g}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
         for factor in sorted(factors)
     }
     if runs:
         if two_d:
-            show(sweep_figure(cache.grid(f, picked.domain, 51), runs, names, lecture=big), key=f"{PAGE}.sweep")
-        show(curves_figure(runs, "loss", log=True, lecture=big), key=f"{PAGE}.sweep_loss")
+            show(sweep_figure(cache.grid(f, picked.domain, 51), runs, names, lecture=big), key=PAGE.key("sweep"))
+        show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
         for label, r in runs.items():
             if r.status == "diverged":
                 st.warning(f"{label} diverged at step {r.diverged_at}.")
@@ -173,23 +165,23 @@ def basins() -> None:
     if not two_d or not minima:
         st.info("Basins need a preset with known minima — try Himmelblau, the six-hump camel or Rastrigin.")
         return
-    st.session_state.setdefault(f"{PAGE}.basin_n", 40)
-    n = st.select_slider("Grid of starts (per side)", [20, 30, 40, 60], key=f"{PAGE}.basin_n")
+    n = PAGE.draw(BASIN_GRID, where=st)
     bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
-    show(basin_figure(bm, minima, names, lecture=big), key=f"{PAGE}.basins")
+    show(basin_figure(bm, minima, names, lecture=big), key=PAGE.key("basins"))
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {fmt(lr)}, run as one vectorized "
         "batch. Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
     )
 
 
-TABS = dict(zip(TAB_NAMES, [step_by_step, race, sweep, basins], strict=True))
+TABS = dict(zip(TAB.options, [step_by_step, race, sweep, basins], strict=True))
 # Tabs rerun on a switch and only the open one computes, so the hidden ones cost nothing.
-tabs = st.tabs(list(TABS), key=f"{PAGE}.tab", on_change="rerun")
+tabs = st.tabs(list(TABS), key=PAGE.prepare(TAB), on_change="rerun")
+PAGE.drawn[TAB.name] = st.session_state[PAGE.key(TAB)]
 for tab, render in zip(tabs, TABS.values(), strict=True):
     if tab.open:
         with tab:
             render()
 
 code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper))
-finish(PAGE, PARAMS, slot)
+finish(PAGE, slot)

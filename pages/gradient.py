@@ -12,20 +12,24 @@ from core.explain import fmt
 from core.function import to_latex
 from core.snippets import gradient_snippet
 from ui import cache
+from ui.controls import Page, choice, slider, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, latex_source, show
-from ui.state import Param, choice, dump_flag, flag, integer
-from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
+from ui.widgets import function_picker, lecture, point_controls
 from viz.gradient import contour_field_figure, directional_figure, gradient_3d_figure
 
-PAGE = "gradient"
-PARAMS = [
-    *picker_params(PAGE),
-    *point_params(PAGE),
-    Param("arrows", f"{PAGE}.arrows", choice(["ascent", "descent"])),
-    Param("norm", f"{PAGE}.norm", flag, dump_flag),
-    Param("theta", f"{PAGE}.theta", integer(0, 359)),
-]
+PAGE = Page("gradient")
+ARROWS = choice(
+    "arrows",
+    "Arrow field",
+    ["ascent", "descent"],
+    "ascent",
+    kind="radio",
+    horizontal=True,
+    labels=lambda v: "∇f (ascent)" if v == "ascent" else "−∇f (descent)",
+)
+NORMALIZED = toggle("norm", "Normalize arrow length")
+THETA = slider("theta", "Direction θ of u (degrees)", 0, 359, 1, 30, integer=True)
 
 slot = begin(
     PAGE,
@@ -33,23 +37,13 @@ slot = begin(
     "The gradient ∇f = (∂f/∂x, ∂f/∂y) collects the partials into one vector. It points in the direction of "
     "**steepest ascent**, it is perpendicular to the level curve through the point, and its length is the "
     "steepest slope. That is why it tells us which direction to update each weight: step against it.",
-    PARAMS,
 )
 picked = function_picker(PAGE)
-x0, y0 = point_sliders(PAGE, picked)
+x0, y0 = point_controls(PAGE, picked)
 names = picked.names
-with st.sidebar:
-    direction = st.radio(
-        "Arrow field",
-        ["ascent", "descent"],
-        key=f"{PAGE}.arrows",
-        horizontal=True,
-        format_func=lambda v: "∇f (ascent)" if v == "ascent" else "−∇f (descent)",
-    )
-    st.session_state.setdefault(f"{PAGE}.norm", False)
-    st.session_state.setdefault(f"{PAGE}.theta", 30)
-    normalized = st.toggle("Normalize arrow length", key=f"{PAGE}.norm")
-    theta_deg = st.slider("Direction θ of u (degrees)", 0, 359, key=f"{PAGE}.theta")
+direction = PAGE.draw(ARROWS)
+normalized = PAGE.draw(NORMALIZED)
+theta_deg = PAGE.draw(THETA)
 f = picked.f
 grid = cache.grid(f, picked.domain, 61)
 field = cache.field(f, picked.domain, 15)
@@ -94,7 +88,7 @@ with left:
             normalized=normalized,
             lecture=big,
         ),
-        key=f"{PAGE}.contour",
+        key=PAGE.key("contour"),
     )
 with right:
     st.markdown(
@@ -102,12 +96,12 @@ with right:
         "slope of the surface when you walk from P in direction u."
     )
     if defined:
-        show(directional_figure(grad, theta, lecture=big), key=f"{PAGE}.directional")
+        show(directional_figure(grad, theta, lecture=big), key=PAGE.key("directional"))
         st.caption(
             f"Largest, |∇f| = {fmt(norm)}, when u points along ∇f; smallest, −|∇f|, against it "
             "(steepest descent); zero along the level curve."
         )
-show(gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big), key=f"{PAGE}.surface")
+show(gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big), key=PAGE.key("surface"))
 
 code_snippet(gradient_snippet(f, (x0, y0), theta))
-finish(PAGE, PARAMS, slot)
+finish(PAGE, slot)

@@ -12,21 +12,16 @@ from core.function import to_latex
 from core.slices import slices
 from core.snippets import partials_snippet
 from ui import cache
+from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, derivation_steps, latex_source, show
-from ui.state import Param, choice, dump_flag, flag
-from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
+from ui.widgets import function_picker, lecture, point_controls
 from viz.calculus import partials_surface_figure, slice_figure
 
-PAGE = "partials"
-H_OPTIONS = ["1", "0.5", "0.1", "0.01", "0.001"]
+PAGE = Page("partials")
+H = choice("h", "Step h for the secant", ["1", "0.5", "0.1", "0.01", "0.001"], "0.5", kind="select_slider")
+PLANE = toggle("plane", "Show the tangent plane")
 H_TABLE = [1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6]
-PARAMS = [
-    *picker_params(PAGE),
-    *point_params(PAGE),
-    Param("h", f"{PAGE}.h", choice(H_OPTIONS)),
-    Param("plane", f"{PAGE}.plane", flag, dump_flag),
-]
 
 slot = begin(
     PAGE,
@@ -34,17 +29,12 @@ slot = begin(
     "To find ∂f/∂x at a point P, **hold y constant**: cut the surface with the vertical plane y = y₀. What is "
     "left is an ordinary curve in x, and ∂f/∂x(P) is the slope of its tangent line at P. Likewise ∂f/∂y is the "
     "slope of the slice x = x₀.",
-    PARAMS,
 )
 picked = function_picker(PAGE)
-x0, y0 = point_sliders(PAGE, picked)
+x0, y0 = point_controls(PAGE, picked)
 names = picked.names
-with st.sidebar:
-    st.session_state.setdefault(f"{PAGE}.h", "0.5")
-    st.session_state.setdefault(f"{PAGE}.plane", False)
-    h_text = st.select_slider("Step h for the secant", H_OPTIONS, key=f"{PAGE}.h")
-    show_plane = st.toggle("Show the tangent plane", key=f"{PAGE}.plane")
-h = float(h_text)
+h = float(PAGE.draw(H))
+show_plane = PAGE.draw(PLANE)
 f = picked.f
 grid = cache.grid(f, picked.domain, 61)
 s = slices(f, (x0, y0), picked.domain)
@@ -66,9 +56,9 @@ left.latex(partials_tex[0])
 right.latex(partials_tex[1])
 latex_source(partials_tex)
 with left:
-    derivation_steps(cache.derivation(f, names[0]), f"Show the steps for ∂f/∂{names[0]}", key=f"{PAGE}.steps_x")
+    derivation_steps(cache.derivation(f, names[0]), f"Show the steps for ∂f/∂{names[0]}", key=PAGE.key("steps_x"))
 with right:
-    derivation_steps(cache.derivation(f, names[1]), f"Show the steps for ∂f/∂{names[1]}", key=f"{PAGE}.steps_y")
+    derivation_steps(cache.derivation(f, names[1]), f"Show the steps for ∂f/∂{names[1]}", key=PAGE.key("steps_y"))
 if defined:
     m1, m2, m3 = st.columns(3)
     m1.metric("f(P)", fmt(s.z0))
@@ -79,7 +69,7 @@ plane = tangent_plane(f, (x0, y0)) if show_plane and defined else None
 big = lecture()
 col3d, col2d = st.columns([3, 2]) if not big else (st.container(), st.container())
 with col3d:
-    show(partials_surface_figure(grid, s, names, plane=plane, lecture=big), key=f"{PAGE}.surface")
+    show(partials_surface_figure(grid, s, names, plane=plane, lecture=big), key=PAGE.key("surface"))
     if plane is not None:
         st.latex(
             rf"z = {fmt(plane.z0)} + ({fmt(plane.fx)})({names[0]} - {fmt(x0)})"
@@ -87,8 +77,8 @@ with col3d:
         )
 secant = float(secant_slopes(f, (x0, y0), 0, [h])[0])
 with col2d:
-    show(slice_figure(s, 0, names, grid.z_range, secant=(h, secant), lecture=big), key=f"{PAGE}.slice_x")
-    show(slice_figure(s, 1, names, grid.z_range, lecture=big), key=f"{PAGE}.slice_y")
+    show(slice_figure(s, 0, names, grid.z_range, secant=(h, secant), lecture=big), key=PAGE.key("slice_x"))
+    show(slice_figure(s, 1, names, grid.z_range, lecture=big), key=PAGE.key("slice_y"))
 
 st.subheader("The limit definition")
 st.latex(
@@ -104,4 +94,4 @@ st.markdown("\n".join([f"| h | secant slope | distance to ∂f/∂{names[0]} |",
 st.caption(f"As h shrinks, the secant slope approaches ∂f/∂{names[0]}(P) = {fmt(s.fx)}.")
 
 code_snippet(partials_snippet(f, (x0, y0)))
-finish(PAGE, PARAMS, slot)
+finish(PAGE, slot)

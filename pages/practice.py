@@ -8,17 +8,16 @@ from core import ExpressionError
 from core.function import to_latex
 from core.practice import LESSON, LEVELS, check, generate, preset_exercises
 from ui import cache
+from ui.controls import Page, choice, number
 from ui.page import begin, finish
 from ui.render import derivation_steps
-from ui.state import Param, choice, integer
+from ui.text import plain
 
-PAGE = "practice"
+PAGE = Page("practice")
 SOURCES = {"lesson": "The lesson's examples", "generated": "Generated exercises", "preset": "Test functions"}
-PARAMS = [
-    Param("source", f"{PAGE}.source", choice(list(SOURCES))),
-    Param("level", f"{PAGE}.level", choice(list(LEVELS))),
-    Param("n", f"{PAGE}.n", integer(0, 10_000)),
-]
+SOURCE = choice("source", "Exercises", list(SOURCES), "lesson", kind="radio", labels=SOURCES.get)
+LEVEL = choice("level", "Difficulty", list(LEVELS), "easy", kind="radio", horizontal=True)
+EXERCISE = number("n", "Exercise number", 0, 10_000, 1, 0, integer=True)
 
 slot = begin(
     PAGE,
@@ -26,44 +25,39 @@ slot = begin(
     "Work out the partial derivative yourself, type it in, and check it. Remember the key idea: **treat every "
     "other variable as a constant**. Equivalent forms count — `y*(2*x + cos(x*y))` is as right as "
     "`2*x*y + y*cos(x*y)`.",
-    PARAMS,
 )
-st.session_state.setdefault(f"{PAGE}.source", "lesson")
-st.session_state.setdefault(f"{PAGE}.level", "easy")
-st.session_state.setdefault(f"{PAGE}.n", 0)
-score = st.session_state.setdefault(f"{PAGE}.score", {"solved": 0, "attempts": 0, "done": []})
+score = st.session_state.setdefault("practice_score", {"solved": 0, "attempts": 0, "done": []})
 
 
 def next_exercise() -> None:
-    st.session_state[f"{PAGE}.n"] = st.session_state.get(f"{PAGE}.n", 0) + 1
-    st.session_state[f"{PAGE}.answer"] = ""
+    # A counter at its maximum stops there, so the link it writes stays readable.
+    st.session_state[PAGE.key(EXERCISE)] = min(st.session_state.get(PAGE.key(EXERCISE), 0) + 1, EXERCISE.high)
+    st.session_state[PAGE.key("answer")] = ""
 
 
-with st.sidebar:
-    source = st.radio("Exercises", list(SOURCES), key=f"{PAGE}.source", format_func=SOURCES.get)
-    if source == "generated":
-        st.radio("Difficulty", list(LEVELS), key=f"{PAGE}.level", horizontal=True)
-    st.button("Next exercise ▶", key=f"{PAGE}.next", on_click=next_exercise)
-    # Filled at the end of the run, after this run's answer has been scored.
-    score_slot = st.container()
+source = PAGE.draw(SOURCE)
+level = PAGE.draw(LEVEL) if source == "generated" else PAGE.value(LEVEL)
+n = int(PAGE.value(EXERCISE))
+st.sidebar.button("Next exercise ▶", key=PAGE.key("next"), on_click=next_exercise)
+# Filled at the end of the run, after this run's answer has been scored.
+score_slot = st.sidebar.container()
 
-n = int(st.session_state[f"{PAGE}.n"])
 if source == "lesson":
     exercise = LESSON[n % len(LESSON)]
 elif source == "preset":
     pool = preset_exercises()
     exercise = pool[n % len(pool)]
 else:
-    exercise = generate(st.session_state[f"{PAGE}.level"], n)
+    exercise = generate(level, n)
 
 f = cache.function(exercise.text)
 st.subheader(f"Find ∂f/∂{exercise.var}")
 st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
 st.caption(f"Hold {', '.join(v for v in f.names if v != exercise.var) or 'nothing'} constant.")
 
-st.session_state.setdefault(f"{PAGE}.answer", "")
-answer = st.text_input(f"∂f/∂{exercise.var} =", key=f"{PAGE}.answer", max_chars=200, placeholder="e.g. 6*x + 2*y")
-checked = st.button("Check my answer", key=f"{PAGE}.check", type="primary")
+st.session_state.setdefault(PAGE.key("answer"), "")
+answer = st.text_input(f"∂f/∂{exercise.var} =", key=PAGE.key("answer"), max_chars=200, placeholder="e.g. 6*x + 2*y")
+checked = st.button("Check my answer", key=PAGE.key("check"), type="primary")
 if checked:
     if not answer.strip():
         st.warning("Type your answer first.")
@@ -71,7 +65,7 @@ if checked:
         try:
             verdict = check(exercise, answer)
         except ExpressionError as error:
-            st.warning(f"**Could not read your answer:** {error}", icon="✏️")
+            st.warning(f"**Could not read your answer:** {plain(error)}", icon="✏️")
         else:
             score["attempts"] += 1
             tag = (exercise.text, exercise.var)
@@ -79,14 +73,14 @@ if checked:
                 if tag not in score["done"]:
                     score["done"].append(tag)
                     score["solved"] += 1
-                st.success(verdict.message, icon="✅")
+                st.success(plain(verdict.message), icon="✅")
             else:
-                st.error(verdict.message, icon="❌")
+                st.error(plain(verdict.message), icon="❌")
                 if verdict.hint:
-                    st.info(f"**Hint:** {verdict.hint}", icon="💡")
+                    st.info(f"**Hint:** {plain(verdict.hint)}", icon="💡")
 
 with score_slot:
     st.metric("Score this session", f"{score['solved']} solved", help="Exercises answered correctly")
-    st.caption(f"{score['attempts']} answers checked")
-derivation_steps(cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=f"{PAGE}.steps")
-finish(PAGE, PARAMS, slot)
+    st.caption(f"{score['attempts']} answer{'' if score['attempts'] == 1 else 's'} checked")
+derivation_steps(cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=PAGE.key("steps"))
+finish(PAGE, slot)

@@ -10,29 +10,33 @@ from core.function import to_latex
 from core.regression import DataError, fit, least_squares, loss_domain, make_dataset, read_csv
 from core.snippets import descent_snippet
 from ui import cache
+from ui.controls import Page, choice, number
 from ui.page import begin, finish
 from ui.render import code_snippet, show
-from ui.state import Param, choice, integer
-from ui.widgets import lecture, optimizer_controls, optimizer_params
+from ui.text import plain
+from ui.widgets import lecture, optimizer_controls
 from viz.descent import curves_figure, race_figure
 from viz.regression import fit_figure
 
-PAGE = "regression"
-BATCHES = ["full", "1", "4", "8", "16"]
+PAGE = Page("regression")
 START = (0.0, 0.0)  # the model's weights before training
-PARAMS = [
-    *optimizer_params(PAGE),
-    Param("batch", f"{PAGE}.batch", choice(BATCHES)),
-    Param("seed", f"{PAGE}.seed", integer(0, 10_000)),
-    Param("tab", f"{PAGE}.tab", choice(["The lesson's loss", "Fit a line to data"])),
-]
+TAB = choice("tab", "Tab", ["The lesson's loss", "Fit a line to data"], "The lesson's loss")
+BATCH = choice(
+    "batch",
+    "Batch",
+    ["full", "1", "4", "8", "16"],
+    "full",
+    kind="radio",
+    horizontal=True,
+    labels=lambda b: "full batch" if b == "full" else f"mini-batch of {b}",
+)
+SEED = number("seed", "Dataset seed", 0, 10_000, 1, 0, integer=True)
 
 slot = begin(
     PAGE,
     "📈 ML loss: linear regression",
     "Training a model is gradient descent on a loss. The partial derivatives of the loss with respect to each "
     "weight say how to nudge that weight so the predictions improve.",
-    PARAMS,
 )
 big = lecture()
 name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100)
@@ -70,7 +74,7 @@ def lesson() -> None:
             [m for m, _ in preset.minima],
             lecture=big,
         ),
-        key=f"{PAGE}.lesson_surface",
+        key=PAGE.key("lesson_surface"),
     )
 
 
@@ -83,26 +87,17 @@ def model() -> None:
         r"\frac{\partial L}{\partial w_2} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)"
     )
     left, right = st.columns(2)
-    with left:
-        st.session_state.setdefault(f"{PAGE}.seed", 0)
-        seed = st.number_input("Dataset seed", 0, 10_000, step=1, key=f"{PAGE}.seed")
+    seed = PAGE.draw(SEED, where=left)
     with right:
-        upload = st.file_uploader("…or upload a CSV with two numeric columns x, y", type=["csv"], key=f"{PAGE}.csv")
+        upload = st.file_uploader("…or upload a CSV with two numeric columns x, y", type=["csv"], key=PAGE.key("csv"))
     data = make_dataset(seed=int(seed))
     if upload is not None:
         try:
             data = read_csv(upload.getvalue())
         except DataError as error:
-            st.error(f"**CSV not used:** {error} The generated dataset stays in use.", icon="⚠️")
+            st.error(f"**CSV not used:** {plain(error)} The generated dataset stays in use.", icon="⚠️")
     st.caption(f"Data: {data.source}, N = {len(data.x)}.")
-    st.session_state.setdefault(f"{PAGE}.batch", "full")
-    batch = st.radio(
-        "Batch",
-        BATCHES,
-        key=f"{PAGE}.batch",
-        horizontal=True,
-        format_func=lambda b: "full batch" if b == "full" else f"mini-batch of {b}",
-    )
+    batch = PAGE.draw(BATCH, where=st)
     batch_size = None if batch == "full" else int(batch)
     L = cache.mse(data)
     target = least_squares(data)
@@ -124,7 +119,7 @@ def model() -> None:
     )
     c1, c2 = st.columns(2) if not big else (st.container(), st.container())
     with c1:
-        show(fit_figure(data, run, target, lecture=big), key=f"{PAGE}.fit")
+        show(fit_figure(data, run, target, lecture=big), key=PAGE.key("fit"))
     with c2:
         show(
             race_figure(
@@ -134,9 +129,9 @@ def model() -> None:
                 [tuple(target)],
                 lecture=big,
             ),
-            key=f"{PAGE}.surface",
+            key=PAGE.key("surface"),
         )
-    show(curves_figure({"MSE": run}, "loss", log=True, lecture=big), key=f"{PAGE}.loss")
+    show(curves_figure({"MSE": run}, "loss", log=True, lecture=big), key=PAGE.key("loss"))
     if batch_size:
         st.caption(
             "Each mini-batch estimates the gradient from a few examples, so the path is noisy; on average it "
@@ -144,12 +139,14 @@ def model() -> None:
         )
 
 
-TABS = {"The lesson's loss": lesson, "Fit a line to data": model}
+TABS = dict(zip(TAB.options, [lesson, model], strict=True))
 # Only the open tab computes; a switch reruns.
-for tab, render in zip(st.tabs(list(TABS), key=f"{PAGE}.tab", on_change="rerun"), TABS.values(), strict=True):
+tabs = st.tabs(list(TABS), key=PAGE.prepare(TAB), on_change="rerun")
+PAGE.drawn[TAB.name] = st.session_state[PAGE.key(TAB)]
+for tab, render in zip(tabs, TABS.values(), strict=True):
     if tab.open:
         with tab:
             render()
 
 code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1))
-finish(PAGE, PARAMS, slot)
+finish(PAGE, slot)

@@ -13,25 +13,23 @@ from core.function import to_latex
 from core.slices import path_data
 from core.snippets import total_snippet
 from ui import cache
+from ui.controls import Page, slider, text
 from ui.page import begin, finish
 from ui.render import code_snippet, latex_source, show
-from ui.state import Param, dump_number, number
-from ui.widgets import function_picker, lecture, picker_params
+from ui.text import plain
+from ui.widgets import function_picker, lecture, nice_step
 from viz.total import total_curves_figure, total_surface_figure
 
-PAGE = "total"
+PAGE = Page("total")
 
 
-def _read_g(raw: str) -> str:
-    cache.function(raw)
+def _path(raw: str) -> str:
+    cache.function(raw)  # raises ExpressionError with the reason if the path is not allowed
     return raw
 
 
-PARAMS = [
-    *picker_params(PAGE),
-    Param("g", f"{PAGE}.g", _read_g),
-    Param("x0", f"{PAGE}.x0", number(-1e6, 1e6), dump_number),
-]
+PATH = text("g", "Path", "x^2", check=_path)
+X0 = slider("x0", "x₀", -3.0, 3.0, 0.05, 1.0, format="%.2f")
 
 slot = begin(
     PAGE,
@@ -39,7 +37,6 @@ slot = begin(
     "A partial derivative holds the other variables fixed. But when y itself depends on x, moving x moves y "
     "too, and z changes through both: the **total derivative** adds that second route, "
     "$\\frac{dz}{dx} = \\frac{\\partial z}{\\partial x} + \\frac{\\partial z}{\\partial y}\\cdot\\frac{dy}{dx}$.",
-    PARAMS,
 )
 picked = function_picker(PAGE)
 f = picked.f
@@ -47,27 +44,25 @@ x_name, y_name = f.names
 (xa, xb), _ = picked.domain
 # The default path y = x² follows the function's own variable (w1² for a loss over w1, w2) until edited.
 default_g = f"{x_name}^2"
-if st.session_state.get(f"{PAGE}.g") in (None, st.session_state.get(f"{PAGE}.g_default")):
-    st.session_state[f"{PAGE}.g"] = default_g
-st.session_state[f"{PAGE}.g_default"] = default_g
-with st.sidebar:
-    g_text = st.text_input(f"Path: {y_name} = g({x_name}) =", key=f"{PAGE}.g", max_chars=200)
-    key = f"{PAGE}.x0"
-    if key not in st.session_state or not xa <= st.session_state[key] <= xb:
-        st.session_state[key] = float(picked.start[0])
-    x0 = st.slider(f"x₀ ({x_name})", float(xa), float(xb), step=(xb - xa) / 200, key=key)
+PAGE.follow(default_g, [PATH.replace(default=default_g)], tag="path")
+g_text = PAGE.draw(PATH.replace(default=default_g, label=f"Path: {y_name} = g({x_name}) ="))
+step = nice_step(xb - xa)
+x_control = X0.replace(label=f"x₀ ({x_name})", low=float(xa), high=float(xb), step=step, default=float(picked.start[0]))
+PAGE.follow((picked.key, picked.domain), [x_control], tag="point")
+x0 = float(PAGE.draw(x_control))
 
 td, error = None, None
-for candidate in (g_text, st.session_state.get(f"{PAGE}.last_g", default_g), default_g):
+for candidate in (g_text, st.session_state.get(PAGE.key("last_g"), default_g), default_g):
     try:
         td = cache.total(f, candidate)
         break
     except ExpressionError as err:
         error = error or str(err)
 if error:
-    st.error(f"**g not used:** {error} Showing the last good path.", icon="⚠️")
+    st.error(f"**g not used:** {plain(error)} Showing the last good path.", icon="⚠️")
+    PAGE.drawn[PATH.name] = candidate  # the link keeps the last good path
 g_text = candidate
-st.session_state[f"{PAGE}.last_g"] = g_text
+st.session_state[PAGE.key("last_g")] = g_text
 
 values = td.at(x0)
 defined = all(math.isfinite(values[k]) for k in ("y", *TERMS))
@@ -104,9 +99,9 @@ grid = cache.grid(f, picked.domain, 61)
 big = lecture()
 left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
 with left:
-    show(total_surface_figure(grid, path, values, f.names, lecture=big), key=f"{PAGE}.surface")
+    show(total_surface_figure(grid, path, values, f.names, lecture=big), key=PAGE.key("surface"))
 with right:
-    show(total_curves_figure(path, values, f.names, lecture=big), key=f"{PAGE}.curves")
+    show(total_curves_figure(path, values, f.names, lecture=big), key=PAGE.key("curves"))
 
 with st.expander("Where this matters in machine learning", expanded=not big):
     st.markdown(
@@ -116,4 +111,4 @@ with st.expander("Where this matters in machine learning", expanded=not big):
         "The same holds for time-series models and any computation graph where one variable feeds another."
     )
 code_snippet(total_snippet(f, g_text, td.g, x0))
-finish(PAGE, PARAMS, slot)
+finish(PAGE, slot)

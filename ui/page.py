@@ -1,28 +1,30 @@
-"""The frame every page shares: restore state from the link, warn about bad parameters, publish the link."""
+"""The frame every page shares: read the link, title and intro at the top; warnings, link and reset at the end."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.controls import Page
 from ui.navigation import ensure_framed
 from ui.render import share_link
-from ui.state import Param, publish, restore, show_warnings
 
 
-def begin(page: str, title: str, intro: str, params: Sequence[Param]) -> DeltaGenerator:
-    """Top of a page: read the link's parameters (first run only), the title and intro; returns the message slot."""
+def begin(page: Page, title: str, intro: str) -> DeltaGenerator:
+    """Top of a page: keep the link's parameters for the controls (first run only), the title and intro.
+
+    Returns the slot at the top where the link's warnings appear once every control has read its parameter.
+    """
     ensure_framed()
-    restore(page, params)
+    page.read_link()
     st.title(title)
     st.markdown(intro)
     return st.container()
 
 
-def finish(page: str, params: Sequence[Param], slot: DeltaGenerator) -> None:
-    """Bottom of a page: show link warnings in the slot at the top, write the state into the URL, offer the link."""
+def finish(page: Page, slot: DeltaGenerator, reset_keys: tuple[str, ...] = ()) -> None:
+    """Bottom of a page: warnings in the slot at the top, the state written into the URL, the link, the reset."""
     with slot:
-        show_warnings(page)
-    share_link(publish(params))
+        page.show_warnings()
+    share_link(page.publish())
+    page.reset_button(reset_keys)

@@ -1,7 +1,8 @@
-"""The function picker and the point controls every page shares, with their URL parameters."""
+"""The controls every page shares, each declared once: the function picker, the point, the optimizer."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import streamlit as st
@@ -9,12 +10,39 @@ import streamlit as st
 from core import OPTIMIZERS, PRESETS, ExpressionError, Function, Preset
 from core.function import to_latex
 from core.grid import Domain
+from core.optimizers import Hyper, Optimizer
 from ui import cache
-from ui.state import Param, choice, dump_number, integer, link_warning, number
+from ui.controls import Control, Page, choice, number, slider, text
+from ui.text import plain
 
 CUSTOM = "custom"
+DEFAULT_CHOICE = "lesson_quadratic"
 DEFAULT_TEXT = "x^2 + x*y + 2*y^2 - sin(3*x)"
-DEFAULT_RANGE = 3.0
+_HELP = (
+    "Use x and y (or up to six names like w1, w2, theta), numbers, + − * / ^, parentheses, implicit products "
+    "like 2x or 3(x+y), the constants pi and e, and sin cos tan asin acos atan sinh cosh tanh exp log ln "
+    "sqrt abs sigmoid relu."
+)
+
+
+def _formula(raw: str) -> str:
+    cache.function(raw)  # raises ExpressionError with the reason if the formula is not allowed
+    return raw
+
+
+FUNCTION = choice(
+    "f",
+    "Function",
+    [*PRESETS, CUSTOM],
+    DEFAULT_CHOICE,
+    labels=lambda k: PRESETS[k].name if k in PRESETS else "Your own formula…",
+)
+FORMULA = text("expr", "f(x, y) =", DEFAULT_TEXT, check=_formula, help=_HELP)
+RANGE = number("range", "Domain: ± range around 0", 0.5, 20.0, 0.5, 3.0)
+POINT = ("x0", "y0")
+OPTIMIZER = choice("opt", "Optimizer", list(OPTIMIZERS), "gd", labels=lambda k: OPTIMIZERS[k].label)
+LEARNING_RATE = number("lr", "Learning rate η", 1e-7, 10.0, 0.005, 0.05, format="%.6g")
+STEPS = slider("steps", "Steps", 1, 500, 1, 60, integer=True)
 
 
 @dataclass(frozen=True)
@@ -32,25 +60,6 @@ class Picked:
         return self.f.names
 
 
-def _read_formula(raw: str) -> str:
-    cache.function(raw)  # raises ExpressionError with the reason if the link's formula is not allowed
-    return raw
-
-
-def picker_params(page: str) -> list[Param]:
-    """URL parameters of the function picker: f (a preset key or 'custom'), expr (the formula), range."""
-    is_custom = lambda: st.session_state.get(f"{page}.choice") == CUSTOM  # noqa: E731
-    return [
-        Param("f", f"{page}.choice", choice([*PRESETS, CUSTOM])),
-        Param("expr", f"{page}.text", _read_formula, active=is_custom),
-        Param("range", f"{page}.range", number(0.5, 20.0), dump_number, active=is_custom),
-    ]
-
-
-def point_params(page: str, names: tuple[str, ...] = ("x0", "y0")) -> list[Param]:
-    return [Param(name, f"{page}.{name}", number(-1e6, 1e6), dump_number) for name in names]
-
-
 def _two_variables(f: Function) -> Function:
     """f over exactly two variables: a one-variable formula gets a second one it ignores (y, or x if it uses y)."""
     names = f.names
@@ -65,50 +74,8 @@ def _two_variables(f: Function) -> Function:
     return cache.function(f.text, tuple(sorted(padded)))
 
 
-def function_picker(page: str, max_variables: int = 2) -> Picked:
-    """Sidebar: a preset or your own formula, echoed in LaTeX; a bad formula keeps the last good function."""
-    choice_key, text_key, range_key = f"{page}.choice", f"{page}.text", f"{page}.range"
-    # Start from the function chosen on another page, so switching pages keeps the student's function.
-    st.session_state.setdefault(choice_key, st.session_state.get("shared.choice", "lesson_quadratic"))
-    st.session_state.setdefault(text_key, st.session_state.get("shared.text", DEFAULT_TEXT))
-    st.session_state.setdefault(range_key, DEFAULT_RANGE)
-    with st.sidebar:
-        st.selectbox(
-            "Function",
-            [*PRESETS, CUSTOM],
-            key=choice_key,
-            format_func=lambda k: PRESETS[k].name if k in PRESETS else "Your own formula…",
-        )
-        key = st.session_state[choice_key]
-        text, error = None, None
-        if key == CUSTOM:
-            label = "f(x, y) =" if max_variables == 2 else "f(w1, …) ="
-            st.text_input(label, key=text_key, max_chars=200, help=_HELP)
-            st.number_input("Domain: ± range around 0", 0.5, 20.0, step=0.5, key=range_key)
-            text = st.session_state[text_key]
-        try:
-            f = _parse(key, text, max_variables)
-            st.session_state[f"{page}.last_good"] = (key, text)
-            st.session_state["shared.choice"], st.session_state["shared.text"] = key, st.session_state[text_key]
-        except ExpressionError as err:
-            error = str(err)
-            last_key, last_text = st.session_state.get(f"{page}.last_good", ("lesson_quadratic", None))
-            key, f = last_key, _parse(last_key, last_text, max_variables)
-        if error:
-            st.error(f"**Formula not used:** {error} Showing the last good function.", icon="⚠️")
-        st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
-    preset = PRESETS.get(key)
-    if preset is not None:
-        domain, start = preset.domain, preset.start
-    else:
-        r = float(st.session_state[range_key])
-        domain, start = ((-r, r), (-r, r)), (0.5 * r, -0.5 * r)
-    start = tuple(start[: len(f.names)]) + (0.5,) * max(0, len(f.names) - 2)
-    return Picked(f, key, preset, domain, start)
-
-
-def _parse(key: str, text: str | None, max_variables: int) -> Function:
-    f = cache.function(PRESETS[key].text if key in PRESETS else text or "")
+def _parse(key: str, formula: str, max_variables: int) -> Function:
+    f = cache.function(PRESETS[key].text if key in PRESETS else formula)
     if max_variables == 2:
         return _two_variables(f)
     if len(f.names) == 0:
@@ -116,116 +83,135 @@ def _parse(key: str, text: str | None, max_variables: int) -> Function:
     return f
 
 
-_HELP = (
-    "Use x and y (or up to six names like w1, w2, theta), numbers, + − * / ^, parentheses, implicit products "
-    "like 2x or 3(x+y), the constants pi and e, and sin cos tan asin acos atan sinh cosh tanh exp log ln "
-    "sqrt abs sigmoid relu."
-)
+def function_picker(page: Page, max_variables: int = 2) -> Picked:
+    """Sidebar: a preset or your own formula, shown as it was read; a bad formula keeps the last good function.
 
-
-def point_sliders(page: str, picked: Picked, labels: tuple[str, str] = ("x₀", "y₀")) -> tuple[float, float]:
-    """Sliders for P = (x0, y0) over the domain; they reset to the start point when the domain changes."""
-    (xa, xb), (ya, yb) = picked.domain
-    keys = (f"{page}.x0", f"{page}.y0")
-    seen = f"{page}._domain"
-    if st.session_state.get(seen) not in (None, picked.domain):
-        for key, value in zip(keys, picked.start, strict=False):
-            st.session_state[key] = float(value)
-    st.session_state[seen] = picked.domain
-    for key, (low, high), value, name in zip(keys, picked.domain, picked.start, ("x0", "y0"), strict=True):
-        current = st.session_state.get(key)
-        if current is None:
-            st.session_state[key] = float(value)
-        elif not low <= current <= high:
-            link_warning(page, f"Link parameter “{name}” = {current:g} is outside {low:g} … {high:g}; using {value:g}.")
-            st.session_state[key] = float(value)
-    step_x, step_y = (xb - xa) / 200, (yb - ya) / 200
+    The function chosen on another page is this page's default, so moving between pages keeps it.
+    """
+    shared_choice = st.session_state.get("shared.choice", DEFAULT_CHOICE)
+    shared_text = st.session_state.get("shared.text", DEFAULT_TEXT)
+    label = "f(x, y) =" if max_variables == 2 else "f(w1, …) ="
+    formula_control = FORMULA.replace(default=shared_text, label=label)
+    key = page.draw(FUNCTION.replace(default=shared_choice))
+    formula = shared_text
+    error = None
+    if key == CUSTOM:
+        formula = page.draw(formula_control)
+        page.draw(RANGE)
+    good = page.key("_last_good")
+    try:
+        f = _parse(key, formula, max_variables)
+        st.session_state[good] = (key, formula)
+        st.session_state["shared.choice"], st.session_state["shared.text"] = key, formula
+    except ExpressionError as err:
+        error = str(err)
+        key, formula = st.session_state.get(good, (DEFAULT_CHOICE, DEFAULT_TEXT))
+        f = _parse(key, formula, max_variables)
     with st.sidebar:
-        x0 = st.slider(f"{labels[0]} ({picked.names[0]})", float(xa), float(xb), step=step_x, key=keys[0])
-        y0 = st.slider(f"{labels[1]} ({picked.names[1]})", float(ya), float(yb), step=step_y, key=keys[1])
-    return float(x0), float(y0)
+        if error:
+            st.error(f"**Formula not used:** {plain(error)} Showing the last good function.", icon="⚠️")
+        st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
+    if error and key == CUSTOM:
+        page.drawn[FORMULA.name] = FORMULA.dump(formula)  # the link keeps the last good formula
+    preset = PRESETS.get(key)
+    if preset is not None:
+        domain, start = preset.domain, preset.start
+        st.sidebar.caption(preset.about)
+    else:
+        r = float(st.session_state.get(page.key(RANGE), RANGE.default))
+        domain, start = ((-r, r), (-r, r)), (0.5 * r, -0.5 * r)
+    start = tuple(start[: len(f.names)]) + (0.5,) * max(0, len(f.names) - 2)
+    return Picked(f, key, preset, domain, start)
+
+
+def nice_step(width: float) -> float:
+    """A round slider step giving about 100–250 positions over ``width``: 0.05 for a ±3 domain.
+
+    >>> nice_step(6.0), nice_step(4.0), nice_step(20.0), nice_step(1.0)
+    (0.05, 0.02, 0.1, 0.005)
+    """
+    target = width / 250
+    exponent = math.floor(math.log10(target))
+    for mantissa in (1, 2, 5, 10):
+        step = mantissa * 10.0**exponent
+        if step >= target:
+            return round(step, 12)
+    return round(10.0 ** (exponent + 1), 12)
+
+
+def _on_grid(value: float, step: float) -> float:
+    """The slider's value on its grid, without binary round-off (1.0, not 1.0000000000000002)."""
+    return round(round(value / step) * step, 10)
+
+
+def point_controls(page: Page, picked: Picked, labels: tuple[str, str] = ("x₀", "y₀")) -> tuple[float, float]:
+    """Sliders for P = (x0, y0) on a round grid over the domain, and boxes to type exact coordinates.
+
+    They go back to the function's start point when another preset or domain is chosen.
+    """
+    controls = []
+    for name, (low, high), start, label, var in zip(
+        POINT, picked.domain, picked.start, labels, picked.names, strict=False
+    ):
+        step = nice_step(high - low)
+        digits = max(0, -math.floor(math.log10(step)))
+        default = _on_grid(float(start), step)
+        controls.append(slider(name, f"{label} ({var})", float(low), float(high), step, default, format=f"%.{digits}f"))
+    page.follow((picked.key, picked.domain), controls, tag="point")
+    x, y = (float(page.draw(c)) for c in controls)
+    with st.sidebar.expander("Type exact coordinates"):
+        for control, var in zip(controls, picked.names, strict=False):
+            key, typed = page.key(control), page.key(f"{control.name}_typed")
+            # Each box shows the value in use; typing writes it into the slider's state before the next run.
+            st.session_state[typed] = st.session_state[key]
+            st.number_input(var, control.low, control.high, key=typed, format="%g", on_change=_copy, args=(typed, key))
+    return x, y
+
+
+def _copy(source: str, target: str) -> None:
+    st.session_state[target] = st.session_state[source]
 
 
 def lecture() -> bool:
-    """True in lecture mode: bigger type and figures, advanced controls hidden."""
+    """True in lecture mode: bigger type and figures (what is computed never changes)."""
     return bool(st.session_state.get("lecture", False))
 
 
-HYPER_KEYS = ("momentum", "alpha", "beta1", "beta2", "eps")
+def hyper_control(h: Hyper) -> Control:
+    """The control of one hyperparameter, from the optimizer table's own range."""
+    kind = h.widget
+    return Control(h.name, h.label, kind, h.default, low=h.low, high=h.high, step=h.step, format=h.format)
 
 
-def optimizer_params(page: str) -> list[Param]:
-    """URL parameters of the optimizer controls, in torch's hyperparameter names."""
-    return [
-        Param("opt", f"{page}.opt", choice(list(OPTIMIZERS))),
-        Param("lr", f"{page}.lr", number(1e-7, 10.0), dump_number),
-        Param("steps", f"{page}.steps", integer(1, 500)),
-        Param("momentum", f"{page}.momentum", number(0.0, 0.999), dump_number),
-        Param("alpha", f"{page}.alpha", number(0.5, 0.9999), dump_number),
-        Param("beta1", f"{page}.beta1", number(0.0, 0.9999), dump_number),
-        Param("beta2", f"{page}.beta2", number(0.5, 0.99999), dump_number),
-        Param("eps", f"{page}.eps", number(1e-12, 1.0), dump_number),
-    ]
-
-
-def optimizer_controls(page: str, default_lr: float, default_steps: int = 60) -> tuple[str, float, int, dict]:
-    """Optimizer, learning rate, steps and hyperparameters (advanced ones hidden in lecture mode)."""
-    st.session_state.setdefault(f"{page}.lr", float(default_lr))
-    with st.sidebar:
-        st.subheader("Optimizer")
-        name = st.selectbox("Optimizer", list(OPTIMIZERS), key=f"{page}.opt", format_func=lambda k: OPTIMIZERS[k].label)
-        lr = st.number_input(
-            "Learning rate η",
-            min_value=1e-7,
-            max_value=10.0,
-            format="%.6g",
-            key=f"{page}.lr",
-            step=float(default_lr) / 2 or 0.01,
-        )
-        st.session_state.setdefault(f"{page}.steps", default_steps)
-        steps = st.slider("Steps", 1, 500, key=f"{page}.steps")
-        defaults = OPTIMIZERS[name].defaults
-        hyper: dict = {}
-        if defaults and not lecture():
-            with st.expander("Hyperparameters (torch.optim names)"):
-                if "momentum" in defaults:
-                    hyper["momentum"] = st.slider(
-                        "momentum μ", 0.0, 0.99, step=0.01, key=_default(page, "momentum", 0.9)
-                    )
-                if "alpha" in defaults:
-                    hyper["alpha"] = st.slider(
-                        "alpha α", 0.5, 0.999, step=0.001, format="%.3f", key=_default(page, "alpha", 0.99)
-                    )
-                if "betas" in defaults:
-                    b1 = st.slider("beta1 β₁", 0.0, 0.999, step=0.001, format="%.3f", key=_default(page, "beta1", 0.9))
-                    b2 = st.slider(
-                        "beta2 β₂", 0.5, 0.9999, step=0.0001, format="%.4f", key=_default(page, "beta2", 0.999)
-                    )
-                    hyper["betas"] = (b1, b2)
-                if "eps" in defaults:
-                    hyper["eps"] = st.number_input(
-                        "eps ε", 1e-12, 1.0, format="%.1e", key=_default(page, "eps", float(defaults["eps"]))
-                    )
-        st.latex(OPTIMIZERS[name].rule)
+def optimizer_controls(page: Page, default_lr: float, default_steps: int = 60) -> tuple[str, float, int, dict]:
+    """Optimizer, learning rate, steps and the chosen optimizer's hyperparameters, all from the optimizer table."""
+    st.sidebar.subheader("Optimizer")
+    name = page.draw(OPTIMIZER)
+    lr = page.draw(LEARNING_RATE.replace(default=float(default_lr)))
+    steps = page.draw(STEPS.replace(default=default_steps))
+    spec: Optimizer = OPTIMIZERS[name]
+    hyper: dict = {}
+    if spec.hypers:
+        box = st.sidebar.expander("Hyperparameters", expanded=False)
+        hyper = {h.name: float(page.draw(hyper_control(h), where=box)) for h in spec.hypers}
+    st.sidebar.latex(r"\begin{gathered}" + spec.rule + r"\end{gathered}")
+    st.sidebar.caption("g = ∇L(w): the gradient at the current weights w.")
     return name, float(lr), int(steps), hyper
 
 
-def start_controls(page: str, picked: Picked) -> tuple[float, ...]:
+def learning_rate_follows(page: Page, token: object, default_lr: float) -> None:
+    """A preset brings its own learning rate: choosing another one sets η to it (the student may change it after)."""
+    page.follow(token, [LEARNING_RATE.replace(default=float(default_lr))], tag="lr")
+
+
+def start_controls(page: Page, picked: Picked) -> tuple[float, ...]:
     """The start point: sliders for two variables, number inputs for more."""
     if len(picked.names) == 2:
-        return point_sliders(page, picked, labels=("start", "start"))
-    values = []
-    with st.sidebar:
-        st.caption("Start point")
-        for name, default in zip(picked.names, picked.start, strict=False):
-            key = f"{page}.start.{name}"
-            st.session_state.setdefault(key, float(default))
-            values.append(st.number_input(name, -1e3, 1e3, step=0.1, key=key))
-    return tuple(float(v) for v in values)
-
-
-def _default(page: str, name: str, value: object) -> str:
-    """The widget key for ``name``, holding ``value`` unless a link or the student already set it."""
-    key = f"{page}.{name}"
-    st.session_state.setdefault(key, value)
-    return key
+        return point_controls(page, picked, labels=("start", "start"))
+    st.sidebar.caption("Start point")
+    controls = [
+        number(f"start_{var}", var, -1e3, 1e3, 0.1, float(default))
+        for var, default in zip(picked.names, picked.start, strict=False)
+    ]
+    page.follow((picked.key, picked.names), controls, tag="start")
+    return tuple(float(page.draw(c)) for c in controls)

@@ -20,16 +20,19 @@ DYNAMIC = ("point3d", "point2d", "gradient", "update", "velocity")
 
 
 def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, float]]:
-    """At step k: the plain step −η∇f(θ_k), the actual update θ_{k+1} − θ_k, and for momentum −η·b (x, y, dx, dy)."""
+    """At step k: the plain step −η∇L(w_k), the actual update w_{k+1} − w_k, and the state arrow the optimizer's
+    entry draws (momentum's −η·b, Adam's −η·m̂), as (x, y, dx, dy)."""
     x, y = t.points[k][:2]
     g = t.gradients[k]
     out = {"gradient": (x, y, -t.lr * g[0], -t.lr * g[1])}
+    arrow = OPTIMIZERS[t.optimizer].arrow
     if k < t.steps_taken:
         u = t.updates[k]
         out["update"] = (x, y, u[0], u[1])
-        if t.optimizer in ("momentum", "nesterov"):
-            b = t.states[k].buf
-            out["velocity"] = (x, y, -t.lr * b[0], -t.lr * b[1])
+        if arrow is not None:
+            hyper = {**OPTIMIZERS[t.optimizer].defaults, **t.hyper}
+            v = arrow.vector(t.states[k], t.lr, hyper)
+            out["velocity"] = (x, y, v[0], v[1])
     else:
         out["update"] = (x, y, 0.0, 0.0)
     out.setdefault("velocity", (x, y, 0.0, 0.0))
@@ -60,9 +63,17 @@ def _dynamic_traces(t: Trajectory, z: np.ndarray) -> list[dict]:
         dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
         arrow_style("−η∇f (plain gradient step)", GRADIENT),
         arrow_style("actual update", UPDATE),
-        arrow_style("−η·velocity b", VELOCITY),
+        _state_arrow_style(t),
     ]
     return [{**data, **style} for data, style in zip(_frame_data(t, 0, z), styles, strict=True)]
+
+
+def _state_arrow_style(t: Trajectory) -> dict:
+    """The state arrow's legend entry: only for an optimizer whose entry has one (none for plain descent)."""
+    arrow = OPTIMIZERS[t.optimizer].arrow
+    if arrow is None:
+        return {**arrow_style("no state arrow", VELOCITY), "showlegend": False, "visible": False}
+    return arrow_style(arrow.label, VELOCITY)
 
 
 def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: bool = False) -> go.Figure:

@@ -92,7 +92,7 @@ def test_variables_sorted_naturally_and_padded_on_request():
 def test_undefined_values_are_nan_without_warnings():
     f = parse("log(x) + sqrt(y)")
     assert math.isnan(f(-1.0, 1.0)) and math.isnan(f(1.0, -1.0))
-    assert np.isnan(f.grad(-1.0, -1.0)).all() or np.isnan(f.grad(-1.0, -1.0)).any()
+    assert np.isnan(f.grad(-1.0, -1.0)).any()
     assert math.isinf(parse("1/x", variables=("x", "y"))(0.0, 0.0))
 
 

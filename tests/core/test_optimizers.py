@@ -19,7 +19,7 @@ def grad(p):
     return [2 * p[0], 6 * p[1]]
 
 
-def reference(name, lr, steps, momentum=0.9, alpha=0.99, eps=None, betas=(0.9, 0.999)):
+def reference(name, lr, steps, momentum=0.9, alpha=0.99, eps=None, beta1=0.9, beta2=0.999, weight_decay=0.01):
     p = list(START)
     buf, acc, avg, m, v = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
     path = [tuple(p)]
@@ -38,8 +38,10 @@ def reference(name, lr, steps, momentum=0.9, alpha=0.99, eps=None, betas=(0.9, 0
             elif name == "rmsprop":
                 avg[i] = alpha * avg[i] + (1 - alpha) * g[i] ** 2
                 p[i] -= lr * g[i] / (math.sqrt(avg[i]) + (1e-8 if eps is None else eps))
-            elif name == "adam":
-                b1, b2 = betas
+            elif name in ("adam", "adamw"):
+                if name == "adamw":
+                    p[i] *= 1 - lr * weight_decay
+                b1, b2 = beta1, beta2
                 m[i] = b1 * m[i] + (1 - b1) * g[i]
                 v[i] = b2 * v[i] + (1 - b2) * g[i] ** 2
                 m_hat, v_hat = m[i] / (1 - b1**t), v[i] / (1 - b2**t)
@@ -48,8 +50,8 @@ def reference(name, lr, steps, momentum=0.9, alpha=0.99, eps=None, betas=(0.9, 0
     return np.array(path)
 
 
-def test_the_table_holds_the_six_optimizers():
-    assert list(OPTIMIZERS) == ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+def test_the_table_holds_the_seven_optimizers():
+    assert list(OPTIMIZERS) == ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
 
 
 # Values worked out on paper: ∇f(1, 1) = (2, 6).
@@ -63,6 +65,8 @@ HAND = {
     ("adagrad", 0.1): [(0.9, 0.9)],
     ("rmsprop", 0.01): [(0.9, 0.9)],
     ("adam", 0.1): [(0.9, 0.9)],
+    # AdamW shrinks first: 1·(1 − 0.1·0.01) = 0.999, then Adam's step of ≈ 0.1.
+    ("adamw", 0.1): [(0.899, 0.899)],
 }
 
 
@@ -83,14 +87,16 @@ def test_twenty_steps_follow_the_torch_rules(name, lr):
 
 
 def test_hyperparameters_use_torch_names():
-    t = descend(F, START, optimizer="adam", lr=0.05, steps=10, betas=(0.8, 0.99), eps=1e-6)
-    assert t.points == pytest.approx(reference("adam", 0.05, 10, betas=(0.8, 0.99), eps=1e-6), rel=1e-13)
+    t = descend(F, START, optimizer="adam", lr=0.05, steps=10, beta1=0.8, beta2=0.99, eps=1e-6)
+    assert t.points == pytest.approx(reference("adam", 0.05, 10, beta1=0.8, beta2=0.99, eps=1e-6), rel=1e-13)
+    t = descend(F, START, optimizer="adamw", lr=0.05, steps=10, weight_decay=0.5)
+    assert t.points == pytest.approx(reference("adamw", 0.05, 10, weight_decay=0.5), rel=1e-13)
     t = descend(F, START, optimizer="momentum", lr=0.05, steps=10, momentum=0.5)
     assert t.points == pytest.approx(reference("momentum", 0.05, 10, momentum=0.5), rel=1e-13)
     t = descend(F, START, optimizer="rmsprop", lr=0.05, steps=10, alpha=0.9)
     assert t.points == pytest.approx(reference("rmsprop", 0.05, 10, alpha=0.9), rel=1e-13)
     with pytest.raises(ValueError, match="no hyperparameter"):
-        descend(F, START, optimizer="gd", lr=0.1, steps=1, betas=(0.9, 0.9))
+        descend(F, START, optimizer="gd", lr=0.1, steps=1, beta1=0.9)
 
 
 def test_adam_state_holds_the_moments():
@@ -104,3 +110,61 @@ def test_adam_state_holds_the_moments():
 def test_update_is_the_difference_of_consecutive_points():
     t = descend(F, START, optimizer="nesterov", lr=0.05, steps=5)
     assert np.array_equal(t.points[1:], t.points[:-1] + t.updates)
+
+
+TORCH = {
+    "gd": ("SGD", {}),
+    "momentum": ("SGD", {"momentum": 0.9}),
+    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
+    "adagrad": ("Adagrad", {}),
+    "rmsprop": ("RMSprop", {}),
+    "adam": ("Adam", {}),
+    "adamw": ("AdamW", {}),
+}
+
+
+def torch_path(name, lr, steps, start=START, **hyper):
+    """The same descent of f = x² + 3y² run by torch.optim itself in float64 (the table's names as torch's)."""
+    torch = pytest.importorskip("torch")
+    cls, extra = TORCH[name]
+    if "beta1" in hyper or "beta2" in hyper:
+        hyper["betas"] = (hyper.pop("beta1", 0.9), hyper.pop("beta2", 0.999))
+    w = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = getattr(torch.optim, cls)([w], lr=lr, foreach=False, **{**extra, **hyper})
+    path = [w.detach().numpy().copy()]
+    for _ in range(steps):
+        # ∇f = (2x, 6y) formed as core's compiled gradient forms it, so only the optimizers' arithmetic is compared.
+        with torch.no_grad():
+            w.grad = torch.stack([2 * w[0], 6 * w[1]])
+        opt.step()
+        path.append(w.detach().numpy().copy())
+    return np.array(path)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_every_optimizer_takes_torch_optims_steps(name):
+    t = descend(F, START, optimizer=name, lr=0.05, steps=30)
+    # The same arithmetic in the same order; torch's CPU kernels fuse a·b + c (one rounding fewer), hence 1e-12.
+    assert t.points == pytest.approx(torch_path(name, 0.05, 30), rel=1e-12, abs=1e-15)
+
+
+def test_adamw_decays_the_weights_as_torch_does():
+    t = descend(F, (2.0, -1.5), optimizer="adamw", lr=0.1, steps=25, weight_decay=0.3, beta1=0.8)
+    expected = torch_path("adamw", 0.1, 25, start=(2.0, -1.5), weight_decay=0.3, beta1=0.8)
+    assert t.points == pytest.approx(expected, rel=1e-13)
+    # Decoupled: with a zero gradient the weights still shrink by (1 − ηλ) per step.
+    flat = descend(
+        parse("0*x + 0*y", variables=("x", "y")), (1.0, -2.0), optimizer="adamw", lr=0.1, steps=3, weight_decay=0.5
+    )
+    assert flat.points[-1] == pytest.approx(np.array([1.0, -2.0]) * 0.95**3, rel=1e-15)
+
+
+@pytest.mark.parametrize("spec", list(OPTIMIZERS.values()), ids=list(OPTIMIZERS))
+def test_every_entry_is_complete(spec):
+    assert spec.label and spec.rule and spec.about
+    assert spec.build(0.1, **spec.defaults) is not None
+    for h in spec.hypers:
+        assert h.low <= h.default <= h.high, h
+        assert 0 < h.step <= h.high - h.low, h
+    state_names = {line.split(" = ")[0] for line in spec.code_state}
+    assert all(any(line.startswith(f"{n} = ") for line in spec.code_update) for n in state_names)

@@ -10,6 +10,8 @@ import pytest
 from tests.e2e.conftest import screenshot
 from tests.e2e.harness import CHART, click_slider, wait_idle
 
+pytestmark = pytest.mark.e2e
+
 PAGES = {
     "": "Welcome",
     "partials": "Partial derivatives",

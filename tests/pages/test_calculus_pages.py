@@ -24,7 +24,7 @@ def test_page_renders_every_preset(page, preset):
     assert_clean(at)
     assert not at.error
     assert len(figures(at)) >= 2
-    assert at.sidebar.selectbox(key=f"{PREFIX[page]}.choice").value == preset
+    assert at.sidebar.selectbox(key=f"{PREFIX[page]}.f").value == preset
 
 
 @pytest.mark.parametrize("page", CALCULUS_PAGES)
@@ -39,7 +39,7 @@ def test_a_custom_formula_is_accepted_and_echoed(page):
 def test_a_malformed_formula_shows_an_error_and_keeps_the_last_good_function(page):
     at = open_page(page, {"f": "custom", "expr": "x^2 + y"})
     before = figures(at)
-    at.sidebar.text_input(key=f"{PREFIX[page]}.text").input("x^2 + (y").run()
+    at.sidebar.text_input(key=f"{PREFIX[page]}.expr").input("x^2 + (y").run()
     assert_clean(at)
     assert any("never closed" in e.value for e in at.error)
     assert "x^{2} + y" in texts(at)

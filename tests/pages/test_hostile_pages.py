@@ -13,10 +13,10 @@ PAGES = {
     "pages/regression.py": ["opt", "lr", "steps", "batch", "seed", "alpha", "tab"],
 }
 TEXT_BOXES = {
-    "pages/partials.py": ["partials.text"],
-    "pages/gradient.py": ["gradient.text"],
-    "pages/total_derivative.py": ["total.text", "total.g"],
-    "pages/descent.py": ["descent.text"],
+    "pages/partials.py": ["partials.expr"],
+    "pages/gradient.py": ["gradient.expr"],
+    "pages/total_derivative.py": ["total.expr", "total.g"],
+    "pages/descent.py": ["descent.expr"],
 }
 
 
@@ -50,5 +50,5 @@ def test_hostile_text_input_shows_an_error_and_keeps_the_last_good_state(page, c
             assert_clean(at)
             if text[:200].strip():
                 assert at.error, (key, text)
-        at.text_input(key=key).input("x^2 + y^2" if key.endswith(".text") else "x^2").run()
+        at.text_input(key=key).input("x^2 + y^2" if key.endswith(".expr") else "x^2").run()
         assert not at.error

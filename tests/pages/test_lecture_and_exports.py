@@ -17,18 +17,19 @@ from ui.render import csv_bytes, figure_html
 from viz.descent import descent_figure
 
 
-def test_lecture_mode_by_url_enlarges_type_and_hides_advanced_controls():
-    normal = open_page("pages/descent.py", {"f": "rosenbrock", "opt": "adam"})
-    big = open_page("pages/descent.py", {"f": "rosenbrock", "opt": "adam", "lecture": "1"})
+def test_lecture_mode_by_url_enlarges_type_and_computes_the_same():
+    normal = open_page("pages/descent.py", {"f": "rosenbrock", "opt": "adam", "beta1": "0.5"})
+    big = open_page("pages/descent.py", {"f": "rosenbrock", "opt": "adam", "beta1": "0.5", "lecture": "1"})
     assert_clean(big)
     assert big.sidebar.toggle(key="lecture").value is True
     assert any("font-size: 22px" in h.proto.body for h in big.get("html"))
     assert not any("font-size" in h.proto.body for h in normal.get("html"))
     assert figures(big)[0]["layout"]["font"]["size"] > figures(normal)[0]["layout"]["font"]["size"]
     assert figures(big)[0]["layout"]["height"] > figures(normal)[0]["layout"]["height"]
-    assert "Hyperparameters (torch.optim names)" in [e.label for e in normal.expander]
-    assert "Hyperparameters (torch.optim names)" not in [e.label for e in big.expander]
-    assert big.query_params["lecture"] == "1"
+    # Regression: lecture mode hid the hyperparameters and silently ran the defaults instead of the link's.
+    assert big.slider(key="descent.beta1").value == normal.slider(key="descent.beta1").value == 0.5
+    assert [m.value for m in big.metric] == [m.value for m in normal.metric]
+    assert big.query_params["lecture"] == "1" and big.query_params["beta1"] == "0.5"
 
 
 def test_lecture_mode_by_toggle():
