@@ -167,6 +167,7 @@ class Page:
         self.name = name
         self.drawn: dict[str, str] = {}  # link parameter -> value, for the controls drawn in this run
         self.controls: dict[str, Control] = {}  # the declarations behind them, as drawn (ranges included)
+        self.shared: set[str] = set()  # state outside the page that its defaults come from (the shared function)
 
     def key(self, control: Control | str) -> str:
         return f"{self.name}.{control if isinstance(control, str) else control.name}"
@@ -244,13 +245,13 @@ class Page:
                 st.session_state[self.key(control)] = control.default
         st.session_state[seen] = token
 
-    def reset_button(self, extra_keys: Sequence[str] = ()) -> None:
+    def reset_button(self) -> None:
         """One button that restores the page's defaults and clears its link."""
         st.sidebar.button(
             "↺ Reset this page",
             key=self.key("_reset"),
             on_click=self._reset,
-            args=(tuple(extra_keys),),
+            args=(tuple(self.shared),),
             help="Back to the page's defaults; the link is cleared too.",
             width="stretch",
         )

@@ -22,9 +22,9 @@ def begin(page: Page, title: str, intro: str) -> DeltaGenerator:
     return st.container()
 
 
-def finish(page: Page, slot: DeltaGenerator, reset_keys: tuple[str, ...] = ()) -> None:
+def finish(page: Page, slot: DeltaGenerator) -> None:
     """Bottom of a page: warnings in the slot at the top, the state written into the URL, the link, the reset."""
     with slot:
         page.show_warnings()
     share_link(page.publish())
-    page.reset_button(reset_keys)
+    page.reset_button()

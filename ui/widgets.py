@@ -88,6 +88,7 @@ def function_picker(page: Page, max_variables: int = 2) -> Picked:
 
     The function chosen on another page is this page's default, so moving between pages keeps it.
     """
+    page.shared |= {"shared.choice", "shared.text"}
     shared_choice = st.session_state.get("shared.choice", DEFAULT_CHOICE)
     shared_text = st.session_state.get("shared.text", DEFAULT_TEXT)
     label = "f(x, y) =" if max_variables == 2 else "f(w1, …) ="
