@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core import ExpressionError
 from core.function import to_latex
-from core.practice import LESSON, LEVELS, check, generate, preset_exercises
+from core.practice import LESSON, LEVELS, answer_limits, check, generate, preset_exercises, read_answer
 from ui import cache
 from ui.page import begin, finish
 from ui.render import derivation_steps
@@ -32,6 +34,11 @@ st.session_state.setdefault(f"{PAGE}.source", "lesson")
 st.session_state.setdefault(f"{PAGE}.level", "easy")
 st.session_state.setdefault(f"{PAGE}.n", 0)
 score = st.session_state.setdefault(f"{PAGE}.score", {"solved": 0, "attempts": 0, "done": []})
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text for a markdown element: the answer's characters are echoed in parse messages."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
 def next_exercise() -> None:
@@ -62,7 +69,20 @@ st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
 st.caption(f"Hold {', '.join(v for v in f.names if v != exercise.var) or 'nothing'} constant.")
 
 st.session_state.setdefault(f"{PAGE}.answer", "")
-answer = st.text_input(f"∂f/∂{exercise.var} =", key=f"{PAGE}.answer", max_chars=200, placeholder="e.g. 6*x + 2*y")
+max_chars, _ = answer_limits(exercise.text, exercise.var)
+answer = st.text_input(
+    f"∂f/∂{exercise.var} =", key=f"{PAGE}.answer", max_chars=max_chars, placeholder="e.g. 6x + 2y, or 6*x + 2*y"
+)
+if answer.strip():
+    # How the answer was read, before it is checked: 2xy is 2·x·y, x² is x^2.
+    try:
+        reading = read_answer(exercise.text, exercise.var, answer)
+    except ExpressionError:
+        pass  # the message is shown when the answer is checked
+    else:
+        st.latex(rf"\text{{read as: }}\ {to_latex(reading.expr)}")
+        if reading.notes:
+            st.caption("; ".join(reading.notes))
 checked = st.button("Check my answer", key=f"{PAGE}.check", type="primary")
 if checked:
     if not answer.strip():
@@ -71,7 +91,7 @@ if checked:
         try:
             verdict = check(exercise, answer)
         except ExpressionError as error:
-            st.warning(f"**Could not read your answer:** {error}", icon="✏️")
+            st.warning("**Could not read your answer:** " + escape_markdown(str(error)), icon="✏️")
         else:
             score["attempts"] += 1
             tag = (exercise.text, exercise.var)
@@ -87,6 +107,7 @@ if checked:
 
 with score_slot:
     st.metric("Score this session", f"{score['solved']} solved", help="Exercises answered correctly")
-    st.caption(f"{score['attempts']} answers checked")
+    attempts = score["attempts"]
+    st.caption(f"{attempts} answer{'' if attempts == 1 else 's'} checked")
 derivation_steps(cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=f"{PAGE}.steps")
 finish(PAGE, PARAMS, slot)
