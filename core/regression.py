@@ -201,3 +201,28 @@ def fit(
         return loss, grad
 
     return descend_with(value_and_grad, np.asarray(start, dtype=float), optimizer, lr, steps, **hyper)
+
+
+def compared_batch_sizes(n: int) -> tuple[int, int, None]:
+    """The sizes the page compares: one sample, a middle size, and the full batch (None)."""
+    return 1, min(8, max(2, n // 4)), None
+
+
+def compare_batches(
+    data: Dataset,
+    start: tuple[float, float],
+    epochs: int,
+    optimizer: str = "gd",
+    lr: float = 0.05,
+    seed: int = 0,
+    **hyper: Any,
+) -> dict[str, tuple[Trajectory, int]]:
+    """Each compared batch size run for the same number of epochs: label -> (trajectory, steps per epoch)."""
+    n = len(data.x)
+    runs = {}
+    for size in compared_batch_sizes(n):
+        per_epoch = steps_per_epoch(n, size)
+        label = f"full batch ({n})" if size is None else f"batch size {size}"
+        run = fit(data, start, optimizer, lr, epochs * per_epoch, batch_size=size, seed=seed, **hyper)
+        runs[label] = (run, per_epoch)
+    return runs
