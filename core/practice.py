@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from typing import NamedTuple
@@ -87,13 +88,19 @@ def preset_exercises() -> list[Exercise]:
     return [Exercise(p.text, parse(p.text).names[0], "preset") for p in PRESETS.values()]
 
 
+@functools.lru_cache(maxsize=64)
+def _function(text: str) -> Function:
+    # Exercises come from a small pool; parsing and differentiating one costs more than checking an answer.
+    return parse(text)
+
+
 def answer_limits(text: str, var: str) -> tuple[int, int]:
     """(characters, parts) an answer may have: bounded by the derivative's size, so every exercise can be answered.
 
     >>> answer_limits("3*x**2 + 2*x*y + y**2", "x")
     (200, 120)
     """
-    f = parse(text)
+    f = _function(text)
     return _limits(f, f.names.index(var))
 
 
@@ -105,7 +112,7 @@ def _limits(f: Function, index: int) -> tuple[int, int]:
 
 def read_answer(text: str, var: str, answer: str) -> Reading:
     """The answer read over the exercise's variables (2xy is 2·x·y), within the exercise's limits."""
-    f = parse(text)
+    f = _function(text)
     return _read_answer(f, f.names.index(var), answer)
 
 
@@ -129,7 +136,7 @@ def check_answer(text: str, var: str, answer: str, seed: int = 0) -> Verdict:
     >>> check_answer("x*(atan(1/2) + atan(1/3))", "x", "pi/4").correct
     True
     """
-    f = parse(text)
+    f = _function(text)
     index = f.names.index(var)
     target = f.partials[index]
     reading = _read_answer(f, index, answer)
