@@ -11,7 +11,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
-from core.equivalence import PRECISION, Comparison, compare, differ, evaluator
+from core.equivalence import PRECISION, Comparison, compare, differ, evaluator, tame
 from core.function import Function, lambdify, parse, real_part, to_latex, tree_size
 from core.parsing import MAX_LENGTH, MAX_NODES, ExpressionError, Reading, read
 from core.presets import PRESETS
@@ -179,8 +179,9 @@ def _explain_at(
         itertools.product(range(-3, 4), repeat=len(f.names)),
         key=lambda p: (sum(v == 0 for v in p), sum(map(abs, p)), [v < 0 for v in p], p),
     )
-    for point in [*grid[:400], result.mismatch]:
-        if point is None:
+    candidates = [p for p in [*grid[:400], result.mismatch] if p is not None]
+    for point, ok in zip(candidates, tame(f.variables, [f.expr, *exprs], candidates), strict=True):
+        if not ok:
             continue
         values = at(point)  # type: ignore[operator]
         fv, expected, got = values
