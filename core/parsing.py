@@ -156,7 +156,7 @@ def _implicit_products(tokens: list[tuple[str, str, int]], multipliers: Collecti
     out: list[str] = []
     notes: list[str] = []
     previous: tuple[str, str, int] | None = None
-    for token in tokens:
+    for index, token in enumerate(tokens):
         kind, value, _ = token
         if previous is not None:
             p_kind, p_value, _ = previous
@@ -172,10 +172,7 @@ def _implicit_products(tokens: list[tuple[str, str, int]], multipliers: Collecti
                     f"To multiply, write {p_value}*(...)."
                 )
             if p_kind == "name" and p_value in FUNCTIONS and kind in ("number", "name"):
-                raise ExpressionError(
-                    f"'{p_value}' at position {previous[2] + 1} is a function: write {p_value}(...) with "
-                    f"parentheses; {p_value}({value}*...) and {p_value}({value})*... are different."
-                )
+                raise ExpressionError(_bare_function(p_value, previous[2], tokens[index:]))
             if ends_operand and starts_operand and not is_call:
                 if p_kind == "number" and kind == "number":
                     raise ExpressionError(
@@ -185,6 +182,16 @@ def _implicit_products(tokens: list[tuple[str, str, int]], multipliers: Collecti
         out.append("**" if value == "^" else value)
         previous = token
     return " ".join(out), notes
+
+
+def _bare_function(name: str, position: int, rest: list[tuple[str, str, int]]) -> str:
+    """The message for a function without parentheses: sin x is sin(x), but cos x y could be two things."""
+    message = f"'{name}' at position {position + 1} is a function: write it with parentheses, as "
+    arg = rest[0][1]
+    if len(rest) > 1 and rest[1][0] in ("number", "name"):
+        after = rest[1][1]
+        return message + f"{name}({arg}*{after}) or {name}({arg})*{after} (the two are different)."
+    return message + f"{name}({arg})."
 
 
 def _check_depth(tokens: list[tuple[str, str, int]]) -> None:

@@ -81,6 +81,11 @@ def test_names_with_digits_greek_names_and_functions_keep_their_meaning(text, ex
     assert reading == Reading(expected, ())
 
 
+def test_a_function_without_parentheses_is_shown_how_to_write_it():
+    with pytest.raises(ExpressionError, match=r"as sin\(x\)\.$"):
+        read("sin x + y")
+
+
 def test_a_declared_multi_letter_variable_is_not_split():
     assert read("xy + x", variables=("x", "xy")).expr == sp.Symbol("xy", real=True) + x
 
@@ -88,7 +93,7 @@ def test_a_declared_multi_letter_variable_is_not_split():
 @pytest.mark.parametrize(
     ("text", "variables", "fragment"),
     [
-        ("cos x y", None, "'cos' at position 1 is a function"),  # issue 15: cos(xy) or cos(x)·y? say so
+        ("cos x y", None, "is a function: write it with parentheses, as cos(x*y) or cos(x)*y"),  # issue 15
         ("sinx", None, "contains the function sin"),
         ("xyz", ("x", "xy", "yz", "z"), "can be read as x*yz or xy*z"),
         ("acoshy(x)", None, "contains the function acosh"),

@@ -163,3 +163,11 @@ def test_generated_exercises_are_reproducible_and_valid(level):
 
 def test_preset_exercises_cover_every_preset():
     assert len(preset_exercises()) == 15
+
+
+@pytest.mark.timeout(60)
+def test_an_answer_that_explodes_in_high_precision_is_still_judged():
+    """mpmath has no overflow: exp(exp(exp(x))) at x = 64 would be computed for ever."""
+    verdict = check_answer("x**2*y + sin(x*y)", "x", "exp(exp(exp(x)))")
+    assert not verdict.correct and verdict.message.startswith("Not quite. At (x = 1, y = 1)")
+    assert check_answer("x**2*y + sin(x*y)", "x", "2xy + ycos(xy) + 0*exp(exp(exp(x)))").correct
