@@ -3,7 +3,8 @@
 The text never reaches ``eval``, ``sympify`` or ``parse_expr``: it is tokenized against a whitelist,
 parsed by Python's ``ast`` into a tree that is checked node by node, and the sympy expression is built
 from that checked tree by hand, with bounds on size, depth, literals and exponents so that no input
-can make sympy hang at parse time.
+can make sympy hang at parse time. Students' notation (x², 2xy, ·, −) is rewritten first by core.notation;
+``read`` returns the expression with notes on how the text was read, for a preview.
 """
 
 from __future__ import annotations
