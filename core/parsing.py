@@ -3,7 +3,8 @@
 The text never reaches ``eval``, ``sympify`` or ``parse_expr``: it is tokenized against a whitelist,
 parsed by Python's ``ast`` into a tree that is checked node by node, and the sympy expression is built
 from that checked tree by hand, with bounds on size, depth, literals and exponents so that no input
-can make sympy hang at parse time.
+can make sympy hang at parse time. Students' notation (x², 2xy, ·, −) is rewritten first by core.notation;
+``read`` returns the expression with notes on how the text was read, for a preview.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import keyword
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
+from typing import NamedTuple
 
+import numpy as np
 import sympy as sp
 
-from core.special import relu, sigmoid
+from core.notation import AmbiguityError, split_names, superscripts, symbols
+from core.special import NUMPY_FUNCTIONS, relu, sigmoid, softplus
 
 MAX_LENGTH = 200
 MAX_DEPTH = 12
@@ -35,9 +39,17 @@ class ExpressionError(ValueError):
 
 def _log(arg: sp.Expr, *rest: sp.Expr) -> sp.Expr:
     # log(x, b) is the logarithm to base b, as in sympy and Python's math.log.
-    if rest:
-        return sp.log(arg) / sp.log(rest[0])
-    return sp.log(arg)
+    if arg.is_number and arg.is_nonpositive:
+        raise ExpressionError(f"log({arg}) is undefined: the logarithm needs a positive argument.")
+    if not rest:
+        return sp.log(arg)
+    base = rest[0]
+    if base.is_number:
+        if not base.is_positive:
+            raise ExpressionError(f"log(…, {base}) is undefined: the base of a logarithm must be a positive number.")
+        if base == 1:
+            raise ExpressionError("log(…, 1) is undefined: every power of 1 is 1, so base 1 has no logarithm.")
+    return sp.log(arg) / sp.log(base)
 
 
 # name -> (builder, allowed argument counts)
@@ -45,12 +57,21 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...]]] = {
     "sin": (sp.sin, (1,)),
     "cos": (sp.cos, (1,)),
     "tan": (sp.tan, (1,)),
+    "sec": (sp.sec, (1,)),
+    "csc": (sp.csc, (1,)),
+    "cot": (sp.cot, (1,)),
     "asin": (sp.asin, (1,)),
     "acos": (sp.acos, (1,)),
     "atan": (sp.atan, (1,)),
+    "arcsin": (sp.asin, (1,)),
+    "arccos": (sp.acos, (1,)),
+    "arctan": (sp.atan, (1,)),
     "sinh": (sp.sinh, (1,)),
     "cosh": (sp.cosh, (1,)),
     "tanh": (sp.tanh, (1,)),
+    "asinh": (sp.asinh, (1,)),
+    "acosh": (sp.acosh, (1,)),
+    "atanh": (sp.atanh, (1,)),
     "exp": (sp.exp, (1,)),
     "log": (_log, (1, 2)),
     "ln": (sp.log, (1,)),
@@ -58,6 +79,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...]]] = {
     "abs": (sp.Abs, (1,)),
     "sigmoid": (sigmoid, (1,)),
     "relu": (relu, (1,)),
+    "softplus": (softplus, (1,)),
 }
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
@@ -74,14 +96,14 @@ _TOKEN = re.compile(
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 
 
-def normalize(text: str) -> str:
-    """NFKC-normalise and check that only plain printable ASCII is left."""
+def normalize(text: str, max_length: int = MAX_LENGTH) -> str:
+    """Superscripts as powers, NFKC, Unicode operators as ASCII; then only plain printable ASCII may be left."""
     if not isinstance(text, str):
         raise ExpressionError("The formula must be text.")
-    if len(text) > MAX_LENGTH * 4:
-        raise ExpressionError(f"The formula is too long (at most {MAX_LENGTH} characters).")
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("÷", "/")
+    if len(text) > max_length * 4:
+        raise ExpressionError(f"The formula is too long (at most {max_length} characters).")
+    # Superscripts before NFKC, which would turn x² into x2.
+    text = symbols(unicodedata.normalize("NFKC", superscripts(text)))
     for position, char in enumerate(text):
         if char in "\t\n\r ":
             continue
@@ -94,8 +116,8 @@ def normalize(text: str) -> str:
     text = text.strip()
     if not text:
         raise ExpressionError("The formula is empty.")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"The formula is too long: {len(text)} characters (at most {MAX_LENGTH}).")
+    if len(text) > max_length:
+        raise ExpressionError(f"The formula is too long: {len(text)} characters (at most {max_length}).")
     return text
 
 
@@ -127,23 +149,31 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
     return tokens
 
 
-def _implicit_products(tokens: list[tuple[str, str, int]]) -> str:
-    """Join tokens into Python syntax, writing ``^`` as ``**`` and adding the ``*`` of 2x, 3(x+y), (a)(b)."""
+def _implicit_products(tokens: list[tuple[str, str, int]], multipliers: Collection[str] = ()) -> tuple[str, list[str]]:
+    """Join tokens into Python syntax, writing ``^`` as ``**`` and adding the ``*`` of 2x, 3(x+y), (a)(b).
+
+    A declared variable (in ``multipliers``) before ``(`` multiplies: x(y + 1) is x·(y + 1), with a note.
+    """
     out: list[str] = []
+    notes: list[str] = []
     previous: tuple[str, str, int] | None = None
-    for token in tokens:
+    for index, token in enumerate(tokens):
         kind, value, _ = token
         if previous is not None:
             p_kind, p_value, _ = previous
             ends_operand = p_kind in ("number", "name") or p_value == ")"
             starts_operand = kind in ("number", "name") or value == "("
             is_call = p_kind == "name" and p_value in FUNCTIONS and value == "("
-            if p_kind == "name" and value == "(" and not is_call and p_value not in CONSTANTS:
+            if p_kind == "name" and value == "(" and not is_call and p_value in multipliers:
+                notes.append(f"'{p_value}(…)' read as {p_value}·(…)")
+            elif p_kind == "name" and value == "(" and not is_call and p_value not in CONSTANTS:
                 known = ", ".join(sorted(FUNCTIONS))
                 raise ExpressionError(
                     f"Unknown function '{p_value}' at position {previous[2] + 1}. Allowed functions: {known}. "
                     f"To multiply, write {p_value}*(...)."
                 )
+            if p_kind == "name" and p_value in FUNCTIONS and kind in ("number", "name"):
+                raise ExpressionError(_bare_function(p_value, previous[2], tokens[index:]))
             if ends_operand and starts_operand and not is_call:
                 if p_kind == "number" and kind == "number":
                     raise ExpressionError(
@@ -152,7 +182,17 @@ def _implicit_products(tokens: list[tuple[str, str, int]]) -> str:
                 out.append("*")
         out.append("**" if value == "^" else value)
         previous = token
-    return " ".join(out)
+    return " ".join(out), notes
+
+
+def _bare_function(name: str, position: int, rest: list[tuple[str, str, int]]) -> str:
+    """The message for a function without parentheses: sin x is sin(x), but cos x y could be two things."""
+    message = f"'{name}' at position {position + 1} is a function: write it with parentheses, as "
+    arg = rest[0][1]
+    if len(rest) > 1 and rest[1][0] in ("number", "name"):
+        after = rest[1][1]
+        return message + f"{name}({arg}*{after}) or {name}({arg})*{after} (the two are different)."
+    return message + f"{name}({arg})."
 
 
 def _check_depth(tokens: list[tuple[str, str, int]]) -> None:
@@ -197,15 +237,16 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
 class _Builder:
     """Walks a checked ``ast`` tree and builds the sympy expression, one allowed node type at a time."""
 
-    def __init__(self, symbols: dict[str, sp.Symbol], typed_numbers: list[str]) -> None:
+    def __init__(self, symbols: dict[str, sp.Symbol], typed_numbers: list[str], max_nodes: int = MAX_NODES) -> None:
         self.symbols = symbols
         self.typed_numbers = typed_numbers
+        self.max_nodes = max_nodes
         self.nodes = 0
 
     def build(self, node: ast.AST, depth: int = 0) -> sp.Expr:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise ExpressionError(f"The formula is too large (more than {MAX_NODES} parts).")
+        if self.nodes > self.max_nodes:
+            raise ExpressionError(f"The formula is too large (more than {self.max_nodes} parts).")
         if depth > 2 * MAX_DEPTH:
             raise ExpressionError("The formula nests too deeply.")
         if isinstance(node, ast.Expression):
@@ -273,22 +314,43 @@ class _Builder:
         return builder(*args)
 
 
-def parse_expression(text: str, constants: dict[str, float] | None = None) -> sp.Expr:
-    """Text -> sympy expression over real symbols, through the whitelist only.
+class Reading(NamedTuple):
+    """How a formula was read: the expression (for a rendered preview) and a note for each liberty taken."""
 
-    >>> parse_expression("3x^2 + 2xy")
-    3*x**2 + 2*xy
-    >>> parse_expression("3x^2 + 2x y")
-    3*x**2 + 2*x*y
-    >>> parse_expression("(w1 + 2w2 - y)^2", constants={"y": 5})
-    (w1 + 2*w2 - 5)**2
+    expr: sp.Expr
+    notes: tuple[str, ...] = ()
+
+
+def read(
+    text: str,
+    variables: Sequence[str] | None = None,
+    constants: dict[str, float] | None = None,
+    *,
+    max_length: int = MAX_LENGTH,
+    max_nodes: int = MAX_NODES,
+) -> Reading:
+    """Text -> Reading(expr, notes) over real symbols, through the whitelist only.
+
+    ``variables``, when given, are the names juxtaposed text may be split into (2xy is 2·x·y); without them
+    any letters-only name that is not a function, a constant or a Greek name is split into single letters.
+
+    >>> read("3x²y + 2xy", variables=("x", "y"))
+    Reading(expr=3*x**2*y + 2*x*y, notes=("'xy' read as x·y",))
+    >>> read("ycos(xy)").notes
+    ("'ycos' read as y·cos", "'xy' read as x·y")
     """
-    text = normalize(text)
+    text = normalize(text, max_length)
     tokens = tokenize(text)
     if not tokens:
         raise ExpressionError("The formula is empty.")
     _check_depth(tokens)
-    python_text = _implicit_products(tokens)
+    declared = None if variables is None else (*variables, *(constants or ()))
+    keep = {*FUNCTIONS, *CONSTANTS, *(declared or ()), *(constants or ())}
+    try:
+        tokens, notes = split_names(tokens, keep, FUNCTIONS, CONSTANTS, declared)
+    except AmbiguityError as error:
+        raise ExpressionError(str(error)) from None
+    python_text, product_notes = _implicit_products(tokens, declared or ())
     try:
         tree = ast.parse(python_text, mode="eval")
     except SyntaxError as error:
@@ -296,7 +358,7 @@ def parse_expression(text: str, constants: dict[str, float] | None = None) -> sp
     except (RecursionError, MemoryError, ValueError) as error:
         raise ExpressionError("The formula is too complex to read.") from error
     symbols: dict[str, sp.Symbol] = {}
-    builder = _Builder(symbols, [value for kind, value, _ in tokens if kind == "number"])
+    builder = _Builder(symbols, [value for kind, value, _ in tokens if kind == "number"], max_nodes)
     expr = builder.build(tree)
     if constants:
         expr = expr.subs(
@@ -306,7 +368,65 @@ def parse_expression(text: str, constants: dict[str, float] | None = None) -> sp
         raise ExpressionError("The formula divides by zero or is undefined everywhere.")
     if not isinstance(expr, sp.Expr):
         raise ExpressionError("The formula must be a single number-valued expression.")
-    return expr
+    check_constants(expr)
+    return Reading(expr, tuple(notes + product_notes))
+
+
+def parse_expression(
+    text: str, constants: dict[str, float] | None = None, variables: Sequence[str] | None = None
+) -> sp.Expr:
+    """Text -> sympy expression: the expression of ``read``.
+
+    >>> parse_expression("3x^2 + 2xy")
+    3*x**2 + 2*x*y
+    >>> parse_expression("3x^2 + 2x y")
+    3*x**2 + 2*x*y
+    >>> parse_expression("(w1 + 2w2 - y)^2", constants={"y": 5})
+    (w1 + 2*w2 - 5)**2
+    """
+    return read(text, variables, constants).expr
+
+
+def check_constants(expr: sp.Expr) -> None:
+    """Every constant in the expression must be a float that numpy can compute, or ExpressionError says which.
+
+    >>> check_constants(sp.cos(sp.Integer(10) ** 20))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    core.parsing.ExpressionError: The constant cos(100000000000000000000) cannot be computed with floating-point...
+    """
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if not node.is_number:
+            stack.extend(node.args)
+        elif node.is_Rational:
+            try:
+                value = float(node)
+            except OverflowError:
+                value = math.inf
+            if not math.isfinite(value) or (value == 0 and node != 0):
+                raise ExpressionError(
+                    f"A constant in the formula, about {sp.N(node, 3)}, does not fit a floating-point number "
+                    "(between about 1e-308 and 1e308 in size)."
+                )
+        elif not (node.is_NumberSymbol or node.is_Float or node == sp.I):
+            _check_computable(node)
+
+
+def _check_computable(node: sp.Expr) -> None:
+    # The compiled function evaluates constants with numpy, as lambdify prints them: try exactly that.
+    try:
+        with np.errstate(all="ignore"):
+            value = complex(np.asarray(sp.lambdify((), node, modules=[NUMPY_FUNCTIONS, "numpy"])()))
+        ok = math.isfinite(abs(value))
+    except (ArithmeticError, TypeError, ValueError, AttributeError, NameError):
+        ok = False
+    if not ok:
+        shown = str(node) if len(str(node)) <= 60 else f"about {sp.N(node, 3)}"
+        raise ExpressionError(
+            f"The constant {shown} cannot be computed with floating-point numbers: use smaller numbers."
+        )
 
 
 def _constant(name: str, value: float) -> sp.Expr:

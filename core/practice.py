@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 from typing import NamedTuple
 
+import mpmath as mp
 import numpy as np
 import sympy as sp
 
-from core.function import Function, lambdify, parse, real_part, tree_size
+from core.equivalence import PRECISION, Comparison, compare, differ, evaluator, tame
+from core.function import Function, lambdify, parse, real_part, to_latex, tree_size
+from core.parsing import MAX_LENGTH, MAX_NODES, ExpressionError, Reading, read
 from core.presets import PRESETS
+from core.special import relu
 from core.steps import MISTAKES, mistaken
 
 LEVELS = ("easy", "medium", "hard")
@@ -24,9 +30,13 @@ class Exercise(NamedTuple):
 
 
 class Verdict(NamedTuple):
+    """The checker's answer: plain values only, so it can cross a process boundary."""
+
     correct: bool
     message: str
     hint: str | None = None
+    latex: str = ""  # the answer as it was read, for a rendered preview
+    notes: tuple[str, ...] = ()  # how juxtaposed names were split
 
 
 LESSON = [
@@ -78,37 +88,169 @@ def preset_exercises() -> list[Exercise]:
     return [Exercise(p.text, parse(p.text).names[0], "preset") for p in PRESETS.values()]
 
 
-def check(exercise: Exercise, answer: str, seed: int = 0) -> Verdict:
-    """Symbolic equivalence first (simplify of the difference), numeric at random points if that is inconclusive.
+@functools.lru_cache(maxsize=64)
+def _function(text: str) -> Function:
+    # Exercises come from a small pool; parsing and differentiating one costs more than checking an answer.
+    return parse(text)
 
-    Raises ExpressionError for an answer that does not parse, so the page shows a parse message, not a verdict.
+
+def answer_limits(text: str, var: str) -> tuple[int, int]:
+    """(characters, parts) an answer may have: bounded by the derivative's size, so every exercise can be answered.
+
+    >>> answer_limits("3*x**2 + 2*x*y + y**2", "x")
+    (200, 120)
     """
-    f = parse(exercise.text)
-    index = f.names.index(exercise.var)
-    var = f.variables[index]
-    given = parse(answer, variables=f.names)
-    symbolic = _simplifies_to_zero(given.expr - f.partials[index])
-    if symbolic is True:
-        return Verdict(True, "Correct! Your answer equals ∂f/∂" + var.name + ".")
-    points = _sample(f, given, np.random.default_rng(seed))
-    if points is None:
-        return Verdict(False, "Could not compare: the functions are undefined at every test point.")
-    grads = f.grad(*points.T)
-    given_values = given(*points.T)
-    close = np.isclose(given_values, grads[index], rtol=RTOL, atol=ATOL)
-    if symbolic is None and close.all():
-        return Verdict(True, "Correct! (Checked numerically at 12 random points.)")
-    worst = int(np.argmax(~close)) if not close.all() else 0
-    where = ", ".join(f"{n} = {v:.3g}" for n, v in zip(f.names, points[worst], strict=True))
-    message = (
-        f"Not quite. At ({where}) your answer gives {given_values[worst]:.6g}, "
-        f"but ∂f/∂{var.name} = {grads[index][worst]:.6g}."
+    f = _function(text)
+    return _limits(f, f.names.index(var))
+
+
+def _limits(f: Function, index: int) -> tuple[int, int]:
+    # Six parts per node of ∂f/∂v or f (a hand-factored form is larger than sympy's), about 8 characters each.
+    nodes = max(MAX_NODES, 6 * max(tree_size(f.partials[index], 10**4), tree_size(f.expr, 10**4)))
+    return (MAX_LENGTH if nodes == MAX_NODES else 8 * nodes), nodes
+
+
+def read_answer(text: str, var: str, answer: str) -> Reading:
+    """The answer read over the exercise's variables (2xy is 2·x·y), within the exercise's limits."""
+    f = _function(text)
+    return _read_answer(f, f.names.index(var), answer)
+
+
+def _read_answer(f: Function, index: int, answer: str) -> Reading:
+    length, nodes = _limits(f, index)
+    reading = read(answer, variables=f.names, max_length=length, max_nodes=nodes)
+    unknown = sorted(s.name for s in reading.expr.free_symbols if s.name not in f.names)
+    if unknown:
+        raise ExpressionError(f"Unknown variable {', '.join(unknown)}: this exercise's f uses {', '.join(f.names)}.")
+    return reading
+
+
+def check_answer(text: str, var: str, answer: str, seed: int = 0) -> Verdict:
+    """Is ``answer`` ∂f/∂var for f given as ``text``? Plain values in, a picklable Verdict out.
+
+    Exact symbolic equivalence first; else the 50-digit comparison of core.equivalence at many points over
+    f's domain. Raises ExpressionError for an answer that does not parse, so the page shows a parse message.
+
+    >>> check_answer("3*x**2 + 2*x*y + y**2", "x", "2(3x + y)").correct
+    True
+    >>> check_answer("x*(atan(1/2) + atan(1/3))", "x", "pi/4").correct
+    True
+    """
+    f = _function(text)
+    index = f.names.index(var)
+    target = f.partials[index]
+    reading = _read_answer(f, index, answer)
+    given = reading.expr
+    shown = dict(latex=to_latex(given), notes=reading.notes)
+    result = compare(f.variables, given, target, f.expr, seed)
+    if result.equal:
+        how = "" if result.how == "exact" else f" (equal at {len(result.points)} points, to {PRECISION} digits)"
+        return Verdict(True, f"Correct! Your answer equals ∂f/∂{var}.{how}", **shown)
+    if result.how == "undecided":
+        return Verdict(False, "Could not compare: ∂f/∂" + var + " is undefined at almost every test point.", **shown)
+    at = evaluator(f.variables, [f.expr, target, given])
+    point, expected, got = _explain_at(f, at, [target, given], result)
+    where = ", ".join(f"{n} = {_short(v)}" for n, v in zip(f.names, point, strict=True))
+    if got is None:
+        message = f"Not quite. At ({where}) your answer is undefined, but ∂f/∂{var} = {_pair(expected, expected)[0]}."
+    else:
+        shown_got, shown_expected = _pair(got, expected)
+        message = f"Not quite. At ({where}) your answer gives {shown_got}, but ∂f/∂{var} = {shown_expected}."
+    hint = _hint(f, index, given, result)
+    return Verdict(False, message, hint, **shown)
+
+
+def check(exercise: Exercise, answer: str, seed: int = 0) -> Verdict:
+    """check_answer for an Exercise."""
+    return check_answer(exercise.text, exercise.var, answer, seed)
+
+
+RTOL, ATOL = 1e-8, 1e-10  # a hint's float comparison: two values agree within these
+APPROXIMATE = 6  # an answer that agrees with the derivative on this many digits everywhere is a rounding
+
+
+def _explain_at(
+    f: Function, at: object, exprs: list[sp.Expr], result: Comparison
+) -> tuple[tuple[float, ...], mp.mpf, mp.mpf | None]:
+    """The simplest point where f is defined and the answer visibly differs: integers first, nonzero first."""
+    kinks = [a.args[0] for e in exprs for a in e.atoms(sp.Abs, sp.Heaviside, sp.sign, relu)]
+    kink_at = evaluator(f.variables, kinks) if kinks else None
+    grid = sorted(
+        itertools.product(range(-3, 4), repeat=len(f.names)),
+        key=lambda p: (sum(v == 0 for v in p), sum(map(abs, p)), [v < 0 for v in p], p),
     )
-    hint = _other_variable(f, index, given_values, grads) or _missed_rule(f, index, given_values, grads, points)
-    return Verdict(False, message, hint)
+    candidates = [p for p in [*grid[:400], result.mismatch] if p is not None]
+    for point, ok in zip(candidates, tame(f.variables, [f.expr, *exprs], candidates), strict=True):
+        if not ok:
+            continue
+        values = at(point)  # type: ignore[operator]
+        fv, expected, got = values
+        if fv is None or expected is None:
+            continue
+        if kink_at is not None and point != result.mismatch and any(v == 0 for v in kink_at(point)):
+            continue  # at a kink the derivative's value is a convention, not a lesson
+        if got is None or differ(got, expected) or point == result.mismatch:
+            return tuple(float(v) for v in point), expected, got
+    raise AssertionError("the mismatch point is always a candidate")
 
 
-RTOL, ATOL = 1e-8, 1e-10  # two numeric answers agree at a point within these
+def _short(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def _pair(a: mp.mpf, b: mp.mpf) -> tuple[str, str]:
+    """Both numbers with just enough digits to tell them apart (never the same string for different values)."""
+    for digits in (6, 10, 15, 20, 30):
+        left, right = (mp.nstr(v, digits, min_fixed=-5, max_fixed=10).removesuffix(".0") for v in (a, b))
+        if left != right:
+            break
+    return left, right
+
+
+def _hint(f: Function, index: int, given: sp.Expr, result: Comparison) -> str | None:
+    if result.digits >= APPROXIMATE:
+        return (
+            f"Your answer agrees with ∂f/∂{f.names[index]} to {result.digits} digits but is not equal to it. Answers "
+            "are checked exactly: a rounded decimal (3.14159 for π) or a tiny extra term makes a different answer. "
+            "Write π as pi, fractions as 1/3, √2 as sqrt(2)."
+        )
+    points = np.array(result.points, dtype=float)
+    with np.errstate(all="ignore"):
+        given_values = np.broadcast_to(real_part(np.asarray(lambdify(f.variables, given)(*points.T))), len(points))
+    grads = f.grad(*points.T)
+    return (
+        _dropped_term(f, index, given_values, points)
+        or _other_variable(f, index, given_values, grads)
+        or _missed_rule(f, index, given_values, grads, points)
+    )
+
+
+def _dropped_term(f: Function, index: int, given_values: np.ndarray, points: np.ndarray) -> str | None:
+    """The answer is the derivative with one of its terms left out: name the term and why it stays."""
+    var = f.variables[index]
+    terms = sp.Add.make_args(sp.expand(f.partials[index]))
+    if not 1 < len(terms) <= 12:
+        return None
+    for missing in terms:
+        rest = f.partials[index] - missing
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(real_part(np.asarray(lambdify(f.variables, rest)(*points.T))), len(points))
+        if np.allclose(given_values, values, rtol=RTOL, atol=ATOL):
+            others = sorted(s.name for s in missing.free_symbols if s != var)
+            why = (
+                f"a term with both {var.name} and {', '.join(others)} keeps {', '.join(others)} as a constant "
+                f"factor when you differentiate in {var.name}; it does not vanish"
+                if others and var in _sources(f.expr, missing)
+                else "check each term of f again"
+            )
+            return f"You left out the term {sp.sstr(missing)} of ∂f/∂{var.name}: {why}."
+    return None
+
+
+def _sources(expr: sp.Expr, term: sp.Expr) -> set[sp.Symbol]:
+    # The variables of f's terms that share a variable with the missing term.
+    shared = term.free_symbols
+    return {s for t in sp.Add.make_args(sp.expand(expr)) if t.free_symbols & shared for s in t.free_symbols}
 
 
 def _other_variable(f: Function, index: int, given_values: np.ndarray, grads: np.ndarray) -> str | None:
@@ -117,30 +259,6 @@ def _other_variable(f: Function, index: int, given_values: np.ndarray, grads: np
     for other, values in zip(f.names, grads, strict=True):
         if other != asked and np.allclose(given_values, values, rtol=RTOL, atol=ATOL):
             return f"That is ∂f/∂{other}: this exercise asks for ∂f/∂{asked}, with {other} held constant."
-    return None
-
-
-def _simplifies_to_zero(difference: sp.Expr) -> bool | None:
-    """True if the difference is 0, False if it is a nonzero constant, None when simplify cannot decide cheaply."""
-    if difference == 0 or sp.expand(difference) == 0:
-        return True
-    if tree_size(difference, 150) > 150:
-        return None
-    simplified = sp.simplify(difference)
-    if simplified == 0:
-        return True
-    if simplified.is_number:
-        return False
-    return None
-
-
-def _sample(f: Function, given: Function, rng: np.random.Generator) -> np.ndarray | None:
-    """12 random points where f's partial and the answer are both defined."""
-    for scale in (1.5, 0.7, 3.0):
-        candidates = rng.uniform(-scale, scale, size=(200, len(f.names)))
-        ok = np.isfinite(f.grad(*candidates.T)).all(axis=0) & np.isfinite(given(*candidates.T))
-        if ok.sum() >= 12:
-            return candidates[ok][:12]
     return None
 
 

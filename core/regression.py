@@ -1,9 +1,8 @@
-"""Linear regression ŷ = w1·x + w2 with the mean-squared-error loss: data, the loss, its exact minimum, SGD."""
+"""Linear regression ŷ = w1·x + w2 with the MSE loss: data, the loss, its exact minimum, and SGD in epochs."""
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from typing import Any, NamedTuple
 
@@ -16,6 +15,8 @@ from core.function import Function
 MAX_CSV_BYTES = 200_000
 MAX_ROWS = 5_000
 MIN_ROWS = 3
+MAX_CELL = 40  # characters; a longer cell is not a number, and its echo stays short
+MIN_SPREAD = 1e-9  # spread of x relative to its size below which the slope is not determined
 _NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?\s*\Z")
 
 
@@ -47,7 +48,11 @@ def read_csv(data: bytes) -> Dataset:
         raise DataError("The file is not UTF-8 text.") from error
     if "\x00" in text:
         raise DataError("The file is not a text CSV.")
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    # splitlines reads \n, \r\n and old Mac \r line endings alike.
+    try:
+        rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        raise DataError(f"The file is not a readable CSV ({str(error)[:60]}).") from error
     if not rows:
         raise DataError("The file is empty.")
     if not all(_NUMBER.match(cell) for cell in rows[0]):
@@ -63,32 +68,74 @@ def read_csv(data: bytes) -> Dataset:
                 f"Row {number} has {len(row)} columns; the file needs exactly two numeric columns, x and y."
             )
         for cell in row:
-            if not _NUMBER.match(cell):
-                raise DataError(f"Row {number} has a value that is not a number: {cell.strip()[:20]!r}.")
+            if len(cell) > MAX_CELL or not _NUMBER.match(cell):
+                shown = cell.strip()[:20] + ("…" if len(cell.strip()) > 20 else "")
+                raise DataError(f"Row {number} has a value that is not a number: {shown!r}.")
         values.append([float(cell) for cell in row])
     array = np.array(values)
     if not np.isfinite(array).all() or np.abs(array).max() > 1e6:
         raise DataError("Values must be finite numbers between −1e6 and 1e6.")
-    if np.ptp(array[:, 0]) == 0:
+    x = array[:, 0]
+    if np.ptp(x) == 0:
         raise DataError("All x values are equal, so the slope cannot be fitted.")
-    return Dataset(array[:, 0], array[:, 1], f"uploaded CSV ({len(array)} rows)")
+    if np.ptp(x) <= MIN_SPREAD * np.abs(x).max():
+        raise DataError(
+            f"The x values barely differ (spread {np.ptp(x):.3g} at size {np.abs(x).max():.3g}), so the least-squares "
+            "slope is not determined: the fit would be meaningless."
+        )
+    return Dataset(x, array[:, 1], f"uploaded CSV ({len(array)} rows)")
+
+
+class ResidualLoss(Function):
+    """The MSE as a Function whose values and gradients come from the residuals r_i = w1·x_i + w2 − y_i.
+
+    Its sympy expression (for display and symbolic work) is the quadratic in w1, w2; numbers never come from
+    it, as its expanded coefficients cancel near the minimum and lose digits (x in [1000, 1001]).
+    """
+
+    def __init__(self, data: Dataset) -> None:
+        w1, w2 = sp.symbols("w1 w2", real=True)
+        x, y = data.x, data.y
+        coefficients = [np.mean(x * x), 2 * np.mean(x), 1.0, -2 * np.mean(x * y), -2 * np.mean(y), np.mean(y * y)]
+        a, b, c, d, e, f = (sp.Float(float(v), 15) for v in coefficients)
+        expr = a * w1**2 + b * w1 * w2 + c * w2**2 + d * w1 + e * w2 + f
+        super().__init__("(1/N) Σ (w1·x_i + w2 − y_i)²", expr, (w1, w2))
+        self.data = data
+
+    def __call__(self, *values: object) -> float | np.ndarray:
+        value, _ = self.value_and_grad(*values)
+        return float(value) if np.ndim(value) == 0 else value
+
+    def value_and_grad(self, *values: object) -> tuple[np.ndarray, np.ndarray]:
+        """L = mean r², ∂L/∂w1 = 2·mean(r·x), ∂L/∂w2 = 2·mean(r), at every point of same-shape arrays."""
+        arrays, shape = self._args(values)
+        w1, w2 = (np.broadcast_to(a, shape).ravel() for a in arrays)
+        value, grad = np.empty(w1.size), np.empty((2, w1.size))
+        chunk = max(1, 2_000_000 // len(self.data.x))  # bounded memory for a grid of points
+        for start in range(0, w1.size, chunk):
+            part = slice(start, start + chunk)
+            with np.errstate(all="ignore"):
+                r = w1[part, None] * self.data.x + w2[part, None] - self.data.y
+                value[part] = np.mean(r * r, axis=1)
+                grad[0, part] = 2 * np.mean(r * self.data.x, axis=1)
+                grad[1, part] = 2 * np.mean(r, axis=1)
+        return value.reshape(shape), grad.reshape((2, *shape))
 
 
 def mse_loss(data: Dataset) -> Function:
-    """L(w1, w2) = (1/N) Σ (w1·x_i + w2 − y_i)², as a quadratic in w1, w2 with the data's moments as coefficients."""
-    w1, w2 = sp.symbols("w1 w2", real=True)
-    x, y = data.x, data.y
-    coefficients = [np.mean(x * x), 2 * np.mean(x), 1.0, -2 * np.mean(x * y), -2 * np.mean(y), np.mean(y * y)]
-    a, b, c, d, e, f = (sp.Float(float(v), 15) for v in coefficients)
-    expr = a * w1**2 + b * w1 * w2 + c * w2**2 + d * w1 + e * w2 + f
-    return Function("(1/N) Σ (w1·x_i + w2 − y_i)²", expr, (w1, w2))
+    """L(w1, w2) = (1/N) Σ (w1·x_i + w2 − y_i)², evaluated from the residuals."""
+    return ResidualLoss(data)
 
 
 def least_squares(data: Dataset) -> np.ndarray:
-    """The exact minimiser (w1, w2) of the MSE: the solution of the normal equations."""
-    design = np.column_stack([data.x, np.ones_like(data.x)])
-    solution, *_ = np.linalg.lstsq(design, data.y, rcond=None)
-    return solution
+    """The exact minimiser (w1, w2) of the MSE: slope = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², line through (x̄, ȳ).
+
+    Centring first keeps the digits that the normal equations in raw x would lose when x is far from 0.
+    """
+    xm, ym = np.mean(data.x), np.mean(data.y)
+    dx = data.x - xm
+    slope = np.sum(dx * (data.y - ym)) / np.sum(dx * dx)
+    return np.array([slope, ym - slope * xm])
 
 
 def loss_domain(target: np.ndarray, start: tuple[float, float] = (0.0, 0.0)) -> tuple[tuple[float, float], ...]:
@@ -106,6 +153,24 @@ def batch_gradient(data: Dataset, w: np.ndarray, rows: np.ndarray | slice = slic
         return float(np.mean(residual**2)), np.array([2 * np.mean(residual * x), 2 * np.mean(residual)])
 
 
+def steps_per_epoch(n: int, batch_size: int | None) -> int:
+    """Mini-batches in one pass over n samples: ⌈n / B⌉ (one for the full batch)."""
+    return 1 if batch_size is None or batch_size >= n else -(-n // batch_size)
+
+
+def epoch_batches(n: int, batch_size: int, seed: int, epoch: int) -> list[np.ndarray]:
+    """One epoch's mini-batches: a permutation of 0..n−1 drawn from (seed, epoch), cut into batches of B.
+
+    Every sample is visited once per epoch and the last batch may be smaller, as with PyTorch's
+    ``DataLoader(shuffle=True, drop_last=False)``.
+
+    >>> [b.tolist() for b in epoch_batches(5, 2, seed=0, epoch=0)]
+    [[2, 4], [3, 0], [1]]
+    """
+    order = np.random.default_rng([seed, epoch]).permutation(n)
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+
 def fit(
     data: Dataset,
     start: tuple[float, float],
@@ -116,18 +181,48 @@ def fit(
     seed: int = 0,
     **hyper: Any,
 ) -> Trajectory:
-    """Descent on the MSE: full batch, or mini-batches of ``batch_size`` rows drawn afresh (seeded) at every step.
+    """Descent on the MSE: full batch, or mini-batches of ``batch_size`` rows in epochs (see ``epoch_batches``).
 
-    The recorded value at each point is the full-data loss, so the curves compare fairly.
+    Step k + 1 uses batch k of the sequence epoch 0, epoch 1, …; the recorded value at each point is the
+    full-data loss, so the curves compare fairly.
     """
     n = len(data.x)
-    rng = np.random.default_rng(seed)
-    full = batch_size is None or batch_size >= n
+    per_epoch = steps_per_epoch(n, batch_size)
+    epochs: dict[int, list[np.ndarray]] = {}
 
     def value_and_grad(w: np.ndarray, k: int) -> tuple[float, np.ndarray]:
         loss, grad = batch_gradient(data, w)
-        if not full:
-            _, grad = batch_gradient(data, w, rng.choice(n, size=batch_size, replace=False))
+        if per_epoch > 1:
+            epoch, index = divmod(k, per_epoch)
+            if epoch not in epochs:
+                epochs.clear()  # only the current epoch is kept
+                epochs[epoch] = epoch_batches(n, int(batch_size), seed, epoch)  # type: ignore[arg-type]
+            _, grad = batch_gradient(data, w, epochs[epoch][index])
         return loss, grad
 
     return descend_with(value_and_grad, np.asarray(start, dtype=float), optimizer, lr, steps, **hyper)
+
+
+def compared_batch_sizes(n: int) -> tuple[int, int, None]:
+    """The sizes the page compares: one sample, a middle size, and the full batch (None)."""
+    return 1, min(8, max(2, n // 4)), None
+
+
+def compare_batches(
+    data: Dataset,
+    start: tuple[float, float],
+    epochs: int,
+    optimizer: str = "gd",
+    lr: float = 0.05,
+    seed: int = 0,
+    **hyper: Any,
+) -> dict[str, tuple[Trajectory, int]]:
+    """Each compared batch size run for the same number of epochs: label -> (trajectory, steps per epoch)."""
+    n = len(data.x)
+    runs = {}
+    for size in compared_batch_sizes(n):
+        per_epoch = steps_per_epoch(n, size)
+        label = f"full batch ({n})" if size is None else f"batch size {size}"
+        run = fit(data, start, optimizer, lr, epochs * per_epoch, batch_size=size, seed=seed, **hyper)
+        runs[label] = (run, per_epoch)
+    return runs

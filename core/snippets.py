@@ -1,9 +1,16 @@
-"""'Show the code': short runnable sympy/numpy programs that reproduce a page's numbers, notebook style."""
+"""'Show the code': short runnable sympy/numpy programs that reproduce a page's numbers, notebook style.
+
+A snippet runs for a function of 1 to 6 variables with any names: a variable whose name the snippet itself
+uses (f, g, P, sp, np, w, lr, …) or Python reserves (print, lambda) is bound to that name plus an underscore,
+which no formula can contain, so nothing clashes.
+"""
 
 from __future__ import annotations
 
+import builtins
 import functools
-from collections.abc import Sequence
+import keyword
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sympy as sp
@@ -12,9 +19,33 @@ from core.function import Function
 from core.optimizers import OPTIMIZERS
 
 _SPECIAL = {
-    "sigmoid": "sigmoid = sp.Lambda(u, 1 / (1 + sp.exp(-u)))  # σ(u)",
-    "relu": "relu = sp.Lambda(u, sp.Max(0, u))",
+    "sigmoid": "sigmoid = sp.Lambda(u_, 1 / (1 + sp.exp(-u_)))  # σ(u)",
+    "relu": "relu = sp.Lambda(u_, sp.Max(0, u_))",
+    "softplus": "softplus = sp.Lambda(u_, sp.log(1 + sp.exp(u_)))",
 }
+# Every name a snippet binds or calls; a variable named like one of these is renamed in the code.
+_OWN = frozenset(
+    {"sp", "np", "math", "f", "g", "P", "grad", "theta", "direction", "at", "x0", "chain", "direct"}
+    | {"dz_dx", "dz_dy", "dy_dx", "w", "lr", "mu", "alpha", "beta1", "beta2", "eps", "b", "s", "v", "m", "k"}
+    | {"m_hat", "v_hat", "variables", "partials"}
+    | {h.name for spec in OPTIMIZERS.values() for h in spec.hypers}  # the optimizer table's names
+    | set(_SPECIAL)
+)
+_RESERVED = _OWN | set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins))
+
+
+def identifier(name: str) -> str:
+    """The Python name a snippet binds a variable to: the name itself unless the snippet or Python uses it.
+
+    >>> identifier("x"), identifier("f"), identifier("print")
+    ('x', 'f_', 'print_')
+    """
+    return f"{name}_" if name in _RESERVED else name
+
+
+def _tuple(names: Sequence[str]) -> str:
+    """Python tuple syntax for identifiers, one-element tuples included: (x,)."""
+    return f"({', '.join(names)}{',' if len(names) == 1 else ''})"
 
 
 def _header(f: Function, extra_names: Sequence[str] = ()) -> list[str]:
@@ -25,60 +56,67 @@ def _header(f: Function, extra_names: Sequence[str] = ()) -> list[str]:
 def _header_lines(expr: sp.Expr, names: tuple[str, ...]) -> tuple[str, ...]:
     """Imports, symbols and f; cached, as printing the expression costs more than the rest of a snippet."""
     text = str(expr)
+    idents = [identifier(n) for n in names]
     lines = ["import sympy as sp", ""]
-    lines.append(f'{", ".join(names)}{"," if len(names) == 1 else ""} = sp.symbols("{" ".join(names)}", real=True)')
+    # seq=True: a tuple even for one variable, so `x, = ...` unpacks.
+    lines.append(
+        f'{", ".join(idents)}{"," if len(names) == 1 else ""} = sp.symbols("{" ".join(names)}", real=True, seq=True)'
+    )
     used = sorted(name for name in _SPECIAL if expr.atoms(sp.Function) and name in text)
     if used:
-        lines.append('u = sp.Symbol("u", real=True)')
+        lines.append('u_ = sp.Symbol("u_", real=True)')
         lines += [_SPECIAL[name] for name in used]
-    local = ", ".join(f'"{n}": {n}' for n in [*names, *used])
+    local = ", ".join([*(f'"{n}": {i}' for n, i in zip(names, idents, strict=True)), *(f'"{n}": {n}' for n in used)])
     lines.append(f'f = sp.sympify("{text}", locals={{{local}}})')
     return tuple(lines)
 
 
 def _point(names: Sequence[str], values: Sequence[float]) -> str:
-    return "{" + ", ".join(f"{n}: {float(v)!r}" for n, v in zip(names, values, strict=True)) + "}"
+    return "{" + ", ".join(f"{identifier(n)}: {float(v)!r}" for n, v in zip(names, values, strict=True)) + "}"
 
 
 def partials_snippet(f: Function, point: Sequence[float]) -> str:
-    """Both partials symbolically and at P."""
-    x, y = f.names
+    """Every partial, symbolically and at P."""
     lines = _header(f)
-    lines += [
-        f"P = {_point(f.names, point)}",
-        "",
-        f"f_{x} = sp.diff(f, {x})  # {y} held constant",
-        f"f_{y} = sp.diff(f, {y})  # {x} held constant",
-        'print("f(P) =", float(f.subs(P)))',
-        f'print("df/d{x} =", f_{x}, "=", float(f_{x}.subs(P)))',
-        f'print("df/d{y} =", f_{y}, "=", float(f_{y}.subs(P)))',
-    ]
+    lines += [f"P = {_point(f.names, point)}", "", 'print("f(P) =", float(f.subs(P)))']
+    for name in f.names:
+        ident = identifier(name)
+        held = ", ".join(n for n in f.names if n != name)
+        comment = f"  # {held} held constant" if held else ""
+        lines += [
+            f"f_{ident} = sp.diff(f, {ident}){comment}",
+            f'print("df/d{name} =", f_{ident}, "=", float(f_{ident}.subs(P)))',
+        ]
     return "\n".join(lines) + "\n"
 
 
 def gradient_snippet(f: Function, point: Sequence[float], theta: float) -> str:
-    """∇f(P), its length, and the directional derivative along θ."""
+    """∇f(P), its length, and (for two variables) the directional derivative along θ."""
+    idents = [identifier(n) for n in f.names]
     lines = _header(f)
     lines += [
         "import math",
         "",
         f"P = {_point(f.names, point)}",
-        f"grad = [float(sp.diff(f, v).subs(P)) for v in ({', '.join(f.names)})]",
-        f"theta = {float(theta)!r}  # direction of u, in radians",
-        "u = (math.cos(theta), math.sin(theta))",
+        f"grad = [float(sp.diff(f, v).subs(P)) for v in {_tuple(idents)}]",
         'print("grad f(P) =", grad)',
         'print("|grad f(P)| =", math.hypot(*grad))',
-        'print("D_u f(P) =", grad[0] * u[0] + grad[1] * u[1])',
     ]
+    if len(f.names) == 2:
+        lines += [
+            f"theta = {float(theta)!r}  # direction of u, in radians",
+            "direction = (math.cos(theta), math.sin(theta))",
+            'print("D_u f(P) =", grad[0] * direction[0] + grad[1] * direction[1])',
+        ]
     return "\n".join(lines) + "\n"
 
 
 def total_snippet(f: Function, g_text: str, g_expr: sp.Expr, x0: float) -> str:
     """The chain rule dz/dx = ∂z/∂x + ∂z/∂y·dy/dx at x0, and the direct derivative of f(x, g(x))."""
-    x, y = f.names
+    x, y = (identifier(n) for n in f.names)
     lines = _header(f)
     lines += [
-        f'g = sp.sympify("{g_expr}", locals={{"{x}": {x}}})  # y = g(x), typed as {g_text!r}',
+        f'g = sp.sympify("{g_expr}", locals={{"{f.names[0]}": {x}}})  # y = g(x), typed as {g_text!r}',
         f"x0 = {float(x0)!r}",
         f"at = {{{x}: x0, {y}: g.subs({x}, x0)}}",
         "",
@@ -94,25 +132,31 @@ def total_snippet(f: Function, g_text: str, g_expr: sp.Expr, x0: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def update_code(optimizer: str, values: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(setup, step) lines of one optimizer's update, from its entry in the optimizer table.
+
+    The setup names the hyperparameters and zeroes the state; the step reads g and w and updates w.
+    """
+    spec = OPTIMIZERS[optimizer]
+    setup = [f"{h.name} = {float(values[h.name])!r}" for h in spec.hypers]
+    return setup + list(spec.code_state), list(spec.code_update)
+
+
 def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: int, **hyper: Any) -> str:
     """The first steps of the chosen optimizer, as a plain numpy loop with the update rule written out."""
-    spec = OPTIMIZERS[optimizer]
-    values = {**spec.defaults, **hyper}
+    setup, step = update_code(optimizer, {**OPTIMIZERS[optimizer].defaults, **hyper})
+    variables = _tuple([identifier(n) for n in f.names])
     lines = _header(f)
     lines[0:1] = ["import math", "", "import numpy as np", "import sympy as sp"]
     lines += [
-        f"grad = sp.lambdify(({', '.join(f.names)}{',' if len(f.names) == 1 else ''}), "
-        f"[sp.diff(f, v) for v in ({', '.join(f.names)}{',' if len(f.names) == 1 else ''})])",
+        f"grad = sp.lambdify({variables}, [sp.diff(f, v) for v in {variables}])",
         "",
         f"w = np.array({[float(v) for v in start]!r})",
         f"lr = {float(lr)!r}",
-    ]
-    lines += [f"{h.name} = {float(values[h.name])!r}" for h in spec.hypers]
-    lines += spec.code_state
-    lines += [
+        *setup,
         f"for k in range(1, {int(steps)} + 1):",
         "    g = np.array(grad(*w), dtype=float)",
-        *[f"    {line}" for line in spec.code_update],
+        *[f"    {line}" for line in step],
         '    print("step", k, "w =", w.tolist())',
     ]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""The two activation functions of ML as sympy functions: sigmoid σ(u) = 1/(1 + e^(−u)) and relu(u) = max(0, u)."""
+"""Activation functions of ML as sympy functions: sigmoid σ(u) = 1/(1 + e^(−u)), relu(u) = max(0, u), softplus."""
 
 from __future__ import annotations
 
@@ -76,6 +76,30 @@ class relu(sp.Function):  # noqa: N801
         return rf"\operatorname{{relu}}{power}\left({printer._print(self.args[0])}\right)"
 
 
+class softplus(sp.Function):  # noqa: N801
+    """softplus(u) = log(1 + e^u), a smooth relu; its derivative is σ(u).
+
+    >>> u = sp.Symbol("u", real=True)
+    >>> softplus(u).diff(u)
+    sigmoid(u)
+    """
+
+    is_real = True
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(1 + sp.exp(arg))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return sp.log(1 + sp.exp(self.args[0]))._eval_evalf(prec)
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        power = f"^{{{exp}}}" if exp else ""
+        return rf"\operatorname{{softplus}}{power}\left({printer._print(self.args[0])}\right)"
+
+
 def _np_sigmoid(u: np.ndarray) -> np.ndarray:
     # tanh form: no overflow warning for large |u|, unlike 1/(1 + exp(-u)).
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(u, dtype=float)))
@@ -85,4 +109,9 @@ def _np_relu(u: np.ndarray) -> np.ndarray:
     return np.maximum(np.asarray(u, dtype=float), 0.0)
 
 
-NUMPY_FUNCTIONS = {"sigmoid": _np_sigmoid, "relu": _np_relu}
+def _np_softplus(u: np.ndarray) -> np.ndarray:
+    # log(1 + e^u) without overflow for large u.
+    return np.logaddexp(0.0, np.asarray(u, dtype=float))
+
+
+NUMPY_FUNCTIONS = {"sigmoid": _np_sigmoid, "relu": _np_relu, "softplus": _np_softplus}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+
 import streamlit as st
 
 from core import ExpressionError
 from core.function import to_latex
-from core.practice import LESSON, LEVELS, check, generate, preset_exercises
+from core.practice import LESSON, LEVELS, answer_limits, check, generate, preset_exercises, read_answer
 from ui import cache
 from ui.controls import Page, choice, number
 from ui.page import begin, finish
@@ -56,7 +57,20 @@ st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
 st.caption(f"Hold {', '.join(v for v in f.names if v != exercise.var) or 'nothing'} constant.")
 
 st.session_state.setdefault(PAGE.key("answer"), "")
-answer = st.text_input(f"∂f/∂{exercise.var} =", key=PAGE.key("answer"), max_chars=200, placeholder="e.g. 6*x + 2*y")
+max_chars, _ = answer_limits(exercise.text, exercise.var)
+answer = st.text_input(
+    f"∂f/∂{exercise.var} =", key=PAGE.key("answer"), max_chars=max_chars, placeholder="e.g. 6x + 2y, or 6*x + 2*y"
+)
+if answer.strip():
+    # How the answer was read, before it is checked: 2xy is 2·x·y, x² is x^2.
+    try:
+        reading = read_answer(exercise.text, exercise.var, answer)
+    except ExpressionError:
+        pass  # the message is shown when the answer is checked
+    else:
+        st.latex(rf"\text{{read as: }}\ {to_latex(reading.expr)}")
+        if reading.notes:
+            st.caption("; ".join(reading.notes))
 checked = st.button("Check my answer", key=PAGE.key("check"), type="primary")
 if checked:
     if not answer.strip():
@@ -81,6 +95,7 @@ if checked:
 
 with score_slot:
     st.metric("Score this session", f"{score['solved']} solved", help="Exercises answered correctly")
-    st.caption(f"{score['attempts']} answer{'' if score['attempts'] == 1 else 's'} checked")
+    attempts = score["attempts"]
+    st.caption(f"{attempts} answer{'' if attempts == 1 else 's'} checked")
 derivation_steps(cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=PAGE.key("steps"))
 finish(PAGE, slot)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+
 import streamlit as st
 
 from core import PRESETS, descend
 from core.explain import explain_step, fmt
 from core.function import to_latex
-from core.regression import DataError, fit, least_squares, loss_domain, make_dataset, read_csv
+from core.regression import (
+    DataError,
+    Dataset,
+    batch_gradient,
+    compare_batches,
+    fit,
+    least_squares,
+    loss_domain,
+    make_dataset,
+    read_csv,
+)
 from core.snippets import descent_snippet
 from ui import cache
 from ui.controls import Page, choice, number
@@ -16,7 +27,7 @@ from ui.render import code_snippet, show
 from ui.text import plain
 from ui.widgets import lecture, optimizer_controls
 from viz.descent import curves_figure, race_figure
-from viz.regression import fit_figure
+from viz.regression import epochs_figure, fit_figure
 
 PAGE = Page("regression")
 START = (0.0, 0.0)  # the model's weights before training
@@ -90,12 +101,7 @@ def model() -> None:
     seed = PAGE.draw(SEED, where=left)
     with right:
         upload = st.file_uploader("…or upload a CSV with two numeric columns x, y", type=["csv"], key=PAGE.key("csv"))
-    data = make_dataset(seed=int(seed))
-    if upload is not None:
-        try:
-            data = read_csv(upload.getvalue())
-        except DataError as error:
-            st.error(f"**CSV not used:** {plain(error)} The generated dataset stays in use.", icon="⚠️")
+    data = dataset(upload, int(seed))
     st.caption(f"Data: {data.source}, N = {len(data.x)}.")
     batch = PAGE.draw(BATCH, where=st)
     batch_size = None if batch == "full" else int(batch)
@@ -111,11 +117,13 @@ def model() -> None:
     m1, m2, m3 = st.columns(3)
     m1.metric("least squares (target)", f"w1 = {fmt(target[0])}, w2 = {fmt(target[1])}")
     m2.metric(f"after {run.steps_taken} steps", f"w1 = {fmt(run.points[-1][0])}, w2 = {fmt(run.points[-1][1])}")
-    m3.metric("MSE", fmt(run.values[-1]), delta=float(f"{run.values[-1] - L(*target):.4g}"), delta_color="inverse")
     w = run.points[-1]
+    # The MSE and its full gradient from the residuals at w (a mini-batch run records its batch's gradient).
+    loss, grad = batch_gradient(data, w)
+    m3.metric("MSE", fmt(loss), delta=float(f"{loss - L(*target):.4g}"), delta_color="inverse")
     st.latex(
-        rf"\frac{{\partial L}}{{\partial w_1}}({fmt(w[0])}, {fmt(w[1])}) = {fmt(run.gradients[-1][0])},\quad "
-        rf"\frac{{\partial L}}{{\partial w_2}} = {fmt(run.gradients[-1][1])}"
+        rf"\frac{{\partial L}}{{\partial w_1}}({fmt(w[0])}, {fmt(w[1])}) = {fmt(grad[0])},\quad "
+        rf"\frac{{\partial L}}{{\partial w_2}} = {fmt(grad[1])}"
     )
     c1, c2 = st.columns(2) if not big else (st.container(), st.container())
     with c1:
@@ -135,8 +143,39 @@ def model() -> None:
     if batch_size:
         st.caption(
             "Each mini-batch estimates the gradient from a few examples, so the path is noisy; on average it "
-            "still heads for the least-squares solution, and the noise shrinks with a smaller η."
+            "still heads for the least-squares solution, and the noise shrinks with a smaller η. Each epoch "
+            "reshuffles the data and visits every example once."
         )
+    compare(data, L(*target), int(seed))
+
+
+def dataset(upload: object, seed: int) -> Dataset:
+    """The generated data, or the uploaded CSV; a bad upload keeps the last good one (or the generated data)."""
+    generated = make_dataset(seed=seed)
+    if upload is None:
+        st.session_state.pop(PAGE.key("last_good"), None)
+        return generated
+    try:
+        data = read_csv(upload.getvalue())
+    except DataError as error:
+        last_good = st.session_state.get(PAGE.key("last_good"))
+        kept = "The last good upload stays in use." if last_good else "The generated dataset stays in use."
+        st.error(f"**CSV not used:** {plain(error)} {kept}", icon="⚠️")
+        return last_good or generated
+    st.session_state[PAGE.key("last_good")] = data
+    return data
+
+
+def compare(data: Dataset, floor: float, seed: int) -> None:
+    """Batch size 1, a middle size and the full batch on the same data, for the same number of epochs."""
+    epochs = max(1, min(10, 2000 // len(data.x)))  # batch size 1 takes N steps per epoch
+    st.markdown(
+        f"**Batch sizes compared.** The same data, η and optimizer for {epochs} epochs: a small batch takes many "
+        "cheap, noisy steps per pass over the data; the full batch one exact step."
+    )
+    runs = compare_batches(data, START, epochs, optimizer=name, lr=lr, seed=seed, **hyper)
+    fig = epochs_figure({k: t for k, (t, _) in runs.items()}, {k: p for k, (_, p) in runs.items()}, floor, big)
+    show(fig, key=PAGE.key("epochs"))
 
 
 TABS = dict(zip(TAB.options, [lesson, model], strict=True))

@@ -1,6 +1,8 @@
-"""Figures for the linear-regression page: the data with the fitted line moving step by step."""
+"""Figures for the linear-regression page: the fitted line moving step by step; batch sizes compared by epochs."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
@@ -8,7 +10,7 @@ import plotly.graph_objects as go
 from core.descent import Trajectory
 from core.regression import Dataset
 from viz.descent import play_buttons, step_slider
-from viz.style import POINT, TANGENT, figure, short, trace
+from viz.style import PALETTE, POINT, TANGENT, figure, short, trace
 
 
 def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool = False) -> go.Figure:
@@ -65,3 +67,53 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
     )
     controls = dict(updatemenus=[play_buttons(duration=60)], sliders=[step_slider(len(t.points))])
     return figure(traces, layout, height=480, lecture=lecture, frames=frames, controls=controls)
+
+
+def epochs_figure(
+    runs: Mapping[str, Trajectory], per_epoch: Mapping[str, int], floor: float | None = None, lecture: bool = False
+) -> go.Figure:
+    """Full-data loss against epochs (step / steps per epoch) for each batch size, epoch boundaries marked.
+
+    One epoch is one pass over the data, so batch size 1 takes N steps per epoch and the full batch one: on
+    this axis they compare by the data each has seen. ``floor`` is the least-squares loss, drawn as a line.
+    """
+    traces = []
+    for i, (label, t) in enumerate(runs.items()):
+        steps = np.arange(len(t.values))
+        epochs = steps / per_epoch[label]
+        starts = steps % per_epoch[label] == 0
+        color = PALETTE[i % len(PALETTE)]
+        traces.append(trace("scatter", x=epochs, y=t.values, mode="lines", name=label, line=dict(width=3, color=color)))
+        traces.append(
+            trace(
+                "scatter",
+                x=epochs[starts],
+                y=t.values[starts],
+                mode="markers",
+                name=f"{label}: start of each epoch",
+                marker=dict(size=8, color=color, symbol="circle-open", line=dict(width=2)),
+                showlegend=False,
+            )
+        )
+    last = max((len(t.values) - 1) / per_epoch[label] for label, t in runs.items())
+    boundaries = [
+        dict(type="line", x0=e, x1=e, yref="paper", y0=0, y1=1, line=dict(color="#BBBBBB", width=1, dash="dot"))
+        for e in range(1, int(np.floor(last)) + 1)
+    ]
+    if floor is not None:
+        traces.append(
+            trace(
+                "scatter",
+                x=[0, last],
+                y=[floor, floor],
+                mode="lines",
+                name="least-squares loss",
+                line=dict(color=TANGENT, width=2, dash="dash"),
+            )
+        )
+    layout = dict(
+        xaxis=dict(title=dict(text="epoch (passes over the data; dotted lines mark each epoch's end)")),
+        yaxis=dict(title=dict(text="MSE on all the data"), type="log"),
+        shapes=boundaries,
+    )
+    return figure(traces, layout, title="Batch sizes compared by epochs", height=380, lecture=lecture)

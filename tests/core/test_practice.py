@@ -1,9 +1,12 @@
 """The practice checker: equivalent forms accepted, wrong ones rejected with a hint, bad text is a parse error."""
 
-import pytest
+import pickle
 
-from core import ExpressionError
-from core.practice import LESSON, LEVELS, Exercise, check, generate, preset_exercises
+import pytest
+import sympy as sp
+
+from core import ExpressionError, parse
+from core.practice import LESSON, LEVELS, Exercise, Verdict, check, check_answer, generate, preset_exercises
 
 LESSON_SIN_X = Exercise("x**2*y + sin(x*y)", "x", "lesson")
 
@@ -44,11 +47,110 @@ def test_malformed_answer_is_a_parse_error_not_a_verdict():
         check(LESSON_SIN_X, "2*x*z")
 
 
-def test_the_lessons_answers():
-    answers = ["6x + 2y", "2x + 2y", "2xy + y cos(xy)", "x^2 + x cos(xy)", "2w1 + 4w2 - 10", "4w1 + 8w2 - 20"]
+def test_the_lessons_answers_as_a_student_types_them():
+    answers = ["6x + 2y", "2x + 2y", "2xy + ycos(xy)", "x² + xcos(xy)", "2w1 + 4w2 − 10", "4w1 + 8w2 - 20"]
     for exercise, answer in zip(LESSON, answers, strict=True):
-        typed = answer.replace("xy", "x*y")
-        assert check(exercise, typed).correct, (exercise, typed)
+        assert check(exercise, answer).correct, (exercise, answer)
+
+
+QUADRATIC = "3*x**2 + 2*x*y + y**2"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # issue 15: each was accepted by the old numeric fallback (rtol 1e-8 at points in [-1.5, 1.5])
+        (QUADRATIC, "6x + 2y + 0.000000001*x*y"),
+        (QUADRATIC, "6x + 2y + relu(x - 2)"),
+        ("pi*x**2", "6.2831853*x"),
+        ("x**3/3", "0.99999999999x^2"),
+        # the rule, stated in core.equivalence: answers are exact; a rounded decimal of π is a different answer
+        ("pi*x", "3.14159265"),
+        ("pi*x", "3.14159265358979"),  # 15 digits, the most a number may have
+        (QUADRATIC, "6x + 2y + 1e-15*relu(x - 50)"),
+    ],
+)
+def test_false_accepts_are_rejected(text, answer):
+    verdict = check_answer(text, "x", answer)
+    assert not verdict.correct
+    assert "Not quite" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # issue 15: rejected with "your answer gives 0.785398, but ∂f/∂x = 0.785398"
+        ("x*(atan(1/2) + atan(1/3))", "pi/4"),
+        ("x*(4*atan(1/5) - atan(1/239))", "pi/4"),  # Machin's formula
+        ("pi*x", "pi"),
+        ("pi*x**2", "2πx"),
+        ("x**3/3", "x²"),
+        ("log(x)", "1/abs(x)"),  # equal wherever f is defined (x > 0)
+        ("x*y/(x**2 + 3)", "y(3 - x²)/(x² + 3)²"),
+        ("1.05*x**4", "4.2x³"),  # typed decimals are exact rationals: 1.05 is 21/20
+    ],
+)
+def test_false_rejects_are_accepted(text, answer):
+    assert check_answer(text, "x", answer).correct
+
+
+def test_a_rounded_constant_gets_a_message_that_does_not_contradict_itself():
+    verdict = check_answer("x*(atan(1/2) + atan(1/3))", "x", "0.785398")
+    assert not verdict.correct
+    got, expected = verdict.message.split("gives ")[1].split(", but ∂f/∂x = ")
+    assert got != expected.rstrip(".")
+    assert "rounded decimal" in verdict.hint
+
+
+def test_explanations_use_simple_points_in_the_domain():
+    verdict = check_answer("log(x)", "x", "1/x + 1")
+    assert verdict.message == "Not quite. At (x = 1) your answer gives 2, but ∂f/∂x = 1."
+    verdict = check_answer(QUADRATIC, "x", "6x + 2y + relu(x - 2)")
+    assert verdict.message == "Not quite. At (x = 3, y = 1) your answer gives 21, but ∂f/∂x = 20."
+
+
+def test_log_is_never_explained_where_it_is_undefined():
+    verdict = check_answer("log(x) + y", "x", "-1/x")
+    point = float(verdict.message.split("x = ")[1].split(",")[0].split(")")[0])
+    assert point > 0
+
+
+def test_the_dropped_term_slip_gets_its_own_hint():
+    verdict = check_answer(QUADRATIC, "x", "6x")
+    assert verdict.hint.startswith("You left out the term 2*y of ∂f/∂x")
+    assert "keeps y as a constant factor" in verdict.hint
+
+
+def test_the_answer_is_returned_as_read_with_notes():
+    verdict = check_answer("x**2*y + sin(x*y)", "x", "2xy + ycos(xy)")
+    assert verdict.correct
+    assert verdict.latex == "2 x y + y \\cos{\\left(x y \\right)}"
+    assert "'ycos' read as y·cos" in verdict.notes
+
+
+def test_the_verdict_crosses_a_process_boundary():
+    verdict = check_answer(QUADRATIC, "x", "6x")
+    assert isinstance(verdict, Verdict)
+    assert pickle.loads(pickle.dumps(verdict)) == verdict
+
+
+@pytest.mark.parametrize("exercise", preset_exercises(), ids=lambda e: e.text[:20])
+def test_every_preset_exercise_can_be_answered_in_sympys_forms(exercise):
+    """issue 15: Goldstein–Price's ∂f/∂x is over 300 characters and could not be typed."""
+    f = parse(exercise.text)
+    partial = f.partials[f.names.index(exercise.var)]
+    for form in {str(partial), str(sp.factor(partial)), str(sp.expand(partial))}:
+        assert check(exercise, form).correct, form
+
+
+def test_a_hand_factored_goldstein_price_answer_is_accepted():
+    a = "(1 + (x + y + 1)^2(19 - 14x + 3x^2 - 14y + 6xy + 3y^2))"
+    b = "(30 + (2x - 3y)^2(18 - 32x + 12x^2 + 48y - 36xy + 27y^2))"
+    da = "(2(x + y + 1)(19 - 14x + 3x^2 - 14y + 6xy + 3y^2) + (x + y + 1)^2(6x - 14 + 6y))"
+    db = "(4(2x - 3y)(18 - 32x + 12x^2 + 48y - 36xy + 27y^2) + (2x - 3y)^2(24x - 32 - 36y))"
+    exercise = next(e for e in preset_exercises() if e.text.startswith("(1 + (x + y + 1)"))
+    assert check(exercise, f"{da}{b} + {a}{db}").correct
+    assert not check(exercise, f"{da}{b} + {a}{db} + 1").correct
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -61,3 +163,11 @@ def test_generated_exercises_are_reproducible_and_valid(level):
 
 def test_preset_exercises_cover_every_preset():
     assert len(preset_exercises()) == 15
+
+
+@pytest.mark.timeout(60)
+def test_an_answer_that_explodes_in_high_precision_is_still_judged():
+    """mpmath has no overflow: exp(exp(exp(x))) at x = 64 would be computed for ever."""
+    verdict = check_answer("x**2*y + sin(x*y)", "x", "exp(exp(exp(x)))")
+    assert not verdict.correct and verdict.message.startswith("Not quite. At (x = 1, y = 1)")
+    assert check_answer("x**2*y + sin(x*y)", "x", "2xy + ycos(xy) + 0*exp(exp(exp(x)))").correct

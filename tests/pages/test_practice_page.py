@@ -59,3 +59,34 @@ def test_partials_page_shows_the_steps_for_each_partial():
     at.session_state["partials.steps_x"] = True
     at.run()
     assert "constant rule (y held constant)" in texts(at)
+
+
+def test_the_answer_is_previewed_as_read_and_the_count_is_singular():
+    at = open_page("pages/practice.py", {"source": "lesson", "n": "2"})
+    answer(at, "2xy + ycos(xy)")
+    assert any("read as" in latex.value and "2 x y + y \\cos{\\left(x y \\right)}" in latex.value for latex in at.latex)
+    assert any("'ycos' read as y·cos" in c.value for c in at.caption)
+    assert [s.value for s in at.success] == ["Correct! Your answer equals ∂f/∂x."]
+    assert "1 answer checked" in [c.value for c in at.sidebar.caption]  # issue 15: said "1 answers checked"
+    answer(at, "2x")
+    assert "2 answers checked" in [c.value for c in at.sidebar.caption]
+
+
+def test_a_parse_message_echoes_the_answer_as_plain_text():
+    at = open_page("pages/practice.py", {"source": "lesson"})
+    answer(at, "6x + [2y](http://a.example)")
+    assert any("Could not read your answer" in w.value and "\\[" in w.value for w in at.warning)
+
+
+def test_the_goldstein_price_exercise_can_be_answered_on_the_page():
+    at = open_page("pages/practice.py", {"source": "preset", "n": "10"})
+    assert "14 x" in at.latex[0].value  # f is Goldstein–Price
+    partial = (
+        "(2(x + y + 1)(19 - 14x + 3x^2 - 14y + 6xy + 3y^2) + (x + y + 1)^2(6x - 14 + 6y))"
+        "(30 + (2x - 3y)^2(18 - 32x + 12x^2 + 48y - 36xy + 27y^2)) + "
+        "(1 + (x + y + 1)^2(19 - 14x + 3x^2 - 14y + 6xy + 3y^2))"
+        "(4(2x - 3y)(18 - 32x + 12x^2 + 48y - 36xy + 27y^2) + (2x - 3y)^2(24x - 32 - 36y))"
+    )
+    assert len(partial) > 200  # the old max_chars
+    answer(at, partial)
+    assert at.success and at.success[0].value.startswith("Correct!")

@@ -1,0 +1,39 @@
+"""AppTest for the regression page's data handling and its comparison of batch sizes by epochs."""
+
+from tests.pages.conftest import assert_clean, figures, open_page, texts
+
+MODEL = "Fit a line to data"
+GOOD = b"x,y\r0,1\r1,3\r2,5\r3,7\r"  # old Mac line endings
+
+
+def upload(at, content):
+    at.file_uploader(key="regression.csv").upload("data.csv", content, "text/csv").run()
+    assert_clean(at)
+    return at
+
+
+def test_a_bad_upload_after_a_good_one_keeps_the_good_data():
+    """issue 13: a bad CSV after a good one fell back to the generated data."""
+    at = open_page("pages/regression.py", {"tab": MODEL})
+    upload(at, GOOD)
+    assert "uploaded CSV (4 rows)" in texts(at)
+    upload(at, b"x,y\n1,zz\n2,3\n3,4\n")
+    assert any("CSV not used" in e.value and "last good upload stays in use" in e.value for e in at.error)
+    assert "uploaded CSV (4 rows)" in texts(at)
+    assert "w1 = 2.0, w2 = 1.0" in {m.label: m.value for m in at.metric}["least squares (target)"]
+
+
+def test_an_upload_error_shows_its_cell_as_plain_text():
+    at = open_page("pages/regression.py", {"tab": MODEL})
+    upload(at, b"x,y\n1,[a](http://b.example)\n2,3\n3,4\n")
+    message = next(e.value for e in at.error if "CSV not used" in e.value)
+    assert "\\[a\\]" in message and "generated dataset stays in use" in message
+
+
+def test_batch_sizes_are_compared_by_epochs_on_the_page():
+    at = open_page("pages/regression.py", {"tab": MODEL, "opt": "gd", "lr": "0.05"})
+    assert "Batch sizes compared" in texts(at)
+    epochs = next(f for f in figures(at) if "epoch" in str(f["layout"].get("title", "")).lower())
+    names = [t["name"] for t in epochs["data"] if t.get("showlegend", True) is not False]
+    assert names == ["batch size 1", "batch size 8", "full batch (40)", "least-squares loss"]
+    assert len(epochs["layout"]["shapes"]) == 10  # one dotted line per epoch's end
