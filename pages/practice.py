@@ -86,11 +86,11 @@ if checked:
                 if tag not in score["done"]:
                     score["done"].append(tag)
                     score["solved"] += 1
-                st.success(plain(verdict.message), icon="✅")
+                st.success(verdict.message, icon="✅")
             else:
-                st.error(plain(verdict.message), icon="❌")
+                st.error(verdict.message, icon="❌")
                 if verdict.hint:
-                    st.info(f"**Hint:** {plain(verdict.hint)}", icon="💡")
+                    st.info(f"**Hint:** {verdict.hint}", icon="💡")
 
 with score_slot:
     st.metric("Score this session", f"{score['solved']} solved", help="Exercises answered correctly")
