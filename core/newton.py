@@ -220,7 +220,7 @@ def newton_descend(
 
     >>> from core.function import parse
     >>> t = newton_descend(parse("3*x**2 + 2*x*y + y**2"), (2.0, -2.0), steps=1)
-    >>> t.values[0], bool(np.abs(t.points[-1]).max() < 1e-12)  # the minimum (0, 0) in one step
+    >>> float(t.values[0]), bool(np.abs(t.points[-1]).max() < 1e-12)  # the minimum (0, 0) in one step
     (8.0, True)
     """
     point = np.array(start, dtype=float).reshape(-1)
