@@ -144,6 +144,7 @@ def quadratic(lmin: float, lmax: float, angle_deg: float = 0.0) -> Quadratic:
     t = math.radians(angle_deg)
     rot = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
     a = rot @ np.diag([lmin, lmax]) @ rot.T
+    a[np.abs(a) < 1e-12 * lmax] = 0.0  # cos 90° is 6e-17, not 0: keep rounding noise out of the formula
     # Written with 12 significant digits: the matrix used for the predictions is the one in the formula.
     sign = "-" if a[0, 1] < 0 else "+"
     f = parse(f"0.5*({a[0, 0]:.12g}*x**2 {sign} {2 * abs(a[0, 1]):.12g}*x*y + {a[1, 1]:.12g}*y**2)")
