@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.descent import Trajectory, descend, descend_with
-from core.function import Function, lambdify, parse, real_part
+from core.function import Function, lambdify, parse, real_part, to_latex
 from core.grid import Domain, Grid, domain_axes, robust_range
 
 # An eigenvalue within this of zero (relative to the largest |λ|, at least this absolutely) counts as zero.
@@ -34,6 +34,35 @@ def hessian_at(f: Function, point: Sequence[float]) -> np.ndarray:
     with np.errstate(all="ignore"):
         rows = hessian_function(f)(*(float(v) for v in point))
     return np.array([[real_part(np.asarray(v)) for v in row] for row in rows], dtype=float).reshape(n, n)
+
+
+def hessian_latex(f: Function) -> str:
+    r"""H as a LaTeX matrix of its symbolic entries.
+
+    >>> hessian_latex(parse("3*x**2 + 2*x*y + y**2"))
+    '\\begin{pmatrix} 6 & 2 \\\\ 2 & 2 \\end{pmatrix}'
+    """
+    rows = [" & ".join(to_latex(entry) for entry in f.hessian.row(i)) for i in range(f.hessian.rows)]
+    return r"\begin{pmatrix} " + r" \\ ".join(rows) + r" \end{pmatrix}"
+
+
+def matrix_latex(m: np.ndarray, digits: int = 4) -> str:
+    r"""A numeric matrix (or a vector, as a column) in LaTeX, to ``digits`` significant digits.
+
+    >>> matrix_latex(np.array([[1.0, -0.5], [2.0, 2.5e-7]]))
+    '\\begin{pmatrix} 1 & -0.5 \\\\ 2 & 2.5 \\cdot 10^{-7} \\end{pmatrix}'
+    """
+    rows = np.asarray(m, dtype=float).reshape(len(m), -1)
+
+    def number(v: float) -> str:
+        text = f"{v:.{digits}g}"
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            return (mantissa + r" \cdot " if mantissa != "1" else "") + f"10^{{{int(exponent)}}}"
+        return text
+
+    body = r" \\ ".join(" & ".join(number(v) for v in row) for row in rows)
+    return r"\begin{pmatrix} " + body + r" \end{pmatrix}"
 
 
 def classify(eigenvalues: Sequence[float], tolerance: float = EIGEN_TOLERANCE) -> str:
@@ -303,3 +332,12 @@ def escape_runs(
 def steps_near(t: Trajectory, point: Sequence[float], radius: float) -> int:
     """How many of the path's points lie within ``radius`` of ``point``: the time spent stalled there."""
     return int(np.sum(np.linalg.norm(t.points - np.asarray(point, dtype=float), axis=1) <= radius))
+
+
+def lr_sweep(
+    q: Quadratic, lrs: Sequence[float], steps: int = 60, start: Sequence[float] = (2.0, 1.0)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient descent's predicted rate max|1 − ηλᵢ| and the rate measured over the last half of a run, per η."""
+    predicted = np.array([predicted_rate("gd", q.eigenvalues, lr) for lr in lrs])
+    measured = np.array([measured_rate(descend(q.f, start, "gd", lr, steps).values, steps // 2) for lr in lrs])
+    return predicted, measured
