@@ -161,7 +161,7 @@ def draw(c: Control) -> Any:
 
 slot = begin(
     PAGE,
-    "🥣 Curvature: the Hessian, conditioning and Newton's method",
+    "🥣 Curvature and Newton's method",
     "The gradient says which way is down; the **Hessian** H, the matrix of second partials ∂²f/∂xᵢ∂xⱼ, says how "
     "the slope itself changes. Its eigenvalues are the curvatures along its eigenvectors: they decide what kind "
     "of point P is, how fast gradient descent can go, and where Newton's method jumps.",
@@ -198,7 +198,9 @@ def hessian_tab() -> None:
     m1.metric("λ₁", fmt(c.eigenvalues[0], 6))
     m2.metric("λ₂", fmt(c.eigenvalues[1], 6))
     m3.metric("κ = |λ|max/|λ|min", fmt(c.condition_number, 4))
-    m4.metric("P is", c.kind if c.stationary else "not stationary")
+    m4.metric(
+        "P is", c.kind if c.stationary else "on a slope", help="Only where ∇f = 0 is P a minimum, maximum or saddle."
+    )
     vectors = ", ".join(f"v{'₁₂'[i]} = ({fmt(v[0], 4)}, {fmt(v[1], 4)})" for i, v in enumerate(c.eigenvectors.T))
     if c.stationary:
         st.markdown(f"∇f(P) = 0, so P is a stationary point: a **{c.kind}** by the eigenvalue signs. {vectors}.")

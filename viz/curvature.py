@@ -39,7 +39,8 @@ def hessian_figure(
     grid: Grid, c: Curvature, names: tuple[str, str], model: Grid | None = None, lecture: bool = False
 ) -> go.Figure:
     """The contour map with P, the Hessian's eigenvectors through P scaled by |λ|, and the model's level curves."""
-    traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9)]
+    # No colour bar: the equal-aspect map is narrower than the figure, and the bar would float far to its right.
+    traces: list[dict] = [contour(grid, names, hoverinfo="skip", opacity=0.9)]
     if model is not None:
         traces.append(
             contour(
@@ -81,9 +82,12 @@ def hessian_figure(
         )
     )
     layout = dict(
-        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
+        xaxis=dict(automargin=True, title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain"),
         # Equal scales, so perpendicular eigenvectors look perpendicular.
-        yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]], scaleanchor="x", scaleratio=1),
+        yaxis=dict(
+            automargin=True, title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]], scaleanchor="x", scaleratio=1
+        ),
+        legend=dict(y=-0.3),
     )
     return figure(traces, layout, height=560, lecture=lecture)
 
@@ -158,8 +162,15 @@ def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lec
     finite = np.concatenate([t.values[t.values > 0] for t in runs.values()] or [np.array([1.0])])
     low, high = (np.log10(finite.min()), np.log10(finite.max())) if finite.size else (-1.0, 1.0)
     layout = dict(
-        xaxis=dict(title=dict(text="step k")),
-        yaxis=dict(title=dict(text="loss f(θ_k)"), type="log", range=[low - 0.5, high + 0.5]),
+        xaxis=dict(automargin=True, title=dict(text="step k")),
+        yaxis=dict(
+            automargin=True,
+            title=dict(text="loss f(θ_k)"),
+            type="log",
+            range=[low - 0.5, high + 0.5],
+            exponentformat="power",
+        ),
+        legend=dict(y=-0.3),
     )
     return figure(traces, layout, title="Measured loss per step and the predicted rate", height=420, lecture=lecture)
 
@@ -222,8 +233,9 @@ def lr_sweep_figure(
             )
         )
     layout = dict(
-        xaxis=dict(title=dict(text="learning rate η")),
-        yaxis=dict(title=dict(text="rate ρ (error factor per step)"), range=[0, top]),
+        xaxis=dict(automargin=True, title=dict(text="learning rate η")),
+        yaxis=dict(automargin=True, title=dict(text="rate ρ (error factor per step)"), range=[0, top]),
+        legend=dict(y=-0.3),
     )
     return figure(traces, layout, title="Learning-rate sweep: gradient descent", height=420, lecture=lecture)
 
@@ -285,8 +297,8 @@ def paths_figure(
                 )
             )
     layout = dict(
-        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
-        yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
+        xaxis=dict(automargin=True, title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
+        yaxis=dict(automargin=True, title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
     )
     return figure(traces, layout, height=520, lecture=lecture)
 
@@ -307,7 +319,8 @@ def distance_figure(runs: Mapping[str, Trajectory], point: Sequence[float], lect
             )
         )
     layout = dict(
-        xaxis=dict(title=dict(text="step k")),
-        yaxis=dict(title=dict(text="distance from the saddle"), type="log"),
+        xaxis=dict(automargin=True, title=dict(text="step k")),
+        yaxis=dict(automargin=True, title=dict(text="distance from the saddle"), type="log", exponentformat="power"),
+        legend=dict(y=-0.3),
     )
     return figure(traces, layout, title="How long each run stays near the saddle", height=360, lecture=lecture)
