@@ -308,6 +308,10 @@ def newton_tab() -> None:
     positive = all((t.values > 0).all() for t in runs.values())
     show(curves_figure(runs, "loss", log=positive, lecture=big), key=f"{PAGE}.newton_loss")
     show(curves_figure(runs, "grad_norm", log=True, lecture=big), key=f"{PAGE}.newton_grad")
+    for label, t in runs.items():
+        if t.status == "diverged":
+            where = "at the start: move P" if t.diverged_at == 0 else f"at step {t.diverged_at}"
+            st.warning(f"{label}: f, its gradient or its Hessian is undefined or blew up {where}.", icon="💥")
     rows = []
     for label, t in runs.items():
         end = curvature_at(g, t.points[-1])

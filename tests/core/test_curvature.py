@@ -216,3 +216,12 @@ def test_noisy_descent_is_reproducible_from_its_seed_and_differs_between_seeds()
     c = noisy_descend(f, (0.5, 0.0), 0.1, 20, 0.01, 8)
     assert np.array_equal(a.points, b.points) and not np.array_equal(a.points, c.points)
     assert np.allclose(a.points[1:] - a.points[:-1], -0.1 * a.gradients[:-1])
+
+
+def test_hessian_of_a_kink_or_a_pole_is_undefined_there_not_an_exception():
+    """Regression: sympy writes |x|'' as DiracDelta (unknown to numpy), and 1/0 on a float raised."""
+    kink = parse("abs(x) + relu(y)")
+    assert np.isnan(hessian_at(kink, (0.0, 1.0))[0, 0]) and hessian_at(kink, (0.5, 1.0)).tolist() == [[0, 0], [0, 0]]
+    assert not curvature_at(kink, (0.0, 0.0)).defined
+    pole = curvature_at(parse("log(x) + x/y"), (0.0, 0.0))
+    assert not pole.defined and pole.kind == "undefined"

@@ -123,3 +123,26 @@ def test_hidden_tabs_keep_their_controls_in_the_link():
     at.session_state["curvature.tab"] = TABS[1]
     at.run()
     assert at.sidebar.select_slider(key="curvature.kappa").value == 50.0
+
+
+@pytest.mark.parametrize("tab", TABS)
+@pytest.mark.parametrize("expr", ["abs(x) + abs(y)", "relu(x) + y^2", "log(x) + y", "x/y", "1"])
+def test_kinks_poles_and_constants_give_a_message_not_a_traceback(tab, expr):
+    """Regression: |x| and relu have DiracDelta in their Hessian, and 1/0 in a float raised ZeroDivisionError."""
+    at = open_page(PAGE, {"tab": tab, "f": "custom", "expr": expr, "x0": "0", "y0": "0", "scene": "picked"})
+    assert_clean(at)
+    if tab == TABS[0] and expr != "1":
+        assert any("undefined at P" in w.value for w in at.warning)
+
+
+def test_hostile_link_values_warn_by_name(tmp_path, monkeypatch):
+    from tests.hostile import hostile_strings
+
+    monkeypatch.chdir(tmp_path)
+    canary = tmp_path / "canary"
+    names = ["kappa", "angle", "tuning", "eta_lmax", "mu", "scene", "eta", "delta", "offset", "noise", "seed", "tab"]
+    for text in hostile_strings(str(canary))[::8]:
+        at = open_page(PAGE, dict.fromkeys(names, text))
+        assert_clean(at)
+        assert sum("ignored" in w.value for w in at.warning) >= len(names) - 1, text
+    assert not canary.exists()
