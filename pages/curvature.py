@@ -224,6 +224,7 @@ def hessian_tab() -> None:
 
 def condition_tab() -> None:
     """GD, momentum and Nesterov on a quadratic with chosen κ: predicted against measured rates, and the η sweep."""
+    st.caption("This tab builds its own quadratic from the controls in the sidebar; the function above is not used.")
     q = from_condition(values["kappa"], values["angle"])
     e, top = q.eigenvalues, q.eigenvalues[-1]
     st.latex(
@@ -328,6 +329,7 @@ def newton_tab() -> None:
 
 def saddle_tab() -> None:
     """GD, momentum and noisy GD from beside a saddle: who stalls and who escapes."""
+    st.caption("This tab uses its own functions with a known saddle, chosen in the sidebar.")
     s = SADDLES[values["saddle"]]
     g = cache.function(s.text)
     half = 0.25 * (s.domain[0][1] - s.domain[0][0]) / 2

@@ -146,3 +146,30 @@ def test_hostile_link_values_warn_by_name(tmp_path, monkeypatch):
         assert_clean(at)
         assert sum("ignored" in w.value for w in at.warning) >= len(names) - 1, text
     assert not canary.exists()
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_lecture_mode_enlarges_every_tab(tab):
+    at = open_page(PAGE, {"tab": tab, "lecture": "1"})
+    assert_clean(at)
+    plain = open_page(PAGE, {"tab": tab})
+    assert figures(at)[0]["layout"]["height"] > figures(plain)[0]["layout"]["height"]
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_a_share_link_reproduces_the_view_in_a_fresh_session(tab):
+    at = open_page(PAGE, {"tab": tab, "f": "himmelblau"})
+    at.sidebar.slider(key="curvature.x0").set_value(-1.0).run()
+    changes = {
+        TABS[1]: ("slider", "curvature.angle", 60),
+        TABS[2]: ("radio", "curvature.scene", "picked"),
+        TABS[3]: ("select_slider", "curvature.noise", 0.1),
+    }
+    if tab in changes:
+        kind, key, value = changes[tab]
+        getattr(at.sidebar, kind)(key=key).set_value(value).run()
+    link = {name: at.query_params[name] for name in at.query_params}
+    fresh = open_page(PAGE, link)
+    assert_clean(fresh)
+    assert not fresh.warning
+    assert figures(fresh) == figures(at)
