@@ -253,13 +253,13 @@ def tuned_nesterov(eigenvalues: Sequence[float]) -> tuple[float, float, float]:
     return lr, momentum, predicted_rate("nesterov", eigenvalues, lr, momentum)
 
 
-def measured_rate(values: np.ndarray, window: int = 20) -> float:
-    """The per-step error rate the loss shows over its last ``window`` steps: (f_end/f_start)^(1/(2·window)).
+def measured_rate(values: np.ndarray, last: int = 20) -> float:
+    """The per-step error rate the loss shows over its ``last`` steps: (f_end/f_start)^(1/(2·last)).
 
     The loss of a quadratic is quadratic in the error, so its per-step ratio is ρ², not ρ.
     """
     v = np.asarray(values, dtype=float)
-    w = min(int(window), len(v) - 1)
+    w = min(int(last), len(v) - 1)
     if w < 1 or not v[-1 - w] > 0:
         return math.nan
     return float((v[-1] / v[-1 - w]) ** (1.0 / (2 * w)))
