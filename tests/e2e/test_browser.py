@@ -18,6 +18,7 @@ PAGES = {
     "gradient": "Gradient",
     "total_derivative": "Partial vs total derivative",
     "descent": "Gradient descent",
+    "curvature": "Curvature and Newton's method",
     "regression": "ML loss: linear regression",
     "practice": "Practice",
 }

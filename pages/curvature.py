@@ -1,0 +1,373 @@
+"""Page: curvature — the Hessian at P, the condition number and convergence rates, Newton's method, saddle escape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import streamlit as st
+
+from core import PRESETS, descend
+from core.curvature import (
+    SADDLES,
+    curvature_at,
+    escape_runs,
+    from_condition,
+    hessian_latex,
+    lr_sweep,
+    matrix_latex,
+    measured_rate,
+    model_grid,
+    optimal_gd,
+    optimal_momentum,
+    predicted_rate,
+    saddle_start,
+    stable_lr,
+    steps_near,
+    tuned_nesterov,
+    window,
+)
+from core.explain import fmt
+from core.function import to_latex
+from core.grid import evaluate_grid
+from core.newton import NEWTON, newton_descend
+from ui import cache
+from ui.page import begin, finish
+from ui.render import show
+from ui.state import Param, choice, dump_number, integer, number
+from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
+from viz.curvature import distance_figure, hessian_figure, lr_sweep_figure, paths_figure, rates_figure, taylor_figure
+from viz.descent import curves_figure
+
+PAGE = "curvature"
+TAB_NAMES = ["Hessian at P", "Condition number", "Newton's method", "Saddle escape"]
+KAPPAS = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]
+OFFSETS = [0.0, 1e-9, 1e-6, 1e-3, 1e-1]
+NOISES = [0.0, 0.001, 0.01, 0.05, 0.1, 0.5]
+SCENES = {
+    "quadratic": "One step on a quadratic",
+    "rosenbrock": "Race gradient descent on Rosenbrock",
+    "saddle": "Pulled to a saddle",
+    "picked": "Your function, from P",
+}
+TUNINGS = {"optimal": "Theory's best η and μ", "manual": "Choose η and μ"}
+
+
+def one_of(options: Sequence[float]) -> Callable[[str], float]:
+    """A link reader for a number that must be one of a select-slider's options."""
+
+    def read(raw: str) -> float:
+        value = number(min(options), max(options))(raw)
+        if value not in options:
+            raise ValueError(f"{raw[:30]} is not one of {', '.join(f'{o:g}' for o in options)}")
+        return value
+
+    return read
+
+
+class Control(NamedTuple):
+    """One control: its link name (the widget key is curvature.<name>), the tab it belongs to, and its widget."""
+
+    name: str
+    tab: str
+    kind: str  # slider, select_slider, radio, selectbox, number
+    label: str
+    default: Any
+    options: Sequence[Any] = ()  # for select_slider, radio, selectbox
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.0
+    format: str | None = None
+    labels: dict | None = None  # option -> what the student reads
+
+    @property
+    def key(self) -> str:
+        return f"{PAGE}.{self.name}"
+
+    @property
+    def param(self) -> Param:
+        if self.kind == "select_slider":
+            return Param(self.name, self.key, one_of(self.options), dump_number)
+        if self.kind in ("radio", "selectbox"):
+            return Param(self.name, self.key, choice(list(self.options)))
+        if isinstance(self.default, int):
+            return Param(self.name, self.key, integer(int(self.low), int(self.high)))
+        return Param(self.name, self.key, number(self.low, self.high), dump_number)
+
+
+def _newton_control(entry_name: str, tab: str) -> list[Control]:
+    """Number inputs for a Newton variant's hyperparameters, with the entry's own ranges."""
+    entry = NEWTON[entry_name]
+    return [
+        Control(h.name, tab, "number", f"{entry.label}: {h.label}", h.default, low=h.low, high=h.high, step=h.step)
+        for h in entry.hyper
+    ]
+
+
+# Every control of the page, in one table: the sidebar draws the open tab's ones, the link reads and writes all.
+CONDITION, NEWTON_TAB, SADDLE = TAB_NAMES[1], TAB_NAMES[2], TAB_NAMES[3]
+CONTROLS = [
+    Control("kappa", CONDITION, "select_slider", "Condition number κ = λmax/λmin (λmin = 1)", 10.0, KAPPAS),
+    Control("angle", CONDITION, "slider", "Rotation of the λmax axis (degrees)", 30, low=0, high=180, step=5),
+    Control("tuning", CONDITION, "radio", "Step sizes", "optimal", list(TUNINGS), labels=TUNINGS),
+    Control("eta_lmax", CONDITION, "slider", "η · λmax (manual)", 1.0, low=0.05, high=2.2, step=0.05),
+    Control("mu", CONDITION, "slider", "momentum μ (manual)", 0.5, low=0.0, high=0.99, step=0.01),
+    Control("rsteps", CONDITION, "slider", "Steps", 100, low=10, high=300, step=10),
+    Control("scene", NEWTON_TAB, "radio", "Scene", "quadratic", list(SCENES), labels=SCENES),
+    Control("nsteps", NEWTON_TAB, "slider", "Steps", 20, low=1, high=60, step=1),
+    *_newton_control("newton_damped", NEWTON_TAB),
+    *_newton_control("newton_ls", NEWTON_TAB),
+    *_newton_control("newton_pd", NEWTON_TAB),
+    Control(
+        "saddle",
+        SADDLE,
+        "selectbox",
+        "Function",
+        "double_well",
+        list(SADDLES),
+        labels={k: s.name for k, s in SADDLES.items()},
+    ),
+    Control("offset", SADDLE, "select_slider", "Start's offset ε off the saddle's stable axis", 1e-6, OFFSETS),
+    Control("slr", SADDLE, "slider", "Learning rate η", 0.1, low=0.01, high=0.5, step=0.01),
+    Control("ssteps", SADDLE, "slider", "Steps", 150, low=10, high=400, step=10),
+    Control("smu", SADDLE, "slider", "momentum μ", 0.9, low=0.0, high=0.99, step=0.01),
+    Control("noise", SADDLE, "select_slider", "Gradient noise σ", 0.01, NOISES),
+    Control("seed", SADDLE, "number", "Noise seed", 0, low=0, high=9999, step=1),
+]
+PARAMS = [
+    *picker_params(PAGE),
+    *point_params(PAGE),
+    Param("tab", f"{PAGE}.tab", choice(TAB_NAMES)),
+    *(c.param for c in CONTROLS),
+]
+
+
+def draw(c: Control) -> Any:
+    """The widget of one control, in the sidebar."""
+    st.session_state.setdefault(c.key, c.default)
+    show_label = (lambda v: c.labels.get(v, str(v))) if c.labels else str
+    if c.kind == "select_slider":
+        return st.select_slider(c.label, c.options, key=c.key, format_func=lambda v: f"{v:g}")
+    if c.kind == "radio":
+        return st.radio(c.label, c.options, key=c.key, format_func=show_label)
+    if c.kind == "selectbox":
+        return st.selectbox(c.label, c.options, key=c.key, format_func=show_label)
+    if c.kind == "slider":
+        return st.slider(c.label, c.low, c.high, step=c.step, key=c.key, format=c.format)
+    plain = None if isinstance(c.default, int) else "%.6g"
+    return st.number_input(c.label, c.low, c.high, step=c.step, key=c.key, format=c.format or plain)
+
+
+slot = begin(
+    PAGE,
+    "🥣 Curvature and Newton's method",
+    "The gradient says which way is down; the **Hessian** H, the matrix of second partials ∂²f/∂xᵢ∂xⱼ, says how "
+    "the slope itself changes. Its eigenvalues are the curvatures along its eigenvectors: they decide what kind "
+    "of point P is, how fast gradient descent can go, and where Newton's method jumps.",
+    PARAMS,
+)
+picked = function_picker(PAGE)
+x0, y0 = point_sliders(PAGE, picked, labels=("P", "P"))
+f, names = picked.f, picked.names
+big = lecture()
+tabs = st.tabs(TAB_NAMES, key=f"{PAGE}.tab", on_change="rerun")
+open_tab = next((name for name, tab in zip(TAB_NAMES, tabs, strict=True) if tab.open), TAB_NAMES[0])
+values: dict[str, Any] = {}
+with st.sidebar:
+    if any(c.tab == open_tab for c in CONTROLS):
+        st.subheader(open_tab)
+    for c in CONTROLS:
+        if c.tab == open_tab:
+            values[c.name] = draw(c)
+        else:
+            # Re-assigned, a hidden widget's value outlives this run, so the link and a return to its tab keep it.
+            st.session_state[c.key] = st.session_state.get(c.key, c.default)
+            values[c.name] = st.session_state[c.key]
+
+
+def hessian_tab() -> None:
+    """H at P, its eigen-axes on the map, the classification, and f beside its Taylor model."""
+    c = curvature_at(f, (x0, y0))
+    st.latex(rf"H(x, y) = {hessian_latex(f)}")
+    if not c.defined:
+        st.warning(f"f or its second partials are undefined at P = ({fmt(x0)}, {fmt(y0)}): move P.", icon="⚠️")
+        return
+    st.latex(rf"H(P) = {matrix_latex(c.hessian)},\quad \nabla f(P) = {matrix_latex(c.gradient)}")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("λ₁", fmt(c.eigenvalues[0], 6))
+    m2.metric("λ₂", fmt(c.eigenvalues[1], 6))
+    m3.metric("κ = |λ|max/|λ|min", fmt(c.condition_number, 4))
+    m4.metric(
+        "P is", c.kind if c.stationary else "on a slope", help="Only where ∇f = 0 is P a minimum, maximum or saddle."
+    )
+    vectors = ", ".join(f"v{'₁₂'[i]} = ({fmt(v[0], 4)}, {fmt(v[1], 4)})" for i, v in enumerate(c.eigenvectors.T))
+    if c.stationary:
+        st.markdown(f"∇f(P) = 0, so P is a stationary point: a **{c.kind}** by the eigenvalue signs. {vectors}.")
+    else:
+        st.markdown(
+            f"∇f(P) ≠ 0, so P is not a stationary point, but the eigenvalue signs still say how f bends here: "
+            f"like around a **{c.kind}**. {vectors}."
+        )
+    local = window(picked.domain, (x0, y0))
+    grid = cache.grid(f, picked.domain, 61)
+    show(hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big), key=f"{PAGE}.hessian")
+    st.caption(
+        "The axes through P point along H's eigenvectors, their lengths ∝ |λ|: solid blue curves up, dashed orange "
+        "curves down. The dotted white lines are level curves of the quadratic model q near P."
+    )
+    show(
+        taylor_figure(evaluate_grid(f, local, 41), model_grid(c, local, 41), c, names, lecture=big),
+        key=f"{PAGE}.taylor",
+    )
+
+
+def condition_tab() -> None:
+    """GD, momentum and Nesterov on a quadratic with chosen κ: predicted against measured rates, and the η sweep."""
+    st.caption("This tab builds its own quadratic from the controls in the sidebar; the function above is not used.")
+    q = from_condition(values["kappa"], values["angle"])
+    e, top = q.eigenvalues, q.eigenvalues[-1]
+    st.latex(
+        rf"f(\theta) = \tfrac12\,\theta^\top A\,\theta,\quad A = {matrix_latex(q.matrix)},\quad "
+        rf"\lambda_{{\min}} = {fmt(e[0], 4)},\ \lambda_{{\max}} = {fmt(e[1], 4)}"
+    )
+    best_lr, best_rate = optimal_gd(e)
+    if values["tuning"] == "optimal":
+        hb_lr, hb_mu, _ = optimal_momentum(e)
+        settings = {"GD": ("gd", best_lr, 0.0), "Momentum": ("momentum", hb_lr, hb_mu)}
+        n_lr, n_mu, _ = tuned_nesterov(e)
+        settings["Nesterov"] = ("nesterov", n_lr, n_mu)
+    else:
+        lr, mu = values["eta_lmax"] / top, values["mu"]
+        settings = {"GD": ("gd", lr, 0.0), "Momentum": ("momentum", lr, mu), "Nesterov": ("nesterov", lr, mu)}
+    m1, m2, m3 = st.columns(3)
+    m1.metric("κ", fmt(q.kappa, 4))
+    m2.metric("largest stable η = 2/λmax", fmt(stable_lr(e), 4))
+    m3.metric("best GD η* = 2/(λmin+λmax)", fmt(best_lr, 4))
+    steps = int(values["rsteps"])
+    runs, rates, rows = {}, {}, []
+    for label, (method, lr, mu) in settings.items():
+        hyper = {"momentum": mu} if method != "gd" else {}
+        t = descend(q.f, (2.0, 1.0), method, lr, steps, **hyper)
+        full = f"{label} (η = {lr:.3g}{f', μ = {mu:.3g}' if method != 'gd' else ''})"
+        full += " — diverged" if t.status == "diverged" else ""
+        runs[full], rates[full] = t, predicted_rate(method, e, lr, mu)
+        measured = measured_rate(t.values, max(1, t.steps_taken // 4))
+        rows.append(f"| {full} | {rates[full]:.4f} | {measured:.4f} |")
+    show(rates_figure(runs, rates, lecture=big), key=f"{PAGE}.rates")
+    st.markdown("| run | predicted ρ | measured ρ (last quarter of the steps) |\n|---|---|---|\n" + "\n".join(rows))
+    st.caption(
+        "ρ is the factor the error shrinks by per step; the loss, quadratic in the error, shrinks by ρ². Gradient "
+        "descent: ρ = max|1 − ηλᵢ|. Momentum and Nesterov: the spectral radius of their 2×2 step matrix per "
+        "eigenvalue; Polyak's heavy ball η = 4/(√λmax + √λmin)², μ = ((√κ − 1)/(√κ + 1))² gives ρ = (√κ − 1)/(√κ + 1)."
+    )
+    grid = cache.grid(q.f, ((-2.5, 2.5), (-2.5, 2.5)), 61)
+    show(paths_figure(grid, runs, ("x", "y"), {"minimum": [(0.0, 0.0)]}, lecture=big), key=f"{PAGE}.condition_paths")
+    lrs = np.linspace(0.05, 2.3, 24) / top
+    predicted, measured = lr_sweep(q, lrs)
+    show(
+        lr_sweep_figure(lrs, predicted, measured, stable_lr(e), best_lr, settings["GD"][1], lecture=big),
+        key=f"{PAGE}.sweep",
+    )
+    st.caption(f"At η* the best gradient descent can do is ρ = (κ − 1)/(κ + 1) = {best_rate:.4f}.")
+
+
+def newton_tab() -> None:
+    """The Newton variants against gradient descent in one of the scenes."""
+    scene = values["scene"]
+    if scene == "picked":
+        g, start, domain = f, (x0, y0), picked.domain
+        gd_lr = picked.preset.lr if picked.preset else 0.05
+        minima = [m for m, _ in picked.preset.minima] if picked.preset else []
+        saddles: list = []
+    elif scene == "saddle":
+        s = SADDLES["double_well"]
+        g, start, domain, gd_lr, minima, saddles = (
+            cache.function(s.text),
+            (0.3, 1.0),
+            s.domain,
+            0.1,
+            s.minima,
+            [s.point],
+        )
+    else:
+        preset = PRESETS["ill_conditioned" if scene == "quadratic" else "rosenbrock"]
+        g, start, domain, gd_lr = cache.function(preset.text), preset.start, preset.domain, preset.lr
+        minima, saddles = [m for m, _ in preset.minima], []
+    steps = int(values["nsteps"])
+    runs = {f"Gradient descent (η = {gd_lr:g})": descend(g, start, "gd", gd_lr, steps)}
+    for name, entry in NEWTON.items():
+        hyper = {h.name: float(values[h.name]) for h in entry.hyper}
+        runs[entry.label] = newton_descend(g, start, name, steps, **hyper)
+    st.latex(rf"f = {to_latex(g.expr)},\quad \text{{start}} = ({fmt(start[0])}, {fmt(start[1])})")
+    with st.expander("The update rules"):
+        for entry in NEWTON.values():
+            st.markdown(f"**{entry.label}** — {entry.about}")
+            st.latex(entry.rule)
+    marks = {"minimum": minima, "saddle": saddles}
+    show(paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big), key=f"{PAGE}.newton_paths")
+    positive = all((t.values > 0).all() for t in runs.values())
+    show(curves_figure(runs, "loss", log=positive, lecture=big), key=f"{PAGE}.newton_loss")
+    show(curves_figure(runs, "grad_norm", log=True, lecture=big), key=f"{PAGE}.newton_grad")
+    for label, t in runs.items():
+        if t.status == "diverged":
+            where = "at the start: move P" if t.diverged_at == 0 else f"at step {t.diverged_at}"
+            st.warning(f"{label}: f, its gradient or its Hessian is undefined or blew up {where}.", icon="💥")
+    rows = []
+    for label, t in runs.items():
+        end = curvature_at(g, t.points[-1])
+        kind = end.kind if end.stationary else "not stationary"
+        where = "(" + ", ".join(fmt(v, 5) for v in t.points[-1]) + ")"
+        rows.append(f"| {label} | {where} | {fmt(t.values[-1], 5)} | {fmt(t.grad_norms[-1], 3)} | {kind} |")
+    st.markdown("| run | ends at | f | ∣∇f∣ | the end point is |\n|---|---|---|---|---|\n" + "\n".join(rows))
+    st.caption(
+        "Newton solves ∇f = 0 for the local quadratic model, so it converges to whatever stationary point is near: "
+        "in one step on a quadratic, to a saddle just as readily as to a minimum. The line search refuses uphill "
+        "steps but keeps Newton's direction; the positive-definite fix flips negative curvature and walks away."
+    )
+
+
+def saddle_tab() -> None:
+    """GD, momentum and noisy GD from beside a saddle: who stalls and who escapes."""
+    st.caption("This tab uses its own functions with a known saddle, chosen in the sidebar.")
+    s = SADDLES[values["saddle"]]
+    g = cache.function(s.text)
+    half = 0.25 * (s.domain[0][1] - s.domain[0][0]) / 2
+    start = saddle_start(g, s.point, half, float(values["offset"]))
+    runs = escape_runs(
+        g,
+        start,
+        float(values["slr"]),
+        int(values["ssteps"]),
+        float(values["smu"]),
+        float(values["noise"]),
+        int(values["seed"]),
+    )
+    labels = {
+        "gd": "Gradient descent",
+        "momentum": f"Momentum μ = {values['smu']:g}",
+        "noisy": f"GD + noise σ = {values['noise']:g}",
+    }
+    runs = {labels[k]: t for k, t in runs.items()}
+    st.latex(rf"f = {to_latex(g.expr)},\quad \text{{saddle}}\ S = ({fmt(s.point[0])}, {fmt(s.point[1])})")
+    radius = 0.1 * half
+    columns = st.columns(len(runs))
+    for column, (label, t) in zip(columns, runs.items(), strict=True):
+        column.metric(f"{label}: steps within {radius:g} of S", steps_near(t, s.point, radius))
+    marks = {"minimum": s.minima, "saddle": [s.point]}
+    show(paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big), key=f"{PAGE}.saddle_paths")
+    show(distance_figure(runs, s.point, lecture=big), key=f"{PAGE}.saddle_distance")
+    st.caption(
+        "The start sits on the saddle's uphill-curving axis, ε off it. Descent slides into S along that axis, where "
+        "the gradient vanishes; only the ε part grows, by (1 + η|λ|) per step, so a tiny ε means a long stall. "
+        "Momentum multiplies that growth; noise supplies an ε of its own, even when ε = 0."
+    )
+
+
+TABS = dict(zip(TAB_NAMES, [hessian_tab, condition_tab, newton_tab, saddle_tab], strict=True))
+for tab, render in zip(tabs, TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            render()
+
+finish(PAGE, PARAMS, slot)
