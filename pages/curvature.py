@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -33,15 +32,14 @@ from core.function import to_latex
 from core.grid import evaluate_grid
 from core.newton import NEWTON, newton_descend
 from ui import cache
+from ui.controls import Control, Page, choice, number, slider
 from ui.page import begin, finish
 from ui.render import show
-from ui.state import Param, choice, dump_number, integer, number
-from ui.widgets import function_picker, lecture, picker_params, point_params, point_sliders
+from ui.widgets import function_picker, lecture, point_controls
 from viz.curvature import distance_figure, hessian_figure, lr_sweep_figure, paths_figure, rates_figure, taylor_figure
 from viz.descent import curves_figure
 
-PAGE = "curvature"
-TAB_NAMES = ["Hessian at P", "Condition number", "Newton's method", "Saddle escape"]
+PAGE = Page("curvature")
 KAPPAS = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]
 OFFSETS = [0.0, 1e-9, 1e-6, 1e-3, 1e-1]
 NOISES = [0.0, 0.001, 0.01, 0.05, 0.1, 0.5]
@@ -54,109 +52,41 @@ SCENES = {
 TUNINGS = {"optimal": "Theory's best η and μ", "manual": "Choose η and μ"}
 
 
-def one_of(options: Sequence[float]) -> Callable[[str], float]:
-    """A link reader for a number that must be one of a select-slider's options."""
-
-    def read(raw: str) -> float:
-        value = number(min(options), max(options))(raw)
-        if value not in options:
-            raise ValueError(f"{raw[:30]} is not one of {', '.join(f'{o:g}' for o in options)}")
-        return value
-
-    return read
-
-
-class Control(NamedTuple):
-    """One control: its link name (the widget key is curvature.<name>), the tab it belongs to, and its widget."""
-
-    name: str
-    tab: str
-    kind: str  # slider, select_slider, radio, selectbox, number
-    label: str
-    default: Any
-    options: Sequence[Any] = ()  # for select_slider, radio, selectbox
-    low: float = 0.0
-    high: float = 1.0
-    step: float = 0.0
-    format: str | None = None
-    labels: dict | None = None  # option -> what the student reads
-
-    @property
-    def key(self) -> str:
-        return f"{PAGE}.{self.name}"
-
-    @property
-    def param(self) -> Param:
-        if self.kind == "select_slider":
-            return Param(self.name, self.key, one_of(self.options), dump_number)
-        if self.kind in ("radio", "selectbox"):
-            return Param(self.name, self.key, choice(list(self.options)))
-        if isinstance(self.default, int):
-            return Param(self.name, self.key, integer(int(self.low), int(self.high)))
-        return Param(self.name, self.key, number(self.low, self.high), dump_number)
-
-
-def _newton_control(entry_name: str, tab: str) -> list[Control]:
+def _newton_controls(entry_name: str) -> list[Control]:
     """Number inputs for a Newton variant's hyperparameters, with the entry's own ranges."""
     entry = NEWTON[entry_name]
-    return [
-        Control(h.name, tab, "number", f"{entry.label}: {h.label}", h.default, low=h.low, high=h.high, step=h.step)
-        for h in entry.hyper
-    ]
+    return [number(h.name, f"{entry.label}: {h.label}", h.low, h.high, h.step, h.default) for h in entry.hyper]
 
 
-# Every control of the page, in one table: the sidebar draws the open tab's ones, the link reads and writes all.
-CONDITION, NEWTON_TAB, SADDLE = TAB_NAMES[1], TAB_NAMES[2], TAB_NAMES[3]
-CONTROLS = [
-    Control("kappa", CONDITION, "select_slider", "Condition number κ = λmax/λmin (λmin = 1)", 10.0, KAPPAS),
-    Control("angle", CONDITION, "slider", "Rotation of the λmax axis (degrees)", 30, low=0, high=180, step=5),
-    Control("tuning", CONDITION, "radio", "Step sizes", "optimal", list(TUNINGS), labels=TUNINGS),
-    Control("eta_lmax", CONDITION, "slider", "η · λmax (manual)", 1.0, low=0.05, high=2.2, step=0.05),
-    Control("mu", CONDITION, "slider", "momentum μ (manual)", 0.5, low=0.0, high=0.99, step=0.01),
-    Control("rsteps", CONDITION, "slider", "Steps", 100, low=10, high=300, step=10),
-    Control("scene", NEWTON_TAB, "radio", "Scene", "quadratic", list(SCENES), labels=SCENES),
-    Control("nsteps", NEWTON_TAB, "slider", "Steps", 20, low=1, high=60, step=1),
-    *_newton_control("newton_damped", NEWTON_TAB),
-    *_newton_control("newton_ls", NEWTON_TAB),
-    *_newton_control("newton_pd", NEWTON_TAB),
-    Control(
-        "saddle",
-        SADDLE,
-        "selectbox",
-        "Function",
-        "double_well",
-        list(SADDLES),
-        labels={k: s.name for k, s in SADDLES.items()},
-    ),
-    Control("offset", SADDLE, "select_slider", "Start's offset ε off the saddle's stable axis", 1e-6, OFFSETS),
-    Control("slr", SADDLE, "slider", "Learning rate η", 0.1, low=0.01, high=0.5, step=0.01),
-    Control("ssteps", SADDLE, "slider", "Steps", 150, low=10, high=400, step=10),
-    Control("smu", SADDLE, "slider", "momentum μ", 0.9, low=0.0, high=0.99, step=0.01),
-    Control("noise", SADDLE, "select_slider", "Gradient noise σ", 0.01, NOISES),
-    Control("seed", SADDLE, "number", "Noise seed", 0, low=0, high=9999, step=1),
-]
-PARAMS = [
-    *picker_params(PAGE),
-    *point_params(PAGE),
-    Param("tab", f"{PAGE}.tab", choice(TAB_NAMES)),
-    *(c.param for c in CONTROLS),
-]
-
-
-def draw(c: Control) -> Any:
-    """The widget of one control, in the sidebar."""
-    st.session_state.setdefault(c.key, c.default)
-    show_label = (lambda v: c.labels.get(v, str(v))) if c.labels else str
-    if c.kind == "select_slider":
-        return st.select_slider(c.label, c.options, key=c.key, format_func=lambda v: f"{v:g}")
-    if c.kind == "radio":
-        return st.radio(c.label, c.options, key=c.key, format_func=show_label)
-    if c.kind == "selectbox":
-        return st.selectbox(c.label, c.options, key=c.key, format_func=show_label)
-    if c.kind == "slider":
-        return st.slider(c.label, c.low, c.high, step=c.step, key=c.key, format=c.format)
-    plain = None if isinstance(c.default, int) else "%.6g"
-    return st.number_input(c.label, c.low, c.high, step=c.step, key=c.key, format=c.format or plain)
+# Every control of the page, by the tab that draws it; the link reads and writes them all.
+TAB = choice("tab", "Tab", ["Hessian at P", "Condition number", "Newton's method", "Saddle escape"], "Hessian at P")
+CONTROLS: dict[str, list[Control]] = {
+    "Hessian at P": [],
+    "Condition number": [
+        choice("kappa", "Condition number κ = λmax/λmin (λmin = 1)", KAPPAS, 10.0, kind="select_slider"),
+        slider("angle", "Rotation of the λmax axis (degrees)", 0, 180, 5, 30, integer=True),
+        choice("tuning", "Step sizes", list(TUNINGS), "optimal", kind="radio", labels=TUNINGS.get),
+        slider("eta_lmax", "η · λmax (manual)", 0.05, 2.2, 0.05, 1.0),
+        slider("mu", "momentum μ (manual)", 0.0, 0.99, 0.01, 0.5),
+        slider("rsteps", "Steps", 10, 300, 10, 100, integer=True),
+    ],
+    "Newton's method": [
+        choice("scene", "Scene", list(SCENES), "quadratic", kind="radio", labels=SCENES.get),
+        slider("nsteps", "Steps", 1, 60, 1, 20, integer=True),
+        *_newton_controls("newton_damped"),
+        *_newton_controls("newton_ls"),
+        *_newton_controls("newton_pd"),
+    ],
+    "Saddle escape": [
+        choice("saddle", "Function", list(SADDLES), "double_well", labels=lambda k: SADDLES[k].name),
+        choice("offset", "Start's offset ε off the saddle's stable axis", OFFSETS, 1e-6, kind="select_slider"),
+        slider("slr", "Learning rate η", 0.01, 0.5, 0.01, 0.1),
+        slider("ssteps", "Steps", 10, 400, 10, 150, integer=True),
+        slider("smu", "momentum μ", 0.0, 0.99, 0.01, 0.9),
+        choice("noise", "Gradient noise σ", NOISES, 0.01, kind="select_slider"),
+        number("seed", "Noise seed", 0, 9999, 1, 0, integer=True),
+    ],
+}
 
 
 slot = begin(
@@ -165,25 +95,21 @@ slot = begin(
     "The gradient says which way is down; the **Hessian** H, the matrix of second partials ∂²f/∂xᵢ∂xⱼ, says how "
     "the slope itself changes. Its eigenvalues are the curvatures along its eigenvectors: they decide what kind "
     "of point P is, how fast gradient descent can go, and where Newton's method jumps.",
-    PARAMS,
 )
 picked = function_picker(PAGE)
-x0, y0 = point_sliders(PAGE, picked, labels=("P", "P"))
+x0, y0 = point_controls(PAGE, picked, labels=("P", "P"))
 f, names = picked.f, picked.names
 big = lecture()
-tabs = st.tabs(TAB_NAMES, key=f"{PAGE}.tab", on_change="rerun")
-open_tab = next((name for name, tab in zip(TAB_NAMES, tabs, strict=True) if tab.open), TAB_NAMES[0])
+tabs = st.tabs(TAB.options, key=PAGE.prepare(TAB), on_change="rerun")
+open_tab = st.session_state[PAGE.key(TAB)]
+PAGE.drawn[TAB.name] = open_tab
 values: dict[str, Any] = {}
-with st.sidebar:
-    if any(c.tab == open_tab for c in CONTROLS):
-        st.subheader(open_tab)
-    for c in CONTROLS:
-        if c.tab == open_tab:
-            values[c.name] = draw(c)
-        else:
-            # Re-assigned, a hidden widget's value outlives this run, so the link and a return to its tab keep it.
-            st.session_state[c.key] = st.session_state.get(c.key, c.default)
-            values[c.name] = st.session_state[c.key]
+if CONTROLS[open_tab]:
+    st.sidebar.subheader(open_tab)
+for tab_name, controls in CONTROLS.items():
+    for c in controls:
+        # The open tab's controls are drawn; the others keep their values (and their place in the link).
+        values[c.name] = PAGE.draw(c) if tab_name == open_tab else PAGE.value(c)
 
 
 def hessian_tab() -> None:
@@ -211,14 +137,14 @@ def hessian_tab() -> None:
         )
     local = window(picked.domain, (x0, y0))
     grid = cache.grid(f, picked.domain, 61)
-    show(hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big), key=f"{PAGE}.hessian")
+    show(hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big), key=PAGE.key("hessian"))
     st.caption(
         "The axes through P point along H's eigenvectors, their lengths ∝ |λ|: solid blue curves up, dashed orange "
         "curves down. The dotted white lines are level curves of the quadratic model q near P."
     )
     show(
         taylor_figure(evaluate_grid(f, local, 41), model_grid(c, local, 41), c, names, lecture=big),
-        key=f"{PAGE}.taylor",
+        key=PAGE.key("taylor"),
     )
 
 
@@ -254,7 +180,7 @@ def condition_tab() -> None:
         runs[full], rates[full] = t, predicted_rate(method, e, lr, mu)
         measured = measured_rate(t.values, max(1, t.steps_taken // 4))
         rows.append(f"| {full} | {rates[full]:.4f} | {measured:.4f} |")
-    show(rates_figure(runs, rates, lecture=big), key=f"{PAGE}.rates")
+    show(rates_figure(runs, rates, lecture=big), key=PAGE.key("rates"))
     st.markdown("| run | predicted ρ | measured ρ (last quarter of the steps) |\n|---|---|---|\n" + "\n".join(rows))
     st.caption(
         "ρ is the factor the error shrinks by per step; the loss, quadratic in the error, shrinks by ρ². Gradient "
@@ -262,12 +188,12 @@ def condition_tab() -> None:
         "eigenvalue; Polyak's heavy ball η = 4/(√λmax + √λmin)², μ = ((√κ − 1)/(√κ + 1))² gives ρ = (√κ − 1)/(√κ + 1)."
     )
     grid = cache.grid(q.f, ((-2.5, 2.5), (-2.5, 2.5)), 61)
-    show(paths_figure(grid, runs, ("x", "y"), {"minimum": [(0.0, 0.0)]}, lecture=big), key=f"{PAGE}.condition_paths")
+    show(paths_figure(grid, runs, ("x", "y"), {"minimum": [(0.0, 0.0)]}, lecture=big), key=PAGE.key("condition_paths"))
     lrs = np.linspace(0.05, 2.3, 24) / top
     predicted, measured = lr_sweep(q, lrs)
     show(
         lr_sweep_figure(lrs, predicted, measured, stable_lr(e), best_lr, settings["GD"][1], lecture=big),
-        key=f"{PAGE}.sweep",
+        key=PAGE.key("sweep"),
     )
     st.caption(f"At η* the best gradient descent can do is ρ = (κ − 1)/(κ + 1) = {best_rate:.4f}.")
 
@@ -305,10 +231,10 @@ def newton_tab() -> None:
             st.markdown(f"**{entry.label}** — {entry.about}")
             st.latex(entry.rule)
     marks = {"minimum": minima, "saddle": saddles}
-    show(paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big), key=f"{PAGE}.newton_paths")
+    show(paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("newton_paths"))
     positive = all((t.values > 0).all() for t in runs.values())
-    show(curves_figure(runs, "loss", log=positive, lecture=big), key=f"{PAGE}.newton_loss")
-    show(curves_figure(runs, "grad_norm", log=True, lecture=big), key=f"{PAGE}.newton_grad")
+    show(curves_figure(runs, "loss", log=positive, lecture=big), key=PAGE.key("newton_loss"))
+    show(curves_figure(runs, "grad_norm", log=True, lecture=big), key=PAGE.key("newton_grad"))
     for label, t in runs.items():
         if t.status == "diverged":
             where = "at the start: move P" if t.diverged_at == 0 else f"at step {t.diverged_at}"
@@ -355,8 +281,8 @@ def saddle_tab() -> None:
     for column, (label, t) in zip(columns, runs.items(), strict=True):
         column.metric(f"{label}: steps within {radius:g} of S", steps_near(t, s.point, radius))
     marks = {"minimum": s.minima, "saddle": [s.point]}
-    show(paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big), key=f"{PAGE}.saddle_paths")
-    show(distance_figure(runs, s.point, lecture=big), key=f"{PAGE}.saddle_distance")
+    show(paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("saddle_paths"))
+    show(distance_figure(runs, s.point, lecture=big), key=PAGE.key("saddle_distance"))
     st.caption(
         "The start sits on the saddle's uphill-curving axis, ε off it. Descent slides into S along that axis, where "
         "the gradient vanishes; only the ε part grows, by (1 + η|λ|) per step, so a tiny ε means a long stall. "
@@ -364,10 +290,10 @@ def saddle_tab() -> None:
     )
 
 
-TABS = dict(zip(TAB_NAMES, [hessian_tab, condition_tab, newton_tab, saddle_tab], strict=True))
+TABS = dict(zip(TAB.options, [hessian_tab, condition_tab, newton_tab, saddle_tab], strict=True))
 for tab, render in zip(tabs, TABS.values(), strict=True):
     if tab.open:
         with tab:
             render()
 
-finish(PAGE, PARAMS, slot)
+finish(PAGE, slot)

@@ -112,6 +112,11 @@ class Control:
         for option in self.options:
             if self._text(option) == raw:
                 return option
+        if all(isinstance(o, int | float) for o in self.options):  # "10" names the option 10.0
+            try:
+                return next(o for o in self.options if o == float(raw))
+            except (ValueError, StopIteration):
+                pass
         shown = ", ".join(self._text(o) for o in self.options[:8])
         raise ValueError(f"it is not one of {shown}{' …' if len(self.options) > 8 else ''}")
 

@@ -18,6 +18,7 @@ PAGES = {
     "pages/descent.py": "descent",
     "pages/regression.py": "regression",
     "pages/practice.py": "practice",
+    "pages/curvature.py": "curvature",
 }
 # Text a stranger may put in a link: markdown and HTML that must not render, code that must not run, and junk.
 HOSTILE = [
