@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from core.function import Function
-from core.optimizers import make
+from core.newton import SecondOrder
+from core.optimizers import OPTIMIZERS, make
 
 MAX_STEPS = 5000
 DIVERGENCE_LIMIT = 1e12  # |f| beyond this counts as diverged
@@ -84,7 +85,28 @@ def descend(
     """
     point = np.array(start, dtype=float).reshape(-1)
     _check(f, int(steps), point.size)
+    if OPTIMIZERS.get(optimizer, OPTIMIZERS["gd"]).second_order:
+        return _descend_second_order(f, point, optimizer, lr, steps, **hyper)
     return descend_with(lambda p, k: f.value_and_grad(*p), point, optimizer, lr, steps, **hyper)
+
+
+def _descend_second_order(
+    f: Function, start: np.ndarray, optimizer: str, lr: float, steps: int, **hyper: Any
+) -> Trajectory:
+    """The loop for Newton's variants: each update also sees H(θ) and f (for the line search)."""
+    from core.curvature import hessian_at  # curvature runs descents itself, so it is imported when needed
+
+    def value(p: np.ndarray) -> float:
+        return float(f(*p))
+
+    def step(transform: Any, grad: np.ndarray, state: Any, point: np.ndarray, v: float) -> tuple[np.ndarray, Any]:
+        return transform.update(grad, state, SecondOrder(point, float(v), grad, hessian_at(f, point), value))
+
+    return descend_with(lambda p, k: f.value_and_grad(*p), start, optimizer, lr, steps, step=step, **hyper)
+
+
+def _first_order_step(transform: Any, grad: np.ndarray, state: Any, point: np.ndarray, value: float):
+    return transform.update(grad, state, point)
 
 
 def descend_with(
@@ -93,9 +115,13 @@ def descend_with(
     optimizer: str,
     lr: float,
     steps: int,
+    step: Callable[..., tuple[np.ndarray, Any]] = _first_order_step,
     **hyper: Any,
 ) -> Trajectory:
-    """The loop itself, for any ``value_and_grad(θ, k)``: f's exact gradient, or a mini-batch estimate of it."""
+    """The loop itself, for any ``value_and_grad(θ, k)``: f's exact gradient, or a mini-batch estimate of it.
+
+    ``step(transform, g, state, θ, f(θ))`` applies one update; second-order updates also see H(θ).
+    """
     transform = make(optimizer, lr, **hyper)
     point = np.array(start, dtype=float)
     n = point.size
@@ -105,7 +131,7 @@ def descend_with(
     state = transform.init(point)
     for k in range(1, int(steps) + 1 if diverged_at is None else 0):
         with np.errstate(all="ignore"):
-            update, state = transform.update(grad, state, point)
+            update, state = step(transform, grad, state, point, value)
             point = point + update
         value, grad = value_and_grad(point, k)
         if not _healthy(point, np.asarray(value), grad):
@@ -143,6 +169,8 @@ def descend_many(
     if params.ndim != 2:
         raise ValueError("starts must be an array of shape (m, n).")
     _check(f, int(steps), params.shape[1])
+    if OPTIMIZERS[optimizer].second_order:
+        raise ValueError(f"{OPTIMIZERS[optimizer].label} needs the Hessian at each start; run it with descend.")
     transform = make(optimizer, lr, **hyper)
     m, n = params.shape
     points = np.empty((int(steps) + 1, m, n))

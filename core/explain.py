@@ -44,9 +44,12 @@ def explain_step(trajectory: Trajectory, k: int, names: tuple[str, ...]) -> list
     previous = trajectory.states[k - 2] if k >= 2 else None
     out = []
     for i, var in enumerate(names):
-        view = StepView(float(before[i]), float(grad[i]), state, previous, i, k, lr, hyper)
+        view = StepView(
+            float(before[i]), float(grad[i]), float(trajectory.updates[k - 1][i]), state, previous, i, k, lr, hyper
+        )
         step = spec.explain(view, fmt)
-        last = f"{var} ← {fmt(step.base)} − {fmt(lr)} × {step.direction} = {fmt(float(after[i]))}"
+        change = f"+ {step.step}" if step.step is not None else f"− {fmt(lr)} × {step.direction}"
+        last = f"{var} ← {fmt(step.base)} {change} = {fmt(float(after[i]))}"
         out.append(StepLine(var, (*step.lines, last)))
     return out
 

@@ -2,20 +2,16 @@
 
 ``update(updates, state, info) -> (updates, state)``: the first transform of a chain turns the gradient into a
 direction d, the next ones scale it. ``info`` carries what second order needs at θ: f(θ), ∇f(θ), H(θ) and f
-itself (for the line search). ``newton_descend`` runs one and returns the same ``Trajectory`` as ``descend``.
+itself (for the line search). The variants are entries of the optimizer table (core.optimizers), and
+``core.descent.descend`` runs them like any other optimizer.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
-
-from core.curvature import hessian_at
-from core.descent import Trajectory, _check, _healthy
-from core.function import Function
 
 
 class SecondOrder(NamedTuple):
@@ -122,142 +118,3 @@ def chain(*transforms: NewtonTransform) -> NewtonTransform:
         return grads, tuple(states)
 
     return NewtonTransform(init, update)
-
-
-class Hyper(NamedTuple):
-    """A hyperparameter with the range a control offers."""
-
-    name: str
-    label: str
-    default: float
-    low: float
-    high: float
-    step: float
-
-
-class Entry(NamedTuple):
-    """One second-order optimizer: how to build it and how to explain it (shaped like an optimizer-table entry)."""
-
-    name: str
-    label: str
-    rule: str  # the update rule in LaTeX
-    hyper: tuple[Hyper, ...]
-    build: Callable[..., NewtonTransform]
-    about: str
-
-    @property
-    def defaults(self) -> dict[str, float]:
-        return {h.name: h.default for h in self.hyper}
-
-
-ETA = Hyper("eta", "damping η", 0.5, 0.05, 1.0, 0.05)
-ARMIJO = Hyper("c", "Armijo constant c", 1e-4, 1e-6, 0.5, 1e-4)
-SHRINK = Hyper("shrink", "backtracking factor s", 0.5, 0.1, 0.9, 0.05)
-DELTA = Hyper("delta", "eigenvalue floor δ", 1e-2, 1e-4, 1.0, 1e-3)
-
-NEWTON: dict[str, Entry] = {
-    "newton": Entry(
-        "newton",
-        "Newton's method",
-        r"\theta \leftarrow \theta - H^{-1} g",
-        (),
-        lambda: chain(newton_direction()),
-        "Jump to the stationary point of the local quadratic model f + g·d + ½dᵀHd. On a quadratic that is the "
-        "answer, in one step; near a minimum it converges quadratically. It looks for ∇f = 0, so a saddle "
-        "or a maximum attracts it as much as a minimum.",
-    ),
-    "newton_damped": Entry(
-        "newton_damped",
-        "Damped Newton",
-        r"\theta \leftarrow \theta - \eta\, H^{-1} g",
-        (ETA,),
-        lambda eta: chain(newton_direction(), scale(eta)),
-        "Only a fraction η of Newton's step: safer far from the solution, but it gives up the one-step answer "
-        "on a quadratic and the quadratic convergence near a minimum.",
-    ),
-    "newton_ls": Entry(
-        "newton_ls",
-        "Newton + line search",
-        r"d = -H^{-1} g,\quad \theta \leftarrow \theta + t\,d,\quad "
-        r"t = \max\{s^j : f(\theta + s^j d) \le f(\theta) + c\, s^j\, g^\top d\}",
-        (ARMIJO, SHRINK),
-        lambda c, shrink: chain(newton_direction(), backtracking(c, shrink)),
-        "Try the full Newton step and halve it until f decreases enough (Armijo's test). It never goes uphill, "
-        "but it keeps Newton's direction: where H is indefinite that direction can point uphill, and then no "
-        "step length helps.",
-    ),
-    "newton_pd": Entry(
-        "newton_pd",
-        "Newton, positive-definite fix",
-        r"H = V \Lambda V^\top,\quad \theta \leftarrow \theta - V\,\max(|\Lambda|, \delta)^{-1} V^\top g",
-        (DELTA,),
-        lambda delta: chain(modified_direction(delta)),
-        "Make H positive definite before solving: flip negative eigenvalues and raise tiny ones to δ. Along "
-        "negative curvature it now steps away from the saddle, so it always heads downhill.",
-    ),
-}
-
-
-def make(name: str, **hyper: float) -> NewtonTransform:
-    """Build the named Newton variant with its defaults for every hyperparameter not given."""
-    if name not in NEWTON:
-        raise ValueError(f"Unknown Newton variant {name!r}; choose one of {', '.join(NEWTON)}.")
-    entry = NEWTON[name]
-    unknown = set(hyper) - set(entry.defaults)
-    if unknown:
-        raise ValueError(f"{entry.label} has no hyperparameter {', '.join(sorted(unknown))}.")
-    values = {**entry.defaults, **hyper}
-    for h in entry.hyper:
-        if not (math.isfinite(values[h.name]) and h.low <= values[h.name] <= h.high):
-            raise ValueError(f"{h.label} must be between {h.low:g} and {h.high:g}.")
-    return entry.build(**values)
-
-
-def newton_descend(
-    f: Function, start: Sequence[float], method: str = "newton", steps: int = 20, **hyper: float
-) -> Trajectory:
-    """Run ``steps`` steps of θ ← θ + update(∇f(θ), H(θ)), stopping early only if the run diverges.
-
-    >>> from core.function import parse
-    >>> t = newton_descend(parse("3*x**2 + 2*x*y + y**2"), (2.0, -2.0), steps=1)
-    >>> float(t.values[0]), bool(np.abs(t.points[-1]).max() < 1e-12)  # the minimum (0, 0) in one step
-    (8.0, True)
-    """
-    point = np.array(start, dtype=float).reshape(-1)
-    _check(f, int(steps), point.size)
-    transform = make(method, **hyper)
-
-    def value(p: np.ndarray) -> float:
-        return float(f(*p))
-
-    v, grad = f.value_and_grad(*point)
-    points, values, grads, updates, states = [point], [float(v)], [grad], [], []
-    diverged_at = None if bool(_healthy(point, np.asarray(v), grad)) else 0
-    state = transform.init(point)
-    for k in range(1, int(steps) + 1 if diverged_at is None else 0):
-        info = SecondOrder(point, float(v), grad, hessian_at(f, point), value)
-        with np.errstate(all="ignore"):
-            update, state = transform.update(grad, state, info)
-            point = point + update
-        v, grad = f.value_and_grad(*point)
-        if not _healthy(point, np.asarray(v), grad):
-            diverged_at = k
-            break
-        points.append(point)
-        values.append(float(v))
-        grads.append(grad)
-        updates.append(update)
-        states.append(state)
-    n = point.size
-    return Trajectory(
-        points=np.array(points),
-        values=np.array(values, dtype=float),
-        gradients=np.array(grads).reshape(-1, n),
-        updates=np.array(updates).reshape(-1, n),
-        states=tuple(states),
-        status="ok" if diverged_at is None else "diverged",
-        diverged_at=diverged_at,
-        optimizer=method,
-        lr=float(hyper.get("eta", NEWTON[method].defaults.get("eta", 1.0))),
-        hyper=dict(hyper),
-    )

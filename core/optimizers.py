@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from core import newton
+
 
 class Transform(NamedTuple):
     """A pure optimizer: ``init(params) -> state`` and ``update(grads, state, params) -> (updates, state)``."""
@@ -42,6 +44,7 @@ class StepView(NamedTuple):
 
     w: float  # the weight before the step
     g: float  # ∂L/∂w at the point before the step
+    update: float  # the step the optimizer took for this weight
     state: Any  # optimizer state after the step
     previous: Any  # state before the step (None at step 1)
     i: int  # which weight
@@ -61,11 +64,12 @@ Fmt = Callable[[float], str]
 
 
 class Explained(NamedTuple):
-    """One weight's step by hand: the state lines, then ``w ← base − η × direction``."""
+    """One weight's step by hand: the state lines, then ``w ← base − η × direction`` (or ``w ← base + step``)."""
 
     lines: list[str]
     base: float
     direction: str
+    step: str | None = None  # a step the learning rate does not scale (Newton's full step)
 
 
 class Optimizer(NamedTuple):
@@ -81,6 +85,7 @@ class Optimizer(NamedTuple):
     code_state: tuple[str, ...]  # numpy lines that create the state, for "Show the code"
     code_update: tuple[str, ...]  # numpy lines of one step, with w, g, k, lr and the hyperparameters' names
     arrow: Arrow | None = None
+    second_order: bool = False  # its update also needs the Hessian (and f, for a line search)
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -391,6 +396,92 @@ OPTIMIZERS: dict[str, Optimizer] = {
         _MOMENT,
     ),
 }
+
+
+def _explain_newton(v: StepView, fmt: Fmt) -> Explained:
+    """The full step d taken (a line search's t·d included): w ← w + d."""
+    return Explained([f"d = {fmt(v.update)} (this weight's part of the step −H⁻¹∇L)"], v.w, "", _paren(v.update, fmt))
+
+
+def _explain_damped(v: StepView, fmt: Fmt) -> Explained:
+    d = v.update / v.lr
+    return Explained([f"H⁻¹∇L for this weight = {fmt(-d)}"], v.w, _paren(-d, fmt))
+
+
+_NEWTON_CODE = ("H = np.array(hess(*w), dtype=float)",)
+_NEWTON_STATE = ("hess = sp.lambdify(variables, sp.hessian(f, variables))",)
+
+SECOND_ORDER: dict[str, Optimizer] = {
+    "newton": Optimizer(
+        "newton",
+        "Newton's method",
+        r"w \leftarrow w - H^{-1} g",
+        (),
+        lambda lr: newton.chain(newton.newton_direction()),
+        "Jump to the stationary point of the local quadratic model L + g·d + ½dᵀHd. On a quadratic that is the "
+        "answer, in one step; near a minimum it converges quadratically. It looks for ∇L = 0, so a saddle or a "
+        "maximum attracts it as much as a minimum.",
+        _explain_newton,
+        _NEWTON_STATE,
+        (*_NEWTON_CODE, "w = w - np.linalg.solve(H, g)"),
+        second_order=True,
+    ),
+    "newton_damped": Optimizer(
+        "newton_damped",
+        "Damped Newton",
+        r"w \leftarrow w - \eta\, H^{-1} g",
+        (),
+        lambda lr: newton.chain(newton.newton_direction(), newton.scale(lr)),
+        "Only a fraction η of Newton's step: safer far from the solution, but it gives up the one-step answer on a "
+        "quadratic and the quadratic convergence near a minimum.",
+        _explain_damped,
+        _NEWTON_STATE,
+        (*_NEWTON_CODE, "w = w - lr * np.linalg.solve(H, g)"),
+        second_order=True,
+    ),
+    "newton_ls": Optimizer(
+        "newton_ls",
+        "Newton + line search",
+        r"d = -H^{-1} g,\quad w \leftarrow w + t\,d \\ t = \max\{s^j : L(w + s^j d) \le L(w) + c\, s^j\, g^\top d\}",
+        (
+            Hyper("c", "Armijo constant c", 1e-4, 1e-6, 0.5, 1e-4, "%.1e", "number"),
+            Hyper("shrink", "backtracking factor s", 0.5, 0.1, 0.9, 0.05, "%.2f"),
+        ),
+        lambda lr, c, shrink: newton.chain(newton.newton_direction(), newton.backtracking(c, shrink)),
+        "Try the full Newton step and shrink it until L decreases enough (Armijo's test). It never goes uphill, but "
+        "it keeps Newton's direction: where H is indefinite that direction can point uphill, and then no step "
+        "length helps.",
+        _explain_newton,
+        (*_NEWTON_STATE, "value = sp.lambdify(variables, f)"),
+        (
+            *_NEWTON_CODE,
+            "d, t = -np.linalg.solve(H, g), 1.0",
+            "while t > 1e-9 and not value(*(w + t * d)) <= value(*w) + c * t * (g @ d):",
+            "    t = t * shrink",
+            "w = w + t * d",
+        ),
+        second_order=True,
+    ),
+    "newton_pd": Optimizer(
+        "newton_pd",
+        "Newton, positive-definite fix",
+        r"H = V \Lambda V^\top,\quad w \leftarrow w - V\,\max(|\Lambda|, \delta)^{-1} V^\top g",
+        (Hyper("delta", "eigenvalue floor δ", 1e-2, 1e-4, 1.0, 1e-3, "%.4f"),),
+        lambda lr, delta: newton.chain(newton.modified_direction(delta)),
+        "Make H positive definite before solving: flip negative eigenvalues and raise tiny ones to δ. Along "
+        "negative curvature it now steps away from the saddle, so it always heads downhill.",
+        _explain_newton,
+        _NEWTON_STATE,
+        (
+            *_NEWTON_CODE,
+            "lam, V = np.linalg.eigh(H)",
+            "w = w - V @ ((V.T @ g) / np.maximum(np.abs(lam), delta))",
+        ),
+        second_order=True,
+    ),
+}
+FIRST_ORDER = dict(OPTIMIZERS)  # what a loop that only has gradients (mini-batches, a batch of starts) can run
+OPTIMIZERS.update(SECOND_ORDER)
 
 
 def make(name: str, lr: float, **hyper: float) -> Transform:

@@ -27,7 +27,7 @@ _SPECIAL = {
 _OWN = frozenset(
     {"sp", "np", "math", "f", "g", "P", "grad", "theta", "direction", "at", "x0", "chain", "direct"}
     | {"dz_dx", "dz_dy", "dy_dx", "w", "lr", "mu", "alpha", "beta1", "beta2", "eps", "b", "s", "v", "m", "k"}
-    | {"m_hat", "v_hat", "variables", "partials"}
+    | {"m_hat", "v_hat", "variables", "partials", "hess", "value", "H", "d", "t", "lam", "V"}
     | {h.name for spec in OPTIMIZERS.values() for h in spec.hypers}  # the optimizer table's names
     | set(_SPECIAL)
 )
@@ -149,7 +149,8 @@ def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: flo
     lines = _header(f)
     lines[0:1] = ["import math", "", "import numpy as np", "import sympy as sp"]
     lines += [
-        f"grad = sp.lambdify({variables}, [sp.diff(f, v) for v in {variables}])",
+        f"variables = {variables}",
+        "grad = sp.lambdify(variables, [sp.diff(f, v) for v in variables])",
         "",
         f"w = np.array({[float(v) for v in start]!r})",
         f"lr = {float(lr)!r}",

@@ -30,12 +30,12 @@ from core.curvature import (
 from core.explain import fmt
 from core.function import to_latex
 from core.grid import evaluate_grid
-from core.newton import NEWTON, newton_descend
+from core.optimizers import SECOND_ORDER, Optimizer
 from ui import cache
 from ui.controls import Control, Page, choice, number, slider
 from ui.page import begin, finish
 from ui.render import show
-from ui.widgets import function_picker, lecture, point_controls
+from ui.widgets import function_picker, hyper_control, lecture, point_controls
 from viz.curvature import distance_figure, hessian_figure, lr_sweep_figure, paths_figure, rates_figure, taylor_figure
 from viz.descent import curves_figure
 
@@ -52,10 +52,9 @@ SCENES = {
 TUNINGS = {"optimal": "Theory's best η and μ", "manual": "Choose η and μ"}
 
 
-def _newton_controls(entry_name: str) -> list[Control]:
-    """Number inputs for a Newton variant's hyperparameters, with the entry's own ranges."""
-    entry = NEWTON[entry_name]
-    return [number(h.name, f"{entry.label}: {h.label}", h.low, h.high, h.step, h.default) for h in entry.hyper]
+def _newton_controls(entry: Optimizer) -> list[Control]:
+    """Inputs for a Newton variant's hyperparameters, from its entry in the optimizer table."""
+    return [hyper_control(h).replace(label=f"{entry.label}: {h.label}") for h in entry.hypers]
 
 
 # Every control of the page, by the tab that draws it; the link reads and writes them all.
@@ -73,9 +72,8 @@ CONTROLS: dict[str, list[Control]] = {
     "Newton's method": [
         choice("scene", "Scene", list(SCENES), "quadratic", kind="radio", labels=SCENES.get),
         slider("nsteps", "Steps", 1, 60, 1, 20, integer=True),
-        *_newton_controls("newton_damped"),
-        *_newton_controls("newton_ls"),
-        *_newton_controls("newton_pd"),
+        slider("eta", "Damped Newton: step fraction η", 0.05, 1.0, 0.05, 0.5),
+        *(c for entry in SECOND_ORDER.values() for c in _newton_controls(entry)),
     ],
     "Saddle escape": [
         choice("saddle", "Function", list(SADDLES), "double_well", labels=lambda k: SADDLES[k].name),
@@ -222,12 +220,13 @@ def newton_tab() -> None:
         minima, saddles = [m for m, _ in preset.minima], []
     steps = int(values["nsteps"])
     runs = {f"Gradient descent (η = {gd_lr:g})": descend(g, start, "gd", gd_lr, steps)}
-    for name, entry in NEWTON.items():
-        hyper = {h.name: float(values[h.name]) for h in entry.hyper}
-        runs[entry.label] = newton_descend(g, start, name, steps, **hyper)
+    for name, entry in SECOND_ORDER.items():
+        hyper = {h.name: float(values[h.name]) for h in entry.hypers}
+        # η scales the step of the variants whose rule has one (damped Newton); the others take the full step.
+        runs[entry.label] = descend(g, start, name, float(values["eta"]), steps, **hyper)
     st.latex(rf"f = {to_latex(g.expr)},\quad \text{{start}} = ({fmt(start[0])}, {fmt(start[1])})")
     with st.expander("The update rules"):
-        for entry in NEWTON.values():
+        for entry in SECOND_ORDER.values():
             st.markdown(f"**{entry.label}** — {entry.about}")
             st.latex(entry.rule)
     marks = {"minimum": minima, "saddle": saddles}

@@ -25,7 +25,7 @@ RACE = choice(
     "race",
     "Optimizers in the race",
     list(OPTIMIZERS),
-    list(OPTIMIZERS),
+    ["gd", "momentum", "nesterov", "adam", "newton"],
     kind="multiselect",
     labels=lambda k: OPTIMIZERS[k].label,
 )
@@ -164,6 +164,11 @@ def basins() -> None:
     """Which minimum each start of a grid reaches, for presets with known minima."""
     if not two_d or not minima:
         st.info("Basins need a preset with known minima — try Himmelblau, the six-hump camel or Rastrigin.")
+        return
+    if OPTIMIZERS[name].second_order:
+        st.info(
+            f"{OPTIMIZERS[name].label} needs the Hessian at every start; the basin map runs first-order optimizers."
+        )
         return
     n = PAGE.draw(BASIN_GRID, where=st)
     bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)

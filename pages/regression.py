@@ -7,6 +7,7 @@ import streamlit as st
 from core import PRESETS, descend
 from core.explain import explain_step, fmt
 from core.function import to_latex
+from core.optimizers import FIRST_ORDER
 from core.regression import (
     DataError,
     Dataset,
@@ -49,7 +50,7 @@ slot = begin(
     "weight say how to nudge that weight so the predictions improve.",
 )
 big = lecture()
-name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100)
+name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100, table=FIRST_ORDER)
 
 
 def lesson() -> None:

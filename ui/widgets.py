@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -184,10 +185,13 @@ def hyper_control(h: Hyper) -> Control:
     return Control(h.name, h.label, kind, h.default, low=h.low, high=h.high, step=h.step, format=h.format)
 
 
-def optimizer_controls(page: Page, default_lr: float, default_steps: int = 60) -> tuple[str, float, int, dict]:
-    """Optimizer, learning rate, steps and the chosen optimizer's hyperparameters, all from the optimizer table."""
+def optimizer_controls(
+    page: Page, default_lr: float, default_steps: int = 60, table: Mapping[str, Optimizer] = OPTIMIZERS
+) -> tuple[str, float, int, dict]:
+    """Optimizer, learning rate, steps and the chosen optimizer's hyperparameters, all from the optimizer table
+    (or the part of it a page can run: ``FIRST_ORDER`` where only gradient estimates exist)."""
     st.sidebar.subheader("Optimizer")
-    name = page.draw(OPTIMIZER)
+    name = page.draw(OPTIMIZER.replace(options=tuple(table)))
     lr = page.draw(LEARNING_RATE.replace(default=float(default_lr)))
     steps = page.draw(STEPS.replace(default=default_steps))
     spec: Optimizer = OPTIMIZERS[name]

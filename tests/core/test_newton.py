@@ -3,9 +3,15 @@
 import numpy as np
 import pytest
 
-from core import PRESETS, Trajectory, descend, parse
+from core import PRESETS, Trajectory, descend, descend_many, parse
 from core.curvature import from_condition
-from core.newton import NEWTON, Entry, make, newton_descend
+from core.optimizers import SECOND_ORDER, Optimizer, make
+
+
+def newton_descend(f, start, name="newton", steps=20, eta=1.0, **hyper):
+    """A Newton variant from the optimizer table, run by descend like every optimizer (η: damped Newton's)."""
+    return descend(f, start, name, eta, steps, **hyper)
+
 
 ROSENBROCK = parse(PRESETS["rosenbrock"].text)
 DOUBLE_WELL = parse("x**4/4 - x**2/2 + y**2/2")
@@ -112,19 +118,21 @@ def test_a_run_is_a_descent_trajectory_and_reports_divergence_like_descend():
 
 
 def test_bad_names_and_hyperparameters_are_refused_with_the_reason():
-    with pytest.raises(ValueError, match="Unknown Newton variant 'bfgs'"):
-        make("bfgs")
+    with pytest.raises(ValueError, match="Unknown optimizer 'bfgs'"):
+        make("bfgs", 1.0)
     with pytest.raises(ValueError, match="has no hyperparameter momentum"):
-        make("newton", momentum=0.9)
-    with pytest.raises(ValueError, match=r"damping η must be between 0\.05 and 1"):
-        make("newton_damped", eta=2.0)
+        make("newton", 1.0, momentum=0.9)
+    with pytest.raises(ValueError, match="learning rate must be a positive number"):
+        make("newton_damped", -0.5)
+    with pytest.raises(ValueError, match="needs the Hessian"):
+        descend_many(parse("x**2 + y**2"), np.zeros((3, 2)), "newton")
 
 
-@pytest.mark.parametrize("name", list(NEWTON))
+@pytest.mark.parametrize("name", list(SECOND_ORDER))
 def test_every_entry_is_complete_and_runs_with_its_defaults(name):
-    entry = NEWTON[name]
-    assert isinstance(entry, Entry) and entry.name == name and entry.label and entry.rule and entry.about
-    for h in entry.hyper:
+    entry = SECOND_ORDER[name]
+    assert isinstance(entry, Optimizer) and entry.second_order and entry.name == name and entry.label and entry.rule
+    for h in entry.hypers:
         assert h.low <= h.default <= h.high and 0 < h.step <= h.high - h.low
     t = newton_descend(parse(PRESETS["booth"].text), (-6.0, -6.0), name, steps=20)
     assert np.allclose(t.points[-1], (1.0, 3.0), atol=1e-4)

@@ -87,7 +87,7 @@ def test_the_newton_tab_solves_the_quadratic_in_one_step_and_the_scene_changes_t
 def test_a_newton_hyperparameter_changes_the_damped_run():
     at = open_page(PAGE, {"tab": TABS[2], "scene": "rosenbrock", "nsteps": "5"})
     before = next(m.value for m in at.markdown if m.value.startswith("| run | ends at"))
-    at.sidebar.number_input(key="curvature.eta").set_value(0.9).run()
+    at.sidebar.slider(key="curvature.eta").set_value(0.9).run()
     after = next(m.value for m in at.markdown if m.value.startswith("| run | ends at"))
     damped = [line for line in (before, after) for line in line.splitlines() if line.startswith("| Damped Newton")]
     assert damped[0] != damped[1]

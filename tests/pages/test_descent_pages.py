@@ -36,7 +36,8 @@ def test_descent_page_renders_every_optimizer_with_its_state(optimizer):
     assert len(fig["frames"]) == 41
     explained = at.code[0].value
     state_line = {"gd": "← ", "momentum": "b = ", "nesterov": "b = ", "adagrad": "s = ", "rmsprop": "v = "}
-    assert state_line.get(optimizer, "m̂ = ") in explained
+    state_line |= {"adam": "m̂ = ", "adamw": "m̂ = ", "newton_damped": "H⁻¹∇L for this weight"}
+    assert state_line.get(optimizer, "−H⁻¹∇L") in explained
 
 
 def test_the_lessons_step_is_written_out_on_the_descent_page():

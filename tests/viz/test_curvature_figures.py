@@ -17,7 +17,6 @@ from core.curvature import (
     window,
 )
 from core.grid import evaluate_grid
-from core.newton import newton_descend
 from viz.curvature import (
     distance_figure,
     eigen_axes,
@@ -111,7 +110,7 @@ def test_paths_are_the_runs_with_marked_minima_and_saddles():
     f = parse(ROSENBROCK.text)
     runs = {
         "GD": descend(f, ROSENBROCK.start, "gd", ROSENBROCK.lr, 10),
-        "Newton": newton_descend(f, ROSENBROCK.start, "newton", 10),
+        "Newton": descend(f, ROSENBROCK.start, "newton", 1.0, 10),
     }
     fig = paths_figure(evaluate_grid(f, ROSENBROCK.domain, 21), runs, f.names, {"minimum": [(1.0, 1.0)], "saddle": []})
     for label, t in runs.items():
