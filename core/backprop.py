@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.network import ACTIVATIONS, LOSSES, Edge, Network, Pass, loss_and_gradient, mean_loss, tex
+from core.grid import Grid, evaluate_grid
+from core.network import ACTIVATIONS, LOSSES, Edge, Network, Pass, as_dict, loss_and_gradient, mean_loss, tex
 from core.points import Points
 
 
@@ -129,3 +130,12 @@ def finite_difference(net: Network, w: np.ndarray, points: Points, weight: str, 
         values.append(float(mean_loss(net, dict(zip(net.weights, shifted, strict=True)), points)))
     _, grad = loss_and_gradient(net, w, points)
     return Check(weight, h, (values[1] - values[0]) / (2 * h), float(grad[i]), values[0], values[1])
+
+
+def loss_surface(
+    net: Network, w: np.ndarray, points: Points, pair: tuple[str, str], n: int = 41, span: float = 3.0
+) -> Grid:
+    """The mean loss over two weights with the others frozen, on ± span around their current values."""
+    weights = as_dict(net, w)
+    domain = tuple((weights[name] - span, weights[name] + span) for name in pair)
+    return evaluate_grid(lambda a, b: mean_loss(net, {**weights, pair[0]: a, pair[1]: b}, points), domain, n)

@@ -87,7 +87,7 @@ LOSSES: dict[str, Loss] = {
         lambda y, t: -t / y + (1.0 - t) / (1.0 - y),
         r"-\left[{t} \ln {y} + (1-{t})\ln(1-{y})\right]",
         r"-\frac{{{t}}}{{{y}}} + \frac{{1-{t}}}{{1-{y}}}",
-        "−t/ŷ + (1−t)/(1−ŷ)",
+        "(ŷ−t)/(ŷ(1−ŷ))",
     ),
 }
 
