@@ -28,7 +28,7 @@ from ui.page import begin, finish
 from ui.render import show
 from ui.state import Param, choice, dump_number, integer, link_warning, number
 from ui.widgets import lecture
-from viz.backprop import graph_figure, rnn_figure, surface_figure
+from viz.backprop import graph_figure, rnn_figure, surface3d_figure, surface_figure
 
 PAGE = "backprop"
 NETWORKS = {arch: build(arch, "sigmoid", "squared") for arch in ARCHITECTURES}
@@ -257,32 +257,35 @@ st.caption(
 st.subheader("The loss over two weights, and a training step")
 i, j = net.weights.index(wx), net.weights.index(wy)
 grid = loss_surface(net, w, points, (wx, wy), n=31 if big else 41)
-left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
+left, right = st.columns(2) if not big else (st.container(), st.container())
 with left:
     show(
         surface_figure(grid, (w[i], w[j]), (batch_grad[i], batch_grad[j]), (wx, wy), history.weights[:, [i, j]], big),
         key=f"{PAGE}.surface",
     )
 with right:
-    st.caption(
-        f"L over {wx} and {wy}, every other weight frozen at its current value. The arrow is "
-        f"(∂L/∂{wx}, ∂L/∂{wy}) from the backward pass, perpendicular to the level curve. A training step moves "
-        "every weight against its own partial."
-    )
-    st.metric(
-        "mean loss L",
-        fmt(history.losses[-1], 6),
-        delta=float(f"{history.losses[-1] - history.losses[0]:.4g}"),
-        delta_color="inverse",
-    )
-    if trained and history.stopped is None:
-        before = history.weights[-2]
-        st.markdown(f"Step {trained} of {OPTIMIZERS[optimizer].label}, η = {fmt(lr)}:")
+    value = float(history.losses[-1])
+    show(surface3d_figure(grid, (w[i], w[j]), value, (batch_grad[i], batch_grad[j]), (wx, wy), big), key=f"{PAGE}.3d")
+st.caption(
+    f"L over {wx} and {wy}, every other weight frozen at its current value. The arrow is "
+    f"(∂L/∂{wx}, ∂L/∂{wy}) from the backward pass, perpendicular to the level curve. A training step moves "
+    "every weight against its own partial."
+)
+left, right = st.columns([1, 2]) if not big else (st.container(), st.container())
+left.metric(
+    "mean loss L",
+    fmt(history.losses[-1], 6),
+    delta=float(f"{history.losses[-1] - history.losses[0]:.4g}"),
+    delta_color="inverse",
+)
+with right:
+    if len(history.weights) > 1:
+        st.markdown(f"Step {len(history.weights) - 1} of {OPTIMIZERS[optimizer].label}, η = {fmt(lr)}:")
         st.latex(OPTIMIZERS[optimizer].rule)
         st.dataframe(
             {
                 "weight": list(net.weights),
-                "before": [float(v) for v in before],
+                "before": [float(v) for v in history.weights[-2]],
                 "∂L/∂w": [float(g) for g in history.gradients[-2]],
                 "after": [float(v) for v in w],
             },

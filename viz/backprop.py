@@ -10,7 +10,7 @@ from core.backprop import Step
 from core.grid import Grid
 from core.network import Network, Pass, text
 from core.rnn import Unrolled
-from viz.calculus import contour
+from viz.calculus import contour, point3d, scene, surface
 from viz.gradient import arrow_scale
 from viz.style import GRADIENT, PALETTE, POINT, UPDATE, arrow, figure, trace
 
@@ -223,6 +223,40 @@ def surface_figure(
         ),
         margin=dict(b=90),
     )
+    return figure(traces, layout, height=520, lecture=lecture)
+
+
+def surface3d_figure(
+    grid: Grid,
+    point: tuple[float, float],
+    value: float,
+    grad: tuple[float, float],
+    names: tuple[str, str],
+    lecture: bool = False,
+) -> go.Figure:
+    """The same loss as a surface, the current weights on it, and the gradient lifted onto it: the segment
+    (∂L/∂a, ∂L/∂b, |∇L|²) times a display scale climbs the steepest slope at the point."""
+    x0, y0 = point
+    traces: list[dict] = [surface(grid, name="L", opacity=0.85)]
+    g = np.asarray(grad, dtype=float)
+    if np.isfinite(g).all() and np.isfinite(value) and np.any(g):
+        width = max(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])
+        scale = 0.2 * width / float(np.hypot(*g))
+        traces.append(
+            trace(
+                "scatter3d",
+                x=[x0, x0 + scale * g[0]],
+                y=[y0, y0 + scale * g[1]],
+                z=[value, value + scale * float(g @ g)],
+                mode="lines",
+                name="∇L lifted onto the surface",
+                line=dict(color=GRADIENT, width=9),
+                meta={"scale": scale},
+            )
+        )
+    if np.isfinite(value):
+        traces.append(point3d(x0, y0, value, name="current weights"))
+    layout = dict(scene=scene(names, grid) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range))))
     return figure(traces, layout, height=520, lecture=lecture)
 
 

@@ -17,6 +17,7 @@ PAGES = {
     "total_derivative": "Partial vs total derivative",
     "descent": "Gradient descent",
     "regression": "ML loss: linear regression",
+    "backprop": "Backpropagation",
     "practice": "Practice",
 }
 

@@ -29,9 +29,10 @@ def test_the_page_runs_clean_and_its_gradient_is_cores():
     at = open_page(PAGE)
     assert_clean(at)
     assert not at.error and not at.warning
-    graph, surface, rnn = figures(at)
+    graph, surface, surface3d, rnn = figures(at)
     assert len(nodes(graph)["x"]) == 8  # one neuron: x₁, x₂, w₁, w₂, b, z, ŷ, L
     assert any(t["name"].startswith("∇L from the backward pass") for t in surface["data"])
+    assert any(t["type"] == "surface" for t in surface3d["data"])
     assert list(nodes(rnn)["text"]).count("w") == 4
     # the default view: the whole walk-through done, its last step the input x₂'s adjoint
     assert at.slider(key="backprop.step").value == 11
@@ -104,11 +105,11 @@ def test_the_finite_difference_check_follows_the_chosen_weight_and_h():
 
 def test_the_rnn_controls_change_the_paths():
     at = open_page(PAGE)
-    before = figures(at)[2]
+    before = figures(at)[3]
     at.sidebar.slider(key="backprop.T").set_value(6).run()
     at.sidebar.slider(key="backprop.path").set_value(5).run()
     assert_clean(at)
-    after = figures(at)[2]
+    after = figures(at)[3]
     assert after != before and any(t["name"] == "path through step 5" for t in after["data"])
     assert texts(at).count(r"\Big|_{\text{step ") == 6
 

@@ -8,7 +8,7 @@ from core.backprop import loss_surface, walkthrough
 from core.network import ARCHITECTURES, as_dict, build, initial_weights, loss_and_gradient, run
 from core.points import make_points
 from core.rnn import sequence, unroll
-from viz.backprop import POSITIONS, graph_figure, rnn_figure, surface_figure
+from viz.backprop import POSITIONS, graph_figure, rnn_figure, surface3d_figure, surface_figure
 
 POINTS = make_points("blobs", 10, 0)
 
@@ -80,6 +80,21 @@ def test_the_arrow_is_the_backward_pass_gradient_at_the_current_weights():
     assert grid.xs[10] == pytest.approx(w[i]) and grid.ys[10] == pytest.approx(w[j])
     assert np.ptp(grid.z) > 0.1
     assert fig.layout.xaxis.title.text == "v1" and fig.layout.yaxis.title.text == "c"
+
+
+def test_the_3d_surface_lifts_the_gradient_up_the_steepest_slope():
+    net = build("neuron", "tanh", "squared")
+    w = initial_weights(net, 0)
+    value, grad = loss_and_gradient(net, w, POINTS)
+    grid = loss_surface(net, w, POINTS, ("w1", "b"), n=11)
+    fig = surface3d_figure(grid, (w[0], w[2]), value, (grad[0], grad[2]), ("w1", "b"))
+    lifted = named(fig, "∇L lifted onto the surface")
+    scale = lifted.meta["scale"]
+    assert (lifted.x[1] - lifted.x[0]) / scale == pytest.approx(grad[0], rel=1e-12)
+    assert (lifted.y[1] - lifted.y[0]) / scale == pytest.approx(grad[2], rel=1e-12)
+    assert (lifted.z[1] - lifted.z[0]) / scale == pytest.approx(grad[0] ** 2 + grad[2] ** 2, rel=1e-12)
+    assert named(fig, "current weights").z[0] == value
+    assert fig.layout.scene.zaxis.title.text == "L"
 
 
 def test_the_training_path_is_drawn_when_there_is_one():
