@@ -21,15 +21,15 @@ class Step(NamedTuple):
     latex: str
 
 
-def num(value: float) -> str:
-    """A number for an equation: four significant digits, in parentheses when negative.
+def num(value: float, digits: int = 4) -> str:
+    """A number for an equation: ``digits`` significant digits, in parentheses when negative.
 
     >>> num(0.123456), num(-2.0), num(3.1e-05)
     ('0.1235', '(-2)', '3.1\\\\times 10^{-5}')
     """
     if not np.isfinite(value):
         return r"\text{undefined}"
-    text = f"{float(value) + 0.0:.4g}"  # + 0.0 turns −0 into 0
+    text = f"{float(value) + 0.0:.{digits}g}"  # + 0.0 turns −0 into 0
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = rf"{mantissa}\times 10^{{{int(exponent)}}}"
@@ -118,6 +118,15 @@ class Check(NamedTuple):
     @property
     def difference(self) -> float:
         return abs(self.central - self.backprop)
+
+    @property
+    def latex(self) -> str:
+        w = tex(self.weight)
+        return (
+            # the two losses differ only in their last digits when h is small: show enough of them
+            rf"\frac{{L({w} + h) - L({w} - h)}}{{2h}} = \frac{{{num(self.plus, 15)} - {num(self.minus, 15)}}}"
+            rf"{{2\cdot {num(self.h)}}} = {num(self.central)}"
+        )
 
 
 def finite_difference(net: Network, w: np.ndarray, points: Points, weight: str, h: float = 1e-5) -> Check:
