@@ -16,7 +16,6 @@ from core.network import (
     initial_weights,
     output_activation,
     run,
-    tex,
     text,
     train,
 )
@@ -171,7 +170,7 @@ with st.sidebar:
     left.button("Train one step", key=f"{PAGE}.train", on_click=_move, args=(f"{PAGE}.trained", 1, MAX_TRAINED))
     right.button("Reset weights", key=f"{PAGE}.reset", on_click=_move, args=(f"{PAGE}.trained", -MAX_TRAINED, 0))
     st.subheader("Checks and surface")
-    fd_weight = st.selectbox("Finite-difference check of", WEIGHTS[arch], key=f"{PAGE}.fd", format_func=tex)
+    fd_weight = st.selectbox("Finite-difference check of", WEIGHTS[arch], key=f"{PAGE}.fd", format_func=text)
     h = 1e-5 if big else st.select_slider("Step h", H_OPTIONS, key=f"{PAGE}.h", format_func=lambda v: f"{v:g}")
     wx = st.selectbox("Surface: first weight", WEIGHTS[arch], key=f"{PAGE}.wx")
     wy = st.selectbox("Surface: second weight", [w for w in WEIGHTS[arch] if w != wx], key=f"{PAGE}.wy")

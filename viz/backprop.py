@@ -21,7 +21,7 @@ POSITIONS = {
         "x2": (0.0, 1.0),
         "w1": (1.0, 4.4),
         "w2": (1.0, -0.4),
-        "b": (1.7, 3.9),
+        "b": (2.4, 4.0),
         "z": (2.4, 2.0),
         "yhat": (3.9, 2.0),
         "L": (5.4, 2.0),
@@ -198,8 +198,8 @@ def surface_figure(
                 y=path[:, 1],
                 mode="lines+markers",
                 name="training so far",
-                line=dict(color="white", width=2),
-                marker=dict(size=5, color="white"),
+                line=dict(color="#000000", width=2),
+                marker=dict(size=5, color="#000000"),
             )
         )
     g = np.asarray(grad, dtype=float)
@@ -213,13 +213,14 @@ def surface_figure(
         trace("scatter", x=[x0], y=[y0], mode="markers", name="current weights", marker=dict(size=12, color=POINT))
     )
     layout = dict(
-        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain"),
+        # automargin: the tick labels and titles push the margins instead of being cut off
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], automargin=True),
         yaxis=dict(
+            automargin=True,
             title=dict(text=names[1]),
             range=[grid.ys[0], grid.ys[-1]],
             scaleanchor="x",
             scaleratio=1,
-            constrain="domain",
         ),
         margin=dict(b=90),
     )
