@@ -220,6 +220,7 @@ st.latex(step.latex)
 if not np.isfinite(p.values["L"]):
     st.warning("The loss of this example is not a number (a saturated unit): reset the weights or lower η.", icon="⚠️")
 st.caption(
+    "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
     "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "
     "∂L/∂· appears, pink, from the loss back to every weight; the thick edges are the ones this step uses. The "
     "inputs come last: an input feeding two units sums two paths."

@@ -11,6 +11,7 @@ from core.grid import Grid
 from core.network import Network, Pass, text
 from core.rnn import Unrolled
 from viz.calculus import contour, point3d, scene, surface
+from viz.descent import play_buttons, step_slider
 from viz.gradient import arrow_scale
 from viz.style import GRADIENT, PALETTE, POINT, UPDATE, arrow, figure, trace
 
@@ -37,14 +38,14 @@ POSITIONS = {
         "b2": (1.0, 2.0),
         "z1": (2.3, 6.5),
         "z2": (2.3, 2.5),
-        "h1": (3.6, 6.5),
-        "h2": (3.6, 2.5),
-        "v1": (4.4, 8.3),
-        "v2": (4.4, 0.7),
-        "c": (4.6, 4.5),
-        "z3": (5.5, 4.5),
-        "yhat": (7.0, 4.5),
-        "L": (8.5, 4.5),
+        "h1": (3.9, 6.5),
+        "h2": (3.9, 2.5),
+        "v1": (4.7, 8.3),
+        "v2": (4.7, 0.7),
+        "c": (4.9, 4.5),
+        "z3": (5.8, 4.5),
+        "yhat": (7.3, 4.5),
+        "L": (8.8, 4.5),
     },
 }
 KIND_COLORS = {"input": "#999999", "weight": PALETTE[0], "pre": PALETTE[1], "act": PALETTE[2], "loss": PALETTE[3]}
@@ -107,23 +108,51 @@ def edge_labels(pairs: list, labels: list[str], hover: list[str], size: int) -> 
 
 def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool = False) -> go.Figure:
     """The computation graph at step k: values known so far under the nodes, adjoints once the backward pass
-    reaches them, every edge labelled with its local partial; the current node and its edges highlighted."""
+    reaches them, every edge labelled with its local partial; the current node and its edges highlighted.
+
+    One frame per step, with ▶ Play and a slider, replays the walk-through in the browser without a rerun.
+    """
     pos = POSITIONS[net.arch]
-    done = steps[1 : k + 1]
-    known = {n.name for n in net.nodes if n.kind in ("input", "weight")} | {s.node for s in done if s.kind == "forward"}
-    reached = {s.node for s in done if s.kind == "backward"}
-    current = steps[k]
     pairs = [(pos[e.source], pos[e.target]) for e in net.edges]
     label_size = 15 if lecture else 11
     labels = [
         e.text if e.text == "1" else f"{e.text} = {short_number(p.partials[(e.source, e.target)])}" for e in net.edges
     ]
     hover = [f"∂{text(e.target)}/∂{text(e.source)} = {label}" for e, label in zip(net.edges, labels, strict=True)]
-    traces = [_edge_trace(pairs, "edges", EDGE_GREY, 1.5, 0.28)]
-    if current.edges:
-        color = UPDATE if current.kind == "forward" else GRADIENT
-        used = [(pos[e.source], pos[e.target]) for e in current.edges]
-        traces.append(_edge_trace(used, f"{current.kind} step: edges used", color, 5, 0.28))
+    traces = [_edge_trace(pairs, "edges", EDGE_GREY, 1.5, 0.28), *_at_step(net, p, steps, k, label_size, lecture)]
+    # Frames carry only what a step changes: the highlighted edges, the node rings, the numbers.
+    frames = [
+        dict(data=_at_step(net, p, steps, s, label_size, lecture), traces=DYNAMIC, name=str(s))
+        for s in range(len(steps))
+    ]
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    axis = dict(visible=False, showgrid=False, zeroline=False)
+    layout = dict(
+        xaxis=dict(axis, range=[min(xs) - 1.1, max(xs) + 0.6]),
+        yaxis=dict(axis, range=[min(ys) - 1.4, max(ys) + 0.6]),
+        showlegend=False,
+        hovermode="closest",
+        annotations=edge_labels(pairs, labels, hover, label_size),
+        margin=dict(b=90),
+    )
+    slider = step_slider(len(steps)) | dict(active=k, currentvalue=dict(prefix="step "))
+    controls = dict(updatemenus=[play_buttons(duration=700)], sliders=[slider])
+    height = 700 if net.arch == "2-2-1" else 500
+    return figure(traces, layout, height=height, lecture=lecture, frames=frames, controls=controls)
+
+
+DYNAMIC = [1, 2, 3]  # the traces a step changes: the edges it uses, the nodes, the numbers
+
+
+def _at_step(net: Network, p: Pass, steps: list[Step], k: int, label_size: int, lecture: bool) -> list[dict]:
+    pos = POSITIONS[net.arch]
+    done = steps[1 : k + 1]
+    known = {n.name for n in net.nodes if n.kind in ("input", "weight")} | {s.node for s in done if s.kind == "forward"}
+    reached = {s.node for s in done if s.kind == "backward"}
+    current = steps[k]
+    color = UPDATE if current.kind == "forward" else GRADIENT
+    used = _edge_trace([(pos[e.source], pos[e.target]) for e in current.edges], "edges used", color, 5, 0.28)
     names = [n.name for n in net.nodes]
     below = []
     for name in names:
@@ -131,8 +160,8 @@ def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool
         if name in reached:
             lines.append(f"∂L/∂{text(name)} = {short_number(p.adjoints[name])}")
         below.append("<br>".join(lines))
-    ring = [POINT if name == current.node else "white" for name in names]
-    traces += [
+    return [
+        used,
         trace(
             "scatter",
             x=[pos[n][0] for n in names],
@@ -144,7 +173,7 @@ def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool
             marker=dict(
                 size=42 if lecture else 34,
                 color=[KIND_COLORS[n.kind] for n in net.nodes],
-                line=dict(color=ring, width=4),
+                line=dict(color=[POINT if n == current.node else "white" for n in names], width=4),
             ),
             hovertext=[f"{n.kind}: {text(n.name)}" for n in net.nodes],
             hoverinfo="text",
@@ -162,18 +191,6 @@ def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool
             hoverinfo="skip",
         ),
     ]
-    xs = [x for x, _ in pos.values()]
-    ys = [y for _, y in pos.values()]
-    axis = dict(visible=False, showgrid=False, zeroline=False)
-    layout = dict(
-        xaxis=dict(axis, range=[min(xs) - 1.1, max(xs) + 0.6]),
-        yaxis=dict(axis, range=[min(ys) - 1.4, max(ys) + 0.6]),
-        showlegend=False,
-        hovermode="closest",
-        annotations=edge_labels(pairs, labels, hover, label_size),
-    )
-    height = 640 if net.arch == "2-2-1" else 440
-    return figure(traces, layout, height=height, lecture=lecture)
 
 
 def surface_figure(

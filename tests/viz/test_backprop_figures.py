@@ -9,6 +9,7 @@ from core.network import ARCHITECTURES, as_dict, build, initial_weights, loss_an
 from core.points import make_points
 from core.rnn import sequence, unroll
 from viz.backprop import POSITIONS, graph_figure, rnn_figure, surface3d_figure, surface_figure
+from viz.style import GRADIENT, UPDATE
 
 POINTS = make_points("blobs", 10, 0)
 
@@ -56,12 +57,29 @@ def test_the_current_step_highlights_its_node_and_the_edges_it_uses():
     net, p, steps = setup("2-2-1")
     k = next(i for i, s in enumerate(steps) if s.kind == "backward" and s.node == "x1")
     fig = graph_figure(net, p, steps, k)
-    used = named(fig, "backward step: edges used")
+    used = named(fig, "edges used")
     assert len(used.x) == 3 * 2  # x₁ feeds z₁ and z₂: its adjoint sums two edges
+    assert used.line.color == GRADIENT
     ring = named(fig, "nodes").marker.line.color
     assert [c for c in ring if c != "white"] and ring[[n.name for n in net.nodes].index("x1")] != "white"
     k = next(i for i, s in enumerate(steps) if s.kind == "forward" and s.node == "z3")
-    assert len(named(graph_figure(net, p, steps, k), "forward step: edges used").x) == 3 * 5
+    forward = named(graph_figure(net, p, steps, k), "edges used")
+    assert len(forward.x) == 3 * 5 and forward.line.color == UPDATE
+    assert named(graph_figure(net, p, steps, 0), "edges used").x == ()  # the start uses no edge
+
+
+@pytest.mark.parametrize("k", [0, 7, 25])
+def test_one_frame_per_step_replays_the_walk_through_in_the_browser(k):
+    net, p, steps = setup("2-2-1")
+    fig = graph_figure(net, p, steps, k)
+    assert len(fig.frames) == len(steps) == 26 == len(fig.layout.sliders[0].steps)
+    assert fig.layout.sliders[0].active == k
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
+    # the frame of step k is what the figure shows at step k
+    frame = {t.name: t for t in fig.frames[k].data}
+    assert frame["values and adjoints"].text == named(fig, "values and adjoints").text
+    assert frame["nodes"].marker.line.color == named(fig, "nodes").marker.line.color
+    assert [fig.data[i].name for i in fig.frames[k].traces] == ["edges used", "nodes", "values and adjoints"]
 
 
 def test_the_arrow_is_the_backward_pass_gradient_at_the_current_weights():
