@@ -12,8 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.descent import DIVERGENCE_LIMIT
-from core.optimizers import make
+from core.descent import Trajectory, descend_with
 from core.points import Points
 
 Array = np.ndarray | float
@@ -262,29 +261,7 @@ def mean_loss(net: Network, weights: Mapping[str, Array], points: Points) -> Arr
     return np.mean(p.values["L"], axis=-1)
 
 
-class Training(NamedTuple):
-    weights: np.ndarray  # shape (steps + 1, n): the start, then after each step
-    losses: np.ndarray
-    gradients: np.ndarray
-    stopped: int | None  # the step at which the loss blew up (|L| > 10¹² or not a number), if it did
-
-
-def train(net: Network, w0: np.ndarray, points: Points, optimizer: str, lr: float, steps: int) -> Training:
-    """``steps`` full-batch steps of the named optimizer (torch's defaults) from w0."""
-    transform = make(optimizer, lr)
-    w = np.array(w0, dtype=float)
-    state = transform.init(w)
-    loss, grad = loss_and_gradient(net, w, points)
-    ws, losses, grads, stopped = [w], [loss], [grad], None
-    for k in range(1, steps + 1):
-        update, state = transform.update(grad, state)
-        with np.errstate(all="ignore"):
-            w = w + update
-        loss, grad = loss_and_gradient(net, w, points)
-        if not (np.isfinite(w).all() and abs(loss) <= DIVERGENCE_LIMIT and np.isfinite(grad).all()):
-            stopped = k
-            break
-        ws.append(w)
-        losses.append(loss)
-        grads.append(grad)
-    return Training(np.array(ws), np.array(losses), np.array(grads), stopped)
+def train(net: Network, w0: np.ndarray, points: Points, optimizer: str, lr: float, steps: int) -> Trajectory:
+    """``steps`` full-batch steps of the named optimizer (torch's defaults) from w0, by the dashboard's descent loop:
+    it stops where the loss blows up (|L| > 10¹² or not a number) and says so in ``diverged_at``."""
+    return descend_with(lambda w, k: loss_and_gradient(net, w, points), w0, optimizer, lr, steps)

@@ -195,7 +195,7 @@ if data_error:
     slot.error(data_error, icon="⚠️")
 net = build(arch, activation, loss)
 history = train(net, initial_weights(net, seed), points, optimizer, lr, trained)
-w = history.weights[-1]
+w = history.points[-1]
 x, t = points.x[example - 1], float(points.t[example - 1])
 p = run(net, as_dict(net, w), (float(x[0]), float(x[1])), t)
 steps = walkthrough(net, p, t)
@@ -206,10 +206,10 @@ st.caption(
     f"t = {fmt(t, 4)}. Output unit: {ACTIVATIONS[net.output].label}"
     + (" (cross-entropy needs a probability)." if output_activation(arch, activation, loss) != activation else ".")
 )
-if history.stopped is not None:
+if history.status == "diverged":
     st.error(
-        f"**Training blew up at step {history.stopped}** (the loss passed 10¹² or stopped being a number): the "
-        f"weights shown are from step {history.stopped - 1}. Try a smaller learning rate.",
+        f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
+        f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
         icon="💥",
     )
 show(graph_figure(net, p, steps, k, lecture=big), key=f"{PAGE}.graph")
@@ -260,11 +260,11 @@ grid = loss_surface(net, w, points, (wx, wy), n=31 if big else 41)
 left, right = st.columns(2) if not big else (st.container(), st.container())
 with left:
     show(
-        surface_figure(grid, (w[i], w[j]), (batch_grad[i], batch_grad[j]), (wx, wy), history.weights[:, [i, j]], big),
+        surface_figure(grid, (w[i], w[j]), (batch_grad[i], batch_grad[j]), (wx, wy), history.points[:, [i, j]], big),
         key=f"{PAGE}.surface",
     )
 with right:
-    value = float(history.losses[-1])
+    value = float(history.values[-1])
     show(surface3d_figure(grid, (w[i], w[j]), value, (batch_grad[i], batch_grad[j]), (wx, wy), big), key=f"{PAGE}.3d")
 st.caption(
     f"L over {wx} and {wy}, every other weight frozen at its current value. The arrow is "
@@ -274,18 +274,18 @@ st.caption(
 left, right = st.columns([1, 2]) if not big else (st.container(), st.container())
 left.metric(
     "mean loss L",
-    fmt(history.losses[-1], 6),
-    delta=float(f"{history.losses[-1] - history.losses[0]:.4g}"),
+    fmt(history.values[-1], 6),
+    delta=float(f"{history.values[-1] - history.values[0]:.4g}"),
     delta_color="inverse",
 )
 with right:
-    if len(history.weights) > 1:
-        st.markdown(f"Step {len(history.weights) - 1} of {OPTIMIZERS[optimizer].label}, η = {fmt(lr)}:")
+    if len(history.points) > 1:
+        st.markdown(f"Step {len(history.points) - 1} of {OPTIMIZERS[optimizer].label}, η = {fmt(lr)}:")
         st.latex(OPTIMIZERS[optimizer].rule)
         st.dataframe(
             {
                 "weight": list(net.weights),
-                "before": [float(v) for v in history.weights[-2]],
+                "before": [float(v) for v in history.points[-2]],
                 "∂L/∂w": [float(g) for g in history.gradients[-2]],
                 "after": [float(v) for v in w],
             },

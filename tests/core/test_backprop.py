@@ -6,7 +6,6 @@ import pytest
 from core.backprop import backward_order, finite_difference, forward_order, walkthrough
 from core.network import ACTIVATIONS, ARCHITECTURES, LOSSES, as_dict, build, initial_weights, loss_and_gradient, run
 from core.network import train as train_network
-from core.optimizers import make
 from core.points import DataError, check_targets, make_points, read_points
 from core.rnn import sequence, unroll
 
@@ -127,26 +126,38 @@ def test_a_backward_step_writes_the_sum_with_its_numbers():
     assert forward.latex.endswith("= 2.5") and r"1\cdot 1 + 2\cdot 0.5 + 0.5" in forward.latex
 
 
-@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
-def test_a_training_step_moves_every_weight_by_the_optimizers_update(optimizer):
+TORCH_OPTIMIZERS = {
+    "gd": lambda params, lr: torch.optim.SGD(params, lr=lr),
+    "momentum": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9),
+    "adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
+}
+
+
+@pytest.mark.parametrize("optimizer", list(TORCH_OPTIMIZERS))
+def test_training_steps_move_every_weight_as_torch_optim_does(optimizer):
     net = build("2-2-1", "tanh", "cross_entropy")
     w0 = initial_weights(net, 0)
-    run2 = train_network(net, w0, POINTS, optimizer, 0.1, 2)
-    transform = make(optimizer, 0.1)
-    state = transform.init(w0)
-    _, g0 = loss_and_gradient(net, w0, POINTS)
-    update, state = transform.update(g0, state)
-    np.testing.assert_array_equal(run2.weights[1], w0 + update)
-    assert (run2.weights[1] != w0).all()
-    assert run2.losses[2] < run2.losses[0]
-    assert run2.stopped is None
+    run3 = train_network(net, w0, POINTS, optimizer, 0.1, 3)
+    # the same three steps in torch: autograd's gradient, torch.optim's update
+    W = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    opt = TORCH_OPTIMIZERS[optimizer]([W], 0.1)
+    for k in range(1, 4):
+        opt.zero_grad()
+        loss, grad = torch_loss(net, W.detach().numpy(), POINTS.x, POINTS.t)
+        W.grad = torch.tensor(grad, dtype=torch.float64)
+        opt.step()
+        np.testing.assert_allclose(run3.points[k], W.detach().numpy(), rtol=0, atol=1e-12)
+        assert run3.values[k - 1] == pytest.approx(loss, abs=1e-12)
+    assert (run3.points[1] != w0).all()
+    assert run3.values[3] < run3.values[0]
+    assert run3.status == "ok"
 
 
 def test_training_stops_honestly_when_the_loss_blows_up():
     net = build("neuron", "relu", "squared")
     points = make_points("blobs", 12, 0)._replace(t=np.full(12, 1e5))
     result = train_network(net, initial_weights(net, 0), points, "gd", 10.0, 50)
-    assert result.stopped is not None and len(result.weights) == result.stopped
+    assert result.status == "diverged" and len(result.points) == result.diverged_at
 
 
 def torch_rnn(w, u, xs, target, h0):
