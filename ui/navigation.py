@@ -30,6 +30,7 @@ def pages() -> list[st.Page]:
         st.Page("pages/descent.py", title="Gradient descent", icon="⛷️", url_path="descent"),
         st.Page("pages/curvature.py", title="Curvature and Newton's method", icon="🥣", url_path="curvature"),
         st.Page("pages/regression.py", title="ML loss: linear regression", icon="📈", url_path="regression"),
+        st.Page("pages/backprop.py", title="Backpropagation", icon="🕸️", url_path="backprop"),
         st.Page("pages/practice.py", title="Practice", icon="✍️", url_path="practice"),
     ]
 

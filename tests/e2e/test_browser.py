@@ -20,6 +20,7 @@ PAGES = {
     "descent": "Gradient descent",
     "curvature": "Curvature and Newton's method",
     "regression": "ML loss: linear regression",
+    "backprop": "Backpropagation",
     "practice": "Practice",
 }
 

@@ -19,6 +19,7 @@ PAGES = {
     "pages/regression.py": "regression",
     "pages/practice.py": "practice",
     "pages/curvature.py": "curvature",
+    "pages/backprop.py": "backprop",
 }
 # Text a stranger may put in a link: markdown and HTML that must not render, code that must not run, and junk.
 HOSTILE = [

@@ -1,0 +1,250 @@
+"""Page: backpropagation — the chain rule on a computation graph, node by node, checked, trained, and through time."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.backprop import backward_order, finite_difference, forward_order, loss_surface, num, walkthrough
+from core.explain import fmt
+from core.network import (
+    ACTIVATIONS,
+    ARCHITECTURES,
+    LOSSES,
+    as_dict,
+    build,
+    initial_weights,
+    output_activation,
+    run,
+    text,
+    train,
+)
+from core.optimizers import FIRST_ORDER as OPTIMIZERS  # training steps take gradients only
+from core.points import MAX_POINTS, PATTERNS, check_targets, make_points, read_points
+from core.regression import DataError
+from core.rnn import path_latex, sequence, unroll
+from ui.controls import Page, choice, number, slider
+from ui.page import begin, finish
+from ui.render import show
+from ui.text import plain
+from ui.widgets import lecture
+from viz.backprop import graph_figure, rnn_figure, surface3d_figure, surface_figure
+
+PAGE = Page("backprop")
+NETWORKS = {arch: build(arch, "sigmoid", "squared") for arch in ARCHITECTURES}
+WEIGHTS = {arch: net.weights for arch, net in NETWORKS.items()}
+ALL_WEIGHTS = sorted({w for names in WEIGHTS.values() for w in names})
+# The walk-through's last step: the start, every computed node forward, every node backward.
+LAST_STEP = {arch: len(forward_order(net)) + len(backward_order(net)) for arch, net in NETWORKS.items()}
+MAX_TRAINED = 200
+RNN_TARGET, RNN_H0 = 0.5, 0.5
+
+# Every control of the page, declared once. Ranges marked "per view" are narrowed where they are drawn.
+MODEL = choice("model", "Network", list(ARCHITECTURES), "neuron", kind="radio", labels=ARCHITECTURES.get)
+ACT = choice("act", "Activation", list(ACTIVATIONS), "sigmoid", labels=lambda a: ACTIVATIONS[a].label)
+LOSS = choice("loss", "Loss", list(LOSSES), "squared", kind="radio", labels=lambda k: LOSSES[k].label)
+DATA = choice("data", "Generated data", list(PATTERNS), "blobs", labels=PATTERNS.get)
+SEED = number("seed", "Seed (data and starting weights)", 0, 10_000, 1, 0, integer=True)
+EXAMPLE = number("example", "Example shown on the graph", 1, MAX_POINTS, 1, 1, integer=True)  # per view: 1 … N
+STEP = slider("step", "Step through the forward and backward passes", 0, 25, 1, 25, integer=True)  # per view
+OPT = choice("opt", "Optimizer", list(OPTIMIZERS), "gd", labels=lambda k: OPTIMIZERS[k].label)
+LR = number("lr", "Learning rate η", 1e-4, 10.0, 0.05, 0.5, format="%.4g")
+TRAINED = number("trained", "Training steps taken", 0, MAX_TRAINED, 1, 0, integer=True)
+FD = choice("fd", "Finite-difference check of", ALL_WEIGHTS, "w1", labels=text)  # per view: the net's weights
+H = choice("h", "Step h", [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8], 1e-5, kind="select_slider")
+WX = choice("wx", "Surface: first weight", ALL_WEIGHTS, "w1")  # per view
+WY = choice("wy", "Surface: second weight", ALL_WEIGHTS, "w2")  # per view: not the first
+T = slider("T", "Time steps T", 2, 6, 1, 4, integer=True)
+RW = slider("rw", "Recurrent weight w", -2.0, 2.0, 0.05, 0.8)
+RU = slider("ru", "Input weight u", -2.0, 2.0, 0.05, 1.2)
+PATH = slider("path", "Highlight the path through step", 1, 6, 1, 1, integer=True)  # per view: 1 … T
+
+slot = begin(
+    PAGE,
+    "🕸️ Backpropagation",
+    "How does a network get ∂L/∂w for every weight? By the chain rule on its **computation graph**: every edge "
+    "carries a local partial derivative, and a node's ∂L/∂node is the sum, over the edges leaving it, of the next "
+    "node's ∂L/∂· times that edge's partial — the total derivative, summed over every path to the loss.",
+)
+big = lecture()
+
+
+def _move(key: str, delta: int, high: int) -> None:
+    st.session_state[key] = min(max(0, st.session_state[key] + delta), high)
+
+
+# ---- Controls ---------------------------------------------------------------------------------------------------
+st.sidebar.subheader("Network")
+arch = PAGE.draw(MODEL)
+activation = PAGE.draw(ACT.replace(label="Activation of the hidden units" if arch == "2-2-1" else ACT.label))
+loss = PAGE.draw(LOSS)
+st.sidebar.subheader("Data")
+pattern = PAGE.draw(DATA)
+seed = int(PAGE.draw(SEED))
+upload = st.sidebar.file_uploader("…or upload a CSV: x1, x2, t", type=["csv"], key=PAGE.key("csv"))
+points, data_error = make_points(pattern, 12, seed), None
+if upload is not None:
+    try:
+        points = read_points(upload.getvalue())
+    except DataError as error:
+        data_error = f"CSV “{upload.name}” not used: {error} The generated data stays in use."
+try:
+    check_targets(points, loss)
+except DataError as error:
+    data_error = f"Data not used with cross-entropy: {error} The generated data stays in use."
+    points = make_points(pattern, 12, seed)
+example = int(PAGE.draw(EXAMPLE.replace(high=len(points.x))))
+st.sidebar.subheader("Training")
+optimizer = PAGE.draw(OPT)
+lr = float(PAGE.draw(LR))
+trained = int(PAGE.draw(TRAINED))
+left, right = st.sidebar.columns(2)
+left.button("Train one step", key=PAGE.key("train"), on_click=_move, args=(PAGE.key(TRAINED), 1, MAX_TRAINED))
+right.button("Reset weights", key=PAGE.key("reset"), on_click=_move, args=(PAGE.key(TRAINED), -MAX_TRAINED, 0))
+st.sidebar.subheader("Checks and surface")
+weights = WEIGHTS[arch]
+fd_weight = PAGE.draw(FD.replace(options=weights, default=weights[0]))
+h = float(PAGE.draw(H))
+wx = PAGE.draw(WX.replace(options=weights, default=weights[0]))
+others = tuple(w for w in weights if w != wx)
+wy = PAGE.draw(WY.replace(options=others, default=others[0]))
+st.sidebar.subheader("Through time")
+T_steps = int(PAGE.draw(T))
+rnn_w, rnn_u = float(PAGE.draw(RW)), float(PAGE.draw(RU))
+path = int(PAGE.draw(PATH.replace(high=T_steps)))
+
+last = LAST_STEP[arch]
+step_control = STEP.replace(high=last, default=last)  # every number on the graph at first
+PAGE.follow(arch, [step_control], tag="arch")
+back, middle, forward = st.columns([1, 10, 1], vertical_alignment="bottom")
+back.button(
+    "◀", key=PAGE.key("prev"), on_click=_move, args=(PAGE.key(STEP), -1, last), help="Previous step (B)", shortcut="B"
+)
+forward.button(
+    "▶", key=PAGE.key("next"), on_click=_move, args=(PAGE.key(STEP), 1, last), help="Next step (N)", shortcut="N"
+)
+k = int(PAGE.draw(step_control, where=middle))
+
+# ---- Compute -----------------------------------------------------------------------------------------------------
+if data_error:
+    slot.error(plain(data_error), icon="⚠️")
+net = build(arch, activation, loss)
+history = train(net, initial_weights(net, seed), points, optimizer, lr, trained)
+w = history.points[-1]
+x, t = points.x[example - 1], float(points.t[example - 1])
+p = run(net, as_dict(net, w), (float(x[0]), float(x[1])), t)
+steps = walkthrough(net, p, t)
+
+# ---- The graph -----------------------------------------------------------------------------------------------------
+st.caption(
+    f"Data: {points.source}. The graph is the loss of example {example}: x = ({fmt(x[0], 4)}, {fmt(x[1], 4)}), "
+    f"t = {fmt(t, 4)}. Output unit: {ACTIVATIONS[net.output].label}"
+    + (" (cross-entropy needs a probability)." if output_activation(arch, activation, loss) != activation else ".")
+)
+if history.status == "diverged":
+    st.error(
+        f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
+        f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
+        icon="💥",
+    )
+show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
+step = steps[k]
+what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
+st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
+st.latex(step.latex)
+if not np.isfinite(p.values["L"]):
+    st.warning("The loss of this example is not a number (a saturated unit): reset the weights or lower η.", icon="⚠️")
+st.caption(
+    "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
+    "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "
+    "∂L/∂· appears, pink, from the loss back to every weight; the thick edges are the ones this step uses. The "
+    "inputs come last: an input feeding two units sums two paths."
+)
+
+# ---- Every partial, checked -----------------------------------------------------------------------------------------
+st.subheader("Every ∂L/∂w, and a check")
+batch_grad = history.gradients[-1]
+st.markdown(
+    f"The training loss is the mean over the N = {len(points.x)} examples, so each weight's ∂L/∂w is the mean of "
+    "the per-example adjoints: a weight is shared by every example's graph, and its derivative sums over all of them."
+)
+st.dataframe(
+    {
+        "weight": list(net.weights),
+        "value": [float(v) for v in w],
+        f"∂ℓ/∂w, example {example}": [float(p.adjoints[name]) for name in net.weights],
+        "∂L/∂w, all examples": [float(g) for g in batch_grad],
+    },
+    hide_index=True,
+)
+check = finite_difference(net, w, points, fd_weight, h)
+st.latex(check.latex)
+c1, c2, c3 = st.columns(3)
+c1.metric(f"central difference, h = {h:g}", fmt(check.central))
+c2.metric(f"backward pass ∂L/∂{fd_weight}", fmt(check.backprop))
+c3.metric("|difference|", f"{check.difference:.2e}")
+st.caption(
+    "The central difference is off by about h²·(third derivative) for a large h and by rounding (about 1e-16/h) "
+    "for a tiny one; backpropagation has neither error."
+)
+
+# ---- Loss surface and training ---------------------------------------------------------------------------------------
+st.subheader("The loss over two weights, and a training step")
+i, j = net.weights.index(wx), net.weights.index(wy)
+grid = loss_surface(net, w, points, (wx, wy), n=31 if big else 41)
+left, right = st.columns(2) if not big else (st.container(), st.container())
+with left:
+    show(
+        surface_figure(grid, (w[i], w[j]), (batch_grad[i], batch_grad[j]), (wx, wy), history.points[:, [i, j]], big),
+        key=PAGE.key("surface"),
+    )
+with right:
+    value = float(history.values[-1])
+    show(surface3d_figure(grid, (w[i], w[j]), value, (batch_grad[i], batch_grad[j]), (wx, wy), big), key=PAGE.key("3d"))
+st.caption(
+    f"L over {wx} and {wy}, every other weight frozen at its current value. The arrow is "
+    f"(∂L/∂{wx}, ∂L/∂{wy}) from the backward pass, perpendicular to the level curve. A training step moves "
+    "every weight against its own partial."
+)
+left, right = st.columns([1, 2]) if not big else (st.container(), st.container())
+left.metric(
+    "mean loss L",
+    fmt(history.values[-1], 6),
+    delta=float(f"{history.values[-1] - history.values[0]:.4g}"),
+    delta_color="inverse",
+)
+with right:
+    if len(history.points) > 1:
+        st.markdown(f"Step {len(history.points) - 1} of {OPTIMIZERS[optimizer].label}, η = {fmt(lr)}:")
+        st.latex(OPTIMIZERS[optimizer].rule)
+        st.dataframe(
+            {
+                "weight": list(net.weights),
+                "before": [float(v) for v in history.points[-2]],
+                "∂L/∂w": [float(g) for g in history.gradients[-2]],
+                "after": [float(v) for v in w],
+            },
+            hide_index=True,
+        )
+    else:
+        st.info("Press **Train one step** in the sidebar: every weight moves, and the graph's numbers update.")
+
+# ---- Through time ---------------------------------------------------------------------------------------------------
+st.subheader("Through time: one recurrent unit, unrolled")
+r = unroll(rnn_w, rnn_u, sequence(T_steps, seed), RNN_TARGET, RNN_H0)
+st.markdown(
+    rf"$h_t = \tanh(w\,h_{{t-1}} + u\,x_t)$ for t = 1…{T_steps}, from $h_0 = {RNN_H0}$, "
+    rf"with $L = (h_{T_steps} - y)^2$ and y = {RNN_TARGET}. The same w acts at every step, so L depends on w "
+    f"along {T_steps} paths: dL/dw is their sum."
+)
+show(rnn_figure(r, path, lecture=big), key=PAGE.key("rnn"))
+for t_step in range(1, T_steps + 1):
+    st.latex(path_latex(r, t_step))
+terms = " + ".join(num(v) for v in r.paths_w)
+st.latex(rf"\frac{{dL}}{{dw}} = {terms} = {num(r.grad_w)}")
+st.caption(
+    f"Only the last term, {fmt(r.paths_w[-1], 4)}, is the partial ∂L/∂w with the earlier states held fixed; the "
+    f"total derivative {fmt(r.grad_w, 4)} adds the paths through h_{T_steps - 1}, …, h_1. "
+    f"Likewise dL/du = {fmt(r.grad_u, 4)}."
+)
+finish(PAGE, slot)
