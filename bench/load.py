@@ -16,7 +16,7 @@ machine), the servers' peak resident memory, and every error element a page show
 Targets on this machine: 300 sessions under 690 MB (Community Cloud's smallest tier); p95 of a spread-out
 slider move under 1 s.
 
-    python -m bench.load --sessions 300 [--replicas 2]
+    python -m bench.load --sessions 300 [--replicas 2] [--no-plotly-js]
 """
 
 from __future__ import annotations
