@@ -98,7 +98,7 @@ def memory_mb(pid: int, field_name: str = "VmHWM") -> float:
     return float("nan")
 
 
-def spread(seconds: list[float]) -> str:
+def percentiles(seconds: list[float]) -> str:
     if not seconds:
         return "none"
     p50, p95 = np.percentile(seconds, [50, 95])
@@ -114,11 +114,13 @@ class Phase:
 
     def line(self, label: str) -> str:
         per_run = f"server CPU {1000 * self.cpu / len(self.seconds):.0f} ms per session" if self.seconds else ""
-        return f"  {label:<40}{spread(self.seconds)}   {per_run}"
+        return f"  {label:<40}{percentiles(self.seconds)}   {per_run}"
 
 
 @dataclass
 class Report:
+    """What one class session measured, printed by ``lines``."""
+
     sessions: int
     replicas: int
     phases: dict[str, Phase] = field(default_factory=dict)
@@ -140,10 +142,10 @@ class Report:
         out += [phase.line(label) for label, phase in self.phases.items()]
         spread_move = self.phases[SPREAD].seconds
         out += [
-            f"  {'plotly.js load (cold browser cache)':<40}{spread(self.plotly_js)}",
+            f"  {'plotly.js load (cold browser cache)':<40}{percentiles(self.plotly_js)}",
             f"  target p95 of a spread-out move < {MOVE_TARGET_S:g} s: {_met(spread_move, MOVE_TARGET_S)}; the moves "
             f"came at {self.sessions / self.arrivals:.0f}/s, and at its CPU per move a replica with a core to "
-            f"itself reruns up to {len(spread_move) / self.phases[SPREAD].cpu:.0f}/s",
+            f"itself reruns up to {len(spread_move) / max(self.phases[SPREAD].cpu, 1e-9):.0f}/s",
             f"  per run the server sent {np.median(self.run_bytes) / 1e3:.0f} kB (median); "
             f"{self.references} unchanged large messages went as a reference",
         ]

@@ -95,6 +95,7 @@ class Session:
     port: int
     path: str
     cookies: dict[str, str] = field(default_factory=dict)
+    page_name: str = ""
     session_id: str = ""
     replica: str = ""  # the proxy's X-Replica header on the websocket handshake, when there is a proxy
     query_string: str = ""
