@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import browser, memory, pages, throughput
+from bench import browser, load, memory, pages, throughput
 
 
 def main() -> None:
@@ -20,6 +20,12 @@ def main() -> None:
     print("\n== memory ==")
     memory.distinct_formulas()
     memory.sessions()
+    print("\n== a class on one share link (Streamlit's websocket protocol, no browser) ==")
+    load.run(sessions=300)
+    if load.HAPROXY is None:
+        print("replicas behind HAProxy skipped: haproxy is not installed")
+    else:
+        load.run(sessions=300, replicas=2)
 
 
 if __name__ == "__main__":
