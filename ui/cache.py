@@ -7,6 +7,7 @@ import streamlit as st
 from core import PRESETS, Function, TotalDerivative, parse, total_derivative
 from core.basins import BasinMap, basin_map
 from core.grid import Domain, Grid, evaluate_grid, gradient_field
+from core.parsing import Reading, read
 from core.regression import Dataset, mse_loss
 from core.steps import Step
 from core.steps import derivation as derive
@@ -14,6 +15,12 @@ from core.steps import derivation as derive
 # A stream of distinct formulas from strangers cannot grow memory without end: every cache has max_entries.
 FUNCTIONS = 128
 GRIDS = 64
+
+
+@st.cache_data(max_entries=FUNCTIONS, show_spinner=False)
+def reading(text: str) -> Reading:
+    """How a formula's text was read (the expression and notes such as "'xy' read as x·y"), cached."""
+    return read(text)
 
 
 @st.cache_resource(max_entries=FUNCTIONS, show_spinner=False)

@@ -112,7 +112,12 @@ def function_picker(page: Page, max_variables: int = 2) -> Picked:
     with st.sidebar:
         if error:
             st.error(f"**Formula not used:** {plain(error)} Showing the last good function.", icon="⚠️")
+        # How the text was read, before it is used: x² is x^2, 2xy is 2·x·y.
         st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
+        if key == CUSTOM and not error:
+            notes = cache.reading(formula).notes
+            if notes:
+                st.caption(plain("Note: " + "; ".join(notes) + "."))
     if error and key == CUSTOM:
         page.drawn[FORMULA.name] = FORMULA.dump(formula)  # the link keeps the last good formula
     preset = PRESETS.get(key)

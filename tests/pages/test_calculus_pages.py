@@ -155,3 +155,11 @@ def test_the_latex_of_the_partials_is_offered_for_copying():
     at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
     sources = [c.value for c in at.code if c.language == "latex"]
     assert sources == ["\\frac{\\partial f}{\\partial x} = 6 x + 2 y\n\\frac{\\partial f}{\\partial y} = 2 x + 2 y"]
+
+
+def test_a_formula_as_students_type_it_is_read_and_shown_before_use():
+    """Issue 15: x² was read as a variable x2; 2xy as an unknown variable xy."""
+    at = open_page("pages/partials.py", {"f": "custom", "expr": "3x²y + 2xy"})
+    assert_clean(at)
+    assert "f(x, y) = 3 x^{2} y + 2 x y" in [latex.value.strip("$\n") for latex in at.sidebar.latex]
+    assert any("'xy' read as x·y" in c.value.replace("\\", "") for c in at.sidebar.caption)
