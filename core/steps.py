@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from core import worker
 from core.function import to_latex, tree_size
 from core.special import relu, sigmoid
 
@@ -168,8 +169,11 @@ class Walker:
         return outer if self.mistake == "chain rule" else outer * inner_derivative
 
 
-def derivation(expr: sp.Expr, var: sp.Symbol | str) -> list[Step]:
+def derivation(expr: sp.Expr, var: sp.Symbol | str, formula: str | None = None) -> list[Step]:
     """The steps of ∂expr/∂var, ending with the simplified result, which equals sympy.diff.
+
+    The walk and its simplification run in the limited worker (core.worker): steps too heavy to work out
+    raise WorkLimitError, naming ``formula`` if given.
 
     >>> x, y = sp.symbols("x y", real=True)
     >>> [s.rule.split(":")[0] for s in derivation(3*x**2 + 2*x*y + y**2, x)]  # doctest: +NORMALIZE_WHITESPACE
@@ -178,6 +182,11 @@ def derivation(expr: sp.Expr, var: sp.Symbol | str) -> list[Step]:
     >>> derivation(3*x**2 + 2*x*y + y**2, x)[-1].after
     6*x + 2*y
     """
+    return worker.run(derivation_here, expr, var, formula=formula)
+
+
+def derivation_here(expr: sp.Expr, var: sp.Symbol | str) -> list[Step]:
+    """``derivation`` in this process (the worker's side)."""
     symbol = var if isinstance(var, sp.Symbol) else _symbol(expr, var)
     walker = Walker(symbol)
     raw = walker.d(expr)

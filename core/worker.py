@@ -1,0 +1,311 @@
+"""Symbolic work on a visitor's text runs in worker processes with hard limits: a formula can fail, the server not.
+
+``run(func, *args)`` sends a module-level function and its arguments to one of a few persistent workers
+(forked from a forkserver that has sympy, numpy and core loaded) and returns the result. Each job runs under
+an address-space limit (``resource.RLIMIT_AS``) and a CPU-time limit (``RLIMIT_CPU``), and is killed when it
+outlasts a wall-clock limit; a job over any limit raises ``WorkLimitError`` and its worker is replaced. The
+limits are module settings, read at every job, so tests can lower them.
+
+Why persistent workers and not a process per job: a cold parse costs ~8 ms in-process; starting a worker
+forkserver adds about as much again, while a round trip to a waiting worker adds well under a millisecond
+(``python -m bench.worker``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import math
+import os
+import pickle
+import resource
+import struct
+import subprocess
+import sys
+import threading
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sympy as sp
+
+from core.parsing import ExpressionError
+
+MEMORY_MB = 200  # address space a job may add to its worker's idle size
+CPU_SECONDS = 4  # CPU time a job may use
+WALL_SECONDS = 8  # wall-clock time a job may take, so a job starved of CPU still ends
+RESULT_BYTES = 4_000_000  # a pickled result beyond this is too large to bring back
+WORKERS = 2  # the machine's cores; more jobs than workers wait their turn
+JOBS_PER_WORKER = 500  # a worker retires after this many jobs, so sympy's caches in it stay small
+REMEMBERED_FAILURES = 256  # jobs that hit a limit fail at once when asked again (a shared bad link, a rerun)
+
+# Modules a worker imports before its first job.
+PRELOAD = ("core", "core.steps", "core.practice", "core.regression")
+ROOT = str(Path(__file__).resolve().parents[1])
+
+T = TypeVar("T")
+
+
+class WorkLimitError(ExpressionError):
+    """Symbolic work stopped by the worker's memory, CPU or time limit."""
+
+
+def too_complex(formula: str | None) -> WorkLimitError:
+    """The message a student sees when a formula is stopped by a limit."""
+    named = f"The formula {formula.strip()!r}" if formula and formula.strip() else "This formula"
+    return WorkLimitError(
+        f"{named} is too complex to work with here: working it out needs more memory or time than this "
+        "shared server gives one formula. Try a simpler one (smaller exponents, fewer nested functions)."
+    )
+
+
+_inside_worker = False  # True in a worker process: its jobs call run() for their helpers, which then run inline
+
+
+def run(func: Callable[..., T], *args: Any, formula: str | None = None, **kwargs: Any) -> T:
+    """func(*args, **kwargs) in a limited worker; ExpressionError re-raised as is, WorkLimitError over a limit.
+
+    ``formula`` names the visitor's text in the message of a WorkLimitError.
+
+    >>> run(pow, 2, 10)
+    1024
+    """
+    if _inside_worker:
+        return func(*args, **kwargs)
+    # The limits travel in a fixed header, so the worker applies them before it unpickles the arguments
+    # (which sympy re-evaluates while unpickling).
+    header = _HEADER.pack(MEMORY_MB, CPU_SECONDS, RESULT_BYTES)
+    job = header + pickle.dumps((func, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+    key = hashlib.sha256(job).digest()
+    if key in _failures:
+        raise too_complex(formula)
+    kind, value = _POOL.submit(job, WALL_SECONDS, RESULT_BYTES)
+    if kind == "ok":
+        return value
+    if kind == "limit":
+        _remember(key)
+        raise too_complex(formula)
+    raise value
+
+
+def _remember(key: bytes) -> None:
+    with _lock:
+        _failures[key] = None
+        while len(_failures) > REMEMBERED_FAILURES:
+            _failures.popitem(last=False)
+
+
+_HEADER = struct.Struct("ddq")
+_failures: OrderedDict[bytes, None] = OrderedDict()
+_lock = threading.Lock()
+
+
+def loads(data: bytes) -> Any:
+    """Unpickle a worker's result without re-running sympy's automatic simplification.
+
+    sympy unpickles an expression by calling its class on the arguments, which evaluates again; the worker's
+    results are already in canonical form, so evaluation is switched off (for this thread only) while they load.
+    """
+    with sp.evaluate(False):
+        return pickle.loads(data)
+
+
+class _Worker:
+    """One worker process (a fresh interpreter running this module) and the parent's ends of its two pipes."""
+
+    def __init__(self) -> None:
+        jobs_read, jobs_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
+            # One BLAS thread: nothing here is linear algebra, and fewer threads reserve less address space.
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+        }
+        start = "import sys, core.worker as w; w.serve_fds(int(sys.argv[1]), int(sys.argv[2]))"
+        command = [sys.executable, "-c", start, str(jobs_read), str(replies_write)]
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, no visitor text on the command line
+            command,
+            pass_fds=(jobs_read, replies_write),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        os.close(jobs_read)
+        os.close(replies_write)
+        self.jobs_out = Connection(jobs_write, readable=False)
+        self.replies_in = Connection(replies_read, writable=False)
+        self.jobs = 0
+
+    def ask(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any] | None:
+        """The (kind, value) answer to a job, or None if the worker died or timed out (then it is killed)."""
+        self.jobs += 1
+        try:
+            self.jobs_out.send_bytes(job)
+            if not self.replies_in.poll(wall_seconds):
+                raise TimeoutError
+            # A reply longer than the bound is refused unread (OSError), so it never occupies this process.
+            data = self.replies_in.recv_bytes(result_bytes + 4096)
+        except (EOFError, OSError, TimeoutError):
+            self.stop()
+            return None
+        return loads(data)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        for conn in (self.jobs_out, self.replies_in):
+            with contextlib.suppress(OSError):
+                conn.close()
+        if self.alive():
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+
+class _Pool:
+    """Up to WORKERS idle-or-busy workers; a job takes an idle one, or starts one, or waits for one."""
+
+    def __init__(self) -> None:
+        self.idle: list[_Worker] = []
+        self.alive = 0
+        self.changed = threading.Condition()
+
+    def submit(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any]:
+        worker = self._acquire()
+        answer = None
+        try:
+            answer = worker.ask(job, wall_seconds, result_bytes)
+        finally:
+            self._release(worker, healthy=answer is not None and answer[0] != "limit")
+        return answer if answer is not None else ("limit", None)
+
+    def _acquire(self) -> _Worker:
+        with self.changed:
+            while not self.idle and self.alive >= WORKERS:
+                self.changed.wait()
+            if self.idle:
+                return self.idle.pop()
+            self.alive += 1
+        try:
+            return _Worker()
+        except BaseException:
+            with self.changed:
+                self.alive -= 1
+                self.changed.notify()
+            raise
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        retire = not healthy or worker.jobs >= JOBS_PER_WORKER or not worker.alive()
+        if retire:
+            worker.stop()
+        with self.changed:
+            if retire:
+                self.alive -= 1
+            else:
+                self.idle.append(worker)
+            self.changed.notify()
+
+    def shutdown(self) -> None:
+        """Stop the idle workers (tests use it to start from a fresh pool)."""
+        with self.changed:
+            idle, self.idle = self.idle, []
+            self.alive -= len(idle)
+            self.changed.notify_all()
+        for worker in idle:
+            worker.stop()
+
+    def pids(self) -> list[int]:
+        with self.changed:
+            return [w.process.pid for w in self.idle]
+
+
+_POOL = _Pool()
+shutdown = _POOL.shutdown
+idle_pids = _POOL.pids
+
+
+# ---- the worker's side -------------------------------------------------------------------------------------
+
+
+def serve(jobs: Connection, replies: Connection) -> None:
+    """A worker's loop: receive a job, run it under the job's limits, send (kind, value) back; exit on EOF."""
+    global _inside_worker
+    _inside_worker = True
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a job killed by SIGXCPU leaves no core file behind
+    for module in PRELOAD:
+        importlib.import_module(module)
+    while True:
+        try:
+            job = jobs.recv_bytes()
+        except (EOFError, OSError):
+            return
+        reply, retire = _answer(job)
+        replies.send_bytes(reply)
+        if retire:
+            return
+
+
+def serve_fds(jobs_fd: int, replies_fd: int) -> None:
+    """``serve`` on the two pipe ends a worker process was started with."""
+    serve(Connection(jobs_fd, writable=False), Connection(replies_fd, readable=False))
+
+
+def _answer(job: bytes) -> tuple[bytes, bool]:
+    memory_mb, cpu_seconds, result_bytes = _HEADER.unpack_from(job)
+    _limit(memory_mb, cpu_seconds)
+    retire = False
+    try:
+        func, args, kwargs = pickle.loads(job[_HEADER.size :])
+        reply = _dump(("ok", func(*args, **kwargs)))
+        if len(reply) > result_bytes:
+            reply = _dump(("limit", None))
+    except (MemoryError, RecursionError):
+        # The job's memory may be half torn down: answer, then leave so a fresh worker takes over.
+        reply, retire = _dump(("limit", None)), True
+    except ExpressionError as error:
+        reply = _dump(("error", error))
+    except Exception as error:  # a bug, not the formula: bring it back to the caller with the worker's traceback
+        error.add_note("In the worker:\n" + traceback.format_exc())
+        reply = _dump(("error", error))
+    finally:
+        _unlimit()
+    return reply, retire
+
+
+def _dump(reply: tuple[str, Any]) -> bytes:
+    try:
+        return pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError) as error:
+        kind, value = reply
+        return pickle.dumps(("error", RuntimeError(f"{kind} reply could not be sent back: {value!r} ({error})")))
+
+
+def _vm_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _limit(memory_mb: float, cpu_seconds: float) -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _vm_bytes() + int(memory_mb * 2**20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    cap = math.ceil(used + cpu_seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+
+
+def _unlimit() -> None:
+    for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU):
+        _, hard = resource.getrlimit(which)
+        resource.setrlimit(which, (hard, hard))
+
+
