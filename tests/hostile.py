@@ -98,3 +98,50 @@ def hostile_strings(canary: str) -> list[str]:
         "ß + y",
     ]
     return injection + denial + malformed + unicode_tricks
+
+
+# Short formulas that pass the parser's static bounds but make sympy's work explode (issue 13). Each must end,
+# through core, in a result or an ExpressionError (the worker's WorkLimitError for the ones that explode),
+# with the server process's memory unmoved.
+BOMBS = [
+    # from the issue
+    "2^(1e15*x)+y",  # the steps' simplify builds 2^(10^15)
+    "((x+y+1)^100)^100",  # expand in the steps passes 690 MB
+    "cosh(x^0.33333333)+y",  # memory runs out inside parsing itself
+    "(x+y+1)^100",  # 33 s of CPU on the partials page
+    # factorial-like growth: products of high powers of different linear factors
+    "(x+1)^100*(x+2)^100*(y+3)^100*(y+4)^100",
+    "((x+y)^100+(x-y)^100)^100",
+    # nested exponentials and towers
+    "exp(exp(exp(exp(exp(exp(x*y))))))",
+    "2^(2^(2^(2^(x*y))))",
+    "x^x^x^x^x^x^x^x^x^x+y",
+    "(x^y)^(x^y)^(x^y)^(x^y)",
+    # big trigonometric arguments and powers of them
+    "sin(1e15*x)^100+cos(1e15*y)^100",
+    "tan(999999999999999*x*y)^99",
+    # expand bombs
+    "((x-y)^50+(x+y)^50)^2",
+    "((x+y)^10+1)^10*((x-y)^10+1)^10",
+    "(x+y+1)^99*(x-y-1)^99",
+    # rational powers with long denominators
+    "sinh(y^0.1234567)+x",
+    "(x^0.333333333333333+y^0.666666666666667)^99",
+]
+
+# Inputs that used to reach a Python exception in numeric code (issue 13): each must evaluate with numpy's
+# semantics (inf or nan, never an exception). (formula, point)
+CRASHES = [
+    ("x + cos(10^20) + y", (0.5, 0.5)),
+    ("sin(atan(1e-15)) + x + y", (0.5, 0.5)),
+    ("(1e15)^20*(1e15)^20*x+y", (0.5, 0.5)),
+    ("1/x + y", (0.0, 0.5)),
+    ("x^(-1) + y^(-2)", (0.0, 0.0)),
+    ("log(x) + y", (-1.0, 0.5)),
+    ("sqrt(x) + y", (-1.0, 0.5)),
+    ("arctan + sign", (1.0, 2.0)),
+    ("numpy + math - builtins", (1.0, 2.0, 3.0)),
+    ("abs(select - 1) + heaviside*x", (2.0, 0.5, 1.0)),
+    ("x0 + x1 + sin(x0*x1)^2 + cos(x0*x1)", (1.0, 2.0)),
+    ("exp(1000*x)*exp(-1000*y)", (1.0, 1.0)),
+]
