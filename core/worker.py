@@ -109,7 +109,7 @@ _lock = threading.Lock()
 
 def loads(data: bytes) -> Any:
     """A worker's reply, unpickled: sympy objects are rebuilt as they were sent, without evaluating again."""
-    return pickle.loads(data)  # noqa: S301 - bytes from our own worker process, never from a visitor
+    return pickle.loads(data)  # bytes from our own worker process, never from a visitor
 
 
 def dumps(value: Any) -> bytes:
