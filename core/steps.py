@@ -203,13 +203,24 @@ def mistaken(expr: sp.Expr, var: sp.Symbol, mistake: str) -> sp.Expr:
 
 
 def tidy(expr: sp.Expr) -> sp.Expr:
-    """The walker's result in its most compact form: expanded, factored, or simplified while that is cheap."""
+    """The walker's result in its most compact form: expanded, factored, or simplified while that is cheap.
+
+    Expanding and simplify are tried only for low powers ((x + y + 1)^99 has 5000 terms) and modest numbers
+    (2^(10^15·x) tempts simplify to build 2^(10^15)); the worker's limits stop whatever else explodes.
+    """
     candidates = [expr, sp.factor_terms(expr)]
-    if expr.is_polynomial():
+    # simplify expands too: both only for low powers and modest numbers.
+    low_powers = all(abs(p.exp) <= MAX_EXPANDED_POWER for p in expr.atoms(sp.Pow) if p.exp.is_number)
+    modest = all(abs(n.p) <= MAX_SIMPLIFIED_NUMBER for n in expr.atoms(sp.Rational))
+    if low_powers and expr.is_polynomial():
         candidates.append(sp.expand(expr))
-    if tree_size(expr, 80) <= 80:
+    if low_powers and modest and tree_size(expr, 80) <= 80:
         candidates.append(sp.simplify(expr))
     return min(candidates, key=sp.count_ops)
+
+
+MAX_EXPANDED_POWER = 12
+MAX_SIMPLIFIED_NUMBER = 10**6
 
 
 def _symbol(expr: sp.Expr, name: str) -> sp.Symbol:

@@ -295,15 +295,15 @@ def serve_fds(jobs_fd: int, replies_fd: int) -> None:
 def _answer(job: bytes) -> tuple[bytes, bool]:
     memory_mb, cpu_seconds, result_bytes = _HEADER.unpack_from(job)
     _limit(memory_mb, cpu_seconds)
-    retire = False
+    reply, retire = None, False
     try:
         func, args, kwargs = pickle.loads(job[_HEADER.size :])
         reply = _dump(("ok", func(*args, **kwargs)))
         if len(reply) > result_bytes:
-            reply = _dump(("limit", None))
+            reply = None
     except (MemoryError, RecursionError):
-        # The job's memory may be half torn down: answer, then leave so a fresh worker takes over.
-        reply, retire = _dump(("limit", None)), True
+        # The job's memory may be half torn down: answer once its frames are gone, then leave for a fresh worker.
+        retire = True
     except ExpressionError as error:
         reply = _dump(("error", error))
     except Exception as error:  # a bug, not the formula: bring it back to the caller with the worker's traceback
@@ -311,7 +311,7 @@ def _answer(job: bytes) -> tuple[bytes, bool]:
         reply = _dump(("error", error))
     finally:
         _unlimit()
-    return reply, retire
+    return (reply if reply is not None else _dump(("limit", None))), retire
 
 
 def _dump(reply: tuple[str, Any]) -> bytes:

@@ -1,15 +1,20 @@
-"""The parser cannot be tricked: hostile text is rejected with ExpressionError, nothing runs, nothing hangs."""
+"""Hostile text is rejected with ExpressionError, nothing runs, nothing hangs; bombs end within the worker's
+limits without moving the server's memory; numbers never crash."""
 
 import contextlib
+import json
+import math
+import warnings
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import ComplexityError, ExpressionError, parse
+from core import ComplexityError, ExpressionError, parse, total_derivative
 from core.parsing import MAX_LENGTH
-from tests.hostile import hostile_strings
+from tests.hostile import BOMBS, CRASHES, hostile_strings, watched
 
 CORPUS = hostile_strings("CANARY_PATH")
 
@@ -134,3 +139,110 @@ ALPHABET = "xyw12.+-*/^() ,esinlogpqrt"
 def test_fuzzed_formula_like_text_only_ever_raises_expression_error(text):
     with contextlib.suppress(ExpressionError):
         parse(text)
+
+
+# ---- bombs: legal formulas whose symbolic work explodes (issue 13) ----------------------------------------
+
+SERVER_GROWTH_MB = 25  # the process that asked may move by this much at most over a formula
+RESIDENT_LIMIT_MB = 400  # no process, the asking one or a worker, may pass this
+
+
+@pytest.fixture(scope="module")
+def bombs_through_core():
+    """Every bomb through core (parse, steps, total derivative) in a child process under a memory watch.
+
+    The CPU limit is lowered to 2 s so the corpus runs in reasonable time: it is the worker's limit, not the
+    watchdog, that must end every bomb.
+    """
+    code = (
+        "import json; from tests.hostile import BOMBS, through_core; "
+        "print('RESULT', json.dumps(through_core(BOMBS, cpu_seconds=2)))"
+    )
+    output, peaks, killed = watched(code, kill_mb=700, kill_seconds=900)
+    assert not killed, f"the watchdog had to kill the run: peaks {peaks}"
+    line = next((ln for ln in output.splitlines() if ln.startswith("RESULT ")), None)
+    assert line is not None, output[-3000:]
+    return {record["text"]: record for record in json.loads(line[len("RESULT ") :])}, peaks
+
+
+def test_no_process_passes_400_mb_while_the_bombs_run(bombs_through_core):
+    _, peaks = bombs_through_core
+    assert len(peaks) >= 2  # the asking process and at least one worker were watched
+    assert max(peaks.values()) < RESIDENT_LIMIT_MB, peaks
+
+
+@pytest.mark.parametrize("text", BOMBS)
+def test_a_bomb_ends_in_a_result_or_a_clear_message_and_the_server_stays_put(bombs_through_core, text):
+    record = bombs_through_core[0][text]
+    for stage in ("parse", "steps", "total"):
+        outcome = record.get(stage)
+        if outcome is None:
+            break  # an earlier stage ended with its message
+        assert outcome == "ok" or outcome.startswith(("WorkLimitError:", "ComplexityError:", "ExpressionError:"))
+    assert record["rss_after"] - record["rss_before"] < SERVER_GROWTH_MB
+    assert record["seconds"] < 60  # a watchdog bound only: the worker's limits end a stage in seconds
+
+
+def test_steps_of_2_to_the_1e15x_no_longer_build_2_to_the_1e15(bombs_through_core):
+    record = bombs_through_core[0]["2^(1e15*x)+y"]
+    assert (record["parse"], record["steps"], record["total"]) == ("ok", "ok", "ok")
+
+
+def test_steps_of_x_plus_y_plus_1_to_the_100_to_the_100_no_longer_expand(bombs_through_core):
+    record = bombs_through_core[0]["((x+y+1)^100)^100"]
+    assert record["steps"] == "ok"
+
+
+def test_steps_of_x_plus_y_plus_1_to_the_100_no_longer_take_half_a_minute(bombs_through_core):
+    assert bombs_through_core[0]["(x+y+1)^100"]["steps"] == "ok"
+
+
+def test_parsing_cosh_of_x_to_0_33333333_is_stopped_by_the_workers_limit(bombs_through_core):
+    # sympy's assumptions on cosh(x^(33333333/10^8)) build a polynomial of degree 10^8: only the limit stops it.
+    outcome = bombs_through_core[0]["cosh(x^0.33333333)+y"]["parse"]
+    assert outcome.startswith("WorkLimitError:")
+    assert "'cosh(x^0.33333333)+y' is too complex to work with here" in outcome
+
+
+# ---- numbers that cannot crash ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "point"), CRASHES)
+def test_evaluation_has_numpy_semantics_never_a_python_exception(text, point):
+    f = parse(text)
+    assert len(f.names) == len(point)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not even a RuntimeWarning escapes the guarded path
+        value = f(*point)
+        grad = f.grad(*point)
+        grid = f(*(np.full((3, 3), p) for p in point))
+    assert isinstance(value, float) and grad.shape == (len(point),) and grid.shape == (3, 3)
+    assert grid.dtype == float and np.array_equal(grid, np.full((3, 3), value), equal_nan=True)
+
+
+def test_cos_of_10_to_the_20_is_numpys_cos_not_a_type_error():
+    assert parse("x + cos(10^20) + y")(0.5, 0.5) == pytest.approx(1.0 + math.cos(1e20))
+
+
+def test_sin_of_atan_of_1e_15_evaluates_instead_of_failing_on_a_huge_integer():
+    assert parse("sin(atan(1e-15)) + x + y")(0.5, 0.5) == pytest.approx(1.0 + 1e-15, rel=1e-12)
+
+
+def test_a_constant_beyond_a_float_is_infinite_not_a_crash():
+    f = parse("(1e15)^20*(1e15)^20*x+y")
+    assert f(0.5, 0.5) == math.inf and f(0.0, 0.5) != f(0.0, 0.5)  # inf·0 is NaN, as in numpy
+
+
+def test_variables_named_like_numpy_functions_do_not_shadow_them():
+    assert parse("arctan + sign")(1.0, 2.0) == 3.0
+    assert parse("numpy + math - builtins")(1.0, 2.0, 3.0) == 4.0
+    assert parse("abs(select - 1) + heaviside*x")(2.0, 0.5, 1.0) == 2.5
+    f = parse("sin(arctan) + cos(sign)")
+    assert f(1.0, 2.0) == pytest.approx(math.sin(1.0) + math.cos(2.0))
+    assert f.grad(1.0, 2.0).tolist() == pytest.approx([math.cos(1.0), -math.sin(2.0)])
+
+
+def test_total_derivative_along_1_over_x_at_0_is_infinite_not_a_zero_division():
+    values = total_derivative(parse("x + y"), "1/x").at(0.0)
+    assert values["y"] == math.inf and values["dy_dx"] == -math.inf
+    assert math.isnan(values["chain"]) or math.isinf(values["chain"])
