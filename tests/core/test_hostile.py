@@ -12,7 +12,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import ComplexityError, ExpressionError, parse, total_derivative
+from core import ComplexityError, ExpressionError, descend, parse, total_derivative
+from core.calculus import partial_at, partials_at
 from core.parsing import MAX_LENGTH
 from tests.hostile import BOMBS, CRASHES, hostile_strings, watched
 
@@ -246,3 +247,86 @@ def test_total_derivative_along_1_over_x_at_0_is_infinite_not_a_zero_division():
     values = total_derivative(parse("x + y"), "1/x").at(0.0)
     assert values["y"] == math.inf and values["dy_dx"] == -math.inf
     assert math.isnan(values["chain"]) or math.isinf(values["chain"])
+
+
+# ---- honest edges -----------------------------------------------------------------------------------------
+
+
+def test_partial_at_the_kink_of_abs_x_plus_y_does_not_exist():
+    # The page showed ∂f/∂x = 0 at x = 0 (sympy's sign(0)) while every secant slope is 1 or −1.
+    f = parse("abs(x) + y")
+    kink = partial_at(f, (0.0, 2.0), 0)
+    assert not kink.exists
+    assert (kink.left, kink.right) == (pytest.approx(-1.0), pytest.approx(1.0))
+    assert "corner" in kink.reason and "∂f/∂x does not exist" in kink.reason
+    assert partial_at(f, (0.0, 2.0), 1) == (1.0, pytest.approx(1.0), pytest.approx(1.0), True, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "fragment"),
+    [
+        ("relu(x) + y", (0.0, 0.0), "corner"),
+        ("sqrt(x^2 + y^2)", (0.0, 0.0), "corner"),
+        ("sqrt(abs(x)) + y", (0.0, 0.0), "grow without bound"),
+        ("log(x) + y", (0.0, 1.0), "undefined at P"),
+        ("sqrt(x) + y", (0.0, 1.0), "undefined just to the left"),
+    ],
+)
+def test_a_partial_that_does_not_exist_says_why(text, point, fragment):
+    answer = partial_at(parse(text), point, 0)
+    assert not answer.exists and fragment in answer.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "point"),
+    [
+        ("x^2*y + sin(x*y)", (0.3, -1.2)),
+        ("sin(1000*x) + y", (0.3, 0.0)),
+        ("1e6*x^2 + y", (1e3, 0.0)),
+        ("abs(x) + y", (1e-3, 0.0)),
+        ("exp(x)*1e8 + y", (3.0, 0.0)),
+        ("x*abs(x) + y", (0.0, 0.0)),
+    ],
+)
+def test_a_partial_that_exists_is_the_formulas_value(text, point):
+    f = parse(text)
+    answer = partial_at(f, point, 0)
+    assert answer.exists and answer.reason == ""
+    assert answer.value == float(f.grad(*point)[0])
+    assert (answer.left + answer.right) / 2 == pytest.approx(answer.value, rel=1e-5, abs=1e-6)
+
+
+def test_partials_at_checks_every_variable():
+    assert [p.exists for p in partials_at(parse("abs(x) + y^2"), (0.0, 0.0))] == [False, True]
+
+
+def test_descent_on_x_times_y_ends_unbounded_not_ok():
+    # x·y descended to −785 in 60 steps with no word that it has no minimum.
+    run = descend(parse("x*y"), (1.5, -1.5), optimizer="gd", lr=0.1, steps=60)
+    assert run.status == "unbounded" and run.diverged_at is None
+    assert "no minimum in view" in run.reason
+    assert run.values[-1] < -1000
+
+
+def test_a_loss_that_falls_past_minus_10_to_the_12_is_unbounded_not_diverged():
+    run = descend(parse("x*y"), (1.5, -1.5), optimizer="gd", lr=0.1, steps=300)
+    assert run.status == "unbounded" and run.diverged_at is not None
+    assert "fell below −10¹²" in run.reason
+
+
+@pytest.mark.parametrize("text", ["x + y", "x^2 - y^2", "x^3 + y^2"])
+def test_functions_without_a_minimum_are_unbounded(text):
+    assert descend(parse(text), (0.5, 0.5), optimizer="gd", lr=0.1, steps=100).status == "unbounded"
+
+
+@pytest.mark.parametrize("text", ["x^2 + y^2", "-exp(-(x^2 + y^2))", "sin(x) + cos(y)", "(1 - x)^2 + 100*(y - x^2)^2"])
+@pytest.mark.parametrize("steps", [5, 30, 200])
+def test_bounded_functions_still_falling_when_the_steps_run_out_are_not_unbounded(text, steps):
+    run = descend(parse(text), (-1.2, 1.0), optimizer="gd", lr=0.001, steps=steps)
+    assert run.status == "ok" and run.reason == ""
+    assert (np.diff(run.values) < 0).all()  # still falling at every step, and yet bounded
+
+
+def test_a_diverged_run_says_why():
+    run = descend(parse("x^2 + y^2"), (1.0, 1.0), optimizer="gd", lr=1.5, steps=100)
+    assert run.status == "diverged" and "smaller learning rate" in run.reason
