@@ -1,14 +1,16 @@
 """Symbolic work on a visitor's text runs in worker processes with hard limits: a formula can fail, the server not.
 
-``run(func, *args)`` sends a module-level function and its arguments to one of a few persistent workers
-(forked from a forkserver that has sympy, numpy and core loaded) and returns the result. Each job runs under
-an address-space limit (``resource.RLIMIT_AS``) and a CPU-time limit (``RLIMIT_CPU``), and is killed when it
-outlasts a wall-clock limit; a job over any limit raises ``WorkLimitError`` and its worker is replaced. The
-limits are module settings, read at every job, so tests can lower them.
+``run(func, *args)`` sends a module-level function and its arguments to one of at most WORKERS persistent
+worker processes (fresh interpreters with sympy, numpy and core imported) and returns the result. Each job
+runs under an address-space limit (``resource.RLIMIT_AS``) and a CPU-time limit (``RLIMIT_CPU``) and is
+killed when it outlasts a wall-clock limit; a job over any limit raises ``WorkLimitError`` and its worker is
+replaced. The limits are module settings, read at every job, so tests can lower them.
 
-Why persistent workers and not a process per job: a cold parse costs ~8 ms in-process; starting a worker
-forkserver adds about as much again, while a round trip to a waiting worker adds well under a millisecond
-(``python -m bench.worker``).
+Measured (``python -m bench.worker``): a round trip to a waiting worker costs about 0.1 ms, against 8-40 ms
+for a cold parse itself, so a fresh formula costs what it did in-process; starting a worker costs 0.6-1.6 s,
+paid once (and after a kill). A process per job would pay a fork for every parse, and multiprocessing's
+forkserver re-runs the server's main script in each child, so the workers are plain ``python -c`` processes.
+Memory: an idle worker holds ~70 MB; a second one starts only while two jobs run at once.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import sympy as sp
 
 from core.parsing import ExpressionError
 
-MEMORY_MB = 200  # address space a job may add to its worker's idle size
+MEMORY_MB = 160  # address space a job may add to its worker's idle size (server + 2 busy workers < 690 MB)
 CPU_SECONDS = 4  # CPU time a job may use
 WALL_SECONDS = 8  # wall-clock time a job may take, so a job starved of CPU still ends
 RESULT_BYTES = 4_000_000  # a pickled result beyond this is too large to bring back
