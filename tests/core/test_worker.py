@@ -184,3 +184,16 @@ def test_results_rebuilt_without_evaluation_equal_the_originals():
     assert [s.after for s in again[1]] == [s.after for s in steps]
     assert [s.before for s in again[1]] == [s.before for s in steps]
     assert again[2] == f.hessian
+
+
+def test_the_practice_checker_runs_whole_in_the_worker():
+    from core.practice import LESSON, Verdict, check
+
+    exercise = LESSON[0]  # ∂/∂x of 3x² + 2xy + y²
+    assert worker.run(check, exercise, "6*x + 2*y", formula="6*x + 2*y") == Verdict(
+        True, "Correct! Your answer equals ∂f/∂x."
+    )
+    verdict = worker.run(check, exercise, "6*x", formula="6*x")
+    assert not verdict.correct and verdict.message.startswith("Not quite.")
+    with pytest.raises(ExpressionError, match="ends with"):
+        worker.run(check, exercise, "6*x +", formula="6*x +")
