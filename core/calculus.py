@@ -9,7 +9,8 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
-from core.function import ComplexityError, Function, lambdify, natural_key, parse, real_part, tree_size
+from core import worker
+from core.function import Compiled, ComplexityError, Function, natural_key, parse, tree_size
 from core.parsing import ExpressionError
 
 
@@ -47,8 +48,10 @@ def gradient(f: Function | sp.Expr, wrt: Sequence[str | sp.Symbol] | None = None
 
 
 def _readable(expr: sp.Expr) -> sp.Expr:
-    # Expanding a small polynomial shows the lesson's form (2w1 + 4w2 - 2y); larger ones keep their shape.
-    return sp.expand(expr) if tree_size(expr, 60) <= 60 and expr.is_polynomial() else expr
+    # Expanding a small, low-degree polynomial shows the lesson's form (2w1 + 4w2 - 2y); others keep their shape
+    # ((x + y + 1)^99 expanded would have 5000 terms).
+    small = tree_size(expr, 60) <= 60 and all(abs(p.exp) <= 4 for p in expr.atoms(sp.Pow) if p.exp.is_number)
+    return sp.expand(expr) if small and expr.is_polynomial() else expr
 
 
 def _sorted_free(expr: sp.Expr) -> tuple[sp.Symbol, ...]:
@@ -104,6 +107,80 @@ def secant_slopes(f: Function, point: Sequence[float], index: int, hs: Sequence[
     return np.asarray(slopes, dtype=float)
 
 
+class PartialAt(NamedTuple):
+    """∂f/∂v at P, checked against its definition: the limit of [f(P + h·e) − f(P)]/h must be the same from both sides.
+
+    ``value`` is the formula's ∂f/∂v at P (or the quotients' common limit where the formula is 0/0 there);
+    ``left`` and ``right`` are the one-sided quotients at the smallest h tried; ``reason`` says, in a sentence
+    a page can show, why the partial does not exist ("" when it does).
+    """
+
+    value: float
+    left: float
+    right: float
+    exists: bool
+    reason: str
+
+
+STEPS = (1e-6, 1e-7)  # two small h (relative to |P|): a real corner keeps its gap as h shrinks, a curve does not
+
+
+def partial_at(f: Function, point: Sequence[float], index: int) -> PartialAt:
+    """Whether ∂f/∂v_index exists at P, with the one-sided difference quotients that decide it.
+
+    >>> k = partial_at(parse("abs(x) + y"), (0.0, 1.0), 0)
+    >>> k.exists, round(k.left, 6), round(k.right, 6), float(k.value)
+    (False, -1.0, 1.0, 0.0)
+    >>> smooth = partial_at(parse("abs(x) + y"), (0.5, 1.0), 0)
+    >>> smooth.exists, smooth.value, smooth.reason
+    (True, 1.0, '')
+    """
+    base = np.asarray(point, dtype=float)
+    name = f.names[index]
+    f0 = float(f(*base))
+    value = float(f.grad(*base)[index])
+    if not math.isfinite(f0):
+        return PartialAt(value, math.nan, math.nan, False, f"f is undefined at P, so ∂f/∂{name} does not exist there.")
+    scale = max(1.0, abs(float(base[index])))
+    sides = []
+    for h in STEPS:
+        step = np.zeros_like(base)
+        step[index] = h * scale
+        sides.append(((f0 - float(f(*(base - step)))) / (h * scale), (float(f(*(base + step))) - f0) / (h * scale)))
+    (left1, right1), (left, right) = sides
+    # Rounding alone moves a quotient by about eps·|f|/h: differences below that say nothing.
+    noise = 1e3 * np.finfo(float).eps * max(1.0, abs(f0)) / (STEPS[-1] * scale)
+    if not (math.isfinite(left) and math.isfinite(right)):
+        side = "left" if not math.isfinite(left) else "right"
+        reason = f"f is undefined just to the {side} of P along {name}, so ∂f/∂{name} does not exist there."
+        return PartialAt(value, left, right, False, reason)
+    steepest, before = max(abs(left), abs(right)), max(abs(left1), abs(right1))
+    if steepest > max(2 * before, 1.0) + noise:
+        reason = (
+            f"The difference quotients grow without bound as h → 0 ({fmt(before)}, then {fmt(steepest)}): "
+            f"f is infinitely steep (or jumps) at P along {name}, so ∂f/∂{name} does not exist there."
+        )
+        return PartialAt(value, left, right, False, reason)
+    gap, gap1 = abs(right - left), abs(right1 - left1)
+    if gap > 1e-6 * max(1.0, abs(left), abs(right)) + noise and gap > 0.5 * gap1:
+        reason = (
+            f"The slope is {fmt(right)} just to the right of P and {fmt(left)} just to the left along {name}: "
+            f"f has a corner there, so ∂f/∂{name} does not exist."
+        )
+        return PartialAt(value, left, right, False, reason)
+    return PartialAt(value if math.isfinite(value) else (left + right) / 2, left, right, True, "")
+
+
+def partials_at(f: Function, point: Sequence[float]) -> tuple[PartialAt, ...]:
+    """``partial_at`` for every variable of f."""
+    return tuple(partial_at(f, point, i) for i in range(len(f.variables)))
+
+
+def fmt(number: float) -> str:
+    """A slope as a page shows it: 4 significant digits, −0 as 0."""
+    return f"{number + 0.0:.4g}"
+
+
 class TangentPlane(NamedTuple):
     """z = z0 + fx·(x − x0) + fy·(y − y0)."""
 
@@ -139,13 +216,11 @@ class TotalDerivative(NamedTuple):
     terms: Callable[[float, float], list]  # (x, y) -> the five terms above, compiled once
 
     def at(self, x0: float) -> dict[str, float]:
-        """Every term's value at x0, with y0 = g(x0) substituted into the partials."""
+        """Every term's value at x0, with y0 = g(x0) substituted into the partials (NaN where undefined)."""
         y0 = self.path(x0)
-        with np.errstate(all="ignore"):
-            numbers = self.terms(float(x0), y0)
         values = {"x": float(x0), "y": y0}
-        for name, number in zip(TERMS, numbers, strict=True):
-            values[name] = float(real_part(np.asarray(number)))
+        for name, number in zip(TERMS, self.terms(x0, y0), strict=True):
+            values[name] = float(number)
         return values
 
 
@@ -153,14 +228,21 @@ TERMS = ("dz_dx_partial", "dz_dy", "dy_dx", "chain", "direct")
 
 
 def total_derivative(f: Function, g_text: str) -> TotalDerivative:
-    """Both sides of the chain rule for z = f(x, y) along the path y = g(x).
+    """Both sides of the chain rule for z = f(x, y) along the path y = g(x), worked out in the limited worker.
 
     >>> td = total_derivative(parse("x**2*y"), "x^2")
     >>> td.chain, td.direct
     (2*x**3 + 2*x*y, 4*x**3)
+    >>> td.at(0.0)["dy_dx"], total_derivative(parse("x + y"), "1/x").at(0.0)["dy_dx"]
+    (0.0, -inf)
     """
     if len(f.variables) != 2:
         raise ExpressionError("The total derivative page needs f of two variables, x and y.")
+    return worker.run(total_derivative_here, f, g_text, formula=g_text)
+
+
+def total_derivative_here(f: Function, g_text: str) -> TotalDerivative:
+    """``total_derivative`` in this process (the worker's side)."""
     x, y = f.variables
     g = parse(g_text, variables=(x.name,))
     g_expr = g.expr  # over a real symbol named like x, which sympy treats as x itself
@@ -170,5 +252,5 @@ def total_derivative(f: Function, g_text: str) -> TotalDerivative:
     direct = sp.diff(f.expr.subs(y, g_expr), x)
     if tree_size(chain) + tree_size(direct) > 2 * 4000:
         raise ComplexityError("f along this path is too complex to differentiate here. Try a simpler g(x).")
-    terms = lambdify([x, y], [dz_dx, dz_dy, dy_dx, chain, direct])
+    terms = Compiled([x, y], [dz_dx, dz_dy, dy_dx, chain, direct])
     return TotalDerivative(g_expr, dz_dx, dz_dy, dy_dx, chain, direct, x, y, g, terms)

@@ -23,11 +23,12 @@ class Trajectory(NamedTuple):
     gradients: np.ndarray  # (k+1, n)
     updates: np.ndarray  # (k, n): points[k+1] - points[k] as the optimizer computed it
     states: tuple[Any, ...]
-    status: str  # "ok" or "diverged"
+    status: str  # "ok", "diverged" or "unbounded" (f kept falling: no minimum in view)
     diverged_at: int | None
     optimizer: str
     lr: float
     hyper: dict[str, Any]
+    reason: str = ""  # why the run is "diverged" or "unbounded", as a sentence a page can show
 
     @property
     def steps_taken(self) -> int:
@@ -142,18 +143,75 @@ def descend_with(
         grads.append(grad)
         updates.append(update)
         states.append(state)
+    gradients = np.array(grads).reshape(-1, n)
+    with np.errstate(all="ignore"):
+        status, reason = _verdict(value_and_grad, points, values, diverged_at, float(value))
     return Trajectory(
         points=np.array(points),
         values=np.array(values, dtype=float),
-        gradients=np.array(grads).reshape(-1, n),
+        gradients=gradients,
         updates=np.array(updates).reshape(-1, n),
         states=tuple(states),
-        status="ok" if diverged_at is None else "diverged",
+        status=status,
         diverged_at=diverged_at,
         optimizer=optimizer,
         lr=float(lr),
         hyper=dict(hyper),
+        reason=reason,
     )
+
+
+def _verdict(
+    value_and_grad: Callable[[np.ndarray, int], tuple[Any, np.ndarray]],
+    points: list[np.ndarray],
+    values: list[float],
+    diverged_at: int | None,
+    last: float,
+) -> tuple[str, str]:
+    """The run's status with its reason: a loss that falls without bound is "unbounded", not "ok" or "diverged"."""
+    if diverged_at == 0:
+        return "diverged", "f or its gradient is undefined at the start: move the start point."
+    if diverged_at is not None:
+        # Falling past −10¹² is not a step that was too large: f has no lower bound along this path.
+        if last < -DIVERGENCE_LIMIT:
+            return "unbounded", (
+                f"The loss fell below −10¹² at step {diverged_at}: f has no minimum in view "
+                "(it falls without bound along this path), so the run stopped there."
+            )
+        return "diverged", (
+            f"At step {diverged_at} the loss or the gradient blew up (|f| > 10¹² or not a number): "
+            "the steps grew instead of shrinking. Try a smaller learning rate."
+        )
+    if _falls_without_bound(value_and_grad, points, values):
+        return "unbounded", (
+            f"The loss was still falling at the last step ({values[-1]:.4g}), and further along the path it only "
+            "falls faster: f has no minimum in view (it falls without bound in this direction)."
+        )
+    return "ok", ""
+
+
+PROBES = (1.0, 10.0, 100.0, 1000.0)  # distances ahead, in units of max(1, |θ|), where f is looked at
+
+
+def _falls_without_bound(
+    value_and_grad: Callable[[np.ndarray, int], tuple[Any, np.ndarray]],
+    points: list[np.ndarray],
+    values: list[float],
+) -> bool:
+    """f still falls at the end, and keeps falling far ahead along the last step's direction.
+
+    A bounded f that is still falling when the steps run out (a slow approach to a minimum, a sine's slope)
+    levels off or rises again ahead; x·y or a plane fall by orders of magnitude more within 1000 |θ|.
+    """
+    if len(values) < 4 or not (np.diff(values[-4:]) < 0).all():
+        return False
+    direction = points[-1] - points[-2]
+    length = float(np.linalg.norm(direction))
+    if not length > 0:
+        return False
+    here, scale = values[-1], max(1.0, float(np.linalg.norm(points[-1])))
+    ahead = [float(value_and_grad(points[-1] + d * scale * direction / length, len(values))[0]) for d in PROBES]
+    return bool(np.all(np.diff([here, *ahead]) < 0) and ahead[-1] < here - 100 * (1 + abs(here)))
 
 
 def descend_many(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
+from core import worker
 from core.parsing import MAX_VARIABLES, ExpressionError, parse_expression
 from core.special import NUMPY_FUNCTIONS
 
@@ -46,28 +49,134 @@ def real_part(values: np.ndarray) -> np.ndarray:
     return np.where(small, values.real, np.nan)
 
 
-def lambdify(variables: Sequence[sp.Symbol], expr: sp.Expr | Sequence[sp.Expr]) -> Callable[..., object]:
-    """numpy function of ``variables`` for a checked expression (never for raw user text)."""
-    return sp.lambdify(variables, expr, modules=_MODULES, cse=not isinstance(expr, sp.Expr))
+def _float_literal(numerator: int, denominator: int = 1) -> str:
+    try:
+        value = numerator / denominator  # correctly rounded, exact for small integers
+    except OverflowError:
+        value = math.inf if numerator > 0 else -math.inf  # the denominator of a Rational is positive
+    # 1e999 is how Python source spells infinity without a name a variable could shadow.
+    return repr(value) if math.isfinite(value) else ("(1e999)" if value > 0 else "(-1e999)")
+
+
+class _Printer(NumPyPrinter):
+    """numpy source for a checked expression: numbers as floats, the variables as positional names.
+
+    numpy cannot take a Python int beyond 64 bits (cos(10**20) fails), so every number is printed as a float;
+    and no variable's own name reaches the source, so a variable called ``sin``, ``numpy`` or ``builtins``
+    cannot shadow anything the compiled code calls.
+    """
+
+    def __init__(self, positions: dict[sp.Symbol, str]) -> None:
+        super().__init__(
+            {
+                "fully_qualified_modules": False,
+                "inline": True,
+                "allow_unknown_functions": True,
+                "user_functions": {name: name for name in NUMPY_FUNCTIONS},
+            }
+        )
+        self.positions = positions
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:  # noqa: N802 - sympy dispatches on the class name
+        return self.positions.get(expr) or super()._print_Symbol(expr)
+
+    def _print_Integer(self, expr: sp.Integer) -> str:  # noqa: N802
+        return _float_literal(int(expr.p))
+
+    def _print_Rational(self, expr: sp.Rational) -> str:  # noqa: N802
+        return _float_literal(int(expr.p), int(expr.q))
+
+    def _print_Half(self, expr: sp.Rational) -> str:  # noqa: N802
+        return self._print_Rational(expr)
+
+    def _print_Zero(self, expr: sp.Integer) -> str:  # noqa: N802
+        return self._print_Integer(expr)
+
+
+class Compiled:
+    """Checked expressions compiled to numpy on first use; a call has numpy semantics, never a Python exception.
+
+    ``Compiled(vars, expr)(*values)`` is one array; ``Compiled(vars, [e1, e2])(*values)`` a list of arrays.
+    Every value is a real float array of the arguments' broadcast shape: NaN where an expression is undefined
+    (or complex), ±inf where it overflows.
+
+    >>> x, numpy = sp.symbols("x numpy", real=True)
+    >>> compiled = Compiled((x, numpy), [1 / x, sp.cos(sp.Integer(10) ** 20) + numpy])
+    >>> [round(float(v), 6) for v in compiled(0.0, 1.0)]
+    [inf, 1.76397]
+    """
+
+    def __init__(self, variables: Sequence[sp.Symbol], exprs: sp.Expr | Sequence[sp.Expr]) -> None:
+        self.variables = tuple(variables)
+        self.single = isinstance(exprs, sp.Basic)
+        self.exprs: tuple[sp.Expr, ...] = (exprs,) if isinstance(exprs, sp.Basic) else tuple(exprs)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The compiled code stays behind; the receiver compiles again on first use.
+        return (Compiled, (self.variables, self.exprs[0] if self.single else self.exprs))
+
+    @cached_property
+    def code(self) -> Callable[..., object]:
+        positions = {v: f"_v{i}" for i, v in enumerate(self.variables)}
+        arguments = [sp.Symbol(name) for name in positions.values()]
+        target = self.exprs[0] if self.single else list(self.exprs)
+        return sp.lambdify(arguments, target, modules=_MODULES, printer=_Printer(positions), cse=not self.single)
+
+    def __call__(self, *values: object) -> np.ndarray | list[np.ndarray]:
+        if len(values) != len(self.variables):
+            names = ", ".join(v.name for v in self.variables)
+            raise TypeError(f"f takes {len(self.variables)} values ({names}), got {len(values)}")
+        arrays = [np.asarray(v, dtype=float) for v in values]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
+        with np.errstate(all="ignore"):
+            try:
+                parts = self.code(*arrays)
+                parts = [parts] if self.single else parts
+                out = [np.broadcast_to(real_part(np.asarray(p)), shape) for p in parts]
+            except (ArithmeticError, TypeError, ValueError):
+                # The last resort of the one guarded path: whatever numpy could not take is undefined there.
+                out = [np.full(shape, np.nan) for _ in self.exprs]
+        return out[0] if self.single else out
+
+
+def lambdify(variables: Sequence[sp.Symbol], expr: sp.Expr | Sequence[sp.Expr]) -> Compiled:
+    """numpy function of ``variables`` for a checked expression (never for raw user text), through Compiled."""
+    return Compiled(variables, expr)
 
 
 class Function:
-    """f: R^n -> R from a formula; ``f(*values)`` evaluates it, ``f.grad(*values)`` evaluates ∇f."""
+    """f: R^n -> R from a formula; ``f(*values)`` evaluates it, ``f.grad(*values)`` evaluates ∇f.
 
-    def __init__(self, text: str, expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> None:
+    ``partials`` come from the worker for a visitor's formula (``parse``); a trusted expression built in
+    process (the regression loss) may leave them out and they are taken here.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        expr: sp.Expr,
+        variables: tuple[sp.Symbol, ...],
+        partials: Sequence[sp.Expr] | None = None,
+    ) -> None:
         self.text = text
         self.expr = expr
-        self.variables = variables
-        self.partials: tuple[sp.Expr, ...] = tuple(sp.diff(expr, v) for v in variables)
+        self.variables = tuple(variables)
+        self.partials: tuple[sp.Expr, ...] = (
+            tuple(partials) if partials is not None else tuple(sp.diff(expr, v) for v in variables)
+        )
         size = sum(tree_size(p) for p in self.partials) + tree_size(expr)
         if size > MAX_DERIVED_NODES:
             raise ComplexityError(
                 "This formula is too complex to differentiate here: its derivatives grow beyond "
                 f"{MAX_DERIVED_NODES} terms. Try a simpler one."
             )
-        self._value = lambdify(variables, expr)
+        self._value = Compiled(self.variables, expr)
         # f and ∇f in one call, sharing common subexpressions: grad and the descent loop both use it.
-        self._value_grad = lambdify(variables, [expr, *self.partials])
+        self._value_grad = Compiled(self.variables, [expr, *self.partials])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Sent to and from the worker as plain parts; the receiver compiles on first use.
+        return (Function, (self.text, self.expr, self.variables, self.partials))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -81,18 +190,9 @@ class Function:
     def __repr__(self) -> str:
         return f"Function({self.text!r}, variables={self.names})"
 
-    def _args(self, values: Sequence[object]) -> tuple[list[np.ndarray], tuple[int, ...]]:
-        if len(values) != len(self.variables):
-            raise TypeError(f"f takes {len(self.variables)} values ({', '.join(self.names)}), got {len(values)}")
-        arrays = [np.asarray(v, dtype=float) for v in values]
-        return arrays, np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
-
     def __call__(self, *values: object) -> float | np.ndarray:
-        arrays, shape = self._args(values)
-        with np.errstate(all="ignore"):
-            result = real_part(np.asarray(self._value(*arrays)))
-        result = np.broadcast_to(result, shape) if result.shape != shape else result
-        return float(result) if shape == () else np.array(result)
+        result = self._value(*values)
+        return float(result) if result.shape == () else np.array(result)
 
     def grad(self, *values: object) -> np.ndarray:
         """∇f at a point (shape (n,)) or at every point of same-shape arrays (shape (n, *shape))."""
@@ -100,18 +200,18 @@ class Function:
 
     def value_and_grad(self, *values: object) -> tuple[np.ndarray, np.ndarray]:
         """(f, ∇f) at the same points, computed together: shapes ``shape`` and (n, *shape)."""
-        arrays, shape = self._args(values)
-        with np.errstate(all="ignore"):
-            parts = self._value_grad(*arrays)
-            out = np.empty((len(parts), *shape))
-            for i, part in enumerate(parts):
-                out[i] = real_part(np.asarray(part))
-        return out[0], out[1:]
+        parts = np.array(self._value_grad(*values))
+        return parts[0], parts[1:]
 
     @cached_property
     def hessian(self) -> sp.Matrix:
-        """The matrix of second partials ∂²f/∂vi∂vj."""
-        return sp.Matrix([[sp.diff(p, v) for v in self.variables] for p in self.partials])
+        """The matrix of second partials ∂²f/∂vi∂vj (worked out in the worker)."""
+        return worker.run(second_partials, self.partials, self.variables, formula=self.text)
+
+
+def second_partials(partials: Sequence[sp.Expr], variables: Sequence[sp.Symbol]) -> sp.Matrix:
+    """H_ij = ∂(∂f/∂vi)/∂vj."""
+    return sp.Matrix([[sp.diff(p, v) for v in variables] for p in partials])
 
 
 def parse(
@@ -122,7 +222,8 @@ def parse(
     """Formula text -> Function over its free variables sorted by name (w2 before w10).
 
     ``constants`` fixes names to numbers (the lesson's y = 5); ``variables`` names the variables in order,
-    which may include ones the formula does not use (f = x² as a function of x and y).
+    which may include ones the formula does not use (f = x² as a function of x and y). Parsing and
+    differentiation run in the limited worker (core.worker): a formula too heavy for it raises WorkLimitError.
 
     >>> f = parse("3*x**2 + 2*x*y + y**2")
     >>> f.variables, f.partials
@@ -130,7 +231,17 @@ def parse(
     >>> f(1.0, 2.0), f.grad(1.0, 2.0).tolist()
     (11.0, [10.0, 6.0])
     """
-    expr = parse_expression(text, constants)
+    names = tuple(variables) if variables is not None else None
+    return worker.run(parse_here, text, constants, names, formula=text)
+
+
+def parse_here(
+    text: str,
+    constants: dict[str, float] | None = None,
+    variables: Iterable[str] | None = None,
+) -> Function:
+    """``parse`` in this process, without the worker's limits: for the worker itself and trusted text."""
+    expr = parse_expression(text, constants, tuple(variables) if variables is not None else None)
     free = {s.name: s for s in expr.free_symbols}
     if variables is None:
         names = sorted(free, key=natural_key)

@@ -102,13 +102,20 @@ class ResidualLoss(Function):
         super().__init__("(1/N) Σ (w1·x_i + w2 − y_i)²", expr, (w1, w2))
         self.data = data
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from the data, so a copy still computes from the residuals.
+        return (ResidualLoss, (self.data,))
+
     def __call__(self, *values: object) -> float | np.ndarray:
         value, _ = self.value_and_grad(*values)
         return float(value) if np.ndim(value) == 0 else value
 
     def value_and_grad(self, *values: object) -> tuple[np.ndarray, np.ndarray]:
         """L = mean r², ∂L/∂w1 = 2·mean(r·x), ∂L/∂w2 = 2·mean(r), at every point of same-shape arrays."""
-        arrays, shape = self._args(values)
+        if len(values) != 2:
+            raise TypeError(f"L takes 2 values (w1, w2), got {len(values)}")
+        arrays = [np.asarray(v, dtype=float) for v in values]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
         w1, w2 = (np.broadcast_to(a, shape).ravel() for a in arrays)
         value, grad = np.empty(w1.size), np.empty((2, w1.size))
         chunk = max(1, 2_000_000 // len(self.data.x))  # bounded memory for a grid of points

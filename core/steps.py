@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from core import worker
 from core.function import to_latex, tree_size
 from core.special import relu, sigmoid
 
@@ -168,8 +169,11 @@ class Walker:
         return outer if self.mistake == "chain rule" else outer * inner_derivative
 
 
-def derivation(expr: sp.Expr, var: sp.Symbol | str) -> list[Step]:
+def derivation(expr: sp.Expr, var: sp.Symbol | str, formula: str | None = None) -> list[Step]:
     """The steps of ∂expr/∂var, ending with the simplified result, which equals sympy.diff.
+
+    The walk and its simplification run in the limited worker (core.worker): steps too heavy to work out
+    raise WorkLimitError, naming ``formula`` if given.
 
     >>> x, y = sp.symbols("x y", real=True)
     >>> [s.rule.split(":")[0] for s in derivation(3*x**2 + 2*x*y + y**2, x)]  # doctest: +NORMALIZE_WHITESPACE
@@ -178,6 +182,11 @@ def derivation(expr: sp.Expr, var: sp.Symbol | str) -> list[Step]:
     >>> derivation(3*x**2 + 2*x*y + y**2, x)[-1].after
     6*x + 2*y
     """
+    return worker.run(derivation_here, expr, var, formula=formula)
+
+
+def derivation_here(expr: sp.Expr, var: sp.Symbol | str) -> list[Step]:
+    """``derivation`` in this process (the worker's side)."""
     symbol = var if isinstance(var, sp.Symbol) else _symbol(expr, var)
     walker = Walker(symbol)
     raw = walker.d(expr)
@@ -194,13 +203,24 @@ def mistaken(expr: sp.Expr, var: sp.Symbol, mistake: str) -> sp.Expr:
 
 
 def tidy(expr: sp.Expr) -> sp.Expr:
-    """The walker's result in its most compact form: expanded, factored, or simplified while that is cheap."""
+    """The walker's result in its most compact form: expanded, factored, or simplified while that is cheap.
+
+    Expanding and simplify are tried only for low powers ((x + y + 1)^99 has 5000 terms) and modest numbers
+    (2^(10^15·x) tempts simplify to build 2^(10^15)); the worker's limits stop whatever else explodes.
+    """
     candidates = [expr, sp.factor_terms(expr)]
-    if expr.is_polynomial():
+    # simplify expands too: both only for low powers and modest numbers.
+    low_powers = all(abs(p.exp) <= MAX_EXPANDED_POWER for p in expr.atoms(sp.Pow) if p.exp.is_number)
+    modest = all(abs(n.p) <= MAX_SIMPLIFIED_NUMBER for n in expr.atoms(sp.Rational))
+    if low_powers and expr.is_polynomial():
         candidates.append(sp.expand(expr))
-    if tree_size(expr, 80) <= 80:
+    if low_powers and modest and tree_size(expr, 80) <= 80:
         candidates.append(sp.simplify(expr))
     return min(candidates, key=sp.count_ops)
+
+
+MAX_EXPANDED_POWER = 12
+MAX_SIMPLIFIED_NUMBER = 10**6
 
 
 def _symbol(expr: sp.Expr, name: str) -> sp.Symbol:

@@ -1,4 +1,9 @@
-"""Bounded caches at the boundary between the pages and core, keyed by plain values."""
+"""Bounded caches at the boundary between the pages and core, keyed by plain values.
+
+Every symbolic computation on a visitor's text runs in core's limited worker (core.worker) the first time a
+formula is seen; the caches make each repeat free. A formula over the worker's limits raises WorkLimitError
+(an ExpressionError), which the worker itself remembers, so a rerun fails at once instead of working again.
+"""
 
 from __future__ import annotations
 
@@ -16,53 +21,40 @@ from core.steps import derivation as derive
 FUNCTIONS = 128
 GRIDS = 64
 
+# A Function is keyed by what identifies it (text, variables, expression), a dataset by its numbers.
+BY_VALUE = {Function: lambda f: f.identity, Dataset: lambda d: (d.x.tobytes(), d.y.tobytes())}
+
 
 @st.cache_data(max_entries=FUNCTIONS, show_spinner=False)
 def reading(text: str) -> Reading:
     """How a formula's text was read (the expression and notes such as "'xy' read as x·y"), cached."""
-    return read(text)
+    return worker.run(read, text, formula=text)
 
 
 @st.cache_resource(max_entries=FUNCTIONS, show_spinner=False)
 def function(
     text: str, variables: tuple[str, ...] | None = None, constants: tuple[tuple[str, float], ...] = ()
 ) -> Function:
-    """parse() through a bounded cache: the parsed, differentiated and lambdified function."""
+    """parse() through a bounded cache: the parsed and differentiated function (compiled on first use)."""
     return parse(text, constants=dict(constants) or None, variables=variables)
 
 
-def _key(f: Function) -> tuple[str, tuple[str, ...], str]:
-    return f.identity
-
-
-@st.cache_data(max_entries=GRIDS, show_spinner=False)
-def _grid(key: tuple, domain: Domain, n: int, _f: Function) -> Grid:
-    return evaluate_grid(_f, domain, n)
-
-
+@st.cache_data(max_entries=GRIDS, show_spinner=False, hash_funcs=BY_VALUE)
 def grid(f: Function, domain: Domain, n: int = 61) -> Grid:
-    """f on an n×n grid over the domain (cached by the function's text and the domain)."""
-    return _grid(_key(f), tuple(map(tuple, domain)), n, f)
+    """f on an n×n grid over the domain (cached by the function's identity and the domain)."""
+    return evaluate_grid(f, domain, n)
 
 
-@st.cache_data(max_entries=GRIDS, show_spinner=False)
-def _field(key: tuple, domain: Domain, n: int, _f: Function) -> tuple:
-    return gradient_field(_f, domain, n)
-
-
+@st.cache_data(max_entries=GRIDS, show_spinner=False, hash_funcs=BY_VALUE)
 def field(f: Function, domain: Domain, n: int = 15) -> tuple:
     """∇f on a coarse n×n grid for the arrow field (cached)."""
-    return _field(_key(f), tuple(map(tuple, domain)), n, f)
+    return gradient_field(f, domain, n)
 
 
-@st.cache_resource(max_entries=FUNCTIONS, show_spinner=False)
-def _total(key: tuple, g_text: str, _f: Function) -> TotalDerivative:
-    return total_derivative(_f, g_text)
-
-
+@st.cache_resource(max_entries=FUNCTIONS, show_spinner=False, hash_funcs=BY_VALUE)
 def total(f: Function, g_text: str) -> TotalDerivative:
-    """Both sides of the chain rule along y = g(x) (cached)."""
-    return _total(_key(f), g_text, f)
+    """Both sides of the chain rule along y = g(x) (worked out in the worker, cached)."""
+    return total_derivative(f, g_text)
 
 
 @st.cache_data(max_entries=GRIDS, show_spinner=False)
@@ -73,21 +65,17 @@ def basins(preset_key: str, optimizer: str, lr: float, steps: int, hyper: tuple,
     return basin_map(f, [m for m, _ in preset.minima], preset.domain, n, optimizer, lr, steps, **dict(hyper))
 
 
-@st.cache_resource(max_entries=FUNCTIONS, show_spinner=False)
-def _derivation(key: tuple, var: str, _f: Function) -> list[Step]:
-    return derive(_f.expr, var)
-
-
+# A resource, not data: cache_data would unpickle the steps' sympy objects on every hit.
+@st.cache_resource(max_entries=FUNCTIONS, show_spinner=False, hash_funcs=BY_VALUE)
 def derivation(f: Function, var: str) -> list[Step]:
-    """The named-rule steps of ∂f/∂var (cached)."""
-    return _derivation(_key(f), var, f)
+    """The named-rule steps of ∂f/∂var (worked out in the worker, cached)."""
+    return derive(f.expr, var, formula=f.text)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _mse(key: tuple, _data: Dataset) -> Function:
-    return mse_loss(_data)
-
-
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_VALUE)
 def mse(data: Dataset) -> Function:
-    """The mean-squared-error loss of a dataset as a Function (cached by the data's bytes)."""
-    return _mse((data.x.tobytes(), data.y.tobytes()), data)
+    """The mean-squared-error loss of a dataset as a Function (cached by the data's numbers).
+
+    Built here, not in the worker: its formula is ours (a quadratic in w1, w2), and only numbers come from the file.
+    """
+    return mse_loss(data)

@@ -114,8 +114,8 @@ def test_every_function_name_is_reachable_and_none_is_split():
     ("text", "fragment"),
     [
         ("(1e15)^20*(1e15)^20*x+y", "does not fit a floating-point number"),  # issue 13: OverflowError
-        ("x + cos(10^20)", "cannot be computed with floating-point numbers"),  # issue 13: numpy TypeError
-        ("sin(atan(1e-15)) + x", "cannot be computed with floating-point numbers"),  # issue 13: numpy sqrt of int
+        ("x + exp(1000)", "cannot be computed with floating-point numbers"),  # beyond a float, not a crash
+        ("cosh(800) * y", "cannot be computed with floating-point numbers"),
         ("log(x, 0) + y", "base of a logarithm must be a positive number"),  # issue 13: dropped the x term
         ("log(x, -2) + y", "base of a logarithm must be a positive number"),
         ("log(x, 1) + y", "base 1 has no logarithm"),

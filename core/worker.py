@@ -1,0 +1,346 @@
+"""Symbolic work on a visitor's text runs in worker processes with hard limits: a formula can fail, the server not.
+
+``run(func, *args)`` sends a module-level function and its arguments to one of at most WORKERS persistent
+worker processes (fresh interpreters with sympy, numpy and core imported) and returns the result. Each job
+runs under an address-space limit (``resource.RLIMIT_AS``) and a CPU-time limit (``RLIMIT_CPU``) and is
+killed when it outlasts a wall-clock limit; a job over any limit raises ``WorkLimitError`` and its worker is
+replaced. The limits are module settings, read at every job, so tests can lower them.
+
+Measured (``python -m bench.worker``): a round trip to a waiting worker costs about 0.1 ms, against 8-40 ms
+for a cold parse itself, so a fresh formula costs what it did in-process; starting a worker costs 0.6-1.6 s,
+paid once (and after a kill). A process per job would pay a fork for every parse, and multiprocessing's
+forkserver re-runs the server's main script in each child, so the workers are plain ``python -c`` processes.
+Memory: an idle worker holds ~70 MB; a second one starts only while two jobs run at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import io
+import math
+import os
+import pickle
+import resource
+import struct
+import subprocess
+import sys
+import threading
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sympy as sp
+
+from core.parsing import ExpressionError
+
+MEMORY_MB = 160  # address space a job may add to its worker's idle size (server + 2 busy workers < 690 MB)
+CPU_SECONDS = 4  # CPU time a job may use
+WALL_SECONDS = 8  # wall-clock time a job may take, so a job starved of CPU still ends
+RESULT_BYTES = 4_000_000  # a pickled result beyond this is too large to bring back
+WORKERS = 2  # the machine's cores; more jobs than workers wait their turn
+JOBS_PER_WORKER = 500  # a worker retires after this many jobs, so sympy's caches in it stay small
+STARTUP_SECONDS = 60  # a worker importing sympy on a busy machine
+REMEMBERED_FAILURES = 256  # jobs that hit a limit fail at once when asked again (a shared bad link, a rerun)
+
+# Modules a worker imports before its first job.
+PRELOAD = ("core", "core.steps", "core.practice", "core.regression")
+ROOT = str(Path(__file__).resolve().parents[1])
+
+T = TypeVar("T")
+READY = b"ready"
+
+
+class WorkLimitError(ExpressionError):
+    """Symbolic work stopped by the worker's memory, CPU or time limit."""
+
+
+def too_complex(formula: str | None) -> WorkLimitError:
+    """The message a student sees when a formula is stopped by a limit."""
+    named = f"The formula {formula.strip()!r}" if formula and formula.strip() else "This formula"
+    return WorkLimitError(
+        f"{named} is too complex to work with here: working it out needs more memory or time than this "
+        "shared server gives one formula. Try a simpler one (smaller exponents, fewer nested functions)."
+    )
+
+
+_inside_worker = False  # True in a worker process: its jobs call run() for their helpers, which then run inline
+
+
+def run(func: Callable[..., T], *args: Any, formula: str | None = None, **kwargs: Any) -> T:
+    """func(*args, **kwargs) in a limited worker; ExpressionError re-raised as is, WorkLimitError over a limit.
+
+    ``formula`` names the visitor's text in the message of a WorkLimitError.
+
+    >>> run(pow, 2, 10)
+    1024
+    """
+    if _inside_worker:
+        return func(*args, **kwargs)
+    # The limits travel in a fixed header, so the worker applies them before it unpickles the arguments
+    # (which sympy re-evaluates while unpickling).
+    header = _HEADER.pack(MEMORY_MB, CPU_SECONDS, RESULT_BYTES)
+    job = header + pickle.dumps((func, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+    key = hashlib.sha256(job).digest()
+    if key in _failures:
+        raise too_complex(formula)
+    kind, value = _POOL.submit(job, WALL_SECONDS, RESULT_BYTES)
+    if kind == "ok":
+        return value
+    if kind == "limit":
+        _remember(key)
+        raise too_complex(formula)
+    raise value
+
+
+def _remember(key: bytes) -> None:
+    with _lock:
+        _failures[key] = None
+        while len(_failures) > REMEMBERED_FAILURES:
+            _failures.popitem(last=False)
+
+
+_HEADER = struct.Struct("ddq")
+_failures: OrderedDict[bytes, None] = OrderedDict()
+_lock = threading.Lock()
+
+
+def loads(data: bytes) -> Any:
+    """A worker's reply, unpickled: sympy objects are rebuilt as they were sent, without evaluating again."""
+    return pickle.loads(data)  # bytes from our own worker process, never from a visitor
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle for the trip back from the worker: each sympy expression is rebuilt unevaluated on arrival.
+
+    sympy unpickles an expression by calling its class on the arguments, which evaluates (simplifies) again:
+    measured 16 ms for one parsed function, the same work the worker was there to contain. The worker's
+    results are already evaluated, so they are rebuilt with evaluate=False (also a separate cache key in
+    sympy, so an evaluated call elsewhere never gets an unevaluated object from the cache).
+    """
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, sp.Basic) and not isinstance(obj, sp.Atom):
+            return rebuild, (type(obj), obj.args)
+        return NotImplemented
+
+
+def rebuild(cls: type[sp.Basic], args: tuple[sp.Basic, ...]) -> sp.Basic:
+    """cls(*args) without sympy's automatic evaluation, for classes that take the flag."""
+    try:
+        return cls(*args, evaluate=False)
+    except TypeError:  # a class without the flag builds as it is told anyway
+        return cls(*args)
+
+
+class _Worker:
+    """One worker process (a fresh interpreter running this module) and the parent's ends of its two pipes."""
+
+    def __init__(self) -> None:
+        jobs_read, jobs_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
+            # One BLAS thread: nothing here is linear algebra, and fewer threads reserve less address space.
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+        }
+        start = "import sys, core.worker as w; w.serve_fds(int(sys.argv[1]), int(sys.argv[2]))"
+        command = [sys.executable, "-c", start, str(jobs_read), str(replies_write)]
+        self.process = subprocess.Popen(
+            command,
+            pass_fds=(jobs_read, replies_write),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        os.close(jobs_read)
+        os.close(replies_write)
+        self.jobs_out = Connection(jobs_write, readable=False)
+        self.replies_in = Connection(replies_read, writable=False)
+        self.jobs = 0
+        # Wait until it has imported sympy and core, so its start-up never counts against a job's time.
+        try:
+            ready = self.replies_in.poll(STARTUP_SECONDS) and self.replies_in.recv_bytes() == READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop()
+            raise RuntimeError("A symbolic worker process did not start.")
+
+    def ask(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any] | None:
+        """The (kind, value) answer to a job, or None if the worker died or timed out (then it is killed)."""
+        self.jobs += 1
+        try:
+            self.jobs_out.send_bytes(job)
+            if not self.replies_in.poll(wall_seconds):
+                raise TimeoutError
+            # A reply longer than the bound is refused unread (OSError), so it never occupies this process.
+            data = self.replies_in.recv_bytes(result_bytes + 4096)
+        except (EOFError, OSError, TimeoutError):
+            self.stop()
+            return None
+        return loads(data)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        for conn in (self.jobs_out, self.replies_in):
+            with contextlib.suppress(OSError):
+                conn.close()
+        if self.alive():
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+
+class _Pool:
+    """Up to WORKERS idle-or-busy workers; a job takes an idle one, or starts one, or waits for one."""
+
+    def __init__(self) -> None:
+        self.idle: list[_Worker] = []
+        self.alive = 0
+        self.changed = threading.Condition()
+
+    def submit(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any]:
+        worker = self._acquire()
+        answer = None
+        try:
+            answer = worker.ask(job, wall_seconds, result_bytes)
+        finally:
+            self._release(worker, healthy=answer is not None and answer[0] != "limit")
+        return answer if answer is not None else ("limit", None)
+
+    def _acquire(self) -> _Worker:
+        with self.changed:
+            while not self.idle and self.alive >= WORKERS:
+                self.changed.wait()
+            if self.idle:
+                return self.idle.pop()
+            self.alive += 1
+        try:
+            return _Worker()
+        except BaseException:
+            with self.changed:
+                self.alive -= 1
+                self.changed.notify()
+            raise
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        retire = not healthy or worker.jobs >= JOBS_PER_WORKER or not worker.alive()
+        if retire:
+            worker.stop()
+        with self.changed:
+            if retire:
+                self.alive -= 1
+            else:
+                self.idle.append(worker)
+            self.changed.notify()
+
+    def shutdown(self) -> None:
+        """Stop the idle workers (tests use it to start from a fresh pool)."""
+        with self.changed:
+            idle, self.idle = self.idle, []
+            self.alive -= len(idle)
+            self.changed.notify_all()
+        for worker in idle:
+            worker.stop()
+
+    def pids(self) -> list[int]:
+        with self.changed:
+            return [w.process.pid for w in self.idle]
+
+
+_POOL = _Pool()
+shutdown = _POOL.shutdown
+idle_pids = _POOL.pids
+
+
+# ---- the worker's side -------------------------------------------------------------------------------------
+
+
+def serve(jobs: Connection, replies: Connection) -> None:
+    """A worker's loop: receive a job, run it under the job's limits, send (kind, value) back; exit on EOF."""
+    global _inside_worker  # noqa: PLW0603 - this process is now a worker, for good
+    _inside_worker = True
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a job killed by SIGXCPU leaves no core file behind
+    for module in PRELOAD:
+        importlib.import_module(module)
+    replies.send_bytes(READY)
+    while True:
+        try:
+            job = jobs.recv_bytes()
+        except (EOFError, OSError):
+            return
+        reply, retire = _answer(job)
+        replies.send_bytes(reply)
+        if retire:
+            return
+
+
+def serve_fds(jobs_fd: int, replies_fd: int) -> None:
+    """``serve`` on the two pipe ends a worker process was started with."""
+    serve(Connection(jobs_fd, writable=False), Connection(replies_fd, readable=False))
+
+
+def _answer(job: bytes) -> tuple[bytes, bool]:
+    memory_mb, cpu_seconds, result_bytes = _HEADER.unpack_from(job)
+    _limit(memory_mb, cpu_seconds)
+    reply, retire = None, False
+    try:
+        func, args, kwargs = pickle.loads(job[_HEADER.size :])
+        reply = _dump(("ok", func(*args, **kwargs)))
+        if len(reply) > result_bytes:
+            reply = None
+    except (MemoryError, RecursionError):
+        # The job's memory may be half torn down: answer once its frames are gone, then leave for a fresh worker.
+        retire = True
+    except ExpressionError as error:
+        reply = _dump(("error", error))
+    except Exception as error:  # a bug, not the formula: bring it back to the caller with the worker's traceback
+        error.add_note("In the worker:\n" + traceback.format_exc())
+        reply = _dump(("error", error))
+    finally:
+        _unlimit()
+    return (reply if reply is not None else _dump(("limit", None))), retire
+
+
+def _dump(reply: tuple[str, Any]) -> bytes:
+    try:
+        return dumps(reply)
+    except (pickle.PicklingError, TypeError, AttributeError) as error:
+        kind, value = reply
+        return pickle.dumps(("error", RuntimeError(f"{kind} reply could not be sent back: {value!r} ({error})")))
+
+
+def _vm_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _limit(memory_mb: float, cpu_seconds: float) -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _vm_bytes() + int(memory_mb * 2**20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    cap = math.ceil(used + cpu_seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+
+
+def _unlimit() -> None:
+    for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU):
+        _, hard = resource.getrlimit(which)
+        resource.setrlimit(which, (hard, hard))
