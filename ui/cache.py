@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import PRESETS, Function, TotalDerivative, parse, total_derivative
+from core import PRESETS, Function, TotalDerivative, parse, total_derivative, worker
 from core.basins import BasinMap, basin_map
 from core.grid import Domain, Grid, evaluate_grid, gradient_field
 from core.parsing import Reading, read
