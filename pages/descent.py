@@ -60,6 +60,8 @@ if run.status == "diverged":
             icon="💥",
         )
 else:
+    if run.status == "unbounded":
+        st.warning(run.reason, icon="📉")
     m1, m2, m3 = st.columns(3)
     m1.metric(
         "final loss f", fmt(run.values[-1]), delta=float(f"{run.values[-1] - run.values[0]:.4g}"), delta_color="inverse"

@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from core import secant_slopes, tangent_plane
+from core.calculus import partial_at
 from core.explain import fmt
 from core.function import to_latex
 from core.slices import slices
@@ -39,6 +40,11 @@ f = picked.f
 grid = cache.grid(f, picked.domain, 61)
 s = slices(f, (x0, y0), picked.domain)
 defined = all(math.isfinite(v) for v in (s.z0, s.fx, s.fy))
+# At a kink (|x| at 0) the formula still gives a number, but the one-sided slopes disagree: say so.
+checks = [partial_at(f, (x0, y0), i) for i in range(2)] if defined else []
+for check in checks:
+    if not check.exists:
+        st.warning(check.reason, icon="⚠️")
 if not defined:
     st.warning(
         f"f or one of its partials is undefined at P = ({fmt(x0)}, {fmt(y0)}): no tangent line exists there. "
@@ -62,8 +68,8 @@ with right:
 if defined:
     m1, m2, m3 = st.columns(3)
     m1.metric("f(P)", fmt(s.z0))
-    m2.metric(f"∂f/∂{names[0]} at P", fmt(s.fx))
-    m3.metric(f"∂f/∂{names[1]} at P", fmt(s.fy))
+    for column, var, value, check in zip((m2, m3), names, (s.fx, s.fy), checks, strict=True):
+        column.metric(f"∂f/∂{var} at P", fmt(value) if check.exists else "does not exist")
 
 plane = tangent_plane(f, (x0, y0)) if show_plane and defined else None
 big = lecture()

@@ -163,3 +163,12 @@ def test_a_formula_as_students_type_it_is_read_and_shown_before_use():
     assert_clean(at)
     assert "f(x, y) = 3 x^{2} y + 2 x y" in [latex.value.strip("$\n") for latex in at.sidebar.latex]
     assert any("'xy' read as x·y" in c.value.replace("\\", "") for c in at.sidebar.caption)
+
+
+def test_at_a_kink_the_partial_is_said_not_to_exist():
+    """Issue 13: at the kink of abs(x)+y the page showed ∂f/∂x = 0 while every secant slope was ±1."""
+    at = open_page("pages/partials.py", {"f": "custom", "expr": "abs(x) + y", "x0": "0", "y0": "1"})
+    assert_clean(at)
+    assert {m.label: m.value for m in at.metric}["∂f/∂x at P"] == "does not exist"
+    assert {m.label: m.value for m in at.metric}["∂f/∂y at P"] == "1.0"
+    assert any("does not exist" in w.value for w in at.warning)

@@ -167,3 +167,10 @@ def test_a_good_csv_is_used():
     assert_clean(at)
     assert "uploaded CSV (4 rows)" in texts(at)
     assert "w1 = 2.0, w2 = 1.0" in {m.label: m.value for m in at.metric}["least squares (target)"]
+
+
+def test_a_function_without_a_minimum_is_said_to_have_none():
+    """Issue 13: x*y descended to −785 in 60 steps with no word that it has no minimum."""
+    at = open_page("pages/descent.py", {"f": "custom", "expr": "x*y", "opt": "gd", "lr": "0.05", "steps": "60"})
+    assert_clean(at)
+    assert any("no minimum in view" in w.value for w in at.warning), [w.value for w in at.warning]
