@@ -85,7 +85,9 @@ def step_by_step() -> None:
             for var, partial in zip(names, f.partials, strict=True):
                 st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(partial)}")
                 derivation_steps(
-                    cache.derivation(f, var), f"Show the steps for ∂f/∂{var}", key=PAGE.key(f"steps_{var}")
+                    lambda var=var: cache.derivation(f, var),
+                    f"Show the steps for ∂f/∂{var}",
+                    key=PAGE.key(f"steps_{var}"),
                 )
     if run.steps_taken >= 1:
         explain()

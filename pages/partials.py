@@ -62,9 +62,13 @@ left.latex(partials_tex[0])
 right.latex(partials_tex[1])
 latex_source(partials_tex)
 with left:
-    derivation_steps(cache.derivation(f, names[0]), f"Show the steps for ∂f/∂{names[0]}", key=PAGE.key("steps_x"))
+    derivation_steps(
+        lambda: cache.derivation(f, names[0]), f"Show the steps for ∂f/∂{names[0]}", key=PAGE.key("steps_x")
+    )
 with right:
-    derivation_steps(cache.derivation(f, names[1]), f"Show the steps for ∂f/∂{names[1]}", key=PAGE.key("steps_y"))
+    derivation_steps(
+        lambda: cache.derivation(f, names[1]), f"Show the steps for ∂f/∂{names[1]}", key=PAGE.key("steps_y")
+    )
 if defined:
     m1, m2, m3 = st.columns(3)
     m1.metric("f(P)", fmt(s.z0))

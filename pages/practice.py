@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import ExpressionError
+from core import ExpressionError, worker
 from core.function import to_latex
 from core.practice import LESSON, LEVELS, answer_limits, check, generate, preset_exercises, read_answer
 from ui import cache
@@ -76,7 +76,7 @@ if checked:
         st.warning("Type your answer first.")
     else:
         try:
-            verdict = check(exercise, answer)
+            verdict = worker.run(check, exercise, answer, formula=answer)
         except ExpressionError as error:
             st.warning(f"**Could not read your answer:** {plain(error)}", icon="✏️")
         else:
@@ -96,5 +96,7 @@ with score_slot:
     st.metric("Score this session", f"{score['solved']} solved", help="Exercises answered correctly")
     attempts = score["attempts"]
     st.caption(f"{attempts} answer{'' if attempts == 1 else 's'} checked")
-derivation_steps(cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=PAGE.key("steps"))
+derivation_steps(
+    lambda: cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=PAGE.key("steps")
+)
 finish(PAGE, slot)

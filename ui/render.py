@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,8 +12,10 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from core import ExpressionError
 from ui.chart import plotly_chart
 from ui.state import query_string
+from ui.text import plain
 
 log = logging.getLogger("gradient_lab")
 
@@ -84,13 +87,21 @@ def lazy_expander(title: str, key: str) -> DeltaGenerator | None:
     return box if box.open else None
 
 
-def derivation_steps(steps: list, title: str, key: str) -> None:
-    """'Show the steps': every rule of a derivation, numbered, in an expander drawn only while it is open."""
+def derivation_steps(steps: Callable[[], list], title: str, key: str) -> None:
+    """'Show the steps': every rule of a derivation, numbered, in an expander worked out and drawn only while open.
+
+    ``steps`` is called only then; a formula too heavy for the worker gets its message in the expander.
+    """
     box = lazy_expander(title, key)
     if box is None:
         return
     with box:
-        for number, step in enumerate(steps, start=1):
+        try:
+            worked = steps()
+        except ExpressionError as error:
+            st.warning(plain(str(error)), icon="⚠️")
+            return
+        for number, step in enumerate(worked, start=1):
             name = step.rule if step.rule != "result" else "result, simplified"
             st.markdown(f"**{number}. {name}**")
             st.latex(step.latex)
