@@ -32,6 +32,13 @@ def figures(at: AppTest) -> list[dict]:
     return [read_payload(element.proto.bytes)["figure"] for element in charts(at)]
 
 
+def trace(figure: dict, name: str) -> dict:
+    """The trace of a figure with this name (tests pick traces by name, never by position)."""
+    matches = [d for d in figure["data"] if d.get("name") == name]
+    assert len(matches) == 1, (name, [d.get("name") for d in figure["data"]])
+    return matches[0]
+
+
 def texts(at: AppTest) -> str:
     """All text on the page that a student reads: markdown, LaTeX, metrics, tables, alerts, code."""
     parts = [m.value for m in at.markdown] + [m.value for m in at.latex] + [c.value for c in at.code]

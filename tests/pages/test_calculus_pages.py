@@ -3,7 +3,7 @@
 import pytest
 
 from core import PRESETS
-from tests.pages.conftest import assert_clean, figures, open_page, texts
+from tests.pages.conftest import assert_clean, figures, open_page, texts, trace
 
 CALCULUS_PAGES = ["pages/partials.py", "pages/gradient.py", "pages/total_derivative.py"]
 PREFIX = {"pages/partials.py": "partials", "pages/gradient.py": "gradient", "pages/total_derivative.py": "total"}
@@ -43,7 +43,7 @@ def test_a_malformed_formula_shows_an_error_and_keeps_the_last_good_function(pag
     assert_clean(at)
     assert any("never closed" in e.value for e in at.error)
     assert "x^{2} + y" in texts(at)
-    assert figures(at)[0]["data"][0] == before[0]["data"][0]
+    assert trace(figures(at)[0], "f") == trace(before[0], "f")
 
 
 def test_partials_page_shows_the_lessons_partials_and_their_values():

@@ -7,7 +7,7 @@ import pytest
 
 from core import OPTIMIZERS, PRESETS
 from core.regression import least_squares, make_dataset
-from tests.pages.conftest import assert_clean, figures, open_page, texts
+from tests.pages.conftest import assert_clean, figures, open_page, texts, trace
 
 MODEL = "Fit a line to data"
 
@@ -71,7 +71,7 @@ def test_a_diverging_setting_shows_the_message_and_a_finite_path():
     at = open_page("pages/descent.py", query)
     assert_clean(at)
     assert any("Diverged at step 20" in e.value for e in at.error)
-    path = playback(at)["data"][3]
+    path = trace(playback(at), "path (weights per step)")
     assert len(_array(path["x"])) == 20 and np.isfinite(_array(path["x"])).all()
 
 
