@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 
 from ui.navigation import FRAMED, pages
-from ui.render import lecture_style
+from ui.render import page_style
 from ui.state import flag
 
 st.set_page_config(page_title="Gradient Lab", page_icon="∇", layout="wide")
@@ -22,8 +22,7 @@ if "lecture" not in st.session_state:
         st.warning("Link parameter “lecture” was ignored (it must be 0 or 1).", icon="🔗")
 with st.sidebar:
     st.toggle("🎓 Lecture mode", key="lecture", help="Bigger type and figures for a projector; fewer controls.")
-if st.session_state["lecture"]:
-    lecture_style()
+page_style(lecture=st.session_state["lecture"])
 
 token = FRAMED.set(True)
 try:

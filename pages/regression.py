@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core import PRESETS, descend
-from core.explain import explain_step, fmt
+from core.explain import explain_step
 from core.function import to_latex
+from core.numbers import delta, latex, number
 from core.regression import DataError, fit, least_squares, loss_domain, make_dataset, read_csv
 from core.snippets import descent_snippet
 from ui import cache
@@ -30,8 +31,9 @@ PARAMS = [
 slot = begin(
     PAGE,
     "📈 ML loss: linear regression",
-    "Training a model is gradient descent on a loss. The partial derivatives of the loss with respect to each "
-    "weight say how to nudge that weight so the predictions improve.",
+    "Training a model is gradient descent on a loss. The model's weights w = (w₁, w₂) are the variables; the "
+    "loss L(w) measures how wrong its predictions are. The partial derivative ∂L/∂w₁ says how to nudge w₁ so "
+    "the predictions improve, and likewise for w₂.",
     PARAMS,
 )
 big = lecture()
@@ -43,22 +45,22 @@ def lesson() -> None:
     loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
     symbolic = cache.function("(w1 + 2*w2 - y)**2")
     st.markdown(
-        "One training example with inputs (1, 2) and target y, a model w1·1 + w2·2, and the squared error. "
-        "Its gradient, treating y as a constant:"
+        "One training example with inputs (1, 2) and target y, a model that predicts w₁·1 + w₂·2, and the "
+        "squared error as the loss. Its gradient, treating y as a constant:"
     )
     st.latex(r"L = (w_1 + 2w_2 - y)^2")
     grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
     st.latex(rf"\nabla L = \left[{grad_tex}\right]")
     step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
-    st.markdown("With **y = 5**, from **w1 = w2 = 1** and **η = 0.1**, one step of gradient descent:")
+    st.markdown("With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = 0.1**, one step of gradient descent:")
     st.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
     c1, c2, c3 = st.columns(3)
-    c1.metric("∇L(1, 1)", f"({fmt(step.gradients[0][0])}, {fmt(step.gradients[0][1])})")
-    c2.metric("new w1", fmt(step.points[1][0]))
-    c3.metric("new w2", fmt(step.points[1][1]))
+    c1.metric("∇L(1, 1)", f"({number(step.gradients[0][0])}, {number(step.gradients[0][1])})")
+    c2.metric("new w1", number(step.points[1][0]))
+    c3.metric("new w2", number(step.points[1][1]))
     st.caption(
-        f"L falls from {fmt(step.values[0])} to {fmt(step.values[1])}: (1.4, 1.8) lies on the line "
-        "w1 + 2w2 = 5, where the loss is zero."
+        f"L falls from {number(step.values[0])} to {number(step.values[1], scale=step.values[0])}: (1.4, 1.8) lies "
+        "on the line w₁ + 2w₂ = 5, where the loss is zero."
     )
     preset = PRESETS["lesson_loss"]
     lesson_run = descend(loss, (1.0, 1.0), optimizer=name, lr=lr, steps=min(steps, 30), **hyper)
@@ -76,7 +78,7 @@ def lesson() -> None:
 
 def model() -> None:
     """A line fitted to data by full-batch or mini-batch descent on the mean squared error."""
-    st.markdown("A model ŷ = w1·x + w2 and the **mean squared error** over N examples:")
+    st.markdown("A model ŷ = w₁·x + w₂ (slope w₁, intercept w₂) and the **mean squared error** over N examples:")
     st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
     st.latex(
         r"\frac{\partial L}{\partial w_1} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)\,x_i,\qquad "
@@ -113,16 +115,15 @@ def model() -> None:
             "last finite point.",
             icon="💥",
         )
-    m1, m2, m3 = st.columns(3)
-    m1.metric("least squares (target)", f"w1 = {fmt(target[0])}, w2 = {fmt(target[1])}")
-    m2.metric(f"after {run.steps_taken} steps", f"w1 = {fmt(run.points[-1][0])}, w2 = {fmt(run.points[-1][1])}")
-    m3.metric("MSE", fmt(run.values[-1]), delta=float(f"{run.values[-1] - L(*target):.4g}"), delta_color="inverse")
-    w = run.points[-1]
-    st.latex(
-        rf"\frac{{\partial L}}{{\partial w_1}}({fmt(w[0])}, {fmt(w[1])}) = {fmt(run.gradients[-1][0])},\quad "
-        rf"\frac{{\partial L}}{{\partial w_2}} = {fmt(run.gradients[-1][1])}"
-    )
-    c1, c2 = st.columns(2) if not big else (st.container(), st.container())
+    # One metric per weight: a pair of long numbers in one box is cut off.
+    best = L(*target)
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric("w₁ (target)", number(target[0]))
+    m2.metric(f"w₁ (step {run.steps_taken})", number(run.points[-1][0]))
+    m3.metric("w₂ (target)", number(target[1]))
+    m4.metric(f"w₂ (step {run.steps_taken})", number(run.points[-1][1]))
+    m5.metric("MSE", number(run.values[-1]), delta=delta(run.values[-1] - best, scale=best), delta_color="inverse")
+    c1, c2 = st.columns(2)
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=f"{PAGE}.fit")
     with c2:
@@ -136,6 +137,11 @@ def model() -> None:
             ),
             key=f"{PAGE}.surface",
         )
+    w = run.points[-1]
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial w_1}}({latex(w[0])}, {latex(w[1])}) = {latex(run.gradients[-1][0])},\quad "
+        rf"\frac{{\partial L}}{{\partial w_2}} = {latex(run.gradients[-1][1])}"
+    )
     show(curves_figure({"MSE": run}, "loss", log=True, lecture=big), key=f"{PAGE}.loss")
     if batch_size:
         st.caption(

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from core.calculus import TangentPlane
 from core.grid import Grid
+from core.numbers import number
 from core.slices import Slices
 from viz.style import GRADIENT, ORANGE, POINT, SKY, SURFACE_SCALE, TANGENT, UPDATE, figure, slope_line, trace, z32
 
@@ -122,7 +123,7 @@ def partials_surface_figure(
             y=np.full_like(s.xs, s.y0),
             z=_clip(s.zx, grid),
             mode="lines",
-            name=f"slice f({names[0]}, {s.y0:.3g})",
+            name=f"slice f({names[0]}, {number(s.y0, 3)})",
             line=dict(color=ORANGE, width=6),
         )
     )
@@ -133,7 +134,7 @@ def partials_surface_figure(
             y=s.ys,
             z=_clip(s.zy, grid),
             mode="lines",
-            name=f"slice f({s.x0:.3g}, {names[1]})",
+            name=f"slice f({number(s.x0, 3)}, {names[1]})",
             line=dict(color=SKY, width=6),
         )
     )
@@ -147,7 +148,7 @@ def partials_surface_figure(
                 y=[s.y0, s.y0],
                 z=z,
                 mode="lines",
-                name=f"tangent, slope ∂f/∂{names[0]} = {s.fx:.4g}",
+                name=f"tangent, slope ∂f/∂{names[0]} = {number(s.fx)}",
                 line=dict(color=TANGENT, width=8),
             )
         )
@@ -159,7 +160,7 @@ def partials_surface_figure(
                 y=s.y0 + t,
                 z=z,
                 mode="lines",
-                name=f"tangent, slope ∂f/∂{names[1]} = {s.fy:.4g}",
+                name=f"tangent, slope ∂f/∂{names[1]} = {number(s.fy)}",
                 line=dict(color=UPDATE, width=8),
             )
         )
@@ -210,16 +211,25 @@ def slice_figure(
     with np.errstate(invalid="ignore"):
         shown = np.where((curve >= low) & (curve <= high), curve, np.nan)
     traces: list[dict] = [
-        trace("scatter", x=axis_values, y=shown, mode="lines", name=f"f with {other} = {fixed:.3g}", line=dict(width=3))
+        trace(
+            "scatter",
+            x=axis_values,
+            y=shown,
+            mode="lines",
+            name=f"f with {other} = {number(fixed, 3)}",
+            line=dict(width=3),
+        )
     ]
     span = axis_values[-1] - axis_values[0]
     if np.isfinite([s.z0, slope]).all():
         t = np.array([-0.25 * span, 0.25 * span])
-        traces.append(slope_line(at, s.z0, slope, t, f"tangent: slope ∂f/∂{var} = {slope:.4g}", color=TANGENT, width=3))
+        traces.append(
+            slope_line(at, s.z0, slope, t, f"tangent: slope ∂f/∂{var} = {number(slope)}", color=TANGENT, width=3)
+        )
         if secant is not None and np.isfinite(secant[1]):
             h, secant_slope = secant
             t = np.array([min(0.0, h) - 0.1 * span, max(0.0, h) + 0.1 * span])
-            name = f"secant, h = {h:g}: slope {secant_slope:.4g}"
+            name = f"secant, h = {h:g}: slope {number(secant_slope)}"
             traces.append(slope_line(at, s.z0, secant_slope, t, name, color=GRADIENT, width=2, dash="dash"))
         traces.append(trace("scatter", x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
     layout = dict(
@@ -229,7 +239,7 @@ def slice_figure(
             dict(
                 x=at,
                 y=s.z0,
-                text=f"slope = {slope:.4g}",
+                text=f"slope = {number(slope)}",
                 showarrow=True,
                 arrowhead=2,
                 arrowcolor=TANGENT,

@@ -71,9 +71,9 @@ def _dynamic_traces(t: Trajectory, z: np.ndarray) -> list[dict]:
     styles = [
         dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
         dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
-        arrow_style("−η∇f (plain gradient step)", GRADIENT),
+        arrow_style("−ηg (a plain gradient step)", GRADIENT),
         arrow_style("actual update", UPDATE),
-        arrow_style("−η·velocity b", VELOCITY),
+        arrow_style("−ηb (momentum's running sum of gradients)", VELOCITY),
     ]
     return [{**data, **style} for data, style in zip(_frame_data(t, 0, z), styles, strict=True)]
 
@@ -105,7 +105,7 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             x=t.points[:, 0],
             y=t.points[:, 1],
             mode="lines+markers",
-            name="path (weights per step)",
+            name="path of θ",
             showlegend=False,
             line=dict(color="#FFFFFF", width=2),
             marker=dict(size=4, color="#FFFFFF"),
@@ -226,11 +226,11 @@ def curves_figure(
                 line=dict(width=3, color=PALETTE[i % 8]),
             )
         )
-    title = "loss f(θ_k)" if quantity == "loss" else "gradient norm |∇f(θ_k)|"
+    title = "loss f(θₖ)" if quantity == "loss" else "gradient norm |∇f(θₖ)|"
     layout = dict(
         xaxis=dict(title=dict(text="step k")),
         yaxis=dict(
-            title=dict(text=("|f|" if log and quantity == "loss" else title)),
+            title=dict(text=("|f(θₖ)|" if log and quantity == "loss" else title)),
             **(log_axis(np.concatenate(shown)) if log and shown else {}),
         ),
     )
@@ -274,9 +274,11 @@ def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lect
         xaxis=dict(domain=[0, 1], anchor="y", showticklabels=False),
         xaxis2=dict(domain=[0, 1], anchor="y2", matches="x", showticklabels=False),
         xaxis3=dict(domain=[0, 1], anchor="y3", matches="x", title=dict(text="step k")),
-        yaxis=dict(domain=[0.70, 1.0], title=dict(text="|f|" if log else "loss f"), **(log_axis(loss) if log else {})),
-        yaxis2=dict(domain=[0.36, 0.64], title=dict(text="|∇f|"), **(log_axis(norm) if log else {})),
-        yaxis3=dict(domain=[0.0, 0.30], title=dict(text="weights")),
+        yaxis=dict(
+            domain=[0.70, 1.0], title=dict(text="|f(θₖ)|" if log else "f(θₖ)"), **(log_axis(loss) if log else {})
+        ),
+        yaxis2=dict(domain=[0.36, 0.64], title=dict(text="|∇f(θₖ)|"), **(log_axis(norm) if log else {})),
+        yaxis3=dict(domain=[0.0, 0.30], title=dict(text="θₖ")),
     )
     return figure(traces, layout, title="Loss, gradient norm and weights per step", height=620, lecture=lecture)
 

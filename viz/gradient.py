@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.grid import Grid
+from core.numbers import number
 from viz.calculus import contour, point3d, scene, surface
 from viz.style import GRADIENT, POINT, UPDATE, arrow, figure, trace, z32
 
@@ -73,7 +74,7 @@ def contour_field_figure(
                 x=grid.xs,
                 y=grid.ys,
                 z=z32(grid.z),
-                name=f"level curve f = {value:.4g}",
+                name=f"level curve f = {number(value)}",
                 showscale=False,
                 contours=dict(start=value, end=value, size=1.0, coloring="none"),
                 line=dict(color=POINT, width=3, dash="dot"),
@@ -84,7 +85,15 @@ def contour_field_figure(
     x0, y0 = point
     if np.isfinite(grad).all():
         gscale = arrow_scale(grid, np.asarray(grad, dtype=float).reshape(2, 1), fraction=0.18)
-        tip = arrow(x0, y0, gscale * grad[0], gscale * grad[1], f"∇f(P) = ({grad[0]:.3g}, {grad[1]:.3g})", GRADIENT, 5)
+        tip = arrow(
+            x0,
+            y0,
+            gscale * grad[0],
+            gscale * grad[1],
+            f"∇f(P) = ({number(grad[0], 3)}, {number(grad[1], 3)})",
+            GRADIENT,
+            5,
+        )
         tip["meta"] = {"scale": gscale}
         traces.append(tip)
     traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
