@@ -53,7 +53,7 @@ def number(value: float, digits: int = DIGITS, scale: float = 0.0) -> str:
     """``value`` in text to ``digits`` significant digits: a true minus, ×10ⁿ for the very small and large.
 
     >>> number(-7.243197505), number(24.16609195), number(1.282508828e-06), number(120000.0)
-    ('−7.243', '24.17', '1.283 × 10⁻⁶', '1.2 × 10⁵')
+    ('−7.243', '24.17', '1.283\\u202f×\\u202f10⁻⁶', '1.2\\u202f×\\u202f10⁵')
     >>> number(0.0003000000239), number(3.330669074e-16, scale=8.0), number(float("nan"))
     ('0.0003', '0', 'undefined')
     """
@@ -61,7 +61,8 @@ def number(value: float, digits: int = DIGITS, scale: float = 0.0) -> str:
     if not math.isfinite(value):
         return "undefined"
     mantissa, exponent = _parts(cleaned(value, scale), digits)
-    text = mantissa if exponent is None else f"{mantissa} × 10{str(exponent).translate(SUPERSCRIPT)}"
+    # Narrow no-break spaces: the number stays one word, as short as it can be.
+    text = mantissa if exponent is None else f"{mantissa}\u202f×\u202f10{str(exponent).translate(SUPERSCRIPT)}"
     return text.replace("-", "−")
 
 

@@ -38,10 +38,9 @@ PARAMS = [
 slot = begin(
     PAGE,
     "⛷️ Gradient descent",
-    "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss "
-    "and of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ a little "
-    "against it, $\\theta \\leftarrow \\theta - \\eta\\, g$, where the learning rate η sets the step's size. "
-    "Press ▶ on the figure to play the descent, or drag its slider step by step.",
+    "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss and "
+    "of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ against it, "
+    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size.",
     PARAMS,
 )
 picked = function_picker(PAGE, max_variables=6)
@@ -62,7 +61,15 @@ if run.status == "diverged":
             f"The path is drawn up to the last finite point, step {run.steps_taken}. Try a smaller learning rate.",
             icon="💥",
         )
-else:
+two_d = len(names) == 2
+minima = [m for m, _ in picked.preset.minima] if picked.preset else []
+st.session_state.setdefault(f"{PAGE}.log", False)
+
+
+def run_metrics() -> None:
+    """The run's end: loss, gradient norm and one metric per weight."""
+    if run.status == "diverged":
+        return
     # One metric per weight: a vector in one box is cut off; values that are round-off of the start show as 0.
     start_size = abs(run.values[0])
     boxes = st.columns(2 + len(names)) if len(names) <= 4 else [*st.columns(2), *st.columns(len(names))]
@@ -76,10 +83,6 @@ else:
     for box, var, value in zip(boxes[2:], names, run.points[-1], strict=True):
         box.metric(f"final {var}", number(value, scale=max(abs(v) for v in run.points[0])))
 
-two_d = len(names) == 2
-minima = [m for m, _ in picked.preset.minima] if picked.preset else []
-st.session_state.setdefault(f"{PAGE}.log", False)
-
 
 def step_by_step() -> None:
     """Playback, the written-out step, the per-step curves and the table."""
@@ -87,6 +90,7 @@ def step_by_step() -> None:
         show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=f"{PAGE}.playback")
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
+    run_metrics()
     gradient_box = lazy_expander("The gradient used at every step", key=f"{PAGE}.gradient")
     if gradient_box is not None:
         with gradient_box:
@@ -137,6 +141,7 @@ def explain() -> None:
 
 def race() -> None:
     """All chosen optimizers from the same start with the same η."""
+    picture = st.container()  # the race above its own controls, so it shows in the first screen
     st.session_state.setdefault(f"{PAGE}.race", list(OPTIMIZERS))
     chosen = st.multiselect(
         "Optimizers in the race", list(OPTIMIZERS), key=f"{PAGE}.race", format_func=lambda k: OPTIMIZERS[k].label
@@ -147,7 +152,8 @@ def race() -> None:
         return
     if two_d:
         grid = cache.grid(f, picked.domain, 51)
-        show(race_figure(grid, runs, names, minima, lecture=big), key=f"{PAGE}.race_fig")
+        with picture:
+            show(race_figure(grid, runs, names, minima, lecture=big), key=f"{PAGE}.race_fig")
     show(curves_figure(runs, "loss", log=True, lecture=big), key=f"{PAGE}.race_loss")
     for label, r in runs.items():
         if r.status == "diverged":

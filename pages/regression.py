@@ -44,46 +44,49 @@ def lesson() -> None:
     """The lesson's one-example loss, its gradient, and the hand step to (1.4, 1.8)."""
     loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
     symbolic = cache.function("(w1 + 2*w2 - y)**2")
-    st.markdown(
+    # The working on the left, the picture of the loss beside it, so both show in the first screen.
+    words, picture = st.columns([1, 1])
+    words.markdown(
         "One training example with inputs (1, 2) and target y, a model that predicts w₁·1 + w₂·2, and the "
         "squared error as the loss. Its gradient, treating y as a constant:"
     )
-    st.latex(r"L = (w_1 + 2w_2 - y)^2")
+    words.latex(r"L = (w_1 + 2w_2 - y)^2")
     grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
-    st.latex(rf"\nabla L = \left[{grad_tex}\right]")
+    words.latex(rf"\nabla L = \left[{grad_tex}\right]")
     step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
-    st.markdown("With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = 0.1**, one step of gradient descent:")
-    st.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
-    c1, c2, c3 = st.columns(3)
+    words.markdown("With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = 0.1**, one step of gradient descent:")
+    words.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
+    c1, c2, c3 = words.columns(3)
     c1.metric("∇L(1, 1)", f"({number(step.gradients[0][0])}, {number(step.gradients[0][1])})")
     c2.metric("new w1", number(step.points[1][0]))
     c3.metric("new w2", number(step.points[1][1]))
-    st.caption(
+    words.caption(
         f"L falls from {number(step.values[0])} to {number(step.values[1], scale=step.values[0])}: (1.4, 1.8) lies "
         "on the line w₁ + 2w₂ = 5, where the loss is zero."
     )
     preset = PRESETS["lesson_loss"]
     lesson_run = descend(loss, (1.0, 1.0), optimizer=name, lr=lr, steps=min(steps, 30), **hyper)
-    show(
-        race_figure(
-            cache.grid(loss, preset.domain, 51),
-            {"your optimizer": lesson_run},
-            loss.names,
-            [m for m, _ in preset.minima],
-            lecture=big,
-        ),
-        key=f"{PAGE}.lesson_surface",
-    )
+    with picture:
+        show(
+            race_figure(
+                cache.grid(loss, preset.domain, 51),
+                {"your optimizer": lesson_run},
+                loss.names,
+                [m for m, _ in preset.minima],
+                lecture=big,
+            ),
+            key=f"{PAGE}.lesson_surface",
+        )
 
 
 def model() -> None:
     """A line fitted to data by full-batch or mini-batch descent on the mean squared error."""
-    st.markdown("A model ŷ = w₁·x + w₂ (slope w₁, intercept w₂) and the **mean squared error** over N examples:")
-    st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
-    st.latex(
-        r"\frac{\partial L}{\partial w_1} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)\,x_i,\qquad "
-        r"\frac{\partial L}{\partial w_2} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)"
+    st.markdown(
+        "A model ŷ = w₁·x + w₂ (slope w₁, intercept w₂) fitted by descent on the **mean squared error** L(w) "
+        "over the N examples (its formula and gradient are below the figures)."
     )
+    # The figures and numbers first, in slots above the data controls, so they show in the first screen.
+    pictures, numbers = st.container(), st.container()
     left, right = st.columns(2)
     with left:
         st.session_state.setdefault(f"{PAGE}.seed", 0)
@@ -117,13 +120,13 @@ def model() -> None:
         )
     # One metric per weight: a pair of long numbers in one box is cut off.
     best = L(*target)
-    m1, m2, m3, m4, m5 = st.columns(5)
+    m1, m2, m3, m4, m5 = numbers.columns(5)
     m1.metric("w₁ (target)", number(target[0]))
     m2.metric(f"w₁ (step {run.steps_taken})", number(run.points[-1][0]))
     m3.metric("w₂ (target)", number(target[1]))
     m4.metric(f"w₂ (step {run.steps_taken})", number(run.points[-1][1]))
     m5.metric("MSE", number(run.values[-1]), delta=delta(run.values[-1] - best, scale=best), delta_color="inverse")
-    c1, c2 = st.columns(2)
+    c1, c2 = pictures.columns(2)
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=f"{PAGE}.fit")
     with c2:
@@ -137,6 +140,12 @@ def model() -> None:
             ),
             key=f"{PAGE}.surface",
         )
+    st.markdown("The mean squared error and its gradient:")
+    st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
+    st.latex(
+        r"\frac{\partial L}{\partial w_1} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)\,x_i,\qquad "
+        r"\frac{\partial L}{\partial w_2} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)"
+    )
     w = run.points[-1]
     st.latex(
         rf"\frac{{\partial L}}{{\partial w_1}}({latex(w[0])}, {latex(w[1])}) = {latex(run.gradients[-1][0])},\quad "

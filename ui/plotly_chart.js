@@ -98,8 +98,10 @@ export default function (component) {
   chart.latest = spec;
   // Hold the figure's height while plotly.js loads, so the page does not jump.
   chart.div.style.minHeight = `${spec.figure.layout?.height ?? 450}px`;
-  loadPlotly(spec.src)
-    .then((Plotly) => schedule(Plotly, chart))
+  // plotly.js measures every label to lay the chart out: wait for the page's fonts, or the labels are
+  // measured in a fallback face and overlap once the real one arrives.
+  Promise.all([loadPlotly(spec.src), document.fonts?.ready])
+    .then(([Plotly]) => schedule(Plotly, chart))
     .catch((error) => {
       chart.div.textContent = `This chart could not be drawn (${error.message}). Reload the page to try again.`;
     });

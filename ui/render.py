@@ -37,7 +37,10 @@ LECTURE_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
-  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.2rem !important; line-height: 1.15; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    font-size: 2.75rem !important; line-height: 1.15; white-space: normal !important; overflow: visible !important;
+  }
+  [data-testid="stSidebarNav"] span { font-size: 1rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
   [data-testid="stMain"] .katex { font-size: 1.5em !important; }
   [data-testid="stSidebar"] .katex { font-size: 1.15em !important; }

@@ -37,7 +37,7 @@ SURFACE_SCALE = [list(stop) for stop in go.Surface(colorscale="Viridis").colorsc
 FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 TEXT_PX = 14  # chart text on a laptop; lecture mode multiplies every size by LECTURE_SCALE
 LECTURE_SCALE = 1.45  # 14 px tick labels become 20 px at 1920×1080
-HEIGHT_SCALE = 1.25  # lecture-mode charts are taller too
+HEIGHT_SCALE = 1.15  # lecture-mode charts are taller too, and still fit the first screen at 1080 px
 
 # Grey lines half transparent: as visible on a white page as on a dark one.
 _AXIS = dict(

@@ -68,7 +68,7 @@ MEASURE = """
       const ax = full["yaxis" + id.slice(1)];
       return {id, labelled: ax.visible && ax.showticklabels};
     }) : [];
-    const title = full && full.title && full.title.text;
+    const title = gd.layout && gd.layout.title && gd.layout.title.text;
     const name = title || (texts.find((t) => t.kind.endsWith("title")) || {}).text || "";
     return {drawn: Boolean(full), box: rect(gd.getBoundingClientRect()), name, texts, yaxes, paper};
   });
@@ -87,8 +87,11 @@ PAGE_TEXT = """
   const sidebar = document.querySelector("[data-testid=stSidebar]");
   const shown = sidebar && sidebar.getBoundingClientRect().width > 50;
   const edge = shown ? sidebar.getBoundingClientRect().right : 0;
+  // A label is cut when its own box scrolls or when it runs past the sidebar's edge.
   const labels = shown ? [...sidebar.querySelectorAll("[data-testid=stSidebarNav] span, label p")]
-    .filter((e) => /[A-Za-z]/.test(e.innerText) && e.checkVisibility() && cut(e)).map((e) => e.innerText.trim()) : [];
+    .filter((e) => /[A-Za-z]/.test(e.innerText) && e.checkVisibility()
+      && (cut(e) || e.getBoundingClientRect().right > edge + 1))
+    .map((e) => e.innerText.trim()) : [];
   // A formula is cut when its box scrolls or reaches past the sidebar; named by its TeX source.
   const formulas = shown ? [...sidebar.querySelectorAll(".katex-display")]
     .filter((e) => e.checkVisibility()
@@ -180,10 +183,8 @@ def page_violations(text: dict, charts: list[dict], setting: str, view: str) -> 
         else:
             first = min(charts, key=lambda c: c["box"]["top"])["box"]
             height = first["bottom"] - first["top"]
-            # In the first screen: at least half of the first chart shows without scrolling (all of it on a
-            # projector, where nobody scrolls during a lecture).
-            needed = height if setting == "lecture" else 0.5 * height
-            if first["top"] + needed > text["height"] + 0.5:
+            # In the first screen: at least half of the first chart shows without scrolling.
+            if first["top"] + 0.5 * height > text["height"] + 0.5:
                 found.append(f"the first chart starts at {first['top']:.0f} px: not in the first screen")
     return found
 

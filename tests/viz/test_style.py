@@ -71,7 +71,7 @@ def test_lecture_mode_scales_every_chart_font_to_a_projector():
     assert laptop["font"]["size"] == 14
     assert lecture["font"]["size"] >= 18  # tick labels inherit it: readable at 1920×1080
     assert lecture["legend"]["font"]["size"] > laptop["legend"]["font"]["size"]
-    assert lecture["height"] == 500
+    assert lecture["height"] == 460
 
 
 def test_a_log_axis_over_many_decades_labels_whole_powers_of_ten():
