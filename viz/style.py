@@ -40,37 +40,47 @@ LECTURE_SCALE = 1.45  # 14 px tick labels become 20 px at 1920×1080
 HEIGHT_SCALE = 1.15  # lecture-mode charts are taller too, and still fit the first screen at 1080 px
 
 # Grey lines half transparent: as visible on a white page as on a dark one.
-_AXIS = dict(
-    automargin=True,
+_GRID = dict(
     gridcolor="rgba(128, 128, 128, 0.25)",
     zerolinecolor="rgba(128, 128, 128, 0.6)",
-    linecolor="rgba(128, 128, 128, 0.6)",
     exponentformat="power",  # 10⁻⁶, never the SI prefixes (1μ, 1p) that read as units
-    title=dict(standoff=6),
 )
-# y tick labels stand a little off the axis, so the lowest never touches the x axis's first label in the corner.
-_YAXIS = {**_AXIS, "ticklabelstandoff": 4}
 _SCENE_AXIS = dict(
-    gridcolor="rgba(128, 128, 128, 0.45)",
-    zerolinecolor="rgba(128, 128, 128, 0.7)",
+    _GRID,
     backgroundcolor="rgba(0, 0, 0, 0)",
-    exponentformat="power",
     nticks=5,  # few labels: a 3D axis seen at a slant runs its neighbours together ("0" and "−3" as "03")
 )
 _COLORBAR = dict(colorbar=dict(exponentformat="power", outlinewidth=0))
-# The template as the dict plotly itself would write, built once: applying plotly's default template costs
-# more than most figures do to build.
-TEMPLATE = Template(
-    layout=dict(
-        paper_bgcolor="rgba(0, 0, 0, 0)",
-        plot_bgcolor="rgba(0, 0, 0, 0)",
-        xaxis=_AXIS,
-        yaxis=_YAXIS,
-        scene=dict(xaxis=_SCENE_AXIS, yaxis=_SCENE_AXIS, zaxis=_SCENE_AXIS),
-        hoverlabel=dict(font=dict(family=FONT)),
-    ),
-    data=dict(contour=[_COLORBAR], heatmap=[_COLORBAR], surface=[_COLORBAR]),
-).to_plotly_json()
+
+
+def _template(px: int) -> dict:
+    """The template for chart text of ``px`` pixels, as the dict plotly itself would write.
+
+    Axis titles stand off their tick labels, and tick labels off their axis (so the first x and y labels never
+    touch in the corner), by distances that grow with the type. Built once per size: applying
+    plotly's default template costs more than most figures do to build.
+    """
+    axis = dict(
+        _GRID,
+        automargin=True,
+        linecolor="rgba(128, 128, 128, 0.6)",
+        ticklabelstandoff=round(0.3 * px),
+        title=dict(standoff=round(0.6 * px)),
+    )
+    return Template(
+        layout=dict(
+            paper_bgcolor="rgba(0, 0, 0, 0)",
+            plot_bgcolor="rgba(0, 0, 0, 0)",
+            xaxis=axis,
+            yaxis=axis,
+            scene=dict(xaxis=_SCENE_AXIS, yaxis=_SCENE_AXIS, zaxis=_SCENE_AXIS),
+            hoverlabel=dict(font=dict(family=FONT)),
+        ),
+        data=dict(contour=[_COLORBAR], heatmap=[_COLORBAR], surface=[_COLORBAR]),
+    ).to_plotly_json()
+
+
+TEMPLATES = {False: _template(TEXT_PX), True: _template(round(TEXT_PX * LECTURE_SCALE))}
 
 
 def short(value: float, digits: int = 7) -> float:
@@ -150,7 +160,7 @@ def figure(
         font=dict(family=FONT, size=text_px(TEXT_PX, lecture)),
         legend=legend(lecture, titled=bool(title)),
         colorway=PALETTE,
-        template=TEMPLATE,
+        template=TEMPLATES[lecture],
     )
     return LazyFigure(traces, merged(base, layout or {}), frames=frames, controls=controls)
 
