@@ -24,7 +24,8 @@ PAGE_CSS = """
   [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
   [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
   /* Sidebar page names wrap instead of ending in "…". */
-  [data-testid="stSidebarNav"] span {
+  [data-testid="stSidebarNav"] span, [data-testid="stSidebarNav"] .stMarkdownEllipsis,
+  [data-testid="stSidebarNav"] p {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
     flex: 1 1 auto; min-width: 0 !important;
   }
@@ -44,7 +45,7 @@ LECTURE_CSS = """
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
     font-size: 2.75rem !important; line-height: 1.15; white-space: normal !important; overflow: visible !important;
   }
-  [data-testid="stSidebarNav"] span { font-size: 0.9rem; line-height: 1.2; }
+  [data-testid="stSidebarNav"] span, [data-testid="stSidebarNav"] p { font-size: 0.9rem; line-height: 1.2; }
   [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
   [data-testid="stMain"] .katex { font-size: 1.5em !important; }
   [data-testid="stSidebar"] .katex { font-size: 1.15em !important; }

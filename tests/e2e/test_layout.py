@@ -88,7 +88,8 @@ PAGE_TEXT = """
   const shown = sidebar && sidebar.getBoundingClientRect().width > 50;
   const edge = shown ? sidebar.getBoundingClientRect().right : 0;
   // A label is cut when its own box scrolls or when it runs past the sidebar's edge.
-  const labels = shown ? [...sidebar.querySelectorAll("[data-testid=stSidebarNav] span, label p")]
+  const names = "[data-testid=stSidebarNav] span, [data-testid=stSidebarNav] p, label p";
+  const labels = shown ? [...sidebar.querySelectorAll(names)]
     .filter((e) => /[A-Za-z]/.test(e.innerText) && e.checkVisibility()
       && (cut(e) || e.getBoundingClientRect().right > edge + 1))
     .map((e) => e.innerText.trim()) : [];
