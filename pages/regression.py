@@ -133,7 +133,7 @@ def model() -> None:
         show(
             race_figure(
                 cache.grid(L, loss_domain(target, START), 51),
-                {"batch " + batch: run},
+                {"full batch" if batch == "full" else f"mini-batch of {batch}": run},
                 L.names,
                 [tuple(target)],
                 lecture=big,

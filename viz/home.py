@@ -24,5 +24,6 @@ def welcome_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
     )
     start = point3d(*t.points[0][:2], t.values[0], name="start", color=POINT)
     end = point3d(*t.points[-1][:2], t.values[-1], name="end", color=PALETTE[2])
-    layout = dict(scene=scene(names, grid), showlegend=True, margin=dict(t=6, b=6))
-    return figure([surface(grid, opacity=0.9), path, start, end], layout, height=380, lecture=lecture)
+    # No legend: the caption beside the picture says what it shows.
+    layout = dict(scene=scene(names, grid), showlegend=False)
+    return figure([surface(grid, opacity=0.9), path, start, end], layout, height=340, lecture=lecture)

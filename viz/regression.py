@@ -24,7 +24,7 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
             x=xs,
             y=w1 * xs + w2,
             mode="lines",
-            name="model ŷ = w1·x + w2 at the current step",
+            name="model ŷ = w₁·x + w₂ at the current step",
             line=dict(color=POINT, width=4),
         )
 

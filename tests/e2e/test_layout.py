@@ -34,6 +34,8 @@ VIEWS = {
     "descent-race": "descent?tab=" + quote("Compare optimizers"),
     "descent-sweep": "descent?tab=" + quote("Learning-rate sweep"),
     "descent-basins": "descent?tab=" + quote("Basins of attraction"),
+    # The longest update rule and a long formula in the sidebar.
+    "descent-adam": "descent?f=rosenbrock&opt=adam",
     "regression-lesson": "regression?tab=" + quote("The lesson's loss"),
     "regression-fit": "regression?tab=" + quote("Fit a line to data"),
     "practice": "practice",
