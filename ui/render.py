@@ -27,7 +27,7 @@ PAGE_CSS = """
   [data-testid="stSidebarNav"] span, [data-testid="stSidebarNav"] .stMarkdownEllipsis,
   [data-testid="stSidebarNav"] p {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-    flex: 1 1 auto; min-width: 0 !important;
+    flex: 0 1 auto; min-width: 0 !important; text-align: left;
   }
   [data-testid="stSidebarNav"] a { height: auto !important; min-height: 2rem; }
   /* A long formula in the sidebar wraps at its + and = signs instead of being cut at the sidebar's edge. */

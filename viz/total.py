@@ -102,7 +102,7 @@ def total_curves_figure(
                 color=TANGENT,
                 width=2,
             ),
-            trace("scatter", x=[x0], y=[z0], mode="markers", name="x0", marker=dict(size=11, color=POINT)),
+            trace("scatter", x=[x0], y=[z0], mode="markers", name=f"{names[0]}₀", marker=dict(size=11, color=POINT)),
         ]
     finite = np.concatenate([path.z_path[np.isfinite(path.z_path)], path.z_slice[np.isfinite(path.z_slice)]])
     layout = dict(xaxis=dict(title=dict(text=names[0])), yaxis=dict(title=dict(text="z")))
