@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import secant_slopes, tangent_plane
 from core.function import to_latex
-from core.numbers import cleaned, latex, minus, number, signed
+from core.numbers import cleaned, latex, minus, number, plus
 from core.slices import slices
 from core.snippets import partials_snippet
 from ui import cache
@@ -74,8 +74,8 @@ with col3d:
     show(partials_surface_figure(grid, s, names, plane=plane, lecture=big), key=f"{PAGE}.surface")
     if plane is not None:
         st.latex(
-            rf"z = {latex(plane.z0)} + {signed(plane.fx)}\,({minus(names[0], x0)})"
-            rf" + {signed(plane.fy)}\,({minus(names[1], y0)})"
+            rf"z = {latex(plane.z0)}{plus(plane.fx)}\,({minus(names[0], x0)})"
+            rf"{plus(plane.fy)}\,({minus(names[1], y0)})"
         )
 secant = float(secant_slopes(f, (x0, y0), 0, [h])[0])
 with col2d:
