@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 
 from ui.navigation import FRAMED, pages
-from ui.render import lecture_style
+from ui.render import page_style
 from ui.state import LECTURE
 from ui.text import plain
 
@@ -24,8 +24,7 @@ if "lecture" not in st.session_state:
         st.warning(plain(f"Link parameter “lecture” = “{raw[:40]}” was ignored ({error}); using 0."), icon="🔗")
 with st.sidebar:
     st.toggle(LECTURE.label, key="lecture", help=LECTURE.help)
-if st.session_state["lecture"]:
-    lecture_style()
+page_style(lecture=st.session_state["lecture"])
 
 token = FRAMED.set(True)
 try:

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 
 from core.descent import Trajectory
+from core.numbers import fmt
 from core.optimizers import OPTIMIZERS, StepView
-
-
-def fmt(value: float, digits: int = 10) -> str:
-    """A number as a student writes it: shortest form to ``digits`` significant digits, with a true minus sign.
-
-    >>> fmt(1.4000000000000001), fmt(-4.0), fmt(1e-10), fmt(0.30000000000000004)
-    ('1.4', '−4.0', '1e-10', '0.3')
-    """
-    value = float(value)
-    if not math.isfinite(value):
-        return "undefined"
-    text = repr(float(f"{value:.{digits}g}"))
-    return "−" + text[1:] if text.startswith("-") else text
 
 
 class StepLine(NamedTuple):

@@ -1,17 +1,18 @@
-"""Page: gradient descent — step through w ← w − η∇L with six optimizers, race them, sweep η, map basins."""
+"""Page: gradient descent — step through θ ← θ − η∇f(θ) with six optimizers, race them, sweep η, map basins."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core import OPTIMIZERS, descend
-from core.explain import explain_step, fmt, step_table
+from core.explain import explain_step, step_table
 from core.function import to_latex
+from core.numbers import delta, number
 from core.snippets import descent_snippet
 from ui import cache
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
-from ui.render import code_snippet, csv_bytes, derivation_steps, lazy_expander, show
+from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.widgets import function_picker, learning_rate_follows, lecture, optimizer_controls, start_controls
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
 
@@ -37,19 +38,20 @@ BASIN_GRID = choice("basin_n", "Grid of starts (per side)", [20, 30, 40, 60], 40
 slot = begin(
     PAGE,
     "⛷️ Gradient descent",
-    "These are partial derivatives in action — the core of every neural network training loop. At every step "
-    "compute the gradient and move the weights a little against it: $w \\leftarrow w - \\eta\\,\\nabla L(w)$. "
-    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step.",
+    "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss and "
+    "of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ against it, "
+    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size.",
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
 start = start_controls(PAGE, picked)
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)
-name, lr, steps, hyper = optimizer_controls(PAGE, default_lr)
+name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
 big = lecture()
 
 run = descend(f, start, optimizer=name, lr=lr, steps=steps, **hyper)
+about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
         st.error("f or its gradient is undefined at the start point: move the start.", icon="⚠️")
@@ -59,18 +61,28 @@ if run.status == "diverged":
             f"The path is drawn up to the last finite point, step {run.steps_taken}. Try a smaller learning rate.",
             icon="💥",
         )
-else:
-    if run.status == "unbounded":
-        st.warning(run.reason, icon="📉")
-    m1, m2, m3 = st.columns(3)
-    m1.metric(
-        "final loss f", fmt(run.values[-1]), delta=float(f"{run.values[-1] - run.values[0]:.4g}"), delta_color="inverse"
-    )
-    m2.metric("final weights", "(" + ", ".join(f"{v:.4g}".replace("-", "−") for v in run.points[-1]) + ")")
-    m3.metric("final |∇f|", fmt(run.grad_norms[-1]))
-
+elif run.status == "unbounded":
+    st.warning(run.reason, icon="📉")
 two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
+
+
+def run_metrics() -> None:
+    """The run's end: loss, gradient norm and one metric per weight."""
+    if run.status == "diverged":
+        return
+    # One metric per weight: a vector in one box is cut off; values that are round-off of the start show as 0.
+    start_size = abs(run.values[0])
+    boxes = st.columns(2 + len(names)) if len(names) <= 4 else [*st.columns(2), *st.columns(len(names))]
+    boxes[0].metric(
+        "final loss f(θ)",
+        number(run.values[-1], scale=start_size),
+        delta=delta(run.values[-1] - run.values[0], scale=start_size),
+        delta_color="inverse",
+    )
+    boxes[1].metric("final |∇f(θ)|", number(run.grad_norms[-1], scale=run.grad_norms[0]))
+    for box, var, value in zip(boxes[2:], names, run.points[-1], strict=True):
+        box.metric(f"final {var}", number(value, scale=max(abs(v) for v in run.points[0])))
 
 
 def step_by_step() -> None:
@@ -78,7 +90,8 @@ def step_by_step() -> None:
     if two_d:
         show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=PAGE.key("playback"))
     else:
-        st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
+        st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
+    run_metrics()
     gradient_box = lazy_expander("The gradient used at every step", key=PAGE.key("gradient"))
     if gradient_box is not None:
         with gradient_box:
@@ -125,22 +138,24 @@ def explain() -> None:
     else:
         k = 1
         middle.markdown("**Step k = 1**")
-    before = ", ".join(fmt(v) for v in run.points[k - 1])
-    grad = ", ".join(fmt(v) for v in run.gradients[k - 1])
-    st.markdown(f"Step {k}: θ = ({before}), ∇f(θ) = ({grad})")
+    before = ", ".join(number(v) for v in run.points[k - 1])
+    grad = ", ".join(number(v) for v in run.gradients[k - 1])
+    st.markdown(f"Step {k}: θ = ({', '.join(names)}) = ({before}), g = ∇f(θ) = ({grad})")
     st.code("\n".join(line for step in explain_step(run, k, names) for line in step.lines), language=None)
 
 
 def race() -> None:
     """All chosen optimizers from the same start with the same η."""
+    picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
     runs = {OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps) for o in chosen}
-    st.caption(f"Every optimizer starts at the same point with η = {fmt(lr)} and its torch defaults.")
+    st.caption(f"Every optimizer starts at the same point with η = {number(lr)} and PyTorch's default settings.")
     if not runs:
         return
     if two_d:
         grid = cache.grid(f, picked.domain, 51)
-        show(race_figure(grid, runs, names, minima, lecture=big), key=PAGE.key("race_fig"))
+        with picture:
+            show(race_figure(grid, runs, names, minima, lecture=big), key=PAGE.key("race_fig"))
     show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
     for label, r in runs.items():
         if r.status == "diverged":
@@ -151,7 +166,7 @@ def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side."""
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {v * lr:.4g}"), where=st)
     runs = {
-        f"η = {factor * lr:.4g}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
+        f"η = {number(factor * lr)}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
         for factor in sorted(factors)
     }
     if runs:
@@ -178,8 +193,8 @@ def basins() -> None:
     bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
     show(basin_figure(bm, minima, names, lecture=big), key=PAGE.key("basins"))
     st.caption(
-        f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {fmt(lr)}, run as one vectorized "
-        "batch. Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
+        f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {number(lr)}, all computed at once. "
+        "Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
     )
 
 

@@ -8,13 +8,13 @@ import numpy as np
 import streamlit as st
 
 from core import directional_derivative, steepest_ascent
-from core.explain import fmt
 from core.function import to_latex
+from core.numbers import number
 from core.snippets import gradient_snippet
 from ui import cache
 from ui.controls import Page, choice, slider, toggle
 from ui.page import begin, finish
-from ui.render import code_snippet, latex_source, show
+from ui.render import about, code_snippet, latex_source, show
 from ui.widgets import function_picker, lecture, point_controls
 from viz.gradient import contour_field_figure, directional_figure, gradient_3d_figure
 
@@ -34,9 +34,9 @@ THETA = slider("theta", "Direction θ of u (degrees)", 0, 359, 1, 30, integer=Tr
 slot = begin(
     PAGE,
     "🧭 The gradient",
-    "The gradient ∇f = (∂f/∂x, ∂f/∂y) collects the partials into one vector. It points in the direction of "
+    "The gradient ∇f collects the partial derivatives into one vector. It points in the direction of "
     "**steepest ascent**, it is perpendicular to the level curve through the point, and its length is the "
-    "steepest slope. That is why it tells us which direction to update each weight: step against it.",
+    "steepest slope. That is why it tells us which way to change each weight: step against it.",
 )
 picked = function_picker(PAGE)
 x0, y0 = point_controls(PAGE, picked)
@@ -53,28 +53,32 @@ theta = math.radians(theta_deg)
 defined = bool(np.isfinite(grad).all() and math.isfinite(value))
 norm, steepest = steepest_ascent(grad)
 
+about(picked.preset)
 if not defined:
     st.warning(
-        f"∇f is undefined at P = ({fmt(x0)}, {fmt(y0)}) (a cusp, pole or the edge of the domain of f). "
+        f"∇f is undefined at P = ({number(x0)}, {number(y0)}) (a cusp, pole or the edge of the domain of f). "
         "Move the point to see the gradient.",
         icon="⚠️",
     )
 if grid.clipped:
     st.info("The surface has a pole: values beyond the typical range were cut out so the rest stays visible.")
 
-gradient_tex = rf"\nabla f = \left({to_latex(f.partials[0])},\ {to_latex(f.partials[1])}\right)"
-st.latex(gradient_tex)
-latex_source([gradient_tex])
 if defined:
     m1, m2, m3, m4 = st.columns(4)
-    # Six significant digits: four numbers side by side must fit at 1280×720.
-    m1.metric("∇f(P)", f"({fmt(grad[0], 6)}, {fmt(grad[1], 6)})")
-    m2.metric("|∇f(P)|", fmt(norm, 6))
-    m3.metric(f"D_u f(P), θ = {theta_deg}°", fmt(directional_derivative(grad, theta), 6))
-    m4.metric("Steepest ascent at θ", f"{steepest:.1f}°" if norm > 0 else "none (∇f = 0)")
+    # One metric per component: a vector in one box would be cut at 1280×720.
+    scale = abs(value)
+    m1.metric(f"∂f/∂{names[0]}(P)", number(grad[0], scale=scale))
+    m2.metric(f"∂f/∂{names[1]}(P)", number(grad[1], scale=scale))
+    m3.metric("|∇f(P)|", number(norm, scale=scale))
+    m4.metric(f"Dᵤf(P), θ = {theta_deg}°", number(directional_derivative(grad, theta), scale=scale))
+    st.caption(
+        f"∇f(P) points at θ = {steepest:.1f}°: the direction of steepest ascent."
+        if norm > 0
+        else "∇f(P) = 0: no direction of steepest ascent here."
+    )
 
 big = lecture()
-left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
+left, right = st.columns([3, 2])
 with left:
     show(
         contour_field_figure(
@@ -92,15 +96,18 @@ with left:
     )
 with right:
     st.markdown(
-        "**Directional derivative** $D_u f(P) = \\nabla f(P)\\cdot u$ with $u = (\\cos\\theta, \\sin\\theta)$: the "
-        "slope of the surface when you walk from P in direction u."
+        "**Directional derivative** $D_u f(P) = \\nabla f(P)\\cdot u$, with $u = (\\cos\\theta, \\sin\\theta)$ the "
+        "unit vector at angle θ: the slope of the surface when you walk from P in direction u."
     )
     if defined:
         show(directional_figure(grad, theta, lecture=big), key=PAGE.key("directional"))
         st.caption(
-            f"Largest, |∇f| = {fmt(norm)}, when u points along ∇f; smallest, −|∇f|, against it "
+            f"Largest, |∇f| = {number(norm)}, when u points along ∇f; smallest, −|∇f|, against it "
             "(steepest descent); zero along the level curve."
         )
+gradient_tex = rf"\nabla f = \left({to_latex(f.partials[0])},\ {to_latex(f.partials[1])}\right)"
+st.latex(gradient_tex)
+latex_source([gradient_tex])
 show(gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big), key=PAGE.key("surface"))
 
 code_snippet(gradient_snippet(f, (x0, y0), theta))

@@ -1,25 +1,36 @@
-"""Page: welcome — what Gradient Lab teaches, a card per page, and the lesson's first example."""
+"""Page: welcome — what Gradient Lab teaches, a picture of descent, a card per page, the lesson's first example."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core import PRESETS
+from core import PRESETS, descend
 from core.function import to_latex
 from ui import cache
 from ui.navigation import ensure_framed
+from ui.render import show
+from ui.widgets import lecture
+from viz.home import welcome_figure
 
 ensure_framed()
 st.title("∇ Gradient Lab")
-st.markdown(
-    "A **partial derivative** measures how a function changes when only one variable moves and the others are "
-    "held constant. The **gradient** collects all the partials into a vector that points in the direction of "
-    "steepest ascent — so **gradient descent** steps against it, $w \\leftarrow w - \\eta\\,\\nabla L$. "
-    "That single rule is the engine of every machine-learning training loop. Each page below makes one piece "
-    "of it visible."
-)
-
 example = cache.function(PRESETS["lesson_quadratic"].text)
+words, picture = st.columns([3, 2], vertical_alignment="center")
+words.markdown(
+    "A **partial derivative** measures how a function changes when only one variable moves and the others are "
+    "held constant. The **gradient** ∇f collects all the partials into a vector that points in the direction of "
+    "steepest ascent — so **gradient descent** steps against it: from a point θ, step to "
+    "$\\theta - \\eta\\,\\nabla f(\\theta)$, where the learning rate η sets the step's size. "
+    "That single rule is the engine of every machine-learning training loop, where f is the loss and θ the "
+    "model's weights. Each page below makes one piece of it visible."
+)
+with picture:
+    preset = PRESETS["lesson_quadratic"]
+    path = descend(example, preset.start, optimizer="momentum", lr=0.05, steps=40)
+    grid = cache.grid(example, preset.domain, 41)
+    show(welcome_figure(grid, path, example.names, lecture=lecture()), key="home.picture", export=False)
+    st.caption("Gradient descent with momentum on f(x, y) = 3x² + 2xy + y², rolling down to the minimum.")
+
 with st.container(border=True):
     st.subheader("The lesson's first example")
     st.latex(f"f(x, y) = {to_latex(example.expr)}")

@@ -8,14 +8,14 @@ import streamlit as st
 
 from core import secant_slopes, tangent_plane
 from core.calculus import partial_at
-from core.explain import fmt
 from core.function import to_latex
+from core.numbers import cleaned, latex, minus, number, plus
 from core.slices import slices
 from core.snippets import partials_snippet
 from ui import cache
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
-from ui.render import code_snippet, derivation_steps, latex_source, show
+from ui.render import about, code_snippet, derivation_steps, latex_source, show
 from ui.widgets import function_picker, lecture, point_controls
 from viz.calculus import partials_surface_figure, slice_figure
 
@@ -27,9 +27,9 @@ H_TABLE = [1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6]
 slot = begin(
     PAGE,
     "📐 Partial derivatives",
-    "To find ∂f/∂x at a point P, **hold y constant**: cut the surface with the vertical plane y = y₀. What is "
-    "left is an ordinary curve in x, and ∂f/∂x(P) is the slope of its tangent line at P. Likewise ∂f/∂y is the "
-    "slope of the slice x = x₀.",
+    "To find a partial derivative at a point P, **hold the other variable constant**: cut the surface with a "
+    "vertical plane through P. What is left is an ordinary curve, and the partial derivative at P is the slope "
+    "of its tangent line there.",
 )
 picked = function_picker(PAGE)
 x0, y0 = point_controls(PAGE, picked)
@@ -40,6 +40,7 @@ f = picked.f
 grid = cache.grid(f, picked.domain, 61)
 s = slices(f, (x0, y0), picked.domain)
 defined = all(math.isfinite(v) for v in (s.z0, s.fx, s.fy))
+about(picked.preset)
 # At a kink (|x| at 0) the formula still gives a number, but the one-sided slopes disagree: say so.
 checks = [partial_at(f, (x0, y0), i) for i in range(2)] if defined else []
 for check in checks:
@@ -47,7 +48,7 @@ for check in checks:
         st.warning(check.reason, icon="⚠️")
 if not defined:
     st.warning(
-        f"f or one of its partials is undefined at P = ({fmt(x0)}, {fmt(y0)}): no tangent line exists there. "
+        f"f or one of its partials is undefined at P = ({number(x0)}, {number(y0)}): no tangent line exists there. "
         "Move the point.",
         icon="⚠️",
     )
@@ -55,6 +56,27 @@ if grid.clipped:
     st.info("The surface has a pole: values beyond the typical range were cut out so the rest stays visible.")
 elif grid.undefined:
     st.info("f is undefined in part of the domain; those regions are left as gaps.")
+
+if defined:
+    m1, m2, m3 = st.columns(3)
+    m1.metric("f(P)", number(s.z0))
+    for column, var, value, check in zip((m2, m3), names, (s.fx, s.fy), checks, strict=True):
+        column.metric(f"∂f/∂{var} at P", number(value, scale=abs(s.z0)) if check.exists else "does not exist")
+
+plane = tangent_plane(f, (x0, y0)) if show_plane and defined else None
+big = lecture()
+col3d, col2d = st.columns([3, 2])
+with col3d:
+    show(partials_surface_figure(grid, s, names, plane=plane, lecture=big), key=PAGE.key("surface"))
+    if plane is not None:
+        st.latex(
+            rf"z = {latex(plane.z0)}{plus(plane.fx)}\,({minus(names[0], x0)})"
+            rf"{plus(plane.fy)}\,({minus(names[1], y0)})"
+        )
+secant = float(secant_slopes(f, (x0, y0), 0, [h])[0])
+with col2d:
+    show(slice_figure(s, 0, names, grid.z_range, secant=(h, secant), lecture=big), key=PAGE.key("slice_x"))
+    show(slice_figure(s, 1, names, grid.z_range, lecture=big), key=PAGE.key("slice_y"))
 
 partials_tex = [rf"\frac{{\partial f}}{{\partial {v}}} = {to_latex(p)}" for v, p in zip(names, f.partials, strict=True)]
 left, right = st.columns(2)
@@ -69,26 +91,6 @@ with right:
     derivation_steps(
         lambda: cache.derivation(f, names[1]), f"Show the steps for ∂f/∂{names[1]}", key=PAGE.key("steps_y")
     )
-if defined:
-    m1, m2, m3 = st.columns(3)
-    m1.metric("f(P)", fmt(s.z0))
-    for column, var, value, check in zip((m2, m3), names, (s.fx, s.fy), checks, strict=True):
-        column.metric(f"∂f/∂{var} at P", fmt(value) if check.exists else "does not exist")
-
-plane = tangent_plane(f, (x0, y0)) if show_plane and defined else None
-big = lecture()
-col3d, col2d = st.columns([3, 2]) if not big else (st.container(), st.container())
-with col3d:
-    show(partials_surface_figure(grid, s, names, plane=plane, lecture=big), key=PAGE.key("surface"))
-    if plane is not None:
-        st.latex(
-            rf"z = {fmt(plane.z0)} + ({fmt(plane.fx)})({names[0]} - {fmt(x0)})"
-            rf" + ({fmt(plane.fy)})({names[1]} - {fmt(y0)})"
-        )
-secant = float(secant_slopes(f, (x0, y0), 0, [h])[0])
-with col2d:
-    show(slice_figure(s, 0, names, grid.z_range, secant=(h, secant), lecture=big), key=PAGE.key("slice_x"))
-    show(slice_figure(s, 1, names, grid.z_range, lecture=big), key=PAGE.key("slice_y"))
 
 st.subheader("The limit definition")
 st.latex(
@@ -97,11 +99,24 @@ st.latex(
 )
 slopes = secant_slopes(f, (x0, y0), 0, H_TABLE)
 # A markdown table: a few rows of text need no dataframe machinery on every rerun.
-rows = [
-    f"| {h:g} | {fmt(v)} | {fmt(abs(v - s.fx)) if defined else '—'} |" for h, v in zip(H_TABLE, slopes, strict=True)
-]
+size = max(abs(s.fx), abs(s.z0)) if defined else 0.0  # differences below 10⁻¹² of this are round-off
+
+
+def row(h: float, slope: float) -> str:
+    """One row; the secant slope with just enough digits to show where it still differs from the partial."""
+    if not defined:
+        return f"| {h:g} | {number(slope)} | — |"
+    distance = cleaned(abs(slope - s.fx), size)
+    digits = 4 + (max(0, int(math.log10(abs(s.fx) / distance))) if distance and s.fx else 0)
+    return f"| {h:g} | {number(slope, digits)} | {number(distance)} |"
+
+
+rows = [row(h, v) for h, v in zip(H_TABLE, slopes, strict=True)]
 st.markdown("\n".join([f"| h | secant slope | distance to ∂f/∂{names[0]} |", "|---:|---:|---:|", *rows]))
-st.caption(f"As h shrinks, the secant slope approaches ∂f/∂{names[0]}(P) = {fmt(s.fx)}.")
+st.caption(
+    f"As h shrinks, the secant slope approaches ∂f/∂{names[0]}(P) = {number(s.fx)}. Below about h = 10⁻⁸ it would "
+    "get worse again: f(P + h) and f(P) then agree in almost every digit, and their difference is round-off."
+)
 
 code_snippet(partials_snippet(f, (x0, y0)))
 finish(PAGE, slot)

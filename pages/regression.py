@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core import PRESETS, descend
-from core.explain import explain_step, fmt
+from core.explain import explain_step
 from core.function import to_latex
+from core.numbers import delta, latex, number
 from core.optimizers import FIRST_ORDER
 from core.regression import (
     DataError,
@@ -21,7 +22,8 @@ from core.regression import (
 )
 from core.snippets import descent_snippet
 from ui import cache
-from ui.controls import Page, choice, number
+from ui.controls import Page, choice
+from ui.controls import number as number_box
 from ui.page import begin, finish
 from ui.render import code_snippet, show
 from ui.text import plain
@@ -41,13 +43,14 @@ BATCH = choice(
     horizontal=True,
     labels=lambda b: "full batch" if b == "full" else f"mini-batch of {b}",
 )
-SEED = number("seed", "Dataset seed", 0, 10_000, 1, 0, integer=True)
+SEED = number_box("seed", "Dataset seed", 0, 10_000, 1, 0, integer=True)
 
 slot = begin(
     PAGE,
     "📈 ML loss: linear regression",
-    "Training a model is gradient descent on a loss. The partial derivatives of the loss with respect to each "
-    "weight say how to nudge that weight so the predictions improve.",
+    "Training a model is gradient descent on a loss. The model's weights w = (w₁, w₂) are the variables; the "
+    "loss L(w) measures how wrong its predictions are. The partial derivative ∂L/∂w₁ says how to nudge w₁ so "
+    "the predictions improve, and likewise for w₂.",
 )
 big = lecture()
 name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100, table=FIRST_ORDER)
@@ -57,46 +60,49 @@ def lesson() -> None:
     """The lesson's one-example loss, its gradient, and the hand step to (1.4, 1.8)."""
     loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
     symbolic = cache.function("(w1 + 2*w2 - y)**2")
-    st.markdown(
-        "One training example with inputs (1, 2) and target y, a model w1·1 + w2·2, and the squared error. "
-        "Its gradient, treating y as a constant:"
+    # The working on the left, the picture of the loss beside it, so both show in the first screen.
+    words, picture = st.columns([1, 1])
+    words.markdown(
+        "One training example with inputs (1, 2) and target y, a model that predicts w₁·1 + w₂·2, and the "
+        "squared error as the loss. Its gradient, treating y as a constant:"
     )
-    st.latex(r"L = (w_1 + 2w_2 - y)^2")
+    words.latex(r"L = (w_1 + 2w_2 - y)^2")
     grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
-    st.latex(rf"\nabla L = \left[{grad_tex}\right]")
+    words.latex(rf"\nabla L = \left[{grad_tex}\right]")
     step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
-    st.markdown("With **y = 5**, from **w1 = w2 = 1** and **η = 0.1**, one step of gradient descent:")
-    st.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
-    c1, c2, c3 = st.columns(3)
-    c1.metric("∇L(1, 1)", f"({fmt(step.gradients[0][0])}, {fmt(step.gradients[0][1])})")
-    c2.metric("new w1", fmt(step.points[1][0]))
-    c3.metric("new w2", fmt(step.points[1][1]))
-    st.caption(
-        f"L falls from {fmt(step.values[0])} to {fmt(step.values[1])}: (1.4, 1.8) lies on the line "
-        "w1 + 2w2 = 5, where the loss is zero."
+    words.markdown("With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = 0.1**, one step of gradient descent:")
+    words.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
+    c1, c2, c3 = words.columns(3)
+    c1.metric("∇L(1, 1)", f"({number(step.gradients[0][0])}, {number(step.gradients[0][1])})")
+    c2.metric("new w1", number(step.points[1][0]))
+    c3.metric("new w2", number(step.points[1][1]))
+    words.caption(
+        f"L falls from {number(step.values[0])} to {number(step.values[1], scale=step.values[0])}: (1.4, 1.8) lies "
+        "on the line w₁ + 2w₂ = 5, where the loss is zero."
     )
     preset = PRESETS["lesson_loss"]
     lesson_run = descend(loss, (1.0, 1.0), optimizer=name, lr=lr, steps=min(steps, 30), **hyper)
-    show(
-        race_figure(
-            cache.grid(loss, preset.domain, 51),
-            {"your optimizer": lesson_run},
-            loss.names,
-            [m for m, _ in preset.minima],
-            lecture=big,
-        ),
-        key=PAGE.key("lesson_surface"),
-    )
+    with picture:
+        show(
+            race_figure(
+                cache.grid(loss, preset.domain, 51),
+                {"your optimizer": lesson_run},
+                loss.names,
+                [m for m, _ in preset.minima],
+                lecture=big,
+            ),
+            key=PAGE.key("lesson_surface"),
+        )
 
 
 def model() -> None:
     """A line fitted to data by full-batch or mini-batch descent on the mean squared error."""
-    st.markdown("A model ŷ = w1·x + w2 and the **mean squared error** over N examples:")
-    st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
-    st.latex(
-        r"\frac{\partial L}{\partial w_1} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)\,x_i,\qquad "
-        r"\frac{\partial L}{\partial w_2} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)"
+    st.markdown(
+        "A model ŷ = w₁·x + w₂ (slope w₁, intercept w₂) fitted by descent on the **mean squared error** L(w) "
+        "over the N examples (its formula and gradient are below the figures)."
     )
+    # The figures and numbers first, in slots above the data controls, so they show in the first screen.
+    pictures, numbers = st.container(), st.container()
     left, right = st.columns(2)
     seed = PAGE.draw(SEED, where=left)
     with right:
@@ -114,31 +120,41 @@ def model() -> None:
             "last finite point.",
             icon="💥",
         )
-    m1, m2, m3 = st.columns(3)
-    m1.metric("least squares (target)", f"w1 = {fmt(target[0])}, w2 = {fmt(target[1])}")
-    m2.metric(f"after {run.steps_taken} steps", f"w1 = {fmt(run.points[-1][0])}, w2 = {fmt(run.points[-1][1])}")
+    # One metric per weight: a pair of long numbers in one box is cut off.
+    best = L(*target)
     w = run.points[-1]
     # The MSE and its full gradient from the residuals at w (a mini-batch run records its batch's gradient).
     loss, grad = batch_gradient(data, w)
-    m3.metric("MSE", fmt(loss), delta=float(f"{loss - L(*target):.4g}"), delta_color="inverse")
-    st.latex(
-        rf"\frac{{\partial L}}{{\partial w_1}}({fmt(w[0])}, {fmt(w[1])}) = {fmt(grad[0])},\quad "
-        rf"\frac{{\partial L}}{{\partial w_2}} = {fmt(grad[1])}"
-    )
-    c1, c2 = st.columns(2) if not big else (st.container(), st.container())
+    m1, m2, m3, m4, m5 = numbers.columns(5)
+    m1.metric("w₁ (target)", number(target[0]))
+    m2.metric(f"w₁ (step {run.steps_taken})", number(w[0]))
+    m3.metric("w₂ (target)", number(target[1]))
+    m4.metric(f"w₂ (step {run.steps_taken})", number(w[1]))
+    m5.metric("MSE", number(loss), delta=delta(loss - best, scale=best), delta_color="inverse")
+    c1, c2 = pictures.columns(2)
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=PAGE.key("fit"))
     with c2:
         show(
             race_figure(
                 cache.grid(L, loss_domain(target, START), 51),
-                {"batch " + batch: run},
+                {"full batch" if batch == "full" else f"mini-batch of {batch}": run},
                 L.names,
                 [tuple(target)],
                 lecture=big,
             ),
             key=PAGE.key("surface"),
         )
+    st.markdown("The mean squared error and its gradient:")
+    st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
+    st.latex(
+        r"\frac{\partial L}{\partial w_1} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)\,x_i,\qquad "
+        r"\frac{\partial L}{\partial w_2} = \frac{2}{N}\sum_i (w_1 x_i + w_2 - y_i)"
+    )
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial w_1}}({latex(w[0])}, {latex(w[1])}) = {latex(grad[0])},\quad "
+        rf"\frac{{\partial L}}{{\partial w_2}} = {latex(grad[1])}"
+    )
     show(curves_figure({"MSE": run}, "loss", log=True, lecture=big), key=PAGE.key("loss"))
     if batch_size:
         st.caption(

@@ -8,14 +8,15 @@ import streamlit as st
 
 from core import ExpressionError
 from core.calculus import TERMS
-from core.explain import fmt
 from core.function import to_latex
+from core.numbers import latex, signed
+from core.numbers import number as written
 from core.slices import path_data
 from core.snippets import total_snippet
 from ui import cache
 from ui.controls import Page, slider, text
 from ui.page import begin, finish
-from ui.render import code_snippet, latex_source, show
+from ui.render import about, code_snippet, latex_source, show
 from ui.text import plain
 from ui.widgets import function_picker, lecture, nice_step
 from viz.total import total_curves_figure, total_surface_figure
@@ -67,9 +68,19 @@ st.session_state[PAGE.key("last_g")] = g_text
 values = td.at(x0)
 defined = all(math.isfinite(values[k]) for k in ("y", *TERMS))
 if not defined:
-    st.warning(f"f, g or a derivative is undefined at x₀ = {fmt(x0)}: move x₀.", icon="⚠️")
+    st.warning(f"f, g or a derivative is undefined at {x_name}₀ = {written(x0)}: move {x_name}₀.", icon="⚠️")
 
+about(picked.preset)
 st.latex(f"{y_name} = g({x_name}) = {to_latex(td.g)}")
+path = path_data(f, td, picked.domain, x0)
+grid = cache.grid(f, picked.domain, 61)
+big = lecture()
+left, right = st.columns([3, 2])
+with left:
+    show(total_surface_figure(grid, path, values, f.names, lecture=big), key=PAGE.key("surface"))
+with right:
+    show(total_curves_figure(path, values, f.names, lecture=big), key=PAGE.key("curves"))
+
 terms = [
     (rf"\frac{{\partial z}}{{\partial {x_name}}}", td.dz_dx_partial, "dz_dx_partial"),
     (rf"\frac{{\partial z}}{{\partial {y_name}}}", td.dz_dy, "dz_dy"),
@@ -79,35 +90,27 @@ columns = st.columns(3)
 for column, (symbol, expr, name) in zip(columns, terms, strict=True):
     column.latex(f"{symbol} = {to_latex(expr)}")
     if defined:
-        column.metric(f"at x₀ = {fmt(x0)}", fmt(values[name]))
+        column.metric(f"at {x_name}₀ = {written(x0)}", written(values[name]))
 if defined:
     st.latex(
-        rf"\frac{{dz}}{{d{x_name}}} = {fmt(values['dz_dx_partial'])} + ({fmt(values['dz_dy'])})"
-        rf"\cdot({fmt(values['dy_dx'])}) = {fmt(values['chain'])}"
+        rf"\frac{{dz}}{{d{x_name}}} = {latex(values['dz_dx_partial'])} + {signed(values['dz_dy'])}"
+        rf"\cdot {signed(values['dy_dx'])} = {latex(values['chain'])}"
     )
     agree = math.isclose(values["chain"], values["direct"], rel_tol=1e-9, abs_tol=1e-9)
     (st.success if agree else st.warning)(
-        f"Differentiating f({x_name}, g({x_name})) directly gives {fmt(values['direct'])} — "
+        f"Differentiating f({x_name}, g({x_name})) directly gives {written(values['direct'])} — "
         + ("the same number: the chain rule checks out." if agree else "they differ here (check the domain of g).")
     )
 direct_tex = rf"\frac{{d}}{{d{x_name}}} f({x_name}, g({x_name})) = {to_latex(td.direct)}"
 st.latex(direct_tex)
 latex_source([f"{symbol} = {to_latex(expr)}" for symbol, expr, _ in terms] + [direct_tex])
 
-path = path_data(f, td, picked.domain, x0)
-grid = cache.grid(f, picked.domain, 61)
-big = lecture()
-left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
-with left:
-    show(total_surface_figure(grid, path, values, f.names, lecture=big), key=PAGE.key("surface"))
-with right:
-    show(total_curves_figure(path, values, f.names, lecture=big), key=PAGE.key("curves"))
-
 with st.expander("Where this matters in machine learning", expanded=not big):
     st.markdown(
         "In a **recurrent network** the same weight is used at every time step, and the hidden state at step t "
         "depends on the state at t − 1. A weight's effect on the loss therefore flows through all later states: "
-        "backpropagation through time is exactly the total derivative, summing ∂L/∂h_t · dh_t/dw over every route. "
+        "backpropagation through time is exactly the total derivative, summing ∂L/∂hₜ · dhₜ/dw over every route "
+        "(hₜ is the hidden state at step t, L the loss, w the weight). "
         "The same holds for time-series models and any computation graph where one variable feeds another."
     )
 code_snippet(total_snippet(f, g_text, td.g, x0))

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 from plotly.io.json import to_json_plotly
 
-from viz import style
+from viz import serialize
 
 
 def canonical(part: object) -> str:
@@ -24,16 +24,16 @@ def figures_send_what_plotly_would_validate(monkeypatch):
     fast output with the validated figure's for every figure any test builds (pages included).
     """
     mismatches: list[str] = []
-    build = style.LazyFigure.__init__
+    build = serialize.LazyFigure.__init__
 
     def checked(self, data, layout, frames=None, controls=None):
         build(self, data, layout, frames=frames, controls=controls)
         fast = self.to_dict()
-        slow = go.Figure(data=data, layout=style.merged(layout, controls or {}), frames=frames).to_dict()
+        slow = go.Figure(data=data, layout=serialize.merged(layout, controls or {}), frames=frames).to_dict()
         for part in ("data", "layout", "frames"):
             if canonical(fast.get(part)) != canonical(slow.get(part)):
                 mismatches.append(f"{part} of a figure titled {fast['layout'].get('title')}")
 
-    monkeypatch.setattr(style.LazyFigure, "__init__", checked)
+    monkeypatch.setattr(serialize.LazyFigure, "__init__", checked)
     yield
     assert not mismatches, mismatches

@@ -2,7 +2,13 @@
 // WebGL scene keeps its context and compiled shaders, and the camera stays where the student turned it
 // (layout.uirevision). The payload is JSON bytes: {src, config, revision, figure}; see ui/chart.py.
 
-const charts = new WeakMap(); // parent element -> {div, drawn, latest}
+const charts = new WeakMap(); // parent element -> {div, drawn, color, latest}
+const live = new Set(); // every chart on the page, to redraw when the system theme changes
+
+// Streamlit follows the system's light or dark setting; the charts follow along (see themed below).
+window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", () =>
+  setTimeout(() => window.Plotly && live.forEach((chart) => schedule(window.Plotly, chart)), 100),
+);
 
 function loadPlotly(src) {
   if (!window.__gradientLabPlotly) {
@@ -53,12 +59,22 @@ function glPixelRatio() {
   return Math.min(Math.max(Math.ceil(window.devicePixelRatio || 1), 1), 2);
 }
 
+// Chart text in the page's own text colour, read where the chart sits: the figures have transparent
+// backgrounds (viz/style.py), so a chart follows the light or the dark theme like the text around it.
+export function themed(layout, element) {
+  const color = getComputedStyle(element).color;
+  return color ? { ...layout, font: { ...layout.font, color } } : layout;
+}
+
 function draw(Plotly, chart) {
   const spec = chart.latest;
-  if (chart.drawn === spec || !chart.div.isConnected) return; // drawn already, or left the page
+  const color = getComputedStyle(chart.div).color;
+  // Drawn already in this theme, or left the page.
+  if ((chart.drawn === spec && chart.color === color) || !chart.div.isConnected) return;
   chart.drawn = spec;
+  chart.color = color;
   const figure = { ...spec.figure, config: { ...spec.config, plotGlPixelRatio: glPixelRatio() } };
-  figure.layout = { ...figure.layout, uirevision: spec.revision };
+  figure.layout = { ...themed(figure.layout, chart.div), uirevision: spec.revision };
   Promise.resolve()
     .then(() => Plotly.react(chart.div, figure))
     .catch((error) => {
@@ -74,15 +90,18 @@ export default function (component) {
     div.className = "gl-plotly";
     div.style.width = "100%";
     parentElement.appendChild(div);
-    chart = { div, drawn: null, latest: null };
+    chart = { div, drawn: null, color: null, latest: null };
     charts.set(parentElement, chart);
+    live.add(chart);
   }
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
   // Hold the figure's height while plotly.js loads, so the page does not jump.
   chart.div.style.minHeight = `${spec.figure.layout?.height ?? 450}px`;
-  loadPlotly(spec.src)
-    .then((Plotly) => schedule(Plotly, chart))
+  // plotly.js measures every label to lay the chart out: wait for the page's fonts, or the labels are
+  // measured in a fallback face and overlap once the real one arrives.
+  Promise.all([loadPlotly(spec.src), document.fonts?.ready])
+    .then(([Plotly]) => schedule(Plotly, chart))
     .catch((error) => {
       chart.div.textContent = `This chart could not be drawn (${error.message}). Reload the page to try again.`;
     });
@@ -93,6 +112,7 @@ export default function (component) {
       if (!chart.div.isConnected && window.Plotly) {
         window.Plotly.purge(chart.div);
         charts.delete(parentElement);
+        live.delete(chart);
       }
     }, 0);
   };

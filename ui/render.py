@@ -21,16 +21,44 @@ log = logging.getLogger("gradient_lab")
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
+# Every mode: less blank space above the title, so a chart shows in the first screen of a laptop.
+PAGE_CSS = """
+<style>
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+  [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+  /* Sidebar page names wrap instead of ending in "…". */
+  [data-testid="stSidebarNav"] span, [data-testid="stSidebarNav"] .stMarkdownEllipsis,
+  [data-testid="stSidebarNav"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    flex: 0 1 auto; min-width: 0 !important; text-align: left;
+  }
+  [data-testid="stSidebarNav"] a { height: auto !important; min-height: 2rem; }
+  /* A long formula in the sidebar wraps at its + and = signs instead of being cut at the sidebar's edge. */
+  [data-testid="stSidebar"] .katex-display > .katex { white-space: normal; }
+  [data-testid="stSidebar"] .katex-display { text-align: left; }
+</style>
+"""
+
+# Lecture mode, for a projector at 1920×1080: larger type everywhere, metric values at least twice the body
+# text (and never overridden by the paragraph rule), tables and inputs enlarged too.
 LECTURE_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
-  [data-testid="stMetricValue"] { font-size: 3.2rem; }
-  [data-testid="stMetricLabel"] p { font-size: 1.4rem; }
-  .katex { font-size: 1.6em !important; }
-  h1 { font-size: 3.2rem !important; }
-  h2, h3 { font-size: 2.2rem !important; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    font-size: 2.75rem !important; line-height: 1.15; white-space: normal !important; overflow: visible !important;
+  }
+  [data-testid="stSidebarNav"] span, [data-testid="stSidebarNav"] p { font-size: 0.9rem; line-height: 1.2; }
+  [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+  [data-testid="stMain"] .katex { font-size: 1.5em !important; }
+  [data-testid="stSidebar"] .katex { font-size: 1.15em !important; }
+  h1 { font-size: 2.8rem !important; padding-top: 0 !important; }
+  h2, h3 { font-size: 2.0rem !important; }
   [data-testid="stCodeBlock"] code { font-size: 1.2rem; }
+  [data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stMarkdownContainer"] td,
+  [data-testid="stMarkdownContainer"] th { font-size: 1.3rem; }
+  [data-testid="stTextInput"] input { font-size: 1.4rem; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.1rem !important; }
 </style>
 """
 
@@ -77,7 +105,19 @@ def code_snippet(code: str) -> None:
 
 
 def lecture_style() -> None:
-    st.html(LECTURE_CSS)
+    """Lecture mode's type for a projector (on top of page_style)."""
+    st.html(PAGE_CSS + LECTURE_CSS)
+
+
+def page_style(lecture: bool = False) -> None:
+    """The page's CSS for every page, with lecture mode's on top when ``lecture``."""
+    st.html(PAGE_CSS + (LECTURE_CSS if lecture else ""))
+
+
+def about(preset: object | None) -> None:
+    """The chosen preset's own description, in one caption under the page's introduction."""
+    if preset is not None:
+        st.caption(f"**{preset.name}.** {preset.about}")
 
 
 def lazy_expander(title: str, key: str) -> DeltaGenerator | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -191,10 +192,17 @@ def hyper_control(h: Hyper) -> Control:
 
 
 def optimizer_controls(
-    page: Page, default_lr: float, default_steps: int = 60, table: Mapping[str, Optimizer] = OPTIMIZERS
+    page: Page,
+    default_lr: float,
+    default_steps: int = 60,
+    table: Mapping[str, Optimizer] = OPTIMIZERS,
+    notation: tuple[str, str] = ("w", "L"),
 ) -> tuple[str, float, int, dict]:
     """Optimizer, learning rate, steps and the chosen optimizer's hyperparameters, all from the optimizer table
-    (or the part of it a page can run: ``FIRST_ORDER`` where only gradient estimates exist)."""
+    (or the part of it a page can run: ``FIRST_ORDER`` where only gradient estimates exist).
+
+    ``notation`` is the page's own (point, function): weights w and loss L, or θ and f; the rule follows it.
+    """
     st.sidebar.subheader("Optimizer")
     name = page.draw(OPTIMIZER.replace(options=tuple(table)))
     lr = page.draw(LEARNING_RATE.replace(default=float(default_lr)))
@@ -204,9 +212,23 @@ def optimizer_controls(
     if spec.hypers:
         box = st.sidebar.expander("Hyperparameters", expanded=False)
         hyper = {h.name: float(page.draw(hyper_control(h), where=box)) for h in spec.hypers}
-    st.sidebar.latex(r"\begin{gathered}" + spec.rule + r"\end{gathered}")
-    st.sidebar.caption("g = ∇L(w): the gradient at the current weights w.")
+    st.sidebar.latex(r"\begin{gathered}" + in_notation(spec.rule, notation) + r"\end{gathered}")
+    point, function = notation
+    where = "weights" if point == "w" else "point"
+    st.sidebar.caption(f"g = ∇{function}({point}): the gradient at the current {where} {point}.")
     return name, float(lr), int(steps), hyper
+
+
+def in_notation(rule: str, notation: tuple[str, str]) -> str:
+    r"""An optimizer's rule (written with weights w and loss L) in a page's notation.
+
+    >>> in_notation(r"w \leftarrow w - \eta\, g", ("θ", "f"))
+    '\\theta \\leftarrow \\theta - \\eta\\, g'
+    """
+    point, function = notation
+    symbol = {"θ": r"\theta"}.get(point, point)
+    rule = re.sub(r"(?<![\\A-Za-z])w(?![A-Za-z])", lambda _: symbol, rule)
+    return re.sub(r"(?<![\\A-Za-z])L(?=\()", function, rule)
 
 
 def learning_rate_follows(page: Page, token: object, default_lr: float) -> None:

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 
 from core.calculus import TangentPlane
 from core.grid import Grid
+from core.numbers import number
 from core.slices import Slices
-from viz.style import POINT, SURFACE_SCALE, TANGENT, figure, slope_line, trace, z32
+from viz.style import GRADIENT, ORANGE, POINT, SKY, SURFACE_SCALE, TANGENT, UPDATE, figure, slope_line, trace, z32
 
 
 def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool = False) -> dict:
@@ -78,7 +79,7 @@ def scene(names: tuple[str, str], grid: Grid) -> dict:
         zaxis=dict(title=dict(text="f"), range=list(grid.z_range)),
         aspectmode="manual",
         aspectratio=dict(x=1, y=1, z=0.7),
-        camera=dict(eye=dict(x=1.6, y=-1.6, z=1.0)),
+        camera=dict(eye=dict(x=1.35, y=-1.35, z=0.85)),  # close in: the surface fills its panel
     )
 
 
@@ -113,8 +114,8 @@ def partials_surface_figure(
     z_lo, z_hi = grid.z_range
     traces: list[dict] = [surface(grid)]
     # The cutting planes y = y0 and x = x0, drawn as translucent walls.
-    traces.append(wall([xa, xb], [s.y0, s.y0], grid.z_range, "#E69F00", f"plane {names[1]} = y0"))
-    traces.append(wall([s.x0, s.x0], [ya, yb], grid.z_range, "#56B4E9", f"plane {names[0]} = x0"))
+    traces.append(wall([xa, xb], [s.y0, s.y0], grid.z_range, ORANGE, f"plane {names[1]} = {names[1]}₀"))
+    traces.append(wall([s.x0, s.x0], [ya, yb], grid.z_range, SKY, f"plane {names[0]} = {names[0]}₀"))
     traces.append(
         trace(
             "scatter3d",
@@ -122,8 +123,8 @@ def partials_surface_figure(
             y=np.full_like(s.xs, s.y0),
             z=_clip(s.zx, grid),
             mode="lines",
-            name=f"slice f({names[0]}, {s.y0:.3g})",
-            line=dict(color="#E69F00", width=6),
+            name=f"slice f({names[0]}, {number(s.y0, 3)})",
+            line=dict(color=ORANGE, width=6),
         )
     )
     traces.append(
@@ -133,8 +134,8 @@ def partials_surface_figure(
             y=s.ys,
             z=_clip(s.zy, grid),
             mode="lines",
-            name=f"slice f({s.x0:.3g}, {names[1]})",
-            line=dict(color="#56B4E9", width=6),
+            name=f"slice f({number(s.x0, 3)}, {names[1]})",
+            line=dict(color=SKY, width=6),
         )
     )
     half = 0.2 * max(xb - xa, yb - ya)
@@ -147,7 +148,7 @@ def partials_surface_figure(
                 y=[s.y0, s.y0],
                 z=z,
                 mode="lines",
-                name=f"tangent, slope ∂f/∂{names[0]} = {s.fx:.4g}",
+                name=f"tangent, slope ∂f/∂{names[0]} = {number(s.fx)}",
                 line=dict(color=TANGENT, width=8),
             )
         )
@@ -159,8 +160,8 @@ def partials_surface_figure(
                 y=s.y0 + t,
                 z=z,
                 mode="lines",
-                name=f"tangent, slope ∂f/∂{names[1]} = {s.fy:.4g}",
-                line=dict(color="#0072B2", width=8),
+                name=f"tangent, slope ∂f/∂{names[1]} = {number(s.fy)}",
+                line=dict(color=UPDATE, width=8),
             )
         )
         traces.append(point3d(s.x0, s.y0, s.z0))
@@ -210,17 +211,26 @@ def slice_figure(
     with np.errstate(invalid="ignore"):
         shown = np.where((curve >= low) & (curve <= high), curve, np.nan)
     traces: list[dict] = [
-        trace("scatter", x=axis_values, y=shown, mode="lines", name=f"f with {other} = {fixed:.3g}", line=dict(width=3))
+        trace(
+            "scatter",
+            x=axis_values,
+            y=shown,
+            mode="lines",
+            name=f"f with {other} = {number(fixed, 3)}",
+            line=dict(width=3),
+        )
     ]
     span = axis_values[-1] - axis_values[0]
     if np.isfinite([s.z0, slope]).all():
         t = np.array([-0.25 * span, 0.25 * span])
-        traces.append(slope_line(at, s.z0, slope, t, f"tangent: slope ∂f/∂{var} = {slope:.4g}", color=TANGENT, width=3))
+        traces.append(
+            slope_line(at, s.z0, slope, t, f"tangent: slope ∂f/∂{var} = {number(slope)}", color=TANGENT, width=3)
+        )
         if secant is not None and np.isfinite(secant[1]):
             h, secant_slope = secant
             t = np.array([min(0.0, h) - 0.1 * span, max(0.0, h) + 0.1 * span])
-            name = f"secant, h = {h:g}: slope {secant_slope:.4g}"
-            traces.append(slope_line(at, s.z0, secant_slope, t, name, color="#CC79A7", width=2, dash="dash"))
+            name = f"secant, h = {h:g}: slope {number(secant_slope)}"
+            traces.append(slope_line(at, s.z0, secant_slope, t, name, color=GRADIENT, width=2, dash="dash"))
         traces.append(trace("scatter", x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
     layout = dict(
         xaxis=dict(title=dict(text=var)),
@@ -229,12 +239,13 @@ def slice_figure(
             dict(
                 x=at,
                 y=s.z0,
-                text=f"slope = {slope:.4g}",
+                text=f"slope = {number(slope)}",
                 showarrow=True,
                 arrowhead=2,
-                ax=40,
-                ay=-40,
-                font=dict(size=15, color=TANGENT),
+                arrowcolor=TANGENT,
+                # Toward the middle of the plot, so the label never runs out of it.
+                ax=-50 if at > 0.5 * (axis_values[0] + axis_values[-1]) else 50,
+                ay=-36 if s.z0 < 0.5 * (low + high) else 36,
             )
         ]
         if np.isfinite([s.z0, slope]).all()

@@ -12,7 +12,20 @@ from core.descent import Trajectory
 from core.grid import Grid
 from core.optimizers import OPTIMIZERS
 from viz.calculus import contour, surface
-from viz.style import GRADIENT, PALETTE, POINT, UPDATE, VELOCITY, arrow_style, figure, short, trace
+from viz.style import (
+    GRADIENT,
+    PALETTE,
+    POINT,
+    TEXT_PX,
+    UPDATE,
+    VELOCITY,
+    arrow_style,
+    figure,
+    log_axis,
+    short,
+    text_px,
+    trace,
+)
 
 # Trace order of the playback figure: static traces first, then the ones each frame replaces.
 STATIC = ("surface", "path3d", "contour", "path2d")
@@ -61,7 +74,7 @@ def _dynamic_traces(t: Trajectory, z: np.ndarray) -> list[dict]:
     styles = [
         dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
         dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
-        arrow_style("−η∇f (plain gradient step)", GRADIENT),
+        arrow_style("−ηg (a plain gradient step)", GRADIENT),
         arrow_style("actual update", UPDATE),
         _state_arrow_style(t),
     ]
@@ -103,7 +116,7 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             x=t.points[:, 0],
             y=t.points[:, 1],
             mode="lines+markers",
-            name="path (weights per step)",
+            name="path of θ",
             showlegend=False,
             line=dict(color="#FFFFFF", width=2),
             marker=dict(size=4, color="#FFFFFF"),
@@ -122,28 +135,35 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
             zaxis=dict(title=dict(text="f"), range=[low, high]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1)),
+            camera=dict(eye=dict(x=1.3, y=-1.3, z=0.95)),
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
-        # The play controls and the step slider sit below the plots, so the legend goes above them.
-        legend=dict(yanchor="bottom", y=1.02),
-        margin=dict(b=110),
     )
-    controls = dict(updatemenus=[play_buttons()], sliders=[step_slider(len(t.points))])
+    controls = dict(updatemenus=[play_buttons(lecture=lecture)], sliders=[step_slider(len(t.points), lecture)])
     return figure(traces, layout, height=620, lecture=lecture, frames=frames, controls=controls)
 
 
-def play_buttons(duration: int = 80) -> dict:
+def below_axis(lecture: bool) -> int:
+    """Pixels from the bottom of the plot to below its x tick labels and x title, where the controls go."""
+    return round(2.8 * text_px(TEXT_PX, lecture)) + 8
+
+
+def play_buttons(duration: int = 80, lecture: bool = False) -> dict:
+    """▶ Play and ❚❚ Pause under the x axis's title (placed in pixels, so at any chart height)."""
     return dict(
         type="buttons",
         direction="left",
         x=0.0,
-        y=-0.1,
+        y=0.0,
         xanchor="left",
         yanchor="top",
         showactive=False,
-        pad=dict(r=10, t=10),
+        pad=dict(r=10, t=below_axis(lecture)),
+        # Dark text on a light button in both themes.
+        bgcolor="#F0F2F6",
+        bordercolor="#A3A8B8",
+        font=dict(color="#31333F"),
         buttons=[
             dict(
                 label="▶ Play",
@@ -165,15 +185,17 @@ def play_buttons(duration: int = 80) -> dict:
     )
 
 
-def step_slider(count: int) -> dict:
+def step_slider(count: int, lecture: bool = False) -> dict:
+    """A slider over the steps, the full width of the chart, in a row of its own under the play buttons."""
     return dict(
         active=0,
-        x=0.24,  # clear of the play buttons, also in lecture mode's larger type
-        len=0.76,
-        y=-0.1,
+        x=0.0,
+        len=1.0,
+        y=0.0,
         yanchor="top",
-        currentvalue=dict(prefix="step k = "),
-        pad=dict(t=10),
+        # The step number at the slider's right end, clear of the play buttons on its left.
+        currentvalue=dict(prefix="step k = ", xanchor="right"),
+        pad=dict(t=below_axis(lecture) + round(2.6 * text_px(TEXT_PX, lecture))),
         steps=[
             dict(
                 label=str(k),
@@ -199,10 +221,12 @@ def curves_figure(
 ) -> go.Figure:
     """Loss f(θ_k), gradient norm |∇f(θ_k)| (``quantity="grad_norm"``) per step, one line per run."""
     traces = []
+    shown = []
     for i, (label, t) in enumerate(runs.items()):
         y = t.values if quantity == "loss" else t.grad_norms
         if log:
             y = np.where(np.abs(y) > 0, np.abs(y), np.nan)
+        shown.append(y)
         traces.append(
             trace(
                 "scatter",
@@ -213,10 +237,13 @@ def curves_figure(
                 line=dict(width=3, color=PALETTE[i % 8]),
             )
         )
-    title = "loss f(θ_k)" if quantity == "loss" else "gradient norm |∇f(θ_k)|"
+    title = "loss f(θₖ)" if quantity == "loss" else "gradient norm |∇f(θₖ)|"
     layout = dict(
         xaxis=dict(title=dict(text="step k")),
-        yaxis=dict(title=dict(text=("|f|" if log and quantity == "loss" else title)), type="log" if log else "linear"),
+        yaxis=dict(
+            title=dict(text=("|f(θₖ)|" if log and quantity == "loss" else title)),
+            **(log_axis(np.concatenate(shown)) if log and shown else {}),
+        ),
     )
     return figure(traces, layout, title=title.capitalize(), height=340, lecture=lecture)
 
@@ -254,15 +281,15 @@ def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lect
         )
         for i, name in enumerate(names)
     ]
-    scale = "log" if log else "linear"
     layout = dict(
         xaxis=dict(domain=[0, 1], anchor="y", showticklabels=False),
         xaxis2=dict(domain=[0, 1], anchor="y2", matches="x", showticklabels=False),
         xaxis3=dict(domain=[0, 1], anchor="y3", matches="x", title=dict(text="step k")),
-        yaxis=dict(domain=[0.70, 1.0], title=dict(text="|f|" if log else "loss f"), type=scale),
-        yaxis2=dict(domain=[0.36, 0.64], title=dict(text="|∇f|"), type=scale),
-        yaxis3=dict(domain=[0.0, 0.30], title=dict(text="weights")),
-        legend=dict(y=-0.12),
+        yaxis=dict(
+            domain=[0.70, 1.0], title=dict(text="|f(θₖ)|" if log else "f(θₖ)"), **(log_axis(loss) if log else {})
+        ),
+        yaxis2=dict(domain=[0.36, 0.64], title=dict(text="|∇f(θₖ)|"), **(log_axis(norm) if log else {})),
+        yaxis3=dict(domain=[0.0, 0.30], title=dict(text="θₖ")),
     )
     return figure(traces, layout, title="Loss, gradient norm and weights per step", height=620, lecture=lecture)
 
@@ -332,7 +359,8 @@ def sweep_figure(
     gap = 0.03
     width = (1.0 - gap * (len(labels) - 1)) / len(labels)
     traces: list[dict] = []
-    layout: dict = {"annotations": []}
+    # Each panel is titled with its run, so a legend would only repeat the titles.
+    layout: dict = {"annotations": [], "showlegend": False, "margin": dict(t=2 * text_px(15, lecture) + 4)}
     for col, label in enumerate(labels):
         axis = "" if col == 0 else str(col + 1)
         left = col * (width + gap)
@@ -359,7 +387,7 @@ def sweep_figure(
                 xanchor="center",
                 yanchor="bottom",
                 showarrow=False,
-                font=dict(size=15),
+                font=dict(size=text_px(15, lecture)),
             )
         )
     return figure(traces, layout, height=420, lecture=lecture)
@@ -399,7 +427,7 @@ def basin_figure(
         _minima_markers(minima),
     ]
     layout = dict(
-        xaxis=dict(title=dict(text=names[0])),
-        yaxis=dict(title=dict(text=names[1]), scaleanchor="x", scaleratio=1),
+        xaxis=dict(title=dict(text=names[0]), constrain="domain"),
+        yaxis=dict(title=dict(text=names[1]), scaleanchor="x", scaleratio=1, constrain="domain"),
     )
     return figure(traces, layout, height=520, lecture=lecture)

@@ -6,8 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.grid import Grid
+from core.numbers import number
 from viz.calculus import contour, point3d, scene, surface
-from viz.style import GRADIENT, POINT, arrow, figure, trace, z32
+from viz.style import GRADIENT, POINT, UPDATE, arrow, figure, trace, z32
 
 
 def arrow_scale(grid: Grid, vectors: np.ndarray, fraction: float = 0.06) -> float:
@@ -73,7 +74,7 @@ def contour_field_figure(
                 x=grid.xs,
                 y=grid.ys,
                 z=z32(grid.z),
-                name=f"level curve f = {value:.4g}",
+                name=f"level curve f = {number(value)}",
                 showscale=False,
                 contours=dict(start=value, end=value, size=1.0, coloring="none"),
                 line=dict(color=POINT, width=3, dash="dot"),
@@ -84,13 +85,29 @@ def contour_field_figure(
     x0, y0 = point
     if np.isfinite(grad).all():
         gscale = arrow_scale(grid, np.asarray(grad, dtype=float).reshape(2, 1), fraction=0.18)
-        tip = arrow(x0, y0, gscale * grad[0], gscale * grad[1], f"∇f(P) = ({grad[0]:.3g}, {grad[1]:.3g})", GRADIENT, 5)
+        tip = arrow(
+            x0,
+            y0,
+            gscale * grad[0],
+            gscale * grad[1],
+            f"∇f(P) = ({number(grad[0], 3)}, {number(grad[1], 3)})",
+            GRADIENT,
+            5,
+        )
         tip["meta"] = {"scale": gscale}
         traces.append(tip)
     traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
     layout = dict(
-        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
-        yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]], scaleanchor="x", scaleratio=1),
+        # Equal scales, so ∇f meets the level curves at a visible right angle; the plot shrinks to the map's
+        # shape instead of padding the axes with empty range.
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain"),
+        yaxis=dict(
+            title=dict(text=names[1]),
+            range=[grid.ys[0], grid.ys[-1]],
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+        ),
     )
     return figure(traces, layout, height=560, lecture=lecture)
 
@@ -104,7 +121,7 @@ def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bo
     norm = float(np.hypot(gx, gy))
     current = gx * np.cos(theta) + gy * np.sin(theta)
     traces = [
-        trace("scatter", x=np.degrees(thetas), y=values, mode="lines", name="D_u f(P)", line=dict(width=3)),
+        trace("scatter", x=np.degrees(thetas), y=values, mode="lines", name="D<sub>u</sub>f(P)", line=dict(width=3)),
         trace(
             "scatter",
             x=[np.degrees(peak)],
@@ -113,7 +130,7 @@ def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bo
             name="steepest ascent: θ of ∇f, value |∇f|",
             marker=dict(size=12, color=GRADIENT),
             text=["ascent"],
-            textposition="top center",
+            textposition=_beside(peak, "top"),
         ),
         trace(
             "scatter",
@@ -121,9 +138,9 @@ def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bo
             y=[-norm],
             mode="markers+text",
             name="steepest descent: opposite, value −|∇f|",
-            marker=dict(size=12, color="#0072B2"),
+            marker=dict(size=12, color=UPDATE),
             text=["descent"],
-            textposition="bottom center",
+            textposition=_beside((peak + np.pi) % (2 * np.pi), "bottom"),
         ),
         trace(
             "scatter",
@@ -136,9 +153,16 @@ def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bo
     ]
     layout = dict(
         xaxis=dict(title=dict(text="direction θ (degrees)"), range=[0, 360], dtick=45),
-        yaxis=dict(title=dict(text="D_u f(P)")),
+        # Room above the peak and below the trough for their labels.
+        yaxis=dict(title=dict(text="D<sub>u</sub>f(P)"), range=[-1.35 * norm - 1e-9, 1.35 * norm + 1e-9]),
     )
     return figure(traces, layout, height=380, lecture=lecture)
+
+
+def _beside(angle: float, side: str) -> str:
+    """Where a marker's label goes: above or below it, and away from the plot's left or right edge."""
+    degrees = np.degrees(angle)
+    return f"{side} " + ("right" if degrees < 60 else "left" if degrees > 300 else "center")
 
 
 def gradient_3d_figure(

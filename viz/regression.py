@@ -26,7 +26,7 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
             x=xs,
             y=w1 * xs + w2,
             mode="lines",
-            name="model ŷ = w1·x + w2 at the current step",
+            name="model ŷ = w₁·x + w₂ at the current step",
             line=dict(color=POINT, width=4),
         )
 
@@ -62,10 +62,8 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
     layout = dict(
         xaxis=dict(title=dict(text="x")),
         yaxis=dict(title=dict(text="y"), range=[y_lo - 0.3 * span, y_hi + 0.3 * span]),
-        legend=dict(yanchor="bottom", y=1.02),
-        margin=dict(b=110),
     )
-    controls = dict(updatemenus=[play_buttons(duration=60)], sliders=[step_slider(len(t.points))])
+    controls = dict(updatemenus=[play_buttons(60, lecture)], sliders=[step_slider(len(t.points), lecture)])
     return figure(traces, layout, height=480, lecture=lecture, frames=frames, controls=controls)
 
 

@@ -1,24 +1,86 @@
-"""Shared look: a colour-blind-safe palette (Okabe–Ito), readable type, and lecture-mode scaling."""
+"""Shared look for every chart: palette, type, margins, legend and axes, for a laptop, a projector and dark mode.
+
+One place sets how a figure is laid out, so every builder's chart fits its panel: plotly's automargin makes
+room for tick labels and axis titles, the legend sits above the plot, log axes write powers of ten, and
+lecture mode scales all chart type. Backgrounds are transparent and the text colour comes from the page
+(ui/plotly_chart.js), so charts follow the light or dark theme.
+"""
 
 from __future__ import annotations
 
-import base64
-import functools
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.graph_objs.layout import Template
 
-# Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+from viz.serialize import LazyFigure, merged
+
+__all__ = ["LazyFigure", "merged"]  # re-exported: the figure type builders return
+
+# Okabe & Ito's palette (distinguishable with every common colour-vision deficiency), its orange, sky blue,
+# yellow and black darkened or lightened just enough that every line keeps a 3:1 contrast on the light page
+# (white) and on the dark one (#0E1117); tests/viz/test_style.py checks it.
+PALETTE = ["#0072B2", "#B87700", "#009E73", "#D55E00", "#CC79A7", "#2C8FCB", "#8A7F00", "#7F7F7F"]
+BACKGROUNDS = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's two theme backgrounds
 POINT = "#D55E00"
 TANGENT = "#009E73"
 GRADIENT = "#CC79A7"
 UPDATE = "#0072B2"
-VELOCITY = "#E69F00"
+VELOCITY = "#B87700"
+ORANGE = "#E69F00"  # on a 3D surface, never on the page background
+SKY = "#56B4E9"
 # Viridis written out as plotly's validation would expand the name, so a figure's JSON is the same either way.
 SURFACE_SCALE = [list(stop) for stop in go.Surface(colorscale="Viridis").colorscale]
+
+# Streamlit's own typeface, so chart labels match the page around them; plain sans-serif in an exported file.
+FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
+TEXT_PX = 14  # chart text on a laptop; lecture mode multiplies every size by LECTURE_SCALE
+LECTURE_SCALE = 1.45  # 14 px tick labels become 20 px at 1920×1080
+HEIGHT_SCALE = 1.15  # lecture-mode charts are taller too, and still fit the first screen at 1080 px
+
+# Grey lines half transparent: as visible on a white page as on a dark one.
+_GRID = dict(
+    gridcolor="rgba(128, 128, 128, 0.25)",
+    zerolinecolor="rgba(128, 128, 128, 0.6)",
+    exponentformat="power",  # 10⁻⁶, never the SI prefixes (1μ, 1p) that read as units
+)
+_SCENE_AXIS = dict(
+    _GRID,
+    backgroundcolor="rgba(0, 0, 0, 0)",
+    nticks=5,  # few labels: a 3D axis seen at a slant runs its neighbours together ("0" and "−3" as "03")
+)
+_COLORBAR = dict(colorbar=dict(exponentformat="power", outlinewidth=0))
+
+
+def _template(px: int) -> dict:
+    """The template for chart text of ``px`` pixels, as the dict plotly itself would write.
+
+    Axis titles stand off their tick labels, and tick labels off their axis (so the first x and y labels never
+    touch in the corner), by distances that grow with the type. Built once per size: applying
+    plotly's default template costs more than most figures do to build.
+    """
+    axis = dict(
+        _GRID,
+        automargin=True,
+        linecolor="rgba(128, 128, 128, 0.6)",
+        ticklabelstandoff=round(0.3 * px),
+        title=dict(standoff=round(0.6 * px)),
+    )
+    return Template(
+        layout=dict(
+            paper_bgcolor="rgba(0, 0, 0, 0)",
+            plot_bgcolor="rgba(0, 0, 0, 0)",
+            xaxis=axis,
+            yaxis=axis,
+            scene=dict(xaxis=_SCENE_AXIS, yaxis=_SCENE_AXIS, zaxis=_SCENE_AXIS),
+            hoverlabel=dict(font=dict(family=FONT)),
+        ),
+        data=dict(contour=[_COLORBAR], heatmap=[_COLORBAR], surface=[_COLORBAR]),
+    ).to_plotly_json()
+
+
+TEMPLATES = {False: _template(TEXT_PX), True: _template(round(TEXT_PX * LECTURE_SCALE))}
 
 
 def short(value: float, digits: int = 7) -> float:
@@ -36,26 +98,43 @@ def trace(kind: str, **props: Any) -> dict:
     return {"type": kind, **props}
 
 
-def merged(base: dict, extra: dict) -> dict:
-    """``base`` updated by ``extra``, nested dicts merged key by key."""
-    out = dict(base)
-    for key, value in extra.items():
-        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
+def text_px(size: float, lecture: bool) -> int:
+    """A chart font size in pixels: ``size`` on a laptop, scaled for a projector in lecture mode."""
+    return round(size * (LECTURE_SCALE if lecture else 1.0))
 
 
-# Streamlit's own typeface, so chart labels match the page around them; plain sans-serif in an exported file.
-FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
-
-# A light template given explicitly: plotly's default one costs more to apply than most figures do to build.
-TEMPLATE = Template(
-    layout=dict(
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        xaxis=dict(gridcolor="#E6E6E6", zerolinecolor="#BBBBBB"),
-        yaxis=dict(gridcolor="#E6E6E6", zerolinecolor="#BBBBBB"),
+def legend(lecture: bool, titled: bool = False) -> dict:
+    """The legend in rows of its own, left-aligned, never over the plot: above it, or below everything when the
+    chart has a title up there. Either way plotly widens the margin to fit it."""
+    where = dict(y=0, yref="container", yanchor="bottom") if titled else dict(y=1.02, yanchor="bottom")
+    return dict(
+        orientation="h",
+        x=0,
+        xanchor="left",
+        font=dict(size=text_px(TEXT_PX - 1, lecture)),
+        bgcolor="rgba(0, 0, 0, 0)",
+        **where,
     )
-)
+
+
+def log_axis(values: np.ndarray) -> dict:
+    """A log axis labelled in full-size numbers: whole powers of ten over a wide range, a few plain values
+    (``L`` steps) over a narrow one, where plotly would otherwise write small crowded digits 2 … 9."""
+    with np.errstate(invalid="ignore"):
+        positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size == 0:
+        return dict(type="log")
+    low, high = float(positive.min()), float(positive.max())
+    decades = np.log10(high / low)
+    if decades >= 1.5:
+        return dict(type="log", dtick=int(np.ceil(decades / 6)))
+    return dict(type="log", dtick=f"L{nice_step((high - low) / 5 or high):g}")
+
+
+def nice_step(at_least: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``at_least`` (> 0)."""
+    power = 10 ** np.floor(np.log10(at_least))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= at_least))
 
 
 def figure(
@@ -72,115 +151,18 @@ def figure(
 
     Built in one go from plain dicts: plotly's per-property updates cost more than the data itself.
     """
-    scale = 1.45 if lecture else 1.0
+    title_px = text_px(TEXT_PX + 3, lecture)
     base = dict(
-        title=dict(text=title) if title else None,
-        height=int(height * (1.25 if lecture else 1.0)),
-        margin=dict(l=10, r=10, t=50 if title else 20, b=20),
-        font=dict(family=FONT, size=round(14 * scale)),
-        # Below the plot, clear of the title and the axes.
-        legend=dict(font=dict(size=round(13 * scale)), orientation="h", yanchor="top", y=-0.18, x=0),
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=title_px)) if title else None,
+        height=round(height * (HEIGHT_SCALE if lecture else 1.0)),
+        # Small fixed margins: automargin adds exactly the room tick labels, titles and the legend need.
+        margin=dict(l=6, r=6, t=2 * title_px + 4 if title else 6, b=6, autoexpand=True),
+        font=dict(family=FONT, size=text_px(TEXT_PX, lecture)),
+        legend=legend(lecture, titled=bool(title)),
         colorway=PALETTE,
-        template=TEMPLATE,
+        template=TEMPLATES[lecture],
     )
     return LazyFigure(traces, merged(base, layout or {}), frames=frames, controls=controls)
-
-
-class LazyFigure(go.Figure):
-    """A go.Figure kept as the plain dicts it was built from until something reads it as objects.
-
-    plotly validates a figure property by property — for a page's figures that costs more than computing
-    them (tens of milliseconds a rerun). The charts only need the JSON, so ``to_dict()`` (what the chart
-    component, st.plotly_chart and the HTML export call) emits the dicts directly, numpy arrays encoded as
-    plotly's typed arrays. Anything else — ``.data``, ``.layout``, ``.frames``, ``update_layout`` — first
-    builds and validates the real figure, so the object behaves like any other go.Figure; the tests compare
-    both paths for every figure builder.
-    """
-
-    def __init__(self, data: list[dict], layout: dict, frames: list[dict] | None = None, controls: dict | None = None):
-        # go.Figure.__init__ is deferred: until then, reading any of its attributes lands in __getattr__.
-        object.__setattr__(self, "_raw", (data, layout, frames, controls))
-
-    def _materialize(self) -> None:
-        data, layout, frames, controls = self.__dict__.pop("_raw")
-        go.Figure.__init__(self, data=data, layout=merged(layout, controls or {}), frames=frames)
-
-    def __getattr__(self, name: str) -> Any:
-        if "_raw" not in self.__dict__ or name.startswith("__"):
-            raise AttributeError(name)
-        self._materialize()
-        return getattr(self, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if "_raw" in self.__dict__:
-            self._materialize()
-        super().__setattr__(name, value)
-
-    def to_dict(self) -> dict:
-        if "_raw" not in self.__dict__:
-            return super().to_dict()
-        data, layout, frames, controls = self._raw
-        # Playback frames and their controls go out as built: hundreds of small dicts of plain floats and
-        # strings (see short()), with nothing to encode or drop.
-        out = {"data": [plain(t) for t in data], "layout": {**plain(layout), **(controls or {})}}
-        if frames:
-            out["frames"] = frames
-        return out
-
-    def to_plotly_json(self) -> dict:
-        return self.to_dict()
-
-
-def plain(value: Any, key: str | None = None) -> Any:
-    """A figure part as JSON-ready values: numpy arrays as plotly.js typed arrays (as plotly's to_dict writes
-    them), the template as a dict; None in a dict means unset and is dropped."""
-    if isinstance(value, dict):
-        return {k: plain(v, k) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        # A list of numbers or strings goes out as it is; only lists of parts (traces, axes, frames) are walked.
-        if not value or not isinstance(value[0], CONTAINERS):
-            return value
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value if key in UNENCODED else typed_array(value)
-    if isinstance(value, Template):
-        return _template_dict()
-    return value
-
-
-CONTAINERS = (dict, list, tuple, np.ndarray)
-SHORT_TYPES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4"}
-SHORT_TYPES |= {"float32": "f4", "float64": "f8"}
-NARROWER = {np.dtype(np.int64): (np.int8, np.int16, np.int32), np.dtype(np.uint64): (np.uint8, np.uint16, np.uint32)}
-
-
-def typed_array(v: np.ndarray) -> dict | np.ndarray:
-    """A numpy array as a plotly.js typed array {dtype, bdata, shape}, exactly as plotly's to_dict encodes it
-    (64-bit integers narrowed to the smallest type that holds them); other arrays are left for the JSON encoder.
-
-    plotly's own to_typed_array_spec first probes every array for a dataframe (about 0.15 ms each).
-    """
-    if v.size == 0:
-        return v
-    for wide, narrows in NARROWER.items():
-        if v.dtype == wide:
-            low, high = v.min(), v.max()
-            v = next((v.astype(t) for t in narrows if np.iinfo(t).min <= low and high <= np.iinfo(t).max), v)
-    short = SHORT_TYPES.get(str(v.dtype))
-    if short is None:
-        return v
-    out = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
-    if v.ndim > 1:
-        out["shape"] = str(v.shape)[1:-1]
-    return out
-
-
-UNENCODED = {"geojson", "layer", "layers", "range"}  # plotly leaves these as they are (is_skipped_key)
-
-
-@functools.cache
-def _template_dict() -> dict:
-    return TEMPLATE.to_plotly_json()
 
 
 def slope_line(x0: float, y0: float, slope: float, t: np.ndarray, name: str, **line: Any) -> dict:

@@ -6,9 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.grid import Grid
+from core.numbers import number
 from core.slices import PathData
 from viz.calculus import point3d, scene, surface
-from viz.style import POINT, TANGENT, figure, slope_line, trace
+from viz.style import GRADIENT, POINT, TANGENT, figure, slope_line, trace
 
 
 def total_surface_figure(
@@ -42,7 +43,7 @@ def total_surface_figure(
                 y=[y0, y0],
                 z=z0 + values["dz_dx_partial"] * t,
                 mode="lines",
-                name=f"∂z/∂x = {values['dz_dx_partial']:.4g} ({names[1]} held fixed)",
+                name=f"∂z/∂{names[0]} = {number(values['dz_dx_partial'])} ({names[1]} held fixed)",
                 line=dict(color=TANGENT, width=8),
             )
         )
@@ -53,8 +54,8 @@ def total_surface_figure(
                 y=y0 + values["dy_dx"] * t,
                 z=z0 + values["chain"] * t,
                 mode="lines",
-                name=f"dz/dx = {values['chain']:.4g} (along the path)",
-                line=dict(color="#CC79A7", width=8),
+                name=f"dz/d{names[0]} = {number(values['chain'])} (along the path)",
+                line=dict(color=GRADIENT, width=8),
             )
         )
         traces.append(point3d(x0, y0, z0))
@@ -83,23 +84,25 @@ def total_curves_figure(
             x=path.xs,
             y=path.z_slice,
             mode="lines",
-            name=f"z = f(x, {values['y']:.3g}): {names[1]} frozen",
+            name=f"z = f({names[0]}, {number(values['y'], 3)}): {names[1]} held fixed",
             line=dict(width=3, dash="dash"),
         ),
     ]
     if np.isfinite([z0, values["chain"], values["dz_dx_partial"]]).all():
         traces += [
-            slope_line(x0, z0, values["chain"], t, f"slope dz/dx = {values['chain']:.4g}", color="#CC79A7", width=2),
+            slope_line(
+                x0, z0, values["chain"], t, f"slope dz/d{names[0]} = {number(values['chain'])}", color=GRADIENT, width=2
+            ),
             slope_line(
                 x0,
                 z0,
                 values["dz_dx_partial"],
                 t,
-                f"slope ∂z/∂x = {values['dz_dx_partial']:.4g}",
+                f"slope ∂z/∂{names[0]} = {number(values['dz_dx_partial'])}",
                 color=TANGENT,
                 width=2,
             ),
-            trace("scatter", x=[x0], y=[z0], mode="markers", name="x0", marker=dict(size=11, color=POINT)),
+            trace("scatter", x=[x0], y=[z0], mode="markers", name=f"{names[0]}₀", marker=dict(size=11, color=POINT)),
         ]
     finite = np.concatenate([path.z_path[np.isfinite(path.z_path)], path.z_slice[np.isfinite(path.z_slice)]])
     layout = dict(xaxis=dict(title=dict(text=names[0])), yaxis=dict(title=dict(text="z")))

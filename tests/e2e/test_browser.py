@@ -100,7 +100,7 @@ def test_a_slider_updates_the_3d_chart_in_place_and_keeps_the_camera(page, serve
     assert scene.evaluate("gd => gd.__mark") == "same chart"  # updated with Plotly.react, not remounted
     assert scene.evaluate("gd => gd.querySelector('canvas').__mark") == "same context"
     assert scene.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)") == turned
-    assert json.loads(turned) != {"x": 1.6, "y": -1.6, "z": 1.0}  # the drag did turn it (viz.calculus.scene)
+    assert json.loads(turned) != {"x": 1.35, "y": -1.35, "z": 0.85}  # the drag did turn it (viz.calculus.scene)
 
 
 @pytest.mark.parametrize("scale", [1, 2])
@@ -166,7 +166,7 @@ def test_a_share_link_reproduces_the_state_in_a_fresh_page(browser, server):
     wait_idle(second)
     assert chart_data(second, 0) == data
     assert second.get_by_test_id("stMetricValue").all_inner_texts() == metrics
-    assert metrics[0] == "(−67.5, −9.5)"  # ∇f of Himmelblau at (1.5, −2): the link chose the function
+    assert metrics[:2] == ["−67.5", "−9.5"]  # ∇f of Himmelblau at (1.5, −2): the link chose the function
     first.context.close()
     second.context.close()
 

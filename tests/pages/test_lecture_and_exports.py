@@ -79,16 +79,17 @@ def _metric(at, label):
 def test_partials_snippet_prints_the_pages_numbers():
     at = open_page("pages/partials.py", {"f": "lesson_sin", "x0": "0.7", "y0": "-1.2"})
     out = _run(at.code[-2].value).splitlines()
-    assert _numbers(out[0])[0] == pytest.approx(_metric(at, "f(P)"), rel=1e-9)
-    assert _numbers(out[1])[-1] == pytest.approx(_metric(at, "∂f/∂x at P"), rel=1e-9)
-    assert _numbers(out[2])[-1] == pytest.approx(_metric(at, "∂f/∂y at P"), rel=1e-9)
+    # The page shows 4 significant digits; the snippet prints full precision.
+    assert _numbers(out[0])[0] == pytest.approx(_metric(at, "f(P)"), rel=5e-4)
+    assert _numbers(out[1])[-1] == pytest.approx(_metric(at, "∂f/∂x at P"), rel=5e-4)
+    assert _numbers(out[2])[-1] == pytest.approx(_metric(at, "∂f/∂y at P"), rel=5e-4)
 
 
 def test_gradient_snippet_prints_the_pages_numbers():
     at = open_page("pages/gradient.py", {"f": "himmelblau", "x0": "1", "y0": "-2", "theta": "60"})
     out = _run(at.code[-2].value).splitlines()
-    assert _numbers(out[1])[0] == pytest.approx(_metric(at, "|∇f(P)|"), rel=1e-5)  # the page shows 6 significant digits
-    assert _numbers(out[2])[0] == pytest.approx(_metric(at, "D_u f(P), θ = 60°"), rel=1e-5)
+    assert _numbers(out[1])[0] == pytest.approx(_metric(at, "|∇f(P)|"), rel=5e-4)  # the page shows 4 significant digits
+    assert _numbers(out[2])[0] == pytest.approx(_metric(at, "Dᵤf(P), θ = 60°"), rel=5e-4)
 
 
 def test_total_derivative_snippet_prints_the_pages_numbers():

@@ -7,6 +7,7 @@ import pytest
 
 from core import PRESETS, parse, secant_slopes, tangent_plane, total_derivative
 from core.grid import evaluate_grid, gradient_field
+from core.numbers import number
 from core.slices import path_data, slices
 from viz.calculus import partials_surface_figure, slice_figure
 from viz.gradient import contour_field_figure, directional_figure, gradient_3d_figure
@@ -55,7 +56,7 @@ def test_2d_slice_figure_tangent_slope_and_secant_slope():
     assert np.diff(tangent.y)[0] / np.diff(tangent.x)[0] == pytest.approx(s.fx)
     line = by_name(fig, "secant, h = 0.1")
     assert np.diff(line.y)[0] / np.diff(line.x)[0] == pytest.approx((F(P[0] + h, P[1]) - F(*P)) / h)
-    assert fig.layout.annotations[0].text == f"slope = {s.fx:.4g}"
+    assert fig.layout.annotations[0].text == f"slope = {number(s.fx)}"
 
 
 def test_secant_slopes_converge_to_the_partial():

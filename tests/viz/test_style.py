@@ -1,38 +1,91 @@
-"""The shared figure machinery: the fast JSON path matches what plotly itself would write."""
+"""The shared look: every chart fits its panel, writes powers of ten, scales for a projector, reads in both themes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from _plotly_utils.utils import to_typed_array_spec
 
-from viz.style import figure, trace, typed_array
-
-
-@pytest.mark.parametrize(
-    "array",
-    [
-        np.arange(5),
-        np.arange(5) * 100_000,
-        np.array([2**40, 1]),
-        np.arange(5, dtype=np.uint64) * 70_000,
-        np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4),
-        np.eye(3)[:, 1],  # not contiguous
-        np.array([], dtype=float),
-        np.array(["a", "b"], dtype=object),
-    ],
+from viz.style import (
+    BACKGROUNDS,
+    GRADIENT,
+    PALETTE,
+    POINT,
+    TANGENT,
+    UPDATE,
+    VELOCITY,
+    figure,
+    log_axis,
+    nice_step,
+    trace,
 )
-def test_arrays_are_encoded_exactly_as_plotly_encodes_them(array):
-    ours, plotlys = typed_array(array), to_typed_array_spec(array)
-    if isinstance(plotlys, dict):
-        assert ours == plotlys
-    else:
-        assert ours is array  # left for the JSON encoder, as plotly leaves it
 
 
-def test_a_lazy_figure_is_a_real_figure_once_read():
-    fig = figure([trace("scatter", x=np.array([0.0, 1.0]), y=[2, 3], name="f")], title="t")
-    assert fig.to_dict()["data"][0]["x"] == {"dtype": "f8", "bdata": "AAAAAAAAAAAAAAAAAADwPw=="}
-    assert fig.data[0].name == "f"  # validated on first read
-    fig.update_layout(title_text="changed")
-    assert fig.to_dict()["layout"]["title"]["text"] == "changed"
+def luminance(color: str) -> float:
+    """WCAG relative luminance of "#RRGGBB"."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_is_computed_as_wcag_defines_it():
+    assert contrast("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("color", [*PALETTE, POINT, TANGENT, GRADIENT, UPDATE, VELOCITY])
+@pytest.mark.parametrize("theme", list(BACKGROUNDS))
+def test_every_line_colour_stands_out_on_both_themes(color, theme):
+    # WCAG 1.4.11: graphical objects need 3:1 against what they sit on.
+    assert contrast(color, BACKGROUNDS[theme]) >= 3.0
+
+
+def test_the_palette_colours_are_distinct():
+    assert len(set(PALETTE)) == len(PALETTE) == 8
+
+
+def test_every_axis_makes_room_for_its_labels_and_writes_powers_of_ten():
+    layout = figure([trace("scatter", x=[1, 2], y=[3, 4])]).to_dict()["layout"]
+    template = layout["template"]["layout"]
+    for axis in ("xaxis", "yaxis"):
+        assert template[axis]["automargin"] is True
+        assert template[axis]["exponentformat"] == "power"
+    assert layout["margin"]["autoexpand"] is True
+    # Transparent: the chart takes the page's background, light or dark.
+    assert template["paper_bgcolor"] == template["plot_bgcolor"] == "rgba(0, 0, 0, 0)"
+    assert layout["legend"]["yanchor"] == "bottom" and layout["legend"]["y"] > 1  # above the plot, not on it
+
+
+def test_a_titled_chart_keeps_its_legend_below_clear_of_the_title():
+    layout = figure([trace("scatter", x=[1], y=[1])], title="Loss").to_dict()["layout"]
+    assert layout["legend"]["yref"] == "container" and layout["legend"]["y"] == 0
+
+
+def test_lecture_mode_scales_every_chart_font_to_a_projector():
+    laptop = figure([], height=400).to_dict()["layout"]
+    lecture = figure([], height=400, lecture=True).to_dict()["layout"]
+    assert laptop["font"]["size"] == 14
+    assert lecture["font"]["size"] >= 18  # tick labels inherit it: readable at 1920×1080
+    assert lecture["legend"]["font"]["size"] > laptop["legend"]["font"]["size"]
+    assert lecture["height"] == 460
+
+
+def test_a_log_axis_over_many_decades_labels_whole_powers_of_ten():
+    values = np.logspace(-25, 2, 50)
+    axis = log_axis(values)
+    assert axis == {"type": "log", "dtick": 5}  # 27 decades: 10⁻²⁵, 10⁻²⁰, … about six labels
+
+
+def test_a_log_axis_over_a_narrow_range_labels_plain_values():
+    # 1.16 … 16.4 (the regression's MSE): plotly alone writes small crowded digits 2 … 9 here.
+    axis = log_axis(np.array([16.35, 7.0, 1.157, np.nan, 0.0]))
+    assert axis == {"type": "log", "dtick": "L5"}
+
+
+@pytest.mark.parametrize(("at_least", "step"), [(3.04, 5.0), (0.013, 0.02), (1.0, 1.0), (7.0, 10.0)])
+def test_nice_steps_are_one_two_or_five_times_a_power_of_ten(at_least, step):
+    assert nice_step(at_least) == pytest.approx(step)

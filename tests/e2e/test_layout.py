@@ -1,0 +1,252 @@
+"""Every chart readable: each page and tab on a laptop, on a projector and in the dark theme, measured in Chromium.
+
+plotly draws a chart's text (tick labels, axis titles, legend entries, annotations, colorbar labels) as SVG text,
+so the browser knows where each one landed. A text outside its chart's box is clipped; two texts whose boxes
+intersect collide. Both fail, naming page, setting, chart and text, and so do a y axis without numbers, a metric
+cut with "…", a cut sidebar label or formula, small type on a projector, and a page whose first screen shows no
+chart. One server and one browser serve every case; each setting keeps its tab and opens the pages in turn.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.harness import CHART, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+# name -> (viewport, query, colour scheme)
+SETTINGS = {
+    "laptop": ({"width": 1280, "height": 720}, "", "light"),
+    "lecture": ({"width": 1920, "height": 1080}, "lecture=1", "light"),
+    "dark": ({"width": 1280, "height": 720}, "", "dark"),
+}
+# Every page, and every tab of the descent and regression pages (a tab opens from its link parameter).
+VIEWS = {
+    "home": "",
+    "partials": "partials",
+    "gradient": "gradient",
+    "total_derivative": "total_derivative",
+    "descent-step": "descent?tab=" + quote("Step by step"),
+    "descent-race": "descent?tab=" + quote("Compare optimizers"),
+    "descent-sweep": "descent?tab=" + quote("Learning-rate sweep"),
+    "descent-basins": "descent?tab=" + quote("Basins of attraction"),
+    # The longest update rule and a long formula in the sidebar.
+    "descent-adam": "descent?f=rosenbrock&opt=adam",
+    "regression-lesson": "regression?tab=" + quote("The lesson's loss"),
+    "regression-fit": "regression?tab=" + quote("Fit a line to data"),
+    "practice": "practice",
+}
+NO_CHART = {"practice"}  # a page of exercises: nothing to plot
+LECTURE_TICK_PX = 18  # the smallest tick label a projector audience reads from the back
+OVERLAP_PX = 1.0  # boxes may touch: an intersection must exceed this in both directions to count
+TEXT_CONTRAST = 4.5  # WCAG AA for normal text, against whatever the text sits on
+SLAB_CONTRAST = 1.5  # a chart background this far from the page's is a slab of another colour
+
+# In the page: for every drawn chart, its box and every visible text it draws, with what kind of text it is.
+MEASURE = """
+() => {
+  const kinds = [["legend", ".legend"], ["annotation", ".annotation"], ["colorbar", ".colorbar"],
+    ["buttons", ".updatemenu-container"], ["slider", ".slider-container"], ["title", ".g-gtitle"]];
+  function kind(t) {
+    for (const [name, selector] of kinds) if (t.closest(selector)) return name;
+    const tick = t.closest("[class$='tick']");
+    if (tick) return tick.getAttribute("class");
+    const title = t.closest("[class^='g-'][class$='title']");
+    return title ? title.getAttribute("class").slice(2) : "text";
+  }
+  const rect = (r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  return [...document.querySelectorAll(".gl-plotly")].map((gd) => {
+    const full = gd._fullLayout;
+    const texts = [...gd.querySelectorAll("svg text")]
+      .filter((t) => t.textContent.trim() && t.checkVisibility({opacityProperty: true, visibilityProperty: true}))
+      .map((t) => ({text: t.textContent.trim(), kind: kind(t), box: rect(t.getBoundingClientRect()),
+                    size: parseFloat(getComputedStyle(t).fontSize), fill: getComputedStyle(t).fill}));
+    const paper = getComputedStyle(gd.querySelector("svg.main-svg") || gd).backgroundColor;
+    const yaxes = full ? (full._subplots.yaxis || []).map((id) => {
+      const ax = full["yaxis" + id.slice(1)];
+      return {id, labelled: ax.visible && ax.showticklabels};
+    }) : [];
+    const title = gd.layout && gd.layout.title && gd.layout.title.text;
+    const name = title || (texts.find((t) => t.kind.endsWith("title")) || {}).text || "";
+    return {drawn: Boolean(full), box: rect(gd.getBoundingClientRect()), name, texts, yaxes, paper};
+  });
+}
+"""
+
+# In the page: metric values, sidebar labels and formulas cut by their boxes; font sizes to compare.
+PAGE_TEXT = """
+() => {
+  const cut = (e) => e.scrollWidth > e.clientWidth + 1;
+  const metrics = [...document.querySelectorAll("[data-testid=stMetricValue]")].map((m) => ({
+    text: m.innerText.trim(),
+    cut: m.innerText.trim().endsWith("…") || [m, ...m.querySelectorAll("*")].some(cut),
+    size: parseFloat(getComputedStyle(m.querySelector("*") || m).fontSize),
+  }));
+  const sidebar = document.querySelector("[data-testid=stSidebar]");
+  const shown = sidebar && sidebar.getBoundingClientRect().width > 50;
+  const edge = shown ? sidebar.getBoundingClientRect().right : 0;
+  // A label is cut when its own box scrolls or when it runs past the sidebar's edge.
+  const names = "[data-testid=stSidebarNav] span, [data-testid=stSidebarNav] p, label p";
+  const labels = shown ? [...sidebar.querySelectorAll(names)]
+    .filter((e) => /[A-Za-z]/.test(e.innerText) && e.checkVisibility()
+      && (cut(e) || e.getBoundingClientRect().right > edge + 1))
+    .map((e) => e.innerText.trim()) : [];
+  // A formula is cut when its box scrolls or reaches past the sidebar; named by its TeX source.
+  const formulas = shown ? [...sidebar.querySelectorAll(".katex-display")]
+    .filter((e) => e.checkVisibility()
+      && (cut(e) || e.querySelector(".katex-html").getBoundingClientRect().right > edge))
+    .map((e) => (e.querySelector("annotation") || e).textContent.trim().slice(0, 60)) : [];
+  const paragraph = document.querySelector("[data-testid=stMain] [data-testid=stMarkdownContainer] p");
+  return {metrics, labels, formulas, body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16,
+          height: window.innerHeight,
+          background: getComputedStyle(document.querySelector("[data-testid=stApp]")).backgroundColor};
+}
+"""
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return width > OVERLAP_PX and height > OVERLAP_PX
+
+
+def outside(inner: dict, outer: dict) -> bool:
+    return (
+        inner["left"] < outer["left"] - 0.5
+        or inner["right"] > outer["right"] + 0.5
+        or inner["top"] < outer["top"] - 0.5
+        or inner["bottom"] > outer["bottom"] + 0.5
+    )
+
+
+def rgba(css: str) -> tuple[float, float, float, float]:
+    """A computed CSS colour, "rgb(r, g, b)" or "rgba(r, g, b, a)", as numbers."""
+    parts = [float(p) for p in css[css.index("(") + 1 : -1].replace("/", ",").replace(" ", ",").split(",") if p]
+    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
+
+
+def luminance(color: tuple[float, ...]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in color[:3]]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def chart_violations(chart: dict, setting: str, page_background: str) -> list[str]:
+    """What is wrong with one chart's text: clipped, colliding, too small for the setting, illegible on its
+    background, or a bare y axis; and a chart background that stands out from the page's."""
+    found = []
+    texts = chart["texts"]
+    page = rgba(page_background)
+    paper = rgba(chart["paper"])
+    behind = paper if paper[3] > 0.5 else page
+    if contrast(behind, page) > SLAB_CONTRAST:
+        found.append(f"its background {chart['paper']} stands out from the page's {page_background}")
+    for t in texts:
+        if outside(t["box"], chart["box"]):
+            found.append(f"{t['kind']} “{t['text']}” lies outside the chart")
+        # Texts on buttons and sliders sit on their own backgrounds; everything else on the chart's.
+        if t["kind"] not in ("buttons", "slider") and contrast(rgba(t["fill"]), behind) < TEXT_CONTRAST:
+            found.append(f"{t['kind']} “{t['text']}” has contrast {contrast(rgba(t['fill']), behind):.1f}")
+        if setting == "lecture" and "tick" in t["kind"] and t["size"] < LECTURE_TICK_PX:
+            found.append(f"{t['kind']} “{t['text']}” is {t['size']:g} px, under {LECTURE_TICK_PX} px")
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if overlaps(a["box"], b["box"]):
+                found.append(f"{a['kind']} “{a['text']}” overlaps {b['kind']} “{b['text']}”")
+    for axis in chart["yaxes"]:
+        ticks = [t for t in texts if t["kind"] == f"{axis['id']}tick" and not outside(t["box"], chart["box"])]
+        if axis["labelled"] and not ticks:
+            found.append(f"y axis {axis['id']} shows no tick labels")
+    return found
+
+
+def page_violations(text: dict, charts: list[dict], setting: str, view: str) -> list[str]:
+    """Cut metrics and sidebar text, lecture-mode metric size, and whether the first screen shows a chart."""
+    found = [f"metric “{m['text']}” is cut off" for m in text["metrics"] if m["cut"]]
+    found += [f"sidebar label “{label}” is cut off" for label in text["labels"]]
+    found += [f"sidebar formula “{formula}” is cut off" for formula in text["formulas"]]
+    if setting == "lecture":
+        found += [
+            f"metric “{m['text']}” is {m['size']:g} px, under twice the body text ({text['body']:g} px)"
+            for m in text["metrics"]
+            if m["size"] < 2 * text["body"] - 0.5
+        ]
+    if view not in NO_CHART:
+        if not charts:
+            found.append("no chart is drawn")
+        else:
+            first = min(charts, key=lambda c: c["box"]["top"])["box"]
+            height = first["bottom"] - first["top"]
+            # In the first screen: at least half of the first chart shows without scrolling.
+            if first["top"] + 0.5 * height > text["height"] + 0.5:
+                found.append(f"the first chart starts at {first['top']:.0f} px: not in the first screen")
+    return found
+
+
+@pytest.fixture(scope="module")
+def tabs(browser):
+    """One browser tab per setting, kept for all views."""
+    contexts = {}
+    opened = {}
+
+    def open_tab(setting: str):
+        if setting not in opened:
+            viewport, _, scheme = SETTINGS[setting]
+            contexts[setting] = browser.new_context(viewport=viewport, color_scheme=scheme)
+            opened[setting] = contexts[setting].new_page()
+        return opened[setting]
+
+    yield open_tab
+    for context in contexts.values():
+        context.close()
+
+
+def settle(page) -> list[dict]:
+    """Wait until every chart has been drawn and its text has stopped moving (automargin redraws once)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.gl-plotly')].every((gd) => gd._fullLayout)", timeout=60_000
+    )
+    previous = None
+    for _ in range(20):
+        charts = page.evaluate(MEASURE)
+        if charts == previous:
+            return charts
+        previous = charts
+        page.wait_for_timeout(250)
+    return charts
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_every_text_of_every_chart_is_readable(tabs, server, setting, view):
+    page = tabs(setting)
+    _, query, _ = SETTINGS[setting]
+    path = VIEWS[view]
+    joiner = "&" if "?" in path else "?"
+    page.goto(f"{server}/{path}{joiner + query if query else ''}")
+    wait_idle(page)
+    if view not in NO_CHART and page.locator(".gl-plotly").count():
+        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+    charts = settle(page)
+    text = page.evaluate(PAGE_TEXT)
+    # The first screen as the student sees it, then every chart whole.
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"layout-{setting}-{view}.png"))
+    for number in range(len(charts)):
+        page.locator(".gl-plotly").nth(number).screenshot(
+            path=str(SCREENSHOTS / f"layout-{setting}-{view}-{number + 1}.png")
+        )
+    found = page_violations(text, charts, setting, view)
+    for number, chart in enumerate(charts, start=1):
+        problems = chart_violations(chart, setting, text["background"])
+        found += [f"chart {number} ({chart['name'] or 'untitled'}): {v}" for v in problems]
+    assert not found, f"{view} at {setting}: {len(found)} problems\n" + "\n".join(found)
