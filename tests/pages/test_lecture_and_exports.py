@@ -34,7 +34,7 @@ def test_lecture_mode_by_url_enlarges_type_and_computes_the_same():
 
 def test_lecture_mode_by_toggle():
     at = open_page("pages/partials.py")
-    assert not at.get("html")
+    assert not any("font-size: 22px" in h.proto.body for h in at.get("html"))  # the page's own CSS only
     at.sidebar.toggle(key="lecture").set_value(True).run()
     assert_clean(at)
     assert any("font-size: 22px" in h.proto.body for h in at.get("html"))
@@ -97,7 +97,8 @@ def test_total_derivative_snippet_prints_the_pages_numbers():
     out = _run(at.code[-2].value).splitlines()
     values = [_numbers(line)[0] for line in out]
     assert values[3] == pytest.approx(values[4], rel=1e-12)  # chain rule == direct
-    assert values[3] == pytest.approx(float(at.latex[-3].value.split("=")[-1].strip(" $\n").replace("−", "-")))
+    shown = float(at.latex[-3].value.split("=")[-1].strip(" $\n").replace("−", "-"))
+    assert values[3] == pytest.approx(shown, rel=5e-4)  # the page shows 4 significant digits
 
 
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
