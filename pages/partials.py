@@ -107,7 +107,8 @@ def row(h: float, slope: float) -> str:
     if not defined:
         return f"| {h:g} | {number(slope)} | — |"
     distance = cleaned(abs(slope - s.fx), size)
-    digits = 4 + (max(0, int(math.log10(abs(s.fx) / distance))) if distance and s.fx else 0)
+    ratio = abs(s.fx) / distance if distance else 0.0
+    digits = 4 + (max(0, int(math.log10(ratio))) if math.isfinite(ratio) and ratio > 0 else 0)
     return f"| {h:g} | {number(slope, digits)} | {number(distance)} |"
 
 
