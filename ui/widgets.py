@@ -124,7 +124,6 @@ def function_picker(page: Page, max_variables: int = 2) -> Picked:
     preset = PRESETS.get(key)
     if preset is not None:
         domain, start = preset.domain, preset.start
-        st.sidebar.caption(preset.about)
     else:
         r = float(st.session_state.get(page.key(RANGE), RANGE.default))
         domain, start = ((-r, r), (-r, r)), (0.5 * r, -0.5 * r)
