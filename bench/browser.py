@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from playwright.sync_api import sync_playwright
 
-from bench.pages import INTERACTIONS, percentile
-from tests.e2e.harness import (
+from bench.harness import (
     CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -24,6 +20,7 @@ from tests.e2e.harness import (
     stop_server,
     wait_idle,
 )
+from bench.pages import INTERACTIONS, percentile
 from ui.chart import PLOTLY_JS
 
 # Timed inside the page, from the press on the slider, for every chart the rerun redraws; Plotly.react is

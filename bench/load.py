@@ -36,12 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.harness import free_port, wait_healthy
+from bench.stclient import Run, Session
+from core import PRESETS
 
-from bench.stclient import Run, Session  # noqa: E402
-from core import PRESETS  # noqa: E402
-from tests.e2e.harness import free_port, wait_healthy  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 HOST = "127.0.0.1"  # loopback only
 LINK = "/descent?f=rosenbrock&opt=adam&lr=0.05&steps=60"

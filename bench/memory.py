@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from streamlit.testing.v1 import AppTest
 
-from tests.e2e.harness import (
+from bench.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     ROOT,
@@ -82,7 +79,7 @@ def sessions(count: int = 10, rounds: int = 3) -> tuple[float, float]:
         "total_derivative?f=lesson_sin",
     ]
     try:
-        from tests.e2e.harness import wait_healthy
+        from bench.harness import wait_healthy
 
         wait_healthy(url, process)
         idle = rss_mb(process.pid)

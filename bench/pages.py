@@ -8,7 +8,6 @@ milliseconds, as a multiple of the floor, with the bytes of chart JSON the page 
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,14 +17,12 @@ from unittest import mock
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner
+
+from ui.chart import COMPONENT
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
-from streamlit.testing.v1 import AppTest, app_test, local_script_runner  # noqa: E402
-
-from tests.pages.conftest import charts  # noqa: E402
 
 # page -> (URL parameters, the main slider's key, the values it moves through)
 INTERACTIONS = {
@@ -60,7 +57,7 @@ def floor(repeats: int = 60) -> float:
 
 def chart_bytes(at: AppTest) -> int:
     """The figure JSON the page sends (the whole chart payload, settings included)."""
-    return sum(len(element.proto.bytes) for element in charts(at))
+    return sum(len(e.proto.bytes) for e in at.get("bidi_component") if e.proto.component_name == COMPONENT)
 
 
 @contextmanager

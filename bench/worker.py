@@ -4,11 +4,7 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core import parse, worker
 from core.function import parse_here

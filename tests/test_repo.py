@@ -44,6 +44,10 @@ def test_layers_point_one_way():
         assert not _imports(path) & {"streamlit", "ui", "pages", "sympy"}, path.name
     for path in (ROOT / "pages").glob("*.py"):
         assert "sympy" not in _imports(path), f"{path.name} does math: that belongs in core"
+    for path in (ROOT / "bench").glob("*.py"):
+        # The benchmark runs as `python -m bench` from the root: no test code, no sys.path surgery.
+        assert "tests" not in _imports(path), path.name
+        assert "sys.path" not in path.read_text(), path.name
 
 
 def test_every_page_is_in_the_navigation_and_every_widget_has_a_key():

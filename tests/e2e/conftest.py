@@ -15,7 +15,7 @@ import pytest
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
 
-    from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+    from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
 except ImportError:  # pragma: no cover - the dev requirements install playwright
     sync_playwright = None
     CHROMIUM = None

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.harness import CHART, click_slider, wait_idle
 from tests.e2e.conftest import screenshot
-from tests.e2e.harness import CHART, click_slider, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import pytest
 
+from bench.harness import CHART, wait_idle
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.harness import CHART, wait_idle
 
 pytestmark = pytest.mark.e2e
 

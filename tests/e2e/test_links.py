@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.harness import free_port, start_server, stop_server, wait_healthy, wait_idle
+from bench.harness import free_port, start_server, stop_server, wait_healthy, wait_idle
 
 pytestmark = pytest.mark.e2e
 

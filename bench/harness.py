@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # A drawn chart: the div ui/plotly_chart.js creates, once plotly.js has drawn into it.
 CHART = ".gl-plotly.js-plotly-plot"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
