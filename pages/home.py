@@ -60,14 +60,26 @@ CARDS = [
     (
         "pages/descent.py",
         "⛷️ Gradient descent",
-        "Step through descent frame by frame with six optimizers, race "
+        "Step through descent frame by frame with seven optimizers and Newton's method, race "
         "them, sweep the learning rate and map the basins of attraction.",
+    ),
+    (
+        "pages/curvature.py",
+        "🥣 Curvature and Newton's method",
+        "The Hessian at a point and what its eigenvalues say: minimum, maximum or saddle; how the condition "
+        "number sets the speed of descent; Newton's method and escaping a saddle.",
     ),
     (
         "pages/regression.py",
         "📈 ML loss: linear regression",
         "The lesson's loss and its one hand step to "
         "(1.4, 1.8), then fit a line to data with full-batch and mini-batch gradient descent.",
+    ),
+    (
+        "pages/backprop.py",
+        "🕸️ Backpropagation",
+        "How a network gets ∂L/∂w for every weight: the chain rule on a computation graph, node by node, "
+        "and through time in a recurrent unit.",
     ),
     (
         "pages/practice.py",

@@ -39,6 +39,11 @@ VIEWS = {
     "regression-lesson": "regression?tab=" + quote("The lesson's loss"),
     "regression-fit": "regression?tab=" + quote("Fit a line to data"),
     "practice": "practice",
+    "curvature-hessian": "curvature?tab=" + quote("Hessian at P"),
+    "curvature-condition": "curvature?tab=" + quote("Condition number"),
+    "curvature-newton": "curvature?tab=" + quote("Newton's method"),
+    "curvature-saddle": "curvature?tab=" + quote("Saddle escape"),
+    "backprop": "backprop",
 }
 NO_CHART = {"practice"}  # a page of exercises: nothing to plot
 LECTURE_TICK_PX = 18  # the smallest tick label a projector audience reads from the back

@@ -14,7 +14,7 @@ def test_home_page_shows_the_lessons_first_example():
     assert_clean(at)
     text = texts(at)
     assert "6 x + 2 y" in text and "2 x + 2 y" in text
-    assert len(at.get("page_link")) == 6
+    assert len(at.get("page_link")) == 8  # a card for every page but the welcome page itself
 
 
 @pytest.mark.parametrize("page", CALCULUS_PAGES)
@@ -170,5 +170,5 @@ def test_at_a_kink_the_partial_is_said_not_to_exist():
     at = open_page("pages/partials.py", {"f": "custom", "expr": "abs(x) + y", "x0": "0", "y0": "1"})
     assert_clean(at)
     assert {m.label: m.value for m in at.metric}["∂f/∂x at P"] == "does not exist"
-    assert {m.label: m.value for m in at.metric}["∂f/∂y at P"] == "1.0"
+    assert {m.label: m.value for m in at.metric}["∂f/∂y at P"] == "1"
     assert any("does not exist" in w.value for w in at.warning)

@@ -71,7 +71,7 @@ def test_a_diverging_setting_shows_the_message_and_a_finite_path():
     at = open_page("pages/descent.py", query)
     assert_clean(at)
     assert any("Diverged at step 20" in e.value for e in at.error)
-    path = trace(playback(at), "path (weights per step)")
+    path = trace(playback(at), "path of θ")
     assert len(_array(path["x"])) == 20 and np.isfinite(_array(path["x"])).all()
 
 
