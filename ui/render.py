@@ -59,6 +59,8 @@ LECTURE_CSS = """
   [data-testid="stMarkdownContainer"] th { font-size: 1.3rem; }
   [data-testid="stTextInput"] input { font-size: 1.4rem; }
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.1rem !important; }
+  /* A wider sidebar for the larger type: slider values clear of their knobs, a preset's name not cut. */
+  [data-testid="stSidebar"] { width: 400px !important; min-width: 400px !important; }
 </style>
 """
 
