@@ -23,7 +23,7 @@ from core.optimizers import FIRST_ORDER as OPTIMIZERS  # training steps take gra
 from core.points import MAX_POINTS, PATTERNS, check_targets, make_points, read_points
 from core.regression import DataError
 from core.rnn import path_latex, sequence, unroll
-from ui.controls import Page, choice, number, slider
+from ui.controls import Page, choice, number_box, slider
 from ui.page import begin, finish
 from ui.render import show
 from ui.text import plain
@@ -44,12 +44,12 @@ MODEL = choice("model", "Network", list(ARCHITECTURES), "neuron", kind="radio", 
 ACT = choice("act", "Activation", list(ACTIVATIONS), "sigmoid", labels=lambda a: ACTIVATIONS[a].label)
 LOSS = choice("loss", "Loss", list(LOSSES), "squared", kind="radio", labels=lambda k: LOSSES[k].label)
 DATA = choice("data", "Generated data", list(PATTERNS), "blobs", labels=PATTERNS.get)
-SEED = number("seed", "Seed (data and starting weights)", 0, 10_000, 1, 0, integer=True)
-EXAMPLE = number("example", "Example shown on the graph", 1, MAX_POINTS, 1, 1, integer=True)  # per view: 1 … N
+SEED = number_box("seed", "Seed (data and starting weights)", 0, 10_000, 1, 0, integer=True)
+EXAMPLE = number_box("example", "Example shown on the graph", 1, MAX_POINTS, 1, 1, integer=True)  # per view: 1 … N
 STEP = slider("step", "Step through the forward and backward passes", 0, 25, 1, 25, integer=True)  # per view
 OPT = choice("opt", "Optimizer", list(OPTIMIZERS), "gd", labels=lambda k: OPTIMIZERS[k].label)
-LR = number("lr", "Learning rate η", 1e-4, 10.0, 0.05, 0.5, format="%.4g")
-TRAINED = number("trained", "Training steps taken", 0, MAX_TRAINED, 1, 0, integer=True)
+LR = number_box("lr", "Learning rate η", 1e-4, 10.0, 0.05, 0.5, format="%.4g")
+TRAINED = number_box("trained", "Training steps taken", 0, MAX_TRAINED, 1, 0, integer=True)
 FD = choice("fd", "Finite-difference check of", ALL_WEIGHTS, "w1", labels=text)  # per view: the net's weights
 H = choice("h", "Step h", [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8], 1e-5, kind="select_slider")
 WX = choice("wx", "Surface: first weight", ALL_WEIGHTS, "w1")  # per view

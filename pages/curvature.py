@@ -27,12 +27,12 @@ from core.curvature import (
     tuned_nesterov,
     window,
 )
-from core.explain import fmt
 from core.function import to_latex
 from core.grid import evaluate_grid
+from core.numbers import number
 from core.optimizers import SECOND_ORDER, Optimizer
 from ui import cache
-from ui.controls import Control, Page, choice, number, slider
+from ui.controls import Control, Page, choice, number_box, slider
 from ui.page import begin, finish
 from ui.render import show
 from ui.widgets import function_picker, hyper_control, lecture, point_controls
@@ -82,7 +82,7 @@ CONTROLS: dict[str, list[Control]] = {
         slider("ssteps", "Steps", 10, 400, 10, 150, integer=True),
         slider("smu", "momentum μ", 0.0, 0.99, 0.01, 0.9),
         choice("noise", "Gradient noise σ", NOISES, 0.01, kind="select_slider"),
-        number("seed", "Noise seed", 0, 9999, 1, 0, integer=True),
+        number_box("seed", "Noise seed", 0, 9999, 1, 0, integer=True),
     ],
 }
 
@@ -115,17 +115,17 @@ def hessian_tab() -> None:
     c = curvature_at(f, (x0, y0))
     st.latex(rf"H(x, y) = {hessian_latex(f)}")
     if not c.defined:
-        st.warning(f"f or its second partials are undefined at P = ({fmt(x0)}, {fmt(y0)}): move P.", icon="⚠️")
+        st.warning(f"f or its second partials are undefined at P = ({number(x0)}, {number(y0)}): move P.", icon="⚠️")
         return
     st.latex(rf"H(P) = {matrix_latex(c.hessian)},\quad \nabla f(P) = {matrix_latex(c.gradient)}")
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("λ₁", fmt(c.eigenvalues[0], 6))
-    m2.metric("λ₂", fmt(c.eigenvalues[1], 6))
-    m3.metric("κ = |λ|max/|λ|min", fmt(c.condition_number, 4))
+    m1.metric("λ₁", number(c.eigenvalues[0], 6))
+    m2.metric("λ₂", number(c.eigenvalues[1], 6))
+    m3.metric("κ = |λ|max/|λ|min", number(c.condition_number, 4))
     m4.metric(
         "P is", c.kind if c.stationary else "on a slope", help="Only where ∇f = 0 is P a minimum, maximum or saddle."
     )
-    vectors = ", ".join(f"v{'₁₂'[i]} = ({fmt(v[0], 4)}, {fmt(v[1], 4)})" for i, v in enumerate(c.eigenvectors.T))
+    vectors = ", ".join(f"v{'₁₂'[i]} = ({number(v[0], 4)}, {number(v[1], 4)})" for i, v in enumerate(c.eigenvectors.T))
     if c.stationary:
         st.markdown(f"∇f(P) = 0, so P is a stationary point: a **{c.kind}** by the eigenvalue signs. {vectors}.")
     else:
@@ -153,7 +153,7 @@ def condition_tab() -> None:
     e, top = q.eigenvalues, q.eigenvalues[-1]
     st.latex(
         rf"f(\theta) = \tfrac12\,\theta^\top A\,\theta,\quad A = {matrix_latex(q.matrix)},\quad "
-        rf"\lambda_{{\min}} = {fmt(e[0], 4)},\ \lambda_{{\max}} = {fmt(e[1], 4)}"
+        rf"\lambda_{{\min}} = {number(e[0], 4)},\ \lambda_{{\max}} = {number(e[1], 4)}"
     )
     best_lr, best_rate = optimal_gd(e)
     if values["tuning"] == "optimal":
@@ -165,9 +165,9 @@ def condition_tab() -> None:
         lr, mu = values["eta_lmax"] / top, values["mu"]
         settings = {"GD": ("gd", lr, 0.0), "Momentum": ("momentum", lr, mu), "Nesterov": ("nesterov", lr, mu)}
     m1, m2, m3 = st.columns(3)
-    m1.metric("κ", fmt(q.kappa, 4))
-    m2.metric("largest stable η = 2/λmax", fmt(stable_lr(e), 4))
-    m3.metric("best GD η* = 2/(λmin+λmax)", fmt(best_lr, 4))
+    m1.metric("κ", number(q.kappa, 4))
+    m2.metric("largest stable η = 2/λmax", number(stable_lr(e), 4))
+    m3.metric("best GD η* = 2/(λmin+λmax)", number(best_lr, 4))
     steps = int(values["rsteps"])
     runs, rates, rows = {}, {}, []
     for label, (method, lr, mu) in settings.items():
@@ -224,7 +224,7 @@ def newton_tab() -> None:
         hyper = {h.name: float(values[h.name]) for h in entry.hypers}
         # η scales the step of the variants whose rule has one (damped Newton); the others take the full step.
         runs[entry.label] = descend(g, start, name, float(values["eta"]), steps, **hyper)
-    st.latex(rf"f = {to_latex(g.expr)},\quad \text{{start}} = ({fmt(start[0])}, {fmt(start[1])})")
+    st.latex(rf"f = {to_latex(g.expr)},\quad \text{{start}} = ({number(start[0])}, {number(start[1])})")
     with st.expander("The update rules"):
         for entry in SECOND_ORDER.values():
             st.markdown(f"**{entry.label}** — {entry.about}")
@@ -242,8 +242,8 @@ def newton_tab() -> None:
     for label, t in runs.items():
         end = curvature_at(g, t.points[-1])
         kind = end.kind if end.stationary else "not stationary"
-        where = "(" + ", ".join(fmt(v, 5) for v in t.points[-1]) + ")"
-        rows.append(f"| {label} | {where} | {fmt(t.values[-1], 5)} | {fmt(t.grad_norms[-1], 3)} | {kind} |")
+        where = "(" + ", ".join(number(v) for v in t.points[-1]) + ")"
+        rows.append(f"| {label} | {where} | {number(t.values[-1])} | {number(t.grad_norms[-1])} | {kind} |")
     st.markdown("| run | ends at | f | ∣∇f∣ | the end point is |\n|---|---|---|---|---|\n" + "\n".join(rows))
     st.caption(
         "Newton solves ∇f = 0 for the local quadratic model, so it converges to whatever stationary point is near: "
@@ -274,7 +274,7 @@ def saddle_tab() -> None:
         "noisy": f"GD + noise σ = {values['noise']:g}",
     }
     runs = {labels[k]: t for k, t in runs.items()}
-    st.latex(rf"f = {to_latex(g.expr)},\quad \text{{saddle}}\ S = ({fmt(s.point[0])}, {fmt(s.point[1])})")
+    st.latex(rf"f = {to_latex(g.expr)},\quad \text{{saddle}}\ S = ({number(s.point[0])}, {number(s.point[1])})")
     radius = 0.1 * half
     columns = st.columns(len(runs))
     for column, (label, t) in zip(columns, runs.items(), strict=True):

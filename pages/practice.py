@@ -8,7 +8,7 @@ from core import ExpressionError, worker
 from core.function import to_latex
 from core.practice import LESSON, LEVELS, answer_limits, check, generate, preset_exercises, read_answer
 from ui import cache
-from ui.controls import Page, choice, number
+from ui.controls import Page, choice, number_box
 from ui.page import begin, finish
 from ui.render import derivation_steps
 from ui.text import plain
@@ -17,7 +17,7 @@ PAGE = Page("practice")
 SOURCES = {"lesson": "The lesson's examples", "generated": "Generated exercises", "preset": "Test functions"}
 SOURCE = choice("source", "Exercises", list(SOURCES), "lesson", kind="radio", labels=SOURCES.get)
 LEVEL = choice("level", "Difficulty", list(LEVELS), "easy", kind="radio", horizontal=True)
-EXERCISE = number("n", "Exercise number", 0, 10_000, 1, 0, integer=True)
+EXERCISE = number_box("n", "Exercise number", 0, 10_000, 1, 0, integer=True)
 
 slot = begin(
     PAGE,

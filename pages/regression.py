@@ -22,8 +22,7 @@ from core.regression import (
 )
 from core.snippets import descent_snippet
 from ui import cache
-from ui.controls import Page, choice
-from ui.controls import number as number_box
+from ui.controls import Page, choice, number_box
 from ui.page import begin, finish
 from ui.render import code_snippet, show
 from ui.text import plain

@@ -149,7 +149,7 @@ def slider(name: str, label: str, low: float, high: float, step: float, default:
     return Control(name, label, "slider", default, low=low, high=high, step=step, **more)
 
 
-def number(name: str, label: str, low: float, high: float, step: float, default: float, **more: Any) -> Control:
+def number_box(name: str, label: str, low: float, high: float, step: float, default: float, **more: Any) -> Control:
     return Control(name, label, "number", default, low=low, high=high, step=step, **more)
 
 

@@ -14,7 +14,7 @@ from core.function import to_latex
 from core.grid import Domain
 from core.optimizers import Hyper, Optimizer
 from ui import cache
-from ui.controls import Control, Page, choice, number, slider, text
+from ui.controls import Control, Page, choice, number_box, slider, text
 from ui.text import plain
 
 CUSTOM = "custom"
@@ -40,10 +40,10 @@ FUNCTION = choice(
     labels=lambda k: PRESETS[k].name if k in PRESETS else "Your own formula…",
 )
 FORMULA = text("expr", "f(x, y) =", DEFAULT_TEXT, check=_formula, help=_HELP)
-RANGE = number("range", "Domain: ± range around 0", 0.5, 20.0, 0.5, 3.0)
+RANGE = number_box("range", "Domain: ± range around 0", 0.5, 20.0, 0.5, 3.0)
 POINT = ("x0", "y0")
 OPTIMIZER = choice("opt", "Optimizer", list(OPTIMIZERS), "gd", labels=lambda k: OPTIMIZERS[k].label)
-LEARNING_RATE = number("lr", "Learning rate η", 1e-7, 10.0, 0.005, 0.05, format="%.6g")
+LEARNING_RATE = number_box("lr", "Learning rate η", 1e-7, 10.0, 0.005, 0.05, format="%.6g")
 STEPS = slider("steps", "Steps", 1, 500, 1, 60, integer=True)
 
 
@@ -241,7 +241,7 @@ def start_controls(page: Page, picked: Picked) -> tuple[float, ...]:
         return point_controls(page, picked, labels=("start", "start"))
     st.sidebar.caption("Start point")
     controls = [
-        number(f"start_{var}", var, -1e3, 1e3, 0.1, float(default))
+        number_box(f"start_{var}", var, -1e3, 1e3, 0.1, float(default))
         for var, default in zip(picked.names, picked.start, strict=False)
     ]
     page.follow((picked.key, picked.names), controls, tag="start")

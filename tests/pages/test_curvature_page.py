@@ -76,12 +76,12 @@ def test_the_newton_tab_solves_the_quadratic_in_one_step_and_the_scene_changes_t
     at = open_page(PAGE, {"tab": TABS[2], "scene": "quadratic", "nsteps": "1"})
     assert_clean(at)
     table = next(m.value for m in at.markdown if m.value.startswith("| run | ends at"))
-    assert "| Newton's method | (0.0, 0.0) | 0.0 | 0.0 | minimum |" in table
+    assert "| Newton's method | (0, 0) | 0 | 0 | minimum |" in table
     at.sidebar.radio(key="curvature.scene").set_value("saddle").run()
     at.sidebar.slider(key="curvature.nsteps").set_value(20).run()
     table = next(m.value for m in at.markdown if m.value.startswith("| run | ends at"))
-    assert "| Newton's method | (0.0, 0.0) | 0.0 | 0.0 | saddle |" in table
-    assert "| Newton, positive-definite fix | (1.0, 0.0) | −0.25 | 0.0 | minimum |" in table
+    assert "| Newton's method | (0, 0) | 0 | 0 | saddle |" in table
+    assert "| Newton, positive-definite fix | (1, 0) | −0.25 | 0 | minimum |" in table
 
 
 def test_a_newton_hyperparameter_changes_the_damped_run():
