@@ -9,7 +9,7 @@ import streamlit as st
 from ui.navigation import FRAMED, pages
 from ui.render import page_style
 from ui.state import LECTURE
-from ui.text import plain
+from ui.text import code, plain
 
 st.set_page_config(page_title="Gradient Lab", page_icon="∇", layout="wide")
 
@@ -21,7 +21,9 @@ if "lecture" not in st.session_state:
         st.session_state["lecture"] = LECTURE.parse(raw)
     except ValueError as error:
         st.session_state["lecture"] = False
-        st.warning(plain(f"Link parameter “lecture” = “{raw[:40]}” was ignored ({error}); using 0."), icon="🔗")
+        st.warning(
+            f"{plain('Link parameter “lecture” =')} {code(raw)} {plain(f'was ignored ({error}); using 0.')}", icon="🔗"
+        )
 with st.sidebar:
     st.toggle(LECTURE.label, key="lecture", help=LECTURE.help)
 page_style(lecture=st.session_state["lecture"])

@@ -119,8 +119,8 @@ def hessian_tab() -> None:
         return
     st.latex(rf"H(P) = {matrix_latex(c.hessian)},\quad \nabla f(P) = {matrix_latex(c.gradient)}")
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("λ₁", number(c.eigenvalues[0], 6))
-    m2.metric("λ₂", number(c.eigenvalues[1], 6))
+    m1.metric("λ₁", number(c.eigenvalues[0]))
+    m2.metric("λ₂", number(c.eigenvalues[1]))
     m3.metric("κ = |λ|max/|λ|min", number(c.condition_number, 4))
     m4.metric(
         "P is", c.kind if c.stationary else "on a slope", help="Only where ∇f = 0 is P a minimum, maximum or saddle."

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from core import ExpressionError
-from ui.text import plain
+from ui.text import code, plain
 
 LINK_CHARS = 400  # a link value is read only this far
 
@@ -189,16 +189,19 @@ class Page:
     def _pending(self, name: str) -> str | None:
         return st.session_state.get(self.key("_link"), {}).pop(name, None)
 
-    def warn(self, message: str) -> None:
-        """A message shown at the top of the page on this run (plain text: it may quote a visitor's input)."""
-        st.session_state.setdefault(self.key("_warnings"), []).append(message)
+    def warn(self, markdown: str) -> None:
+        """A message shown at the top of the page on this run: markdown whose visitor's text is already escaped."""
+        st.session_state.setdefault(self.key("_warnings"), []).append(markdown)
 
     def warn_link(self, name: str, raw: str, reason: str, fallback: str) -> None:
-        self.warn(f"Link parameter “{name}” = “{raw[:40]}” was ignored ({reason}); using {fallback}.")
+        """The link's value is quoted as code (never a link or an image); the reason may quote it too: escaped."""
+        self.warn(
+            f"{plain(f'Link parameter “{name}” =')} {code(raw)} {plain(f'was ignored ({reason}); using {fallback}.')}"
+        )
 
     def show_warnings(self) -> None:
         for message in st.session_state.pop(self.key("_warnings"), []):
-            st.warning(plain(message), icon="🔗")
+            st.warning(message, icon="🔗")
 
     def publish(self, last_good: dict[str, str] | None = None) -> dict[str, str]:
         """Write the drawn controls (a rejected text replaced by its last good value) into the address bar."""
