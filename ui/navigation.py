@@ -1,9 +1,12 @@
-"""The page list, and the guard that keeps every page inside the dashboard's frame.
+"""The page list, and the one small guard that keeps every page inside the dashboard's frame.
 
 Streamlit runs a ``pages/`` folder beside the entry script in its legacy multipage mode until the first
 ``st.navigation`` call of the process (and AppTest resets that on every run). A share link that is the very
-first request of a fresh server would then run its page file alone, without the frame. ``ensure_framed``
-notices and runs the frame in its place, in the same script run, so no click is lost to an extra rerun.
+first request of a fresh server would then run its page file alone, without the frame. There is no supported
+way to say otherwise: Streamlit 1.67 decides it from the folder's existence alone (``PagesManager`` at the first
+session; no config option), and the layout keeps the folder. So ``ensure_framed`` notices a bare run and runs
+the frame in its place, in the same script run, so no click is lost to an extra rerun. The end-to-end test
+``test_a_deep_link_as_a_fresh_servers_first_request_runs_inside_the_frame`` pins it.
 """
 
 from __future__ import annotations
