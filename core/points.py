@@ -5,13 +5,11 @@ Each point is an input (x1, x2) with a target t; the generated sets have class l
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import NamedTuple
 
 import numpy as np
 
-from core.regression import MAX_CSV_BYTES, DataError, read_csv
+from core.regression import DataError, csv_rows, read_csv
 
 MAX_POINTS = 200  # a small data set: the loss surface evaluates the network on every point at every grid node
 COLUMNS = ("x1", "x2", "t")
@@ -52,17 +50,7 @@ def read_points(data: bytes) -> Points:
 
     The numbers are checked by the regression page's reader, one input column with the target at a time.
     """
-    if len(data) > MAX_CSV_BYTES:
-        raise DataError(f"The file is too large ({len(data):,} bytes; at most {MAX_CSV_BYTES:,}).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError("The file is not UTF-8 text.") from error
-    if "\x00" in text:
-        raise DataError("The file is not a text CSV.")
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    if not rows:
-        raise DataError("The file is empty.")
+    rows = csv_rows(data)
     for number, row in enumerate(rows, start=1):
         if len(row) != 3:
             raise DataError(f"Line {number} has {len(row)} columns; the file needs three: x1, x2 and the target t.")

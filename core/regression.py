@@ -38,8 +38,8 @@ def make_dataset(n: int = 40, slope: float = 2.0, intercept: float = 1.0, noise:
     return Dataset(x, y, f"generated: y = {slope}·x + {intercept} + noise (seed {seed})")
 
 
-def read_csv(data: bytes) -> Dataset:
-    """Two numeric columns (x, y), an optional header row; anything else raises DataError with the reason."""
+def csv_rows(data: bytes) -> list[list[str]]:
+    """The non-empty rows of an uploaded CSV file, or DataError saying why the bytes are not one."""
     if len(data) > MAX_CSV_BYTES:
         raise DataError(f"The file is too large ({len(data):,} bytes; at most {MAX_CSV_BYTES:,}).")
     try:
@@ -55,6 +55,12 @@ def read_csv(data: bytes) -> Dataset:
         raise DataError(f"The file is not a readable CSV ({str(error)[:60]}).") from error
     if not rows:
         raise DataError("The file is empty.")
+    return rows
+
+
+def read_csv(data: bytes) -> Dataset:
+    """Two numeric columns (x, y), an optional header row; anything else raises DataError with the reason."""
+    rows = csv_rows(data)
     if not all(_NUMBER.match(cell) for cell in rows[0]):
         rows = rows[1:]  # a header row
     if len(rows) > MAX_ROWS:

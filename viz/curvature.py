@@ -175,6 +175,11 @@ def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lec
     return figure(traces, layout, title="Measured loss per step and the predicted rate", height=420, lecture=lecture)
 
 
+def _marker_line(x: float, top: float, name: str, color: str, dash: str) -> dict:
+    """A vertical line at x from 0 to top, named in the legend."""
+    return trace("scatter", x=[x, x], y=[0, top], mode="lines", name=name, line=dict(color=color, width=3, dash=dash))
+
+
 def lr_sweep_figure(
     lrs: np.ndarray,
     predicted: np.ndarray,
@@ -196,22 +201,8 @@ def lr_sweep_figure(
             name="measured (loss ratio per step)^½",
             marker=dict(size=9, color=PALETTE[1], line=dict(width=1, color="black")),
         ),
-        trace(
-            "scatter",
-            x=[stable, stable],
-            y=[0, top],
-            mode="lines",
-            name=f"largest stable η = 2/λmax = {stable:.4g}",
-            line=dict(color=PALETTE[3], width=3, dash="dash"),
-        ),
-        trace(
-            "scatter",
-            x=[best, best],
-            y=[0, top],
-            mode="lines",
-            name=f"fastest η* = 2/(λmin + λmax) = {best:.4g}",
-            line=dict(color=PALETTE[2], width=3, dash="dot"),
-        ),
+        _marker_line(stable, top, f"largest stable η = 2/λmax = {stable:.4g}", PALETTE[3], "dash"),
+        _marker_line(best, top, f"fastest η* = 2/(λmin + λmax) = {best:.4g}", PALETTE[2], "dot"),
         trace(
             "scatter",
             x=[lrs[0], lrs[-1]],
