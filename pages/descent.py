@@ -9,10 +9,18 @@ from core.explain import explain_step, fmt, step_table
 from core.function import to_latex
 from core.snippets import descent_snippet
 from ui import cache
+from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, csv_bytes, derivation_steps, lazy_expander, show
-from ui.widgets import function_picker, learning_rate_follows, lecture, optimizer_controls, start_controls
+from ui.widgets import (
+    function_picker,
+    learning_rate_follows,
+    lecture,
+    optimizer_controls,
+    pick_handler,
+    start_controls,
+)
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
 
 PAGE = Page("descent")
@@ -39,7 +47,8 @@ slot = begin(
     "⛷️ Gradient descent",
     "These are partial derivatives in action — the core of every neural network training loop. At every step "
     "compute the gradient and move the weights a little against it: $w \\leftarrow w - \\eta\\,\\nabla L(w)$. "
-    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step.",
+    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step. Click the map "
+    "(or drag the ring) to start somewhere else.",
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
@@ -71,10 +80,23 @@ two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 
 
+STEP = PAGE.key("k")  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
+
+
+def follow_figure_step(frame: int) -> None:
+    """The student moved the figure's own step slider to frame j: explain step j + 1 (the step it shows)."""
+    st.session_state[STEP] = min(max(1, frame + 1), max(1, run.steps_taken))
+
+
 def step_by_step() -> None:
     """Playback, the written-out step, the per-step curves and the table."""
     if two_d:
-        show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=PAGE.key("playback"))
+        show(
+            descent_figure(cache.grid(f, picked.domain, 51), run, names, start_handle=True, lecture=big),
+            key=PAGE.key("playback"),
+            on_pick=pick_handler(PAGE),  # a click on the map or the surface, or the dragged ring, moves the start
+            on_step=follow_figure_step,
+        )
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow the weights and the loss below.")
     gradient_box = lazy_expander("The gradient used at every step", key=PAGE.key("gradient"))
@@ -106,21 +128,23 @@ def step_by_step() -> None:
 def explain() -> None:
     """Step k written out by hand, with ◀ ▶ buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
-    key = PAGE.key("k")
+    key = STEP
     if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
         st.session_state[key] = 1
 
     def move(delta: int) -> None:
         st.session_state[key] = min(max(1, st.session_state.get(key, 1) + delta), run.steps_taken)
 
-    back, middle, forward = st.columns([1, 8, 1], vertical_alignment="bottom")
-    back.button("◀", key=PAGE.key("prev"), on_click=move, args=(-1,), shortcut="B", help="Previous step (B)")
-    forward.button("▶", key=PAGE.key("next"), on_click=move, args=(1,), shortcut="N", help="Next step (N)")
+    back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
+    back.button("◀ Back", key=PAGE.key("prev"), on_click=move, args=(-1,), shortcut="B", help="Previous step (key B)")
+    forward.button("Next ▶", key=PAGE.key("next"), on_click=move, args=(1,), shortcut="N", help="Next step (key N)")
     if run.steps_taken > 1:
-        k = middle.slider("Explain step k", 1, run.steps_taken, key=key)
+        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key)
     else:
         k = 1
         middle.markdown("**Step k = 1**")
+    if two_d:
+        show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
     before = ", ".join(fmt(v) for v in run.points[k - 1])
     grad = ", ".join(fmt(v) for v in run.gradients[k - 1])
     st.markdown(f"Step {k}: θ = ({before}), ∇f(θ) = ({grad})")
@@ -167,7 +191,11 @@ def basins() -> None:
         return
     n = PAGE.draw(BASIN_GRID, where=st)
     bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
-    show(basin_figure(bm, minima, names, lecture=big), key=PAGE.key("basins"))
+    show(
+        basin_figure(bm, minima, names, start=start, lecture=big),
+        key=PAGE.key("basins"),
+        on_pick=pick_handler(PAGE),  # a click on a basin starts the descent there
+    )
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {fmt(lr)}, run as one vectorized "
         "batch. Each start is coloured by the minimum it reaches; grey did not converge, black diverged."

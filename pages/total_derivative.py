@@ -17,7 +17,7 @@ from ui.controls import Page, slider, text
 from ui.page import begin, finish
 from ui.render import code_snippet, latex_source, show
 from ui.text import plain
-from ui.widgets import function_picker, lecture, nice_step
+from ui.widgets import function_picker, lecture, nice_step, pick_handler
 from viz.total import total_curves_figure, total_surface_figure
 
 PAGE = Page("total")
@@ -99,9 +99,18 @@ grid = cache.grid(f, picked.domain, 61)
 big = lecture()
 left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
 with left:
-    show(total_surface_figure(grid, path, values, f.names, lecture=big), key=PAGE.key("surface"))
+    # A click on the surface or on the curves moves x₀ to the clicked x (the path fixes y).
+    show(
+        total_surface_figure(grid, path, values, f.names, lecture=big),
+        key=PAGE.key("surface"),
+        on_pick=pick_handler(PAGE, (X0.name,)),
+    )
 with right:
-    show(total_curves_figure(path, values, f.names, lecture=big), key=PAGE.key("curves"))
+    show(
+        total_curves_figure(path, values, f.names, lecture=big),
+        key=PAGE.key("curves"),
+        on_pick=pick_handler(PAGE, (X0.name,)),
+    )
 
 with st.expander("Where this matters in machine learning", expanded=not big):
     st.markdown(

@@ -32,6 +32,9 @@ log = logging.getLogger("gradient_lab")
 _mount = st.components.v2.component(
     COMPONENT, js=Path(__file__).with_name("plotly_chart.js").read_text(), isolate_styles=False
 )
+_frame = st.components.v2.component(
+    "gradient_lab.chart_frame", js=Path(__file__).with_name("chart_frame.js").read_text(), isolate_styles=False
+)
 
 
 @functools.cache
@@ -112,3 +115,10 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if ok:
         handler(value)
+
+
+def show_frame(key: str, frame: int) -> None:
+    """Turn the animated chart under ``key`` to its frame ``frame`` in the browser, without sending the figure
+    again (a small element of its own; the chart turns once it is drawn)."""
+    if ensure_plotly_js():
+        _frame(data={"chart": key, "frame": int(frame)}, key=f"{key}.frame")

@@ -62,7 +62,10 @@ function draw(Plotly, chart) {
   figure.layout = { ...figure.layout, uirevision: spec.revision };
   Promise.resolve()
     .then(() => Plotly.react(chart.div, figure))
-    .then(() => listen(chart))
+    .then(() => {
+      listen(chart);
+      turnToWantedFrame(chart);
+    })
     .catch((error) => {
       chart.div.textContent = `This chart could not be drawn (${error.message}).`;
     });
@@ -114,6 +117,7 @@ function listen(chart) {
   if (chart.listening) return;
   chart.listening = true;
   const div = chart.div;
+  div.__gradientLabTurn = () => turnToWantedFrame(chart); // for ui/chart_frame.js
   let pressed = null;
   div.addEventListener("mousedown", (event) => {
     pressed = { x: event.clientX, y: event.clientY };
@@ -174,4 +178,17 @@ function pickOnSurface(chart, event) {
 
 function sendStep(chart, index) {
   if (Number.isInteger(index) && index >= 0) chart.send?.("step", index);
+}
+
+// The frame the page's own step control asks for (ui/chart_frame.js), applied once the chart has its frames.
+function turnToWantedFrame(chart) {
+  const frame = window.__gradientLabFrames?.[chart.latest?.revision];
+  const gd = chart.div;
+  const slider = gd._fullLayout?.sliders?.[0];
+  if (!Number.isInteger(frame) || !slider || slider.active === frame || !gd._transitionData?._frames?.[frame]) return;
+  window.Plotly.animate(gd, [String(frame)], {
+    mode: "immediate",
+    frame: { duration: 0, redraw: true },
+    transition: { duration: 0 },
+  });
 }

@@ -12,11 +12,14 @@ from core.descent import Trajectory
 from core.grid import Grid
 from core.optimizers import OPTIMIZERS
 from viz.calculus import contour, surface
+from viz.handles import handle
 from viz.style import GRADIENT, PALETTE, POINT, UPDATE, VELOCITY, arrow_style, figure, short, trace
 
-# Trace order of the playback figure: static traces first, then the ones each frame replaces.
-STATIC = ("surface", "path3d", "contour", "path2d")
-DYNAMIC = ("point3d", "point2d", "gradient", "update", "velocity")
+# Trace order of the playback figure: the two surfaces first, then the traces each frame replaces (kept in this
+# order so that the point on the map stays trace 5).
+TRACES = ("surface", "path3d", "contour", "path2d", "point3d", "point2d", "gradient", "update", "velocity")
+STATIC = ("surface", "contour")
+DYNAMIC = tuple(name for name in TRACES if name not in STATIC)
 
 
 def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, float]]:
@@ -39,33 +42,46 @@ def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, 
     return out
 
 
-def _frame_data(t: Trajectory, k: int, z: np.ndarray) -> list[dict]:
-    x, y = short(t.points[k][0]), short(t.points[k][1])
+def _frame_data(t: Trajectory, k: int, path: tuple[list, list, list]) -> dict[str, dict]:
+    """The dynamic traces at step k: the path revealed up to θ_k, the point θ_k on both panels, the arrows."""
+    xs, ys, zs = (p[: k + 1] for p in path)
     arrows = frame_arrows(t, k)
 
     def segment(name: str) -> dict:
         x0, y0, dx, dy = (float(v) for v in arrows[name])
         return {"type": "scatter", "x": [short(x0), short(x0 + dx)], "y": [short(y0), short(y0 + dy)]}
 
-    return [
-        {"type": "scatter3d", "x": [x], "y": [y], "z": [short(z[k])]},
-        {"type": "scatter", "x": [x], "y": [y]},
-        segment("gradient"),
-        segment("update"),
-        segment("velocity"),
-    ]
+    return {
+        "path3d": {"type": "scatter3d", "x": xs, "y": ys, "z": zs},
+        "path2d": {"type": "scatter", "x": xs, "y": ys},
+        "point3d": {"type": "scatter3d", "x": xs[-1:], "y": ys[-1:], "z": zs[-1:]},
+        "point2d": {"type": "scatter", "x": xs[-1:], "y": ys[-1:]},
+        **{name: segment(name) for name in ("gradient", "update", "velocity")},
+    }
 
 
-def _dynamic_traces(t: Trajectory, z: np.ndarray) -> list[dict]:
-    """The traces the frames replace, at step 0, with the names and styles the frames leave alone."""
-    styles = [
-        dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
-        dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
-        arrow_style("−η∇f (plain gradient step)", GRADIENT),
-        arrow_style("actual update", UPDATE),
-        _state_arrow_style(t),
-    ]
-    return [{**data, **style} for data, style in zip(_frame_data(t, 0, z), styles, strict=True)]
+def _dynamic_styles(t: Trajectory) -> dict[str, dict]:
+    """Names and styles of the traces the frames replace (frames carry only coordinates)."""
+    return {
+        "path3d": dict(
+            mode="lines+markers",
+            name="path",
+            showlegend=False,
+            line=dict(color="#FFFFFF", width=5),
+            marker=dict(size=2.5, color="#FFFFFF"),
+        ),
+        "path2d": dict(
+            mode="lines+markers",
+            name="path so far (weights per step)",
+            line=dict(color="#FFFFFF", width=2),
+            marker=dict(size=4, color="#FFFFFF"),
+        ),
+        "point3d": dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
+        "point2d": dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
+        "gradient": arrow_style("−η∇f (plain gradient step)", GRADIENT),
+        "update": arrow_style("actual update", UPDATE),
+        "velocity": _state_arrow_style(t),
+    }
 
 
 def _state_arrow_style(t: Trajectory) -> dict:
@@ -76,43 +92,41 @@ def _state_arrow_style(t: Trajectory) -> dict:
     return arrow_style(arrow.label, VELOCITY)
 
 
-def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: bool = False) -> go.Figure:
-    """Surface and contour map with the weight path, animated one frame per step with play/pause and a slider.
+def step_label(t: Trajectory, k: int) -> str:
+    """The figure slider's label of frame k: the step it shows being taken (θ_k → θ_{k+1}), "end" after the last."""
+    return str(k + 1) if k < t.steps_taken else "end"
 
-    Frames replace only the point and the arrows, so playback runs in the browser without a rerun.
+
+def descent_figure(
+    grid: Grid,
+    t: Trajectory,
+    names: tuple[str, str],
+    step: int = 0,
+    start_handle: bool = False,
+    lecture: bool = False,
+) -> go.Figure:
+    """Surface and contour map; playing reveals the weight path step by step, one frame per step.
+
+    Frame k shows θ_k on both panels, the path up to it and the arrows of step k + 1; the figure opens at frame
+    ``step``. Frames replace only the path, the point and the arrows, so playback runs in the browser without a
+    rerun. ``start_handle`` puts a draggable ring on the start point of the map (see viz.handles).
     """
     low, high = grid.z_range
     with np.errstate(invalid="ignore"):
         z = np.clip(t.values, low, high)
-    traces = [
-        surface(grid, opacity=0.8),
-        trace(
-            "scatter3d",
-            x=t.points[:, 0],
-            y=t.points[:, 1],
-            z=z,
-            mode="lines+markers",
-            name="path",
-            showlegend=False,
-            line=dict(color="#FFFFFF", width=5),
-            marker=dict(size=2.5, color="#FFFFFF"),
-        ),
-        contour(grid, names),
-        trace(
-            "scatter",
-            x=t.points[:, 0],
-            y=t.points[:, 1],
-            mode="lines+markers",
-            name="path (weights per step)",
-            showlegend=False,
-            line=dict(color="#FFFFFF", width=2),
-            marker=dict(size=4, color="#FFFFFF"),
-        ),
-        *_dynamic_traces(t, z),
-    ]
-    dynamic = list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
+    path = ([short(v) for v in t.points[:, 0]], [short(v) for v in t.points[:, 1]], [short(v) for v in z])
+    step = min(max(int(step), 0), len(t.points) - 1)
+    styles = _dynamic_styles(t)
+    opening = _frame_data(t, step, path)
+    parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names)}
+    parts |= {name: {**opening[name], **styles[name]} for name in DYNAMIC}
+    traces = [parts[name] for name in TRACES]
+    dynamic = [TRACES.index(name) for name in DYNAMIC]
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
-    frames = [dict(data=_frame_data(t, k, z), traces=dynamic, name=str(k)) for k in range(len(t.points))]
+    frames = [
+        dict(data=[data[name] for name in DYNAMIC], traces=dynamic, name=str(k))
+        for k, data in ((k, _frame_data(t, k, path)) for k in range(len(t.points)))
+    ]
     layout = dict(
         # The 3D scene on the left half, the contour map on the right.
         scene=dict(
@@ -130,7 +144,10 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
         legend=dict(yanchor="bottom", y=1.02),
         margin=dict(b=110),
     )
-    controls = dict(updatemenus=[play_buttons()], sliders=[step_slider(len(t.points))])
+    if start_handle:
+        layout["shapes"] = [handle(t.points[0][0], t.points[0][1])]
+    labels = [step_label(t, k) for k in range(len(t.points))]
+    controls = dict(updatemenus=[play_buttons()], sliders=[step_slider(len(t.points), labels, active=step)])
     return figure(traces, layout, height=620, lecture=lecture, frames=frames, controls=controls)
 
 
@@ -165,9 +182,9 @@ def play_buttons(duration: int = 80) -> dict:
     )
 
 
-def step_slider(count: int) -> dict:
+def step_slider(count: int, labels: Sequence[str] | None = None, active: int = 0) -> dict:
     return dict(
-        active=0,
+        active=active,
         x=0.24,  # clear of the play buttons, also in lecture mode's larger type
         len=0.76,
         y=-0.1,
@@ -176,7 +193,7 @@ def step_slider(count: int) -> dict:
         pad=dict(t=10),
         steps=[
             dict(
-                label=str(k),
+                label=labels[k] if labels else str(k),
                 method="animate",
                 args=[
                     [str(k)],
@@ -371,9 +388,14 @@ def basin_colors(count: int) -> list[str]:
 
 
 def basin_figure(
-    bm: BasinMap, minima: Sequence[tuple[float, float]], names: tuple[str, str], lecture: bool = False
+    bm: BasinMap,
+    minima: Sequence[tuple[float, float]],
+    names: tuple[str, str],
+    start: Sequence[float] | None = None,
+    lecture: bool = False,
 ) -> go.Figure:
-    """Each start coloured by the minimum it reaches: grey did not converge, black diverged."""
+    """Each start coloured by the minimum it reaches: grey did not converge, black diverged. ``start`` (the page's
+    start point) is drawn as a draggable ring."""
     colors = basin_colors(len(minima))
     levels = len(colors)
     # A stepped colour scale: label L (from −2) occupies its own band [L+2, L+3)/levels.
@@ -402,4 +424,6 @@ def basin_figure(
         xaxis=dict(title=dict(text=names[0])),
         yaxis=dict(title=dict(text=names[1]), scaleanchor="x", scaleratio=1),
     )
+    if start is not None:
+        layout["shapes"] = [handle(start[0], start[1])]
     return figure(traces, layout, height=520, lecture=lecture)

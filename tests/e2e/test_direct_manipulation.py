@@ -25,8 +25,8 @@ def pixel(gd, x: float, y: float, subplot: str = "xy") -> tuple[float, float]:
     return tuple(
         gd.evaluate(
             """(gd, [x, y, id]) => {
-                const plot = gd._fullLayout._plots[id], box = gd.getBoundingClientRect();
-                return [box.left + plot.xaxis._offset + plot.xaxis.d2p(x), box.top + plot.yaxis._offset + plot.yaxis.d2p(y)];
+                const { xaxis, yaxis } = gd._fullLayout._plots[id], box = gd.getBoundingClientRect();
+                return [box.left + xaxis._offset + xaxis.d2p(x), box.top + yaxis._offset + yaxis.d2p(y)];
             }""",
             [x, y, subplot],
         )

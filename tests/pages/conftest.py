@@ -65,5 +65,5 @@ def send_event(at: AppTest, key: str, event: str, value: object) -> AppTest:
     state = WidgetState(id=_make_trigger_id(element.proto.id, "events"))
     state.json_trigger_value = json.dumps([{"event": event, "value": value}])
     states.widgets.append(state)
-    at._tree._runner._run(states, timeout=at.default_timeout)  # noqa: SLF001 - AppTest has no public way yet
+    at._tree._runner._run(states, timeout=at.default_timeout)  # AppTest has no public way to send one yet
     return at

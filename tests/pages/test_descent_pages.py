@@ -8,6 +8,7 @@ import pytest
 from core import OPTIMIZERS, PRESETS
 from core.regression import least_squares, make_dataset
 from tests.pages.conftest import assert_clean, figures, open_page, texts
+from viz.descent import DYNAMIC
 
 MODEL = "Fit a line to data"
 
@@ -70,7 +71,7 @@ def test_a_diverging_setting_shows_the_message_and_a_finite_path():
     at = open_page("pages/descent.py", query)
     assert_clean(at)
     assert any("Diverged at step 20" in e.value for e in at.error)
-    path = playback(at)["data"][3]
+    path = playback(at)["frames"][-1]["data"][DYNAMIC.index("path2d")]  # the path revealed to its last step
     assert len(_array(path["x"])) == 20 and np.isfinite(_array(path["x"])).all()
 
 

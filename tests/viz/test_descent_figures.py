@@ -10,6 +10,7 @@ from core.regression import fit, least_squares, make_dataset
 from viz.descent import (
     DYNAMIC,
     STATIC,
+    TRACES,
     basin_figure,
     curves_figure,
     descent_figure,
@@ -34,11 +35,47 @@ def test_playback_has_one_frame_per_step_and_draws_the_trajectory(optimizer):
     fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
     assert len(fig.frames) == 26 == len(fig.layout.sliders[0].steps)
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
-    path2d = fig.data[STATIC.index("path2d")]
-    assert np.array_equal(np.array(path2d.x), t.points[:, 0]) and np.array_equal(np.array(path2d.y), t.points[:, 1])
-    path3d = fig.data[STATIC.index("path3d")]
-    assert np.array_equal(np.array(path3d.x), t.points[:, 0])
-    assert list(fig.frames[0].traces) == list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
+    assert list(fig.frames[0].traces) == [TRACES.index(name) for name in DYNAMIC]
+    assert not set(STATIC) & set(DYNAMIC)
+    last = fig.frames[-1].data
+    path2d, path3d = last[DYNAMIC.index("path2d")], last[DYNAMIC.index("path3d")]
+    assert np.allclose(path2d.x, t.points[:, 0], atol=1e-6) and np.allclose(path2d.y, t.points[:, 1], atol=1e-6)
+    assert np.allclose(path3d.x, t.points[:, 0], atol=1e-6)
+
+
+def test_playing_reveals_the_path_up_to_the_current_step_only():
+    """Regression: the playback drew the whole path from step 0, so playing revealed nothing."""
+    t = descend(LOSS, (1.0, 1.0), optimizer="momentum", lr=0.02, steps=12)
+    fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
+    opening = fig.data[TRACES.index("path2d")]
+    assert [opening.x, opening.y] == [pytest.approx([1.0]), pytest.approx([1.0])]
+    for k in (0, 5, 12):
+        frame = fig.frames[k].data
+        for name in ("path2d", "path3d"):
+            path = frame[DYNAMIC.index(name)]
+            assert len(path.x) == k + 1
+            assert np.allclose(path.x, t.points[: k + 1, 0], atol=1e-6)
+        point3d = frame[DYNAMIC.index("point3d")]
+        assert [point3d.x[0], point3d.y[0]] == pytest.approx(t.points[k], abs=1e-6)  # the point moves on the surface
+
+
+def test_the_figure_opens_at_the_explained_step_and_labels_steps_as_the_explanation_does():
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=6)
+    fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names, step=3)
+    slider = fig.layout.sliders[0]
+    assert slider.active == 3
+    assert [s.label for s in slider.steps] == ["1", "2", "3", "4", "5", "6", "end"]
+    point = fig.data[TRACES.index("point2d")]
+    assert [point.x[0], point.y[0]] == pytest.approx(t.points[3], abs=1e-6)
+    assert len(fig.data[TRACES.index("path2d")].x) == 4
+
+
+def test_the_legend_lists_only_what_the_optimizer_has():
+    grid = evaluate_grid(LOSS, PRESET.domain, 21)
+    for name, shown in (("gd", False), ("momentum", True), ("adam", True)):
+        t = descend(LOSS, (1.0, 1.0), optimizer=name, lr=0.02, steps=3)
+        velocity = descent_figure(grid, t, LOSS.names).data[TRACES.index("velocity")]
+        assert (velocity.visible is not False and velocity.showlegend is not False) is shown, name
 
 
 def test_frame_k_shows_the_point_the_gradient_step_and_the_update():
