@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from core import PRESETS, descend
@@ -9,14 +10,15 @@ from core.explain import explain_step, fmt
 from core.function import to_latex
 from core.regression import DataError, fit, least_squares, loss_domain, make_dataset, read_csv
 from core.snippets import descent_snippet
+from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
 from ui import cache
-from ui.controls import Page, choice, number
+from ui.controls import Page, choice, number, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, show
 from ui.text import plain
-from ui.widgets import lecture, optimizer_controls
+from ui.widgets import learning_rate_follows, lecture, optimizer_controls
 from viz.descent import curves_figure, race_figure
-from viz.regression import fit_figure
+from viz.regression import fit_figure, minima_line
 
 PAGE = Page("regression")
 START = (0.0, 0.0)  # the model's weights before training
@@ -31,6 +33,7 @@ BATCH = choice(
     labels=lambda b: "full batch" if b == "full" else f"mini-batch of {b}",
 )
 SEED = number("seed", "Dataset seed", 0, 10_000, 1, 0, integer=True)
+STANDARDIZE = toggle("std", "Standardize x: (x − mean) / standard deviation", help="Makes 2/λmax near 1 for any x.")
 
 slot = begin(
     PAGE,
@@ -39,7 +42,27 @@ slot = begin(
     "weight say how to nudge that weight so the predictions improve.",
 )
 big = lecture()
-name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100)
+# The lesson's own step uses η = 0.1 (its hand-worked numbers); the fit starts from 0.05. Switching tab brings it.
+tab_lr = 0.1 if st.session_state[PAGE.prepare(TAB)] == TAB.default else 0.05
+learning_rate_follows(PAGE, st.session_state[PAGE.key(TAB)], tab_lr)
+name, lr, steps, hyper = optimizer_controls(PAGE, tab_lr, default_steps=100)
+LESSON_ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2)
+
+
+def stable_rate(X) -> float:
+    """2/λmax of the loss's Hessian, shown beside η; a warning before the run when η is beyond it."""
+    bound = max_stable_lr(least_squares_hessian(X))
+    st.caption(
+        f"Largest stable learning rate for plain gradient descent on this quadratic loss: 2/λmax(H) = {fmt(bound)} "
+        f"(H = ∇²L, the loss's Hessian). You use η = {fmt(lr)}."
+    )
+    if lr >= bound:
+        st.warning(
+            f"η = {fmt(lr)} is at or above 2/λmax = {fmt(bound)}: plain gradient descent will oscillate with "
+            "growing steps and diverge. Choose a smaller η" + (" or standardize x." if X.shape[1] == 2 else "."),
+            icon="⚠️",
+        )
+    return bound
 
 
 def lesson() -> None:
@@ -53,16 +76,18 @@ def lesson() -> None:
     st.latex(r"L = (w_1 + 2w_2 - y)^2")
     grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
     st.latex(rf"\nabla L = \left[{grad_tex}\right]")
-    step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
-    st.markdown("With **y = 5**, from **w1 = w2 = 1** and **η = 0.1**, one step of gradient descent:")
+    step = descend(loss, (1.0, 1.0), optimizer="gd", lr=lr, steps=1)
+    stable_rate(np.array([LESSON_ROW]))
+    st.markdown(f"With **y = 5**, from **w1 = w2 = 1** and **η = {fmt(lr)}**, one step of gradient descent:")
     st.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
     c1, c2, c3 = st.columns(3)
     c1.metric("∇L(1, 1)", f"({fmt(step.gradients[0][0])}, {fmt(step.gradients[0][1])})")
     c2.metric("new w1", fmt(step.points[1][0]))
     c3.metric("new w2", fmt(step.points[1][1]))
+    landed = step.points[1][0] + 2 * step.points[1][1]
     st.caption(
-        f"L falls from {fmt(step.values[0])} to {fmt(step.values[1])}: (1.4, 1.8) lies on the line "
-        "w1 + 2w2 = 5, where the loss is zero."
+        f"L goes from {fmt(step.values[0])} to {fmt(step.values[1])}. The loss is zero on the whole line "
+        f"w1 + 2w2 = 5 (dashed on the map); this step lands where w1 + 2w2 = {fmt(landed)}."
     )
     preset = PRESETS["lesson_loss"]
     lesson_run = descend(loss, (1.0, 1.0), optimizer=name, lr=lr, steps=min(steps, 30), **hyper)
@@ -71,8 +96,8 @@ def lesson() -> None:
             cache.grid(loss, preset.domain, 51),
             {"your optimizer": lesson_run},
             loss.names,
-            [m for m, _ in preset.minima],
             lecture=big,
+            extra=[minima_line(LESSON_ROW, 5.0, preset.domain)],
         ),
         key=PAGE.key("lesson_surface"),
     )
@@ -96,7 +121,15 @@ def model() -> None:
             data = read_csv(upload.getvalue())
         except DataError as error:
             st.error(f"**CSV not used:** {plain(error)} The generated dataset stays in use.", icon="⚠️")
+    if upload is not None and PAGE.draw(STANDARDIZE, where=st):
+        scaling = standardize(data.x)
+        data = data._replace(x=scaling.x, source=f"{data.source}, x standardized")
+        st.caption(
+            f"The run uses standardized x′ = (x − {fmt(scaling.mean)}) / {fmt(scaling.scale)}, so w1, w2 below are "
+            "the line's weights on x′."
+        )
     st.caption(f"Data: {data.source}, N = {len(data.x)}.")
+    stable_rate(line_design(data.x))
     batch = PAGE.draw(BATCH, where=st)
     batch_size = None if batch == "full" else int(batch)
     L = cache.mse(data)

@@ -316,9 +316,11 @@ def race_figure(
     names: tuple[str, str],
     minima: Sequence[tuple[float, float]] = (),
     lecture: bool = False,
+    extra: Sequence[dict] = (),
 ) -> go.Figure:
-    """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima."""
-    traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9)]
+    """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima,
+    and ``extra`` traces drawn under the paths (a line of minima)."""
+    traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9), *extra]
     for i, (label, t) in enumerate(runs.items()):
         traces += _path(t, label, PALETTE[i % 8])
     if minima:

@@ -51,13 +51,14 @@ def inside_length(point: tuple[float, float], direction: np.ndarray, grid: Grid,
 
 
 def clipped_arrow_scale(grid: Grid, point: tuple[float, float], vector: np.ndarray, fraction: float) -> float:
-    """arrow_scale for one vector at ``point``, shortened so its tip stays inside the plot (never below 3 % of
-    the domain's width, so an arrow at the very edge still shows its direction)."""
+    """arrow_scale for one vector at ``point``, shortened so its tip stays inside the plot: clear of the edge
+    when there is room, else at least 3 % of the domain's width up to the edge itself, so it still shows its way."""
     scale = arrow_scale(grid, vector.reshape(2, 1), fraction=fraction)
     length = float(np.hypot(*vector))
     width = max(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])
     floor = 0.03 * width / length if length > 0 else scale
-    return max(min(scale, inside_length(point, vector, grid)), min(floor, scale))
+    clear, edge = inside_length(point, vector, grid), inside_length(point, vector, grid, margin=0.0)
+    return min(scale, max(clear, min(floor, edge)))
 
 
 def contour_field_figure(

@@ -168,3 +168,14 @@ def test_regression_fit_figure_moves_the_line_with_the_step_slider():
     line = fig.frames[17].data[0]
     assert np.allclose(line.y, t.points[17][0] * np.array(line.x) + t.points[17][1])
     assert np.allclose(fig.data[1].y, target[0] * np.array(fig.data[1].x) + target[1])
+
+
+def test_the_lesson_map_draws_the_whole_line_of_minima():
+    """Regression: "known minima" marked one star although the zero-loss set is the line w1 + 2w2 = 5."""
+    from viz.regression import minima_line
+
+    line = minima_line((1.0, 2.0), 5.0, PRESET.domain)
+    x, y = np.asarray(line["x"]), np.asarray(line["y"])
+    assert np.allclose(x + 2 * y, 5.0)
+    assert (x[0], x[-1]) == PRESET.domain[0]
+    assert all(LOSS(a, b) == pytest.approx(0.0, abs=1e-12) for a, b in zip(x, y, strict=True))
