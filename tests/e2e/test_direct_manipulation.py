@@ -72,3 +72,63 @@ def test_dragging_the_ring_around_p_moves_p(page, server):
     params = link(page)
     assert float(params["x0"]) == pytest.approx(-1.5, abs=0.1)
     assert float(params["y0"]) == pytest.approx(1.0, abs=0.1)
+
+
+def test_a_click_on_the_surface_puts_p_where_plotly_reports_the_point(page, server):
+    open_page(page, server, "partials", "f=lesson_quadratic&x0=0.5&y0=0.5")
+    gd = page.locator(".st-key-partials-surface .gl-plotly.js-plotly-plot")
+    gd.locator("canvas").first.wait_for(state="visible", timeout=30_000)
+    gd.scroll_into_view_if_needed()
+    gd.evaluate("gd => gd.on('plotly_click', e => { window.__clicked = [e.points[0].x, e.points[0].y]; })")
+    box = gd.bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55
+    # A WebGL scene picks the point under the mouse while it hovers: hover first, then click, as a hand does.
+    page.mouse.move(x - 5, y)
+    page.wait_for_timeout(1500)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(2000)
+    page.mouse.down()
+    page.mouse.up()
+    clicked = page.wait_for_function("() => window.__clicked", timeout=30_000).json_value()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '0.5'", timeout=60_000)
+    wait_idle(page)
+    params = link(page)
+    assert float(params["x0"]) == pytest.approx(clicked[0], abs=0.025)
+    assert float(params["y0"]) == pytest.approx(clicked[1], abs=0.025)
+
+
+def test_a_click_on_the_descent_map_moves_the_start(page, server):
+    open_page(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=10")
+    gd = chart(page, "descent.playback")
+    page.mouse.click(*pixel(gd, 2.0, -1.0))
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '1'", timeout=30_000)
+    wait_idle(page)
+    params = link(page)
+    assert float(params["x0"]) == pytest.approx(2.0, abs=0.05) and float(params["y0"]) == pytest.approx(-1.0, abs=0.05)
+    path = gd.evaluate("gd => gd._transitionData._frames.at(-1).data[1]")  # the path, revealed to its end
+    assert [path["x"][0], path["y"][0]] == [float(params["x0"]), float(params["y0"])]
+
+
+def test_the_figures_step_and_the_explained_step_drive_each_other(page, server):
+    open_page(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=10")
+    gd = chart(page, "descent.playback")
+    before = gd.evaluate("gd => { window.__data = gd.data; return gd.layout.sliders[0].active; }")
+    assert before == 0
+    page.keyboard.press("n")  # Next: explain step 2, so the figure shows step 2 being taken (frame 1)
+    page.get_by_text("Step 2: θ = (").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.wait_for_function(f"() => document.querySelector('{CSS}').layout.sliders[0].active === 1", timeout=10_000)
+    assert gd.evaluate("gd => gd.data === window.__data")  # turned to the frame, not sent again
+    assert gd.evaluate("gd => gd.data[3].x.length") == 2  # the path so far: θ0, θ1
+    # The figure's own slider: click its 6th step (frame 5, "step 6") and the explanation follows.
+    gd.locator(".slider-container").scroll_into_view_if_needed()
+    target = gd.evaluate(
+        """gd => { const s = gd.querySelector('.slider-container .slider-rail-rect').getBoundingClientRect();
+                   return [s.left + s.width * 5 / 10, s.top + s.height / 2]; }"""
+    )
+    page.mouse.click(*target)
+    page.get_by_text("Step 6: θ = (").wait_for(timeout=60_000)
+    assert page.get_by_test_id("stSlider").get_by_test_id("stSliderThumbValue").last.inner_text() == "6"
+
+
+CSS = ".st-key-descent-playback .gl-plotly.js-plotly-plot"
