@@ -13,6 +13,7 @@ from core.grid import Grid
 from core.optimizers import OPTIMIZERS
 from viz.calculus import contour, surface
 from viz.handles import handle
+from viz.raster import map_image
 from viz.style import GRADIENT, PALETTE, POINT, UPDATE, VELOCITY, arrow_style, figure, short, trace
 
 # Trace order of the playback figure: the two surfaces first, then the traces each frame replaces (kept in this
@@ -121,8 +122,8 @@ def descent_figure(
     parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names)}
     parts |= {name: {**opening[name], **styles[name]} for name in DYNAMIC}
     traces = [parts[name] for name in TRACES]
-    dynamic = [TRACES.index(name) for name in DYNAMIC]
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
+    dynamic = [TRACES.index(name) for name in DYNAMIC]
     frames = [
         dict(data=[data[name] for name in DYNAMIC], traces=dynamic, name=str(k))
         for k, data in ((k, _frame_data(t, k, path)) for k in range(len(t.points)))
@@ -140,6 +141,8 @@ def descent_figure(
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
+        # The map's colours as a picture underneath: plotly.js drops the contour trace while frames play.
+        images=[map_image(grid)],
         # The play controls and the step slider sit below the plots, so the legend goes above them.
         legend=dict(yanchor="bottom", y=1.02),
         margin=dict(b=110),

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.e2e.conftest import screenshot
 from tests.e2e.harness import wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -132,3 +133,21 @@ def test_the_figures_step_and_the_explained_step_drive_each_other(page, server):
 
 
 CSS = ".st-key-descent-playback .gl-plotly.js-plotly-plot"
+
+
+def test_playing_reveals_the_path_and_keeps_the_map_drawn(page, server):
+    open_page(page, server, "descent", "f=rosenbrock&opt=momentum&lr=0.001&steps=60")
+    gd = chart(page, "descent.playback")
+    gd.scroll_into_view_if_needed()
+    assert gd.evaluate("gd => gd.data[3].x.length") == 1  # before playing: only the start
+    page.get_by_text("▶ Play").first.click()
+    page.wait_for_function(f"() => document.querySelector('{CSS}').layout.sliders[0].active >= 10", timeout=30_000)
+    state = gd.evaluate(
+        """gd => [gd.layout.sliders[0].active, gd.data[3].x.length,
+                  gd.querySelectorAll('.layer-subplot .imagelayer image').length]"""
+    )
+    page.get_by_text("❚❚ Pause").first.click()
+    active, revealed, pictures = state
+    assert revealed == active + 1  # the path so far, not the whole path
+    assert pictures == 1  # the map's picture is drawn while the frames play
+    screenshot(page, "descent-revealing")

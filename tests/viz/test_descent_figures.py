@@ -179,3 +179,26 @@ def test_the_lesson_map_draws_the_whole_line_of_minima():
     assert np.allclose(x + 2 * y, 5.0)
     assert (x[0], x[-1]) == PRESET.domain[0]
     assert all(LOSS(a, b) == pytest.approx(0.0, abs=1e-12) for a, b in zip(x, y, strict=True))
+
+
+def test_the_map_has_a_picture_underneath_that_survives_playback():
+    """Regression: the contour panel stayed blank for the whole of Play (plotly.js drops non-scatter traces while
+    frames play); a layout image of the same colours stays drawn."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    grid = evaluate_grid(LOSS, PRESET.domain, 21)
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=3)
+    image = descent_figure(grid, t, LOSS.names).layout.images[0]
+    width, height = grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0]
+    assert (image.x, image.y, image.sizex, image.sizey) == (grid.xs[0], grid.ys[-1], width, height)
+    assert image.layer == "below" and image.xref == "x" and image.yref == "y"
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(image.source.split(",", 1)[1]))))
+    assert picture.shape == (21, 21, 4)
+    low = np.unravel_index(np.nanargmin(grid.z), grid.z.shape)
+    high = np.unravel_index(np.nanargmax(grid.z), grid.z.shape)
+    # The image's first row is the top (largest y); the ends of the colour scale are Viridis' ends.
+    assert tuple(picture[20 - low[0], low[1]][:3]) == (68, 1, 84)
+    assert tuple(picture[20 - high[0], high[1]][:3]) == (253, 231, 37)
