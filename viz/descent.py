@@ -16,11 +16,20 @@ from viz.handles import handle
 from viz.raster import map_image
 from viz.style import GRADIENT, PALETTE, POINT, UPDATE, VELOCITY, arrow_style, figure, short, trace
 
-# Trace order of the playback figure: the two surfaces first, then the traces each frame replaces (kept in this
-# order so that the point on the map stays trace 5).
+# Trace order of the playback figure (the point on the map stays trace 5). The path so far is two traces per
+# panel: "done" up to the start of the current chunk of steps, and the current chunk's "path" up to θ_k. A frame
+# carries its chunk only and takes "done" from the chunk's first frame (plotly's baseframe), so the frames hold
+# about 2·N^1.5 coordinates instead of the N²/2 of a whole path per frame.
 TRACES = ("surface", "path3d", "contour", "path2d", "point3d", "point2d", "gradient", "update", "velocity")
+TRACES += ("done3d", "done2d")
 STATIC = ("surface", "contour")
-DYNAMIC = tuple(name for name in TRACES if name not in STATIC)
+DYNAMIC = ("path3d", "path2d", "point3d", "point2d", "gradient", "update", "velocity")  # in every frame
+DONE = ("done3d", "done2d")  # in the first frame of each chunk
+
+
+def chunk_length(steps: int) -> int:
+    """Steps per chunk: about √N, which keeps the frames' total smallest."""
+    return max(1, round(float(np.sqrt(steps))))
 
 
 def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, float]]:
@@ -43,9 +52,11 @@ def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, 
     return out
 
 
-def _frame_data(t: Trajectory, k: int, path: tuple[list, list, list]) -> dict[str, dict]:
-    """The dynamic traces at step k: the path revealed up to θ_k, the point θ_k on both panels, the arrows."""
-    xs, ys, zs = (p[: k + 1] for p in path)
+def _frame_data(t: Trajectory, k: int, path: tuple[list, list, list], head: int) -> dict[str, dict]:
+    """The traces at step k: the path up to θ_head ("done") and from θ_head to θ_k ("path"), the point θ_k on
+    both panels, and the arrows of step k + 1."""
+    xs, ys, zs = (p[head : k + 1] for p in path)
+    done = [p[: head + 1] for p in path]
     arrows = frame_arrows(t, k)
 
     def segment(name: str) -> dict:
@@ -58,25 +69,32 @@ def _frame_data(t: Trajectory, k: int, path: tuple[list, list, list]) -> dict[st
         "point3d": {"type": "scatter3d", "x": xs[-1:], "y": ys[-1:], "z": zs[-1:]},
         "point2d": {"type": "scatter", "x": xs[-1:], "y": ys[-1:]},
         **{name: segment(name) for name in ("gradient", "update", "velocity")},
+        "done3d": {"type": "scatter3d", "x": done[0], "y": done[1], "z": done[2]},
+        "done2d": {"type": "scatter", "x": done[0], "y": done[1]},
     }
 
 
 def _dynamic_styles(t: Trajectory) -> dict[str, dict]:
     """Names and styles of the traces the frames replace (frames carry only coordinates)."""
+    path3d = dict(
+        mode="lines+markers",
+        name="path",
+        showlegend=False,
+        line=dict(color="#FFFFFF", width=5),
+        marker=dict(size=2.5, color="#FFFFFF"),
+    )
+    path2d = dict(
+        mode="lines+markers",
+        name="path so far (weights per step)",
+        legendgroup="path",
+        line=dict(color="#FFFFFF", width=2),
+        marker=dict(size=4, color="#FFFFFF"),
+    )
     return {
-        "path3d": dict(
-            mode="lines+markers",
-            name="path",
-            showlegend=False,
-            line=dict(color="#FFFFFF", width=5),
-            marker=dict(size=2.5, color="#FFFFFF"),
-        ),
-        "path2d": dict(
-            mode="lines+markers",
-            name="path so far (weights per step)",
-            line=dict(color="#FFFFFF", width=2),
-            marker=dict(size=4, color="#FFFFFF"),
-        ),
+        "path3d": path3d,
+        "path2d": path2d,
+        "done3d": {**path3d, "name": "path (earlier steps)"},
+        "done2d": {**path2d, "name": "path (earlier steps)", "showlegend": False},
         "point3d": dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
         "point2d": dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
         "gradient": arrow_style("−η∇f (plain gradient step)", GRADIENT),
@@ -117,17 +135,28 @@ def descent_figure(
         z = np.clip(t.values, low, high)
     path = ([short(v) for v in t.points[:, 0]], [short(v) for v in t.points[:, 1]], [short(v) for v in z])
     step = min(max(int(step), 0), len(t.points) - 1)
+    length = chunk_length(len(t.points) - 1)
     styles = _dynamic_styles(t)
-    opening = _frame_data(t, step, path)
+    opening = _frame_data(t, step, path, head=step - step % length)
     parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names)}
-    parts |= {name: {**opening[name], **styles[name]} for name in DYNAMIC}
+    parts |= {name: {**opening[name], **styles[name]} for name in (*DYNAMIC, *DONE)}
     traces = [parts[name] for name in TRACES]
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
-    dynamic = [TRACES.index(name) for name in DYNAMIC]
-    frames = [
-        dict(data=[data[name] for name in DYNAMIC], traces=dynamic, name=str(k))
-        for k, data in ((k, _frame_data(t, k, path)) for k in range(len(t.points)))
-    ]
+    frames = []
+    for k in range(len(t.points)):
+        head = k - k % length
+        data = _frame_data(t, k, path, head)
+        if k == head:  # the chunk's first frame carries the path done so far; the chunk's other frames reuse it
+            names_in = (*DYNAMIC, *DONE)
+            frame = dict(data=[data[n] for n in names_in], traces=[TRACES.index(n) for n in names_in], name=str(k))
+        else:
+            frame = dict(
+                data=[data[n] for n in DYNAMIC],
+                traces=[TRACES.index(n) for n in DYNAMIC],
+                name=str(k),
+                baseframe=str(head),
+            )
+        frames.append(frame)
     layout = dict(
         # The 3D scene on the left half, the contour map on the right.
         scene=dict(

@@ -106,8 +106,8 @@ def test_a_click_on_the_descent_map_moves_the_start(page, server):
     wait_idle(page)
     params = link(page)
     assert float(params["x0"]) == pytest.approx(2.0, abs=0.05) and float(params["y0"]) == pytest.approx(-1.0, abs=0.05)
-    path = gd.evaluate("gd => gd._transitionData._frames.at(-1).data[1]")  # the path, revealed to its end
-    assert [path["x"][0], path["y"][0]] == [float(params["x0"]), float(params["y0"])]
+    start = gd.evaluate("gd => [gd.data[10].x[0], gd.data[10].y[0]]")  # the path so far begins at the start
+    assert start == [float(params["x0"]), float(params["y0"])]
 
 
 def test_the_figures_step_and_the_explained_step_drive_each_other(page, server):
@@ -120,7 +120,7 @@ def test_the_figures_step_and_the_explained_step_drive_each_other(page, server):
     wait_idle(page)
     page.wait_for_function(f"() => document.querySelector('{CSS}').layout.sliders[0].active === 1", timeout=10_000)
     assert gd.evaluate("gd => gd.data === window.__data")  # turned to the frame, not sent again
-    assert gd.evaluate("gd => gd.data[3].x.length") == 2  # the path so far: θ0, θ1
+    assert gd.evaluate("gd => gd.data[10].x.length + gd.data[3].x.length - 1") == 2  # the path so far: θ0, θ1
     # The figure's own slider: click its 6th step (frame 5, "step 6") and the explanation follows.
     gd.locator(".slider-container").scroll_into_view_if_needed()
     target = gd.evaluate(
@@ -139,11 +139,11 @@ def test_playing_reveals_the_path_and_keeps_the_map_drawn(page, server):
     open_page(page, server, "descent", "f=rosenbrock&opt=momentum&lr=0.001&steps=60")
     gd = chart(page, "descent.playback")
     gd.scroll_into_view_if_needed()
-    assert gd.evaluate("gd => gd.data[3].x.length") == 1  # before playing: only the start
+    assert gd.evaluate("gd => gd.data[10].x.length + gd.data[3].x.length - 1") == 1  # before playing: the start
     page.get_by_text("▶ Play").first.click()
     page.wait_for_function(f"() => document.querySelector('{CSS}').layout.sliders[0].active >= 10", timeout=30_000)
     state = gd.evaluate(
-        """gd => [gd.layout.sliders[0].active, gd.data[3].x.length,
+        """gd => [gd.layout.sliders[0].active, gd.data[10].x.length + gd.data[3].x.length - 1,
                   gd.querySelectorAll('.layer-subplot .imagelayer image').length]"""
     )
     page.get_by_text("❚❚ Pause").first.click()

@@ -35,12 +35,31 @@ def test_playback_has_one_frame_per_step_and_draws_the_trajectory(optimizer):
     fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
     assert len(fig.frames) == 26 == len(fig.layout.sliders[0].steps)
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
-    assert list(fig.frames[0].traces) == [TRACES.index(name) for name in DYNAMIC]
+    assert list(fig.frames[1].traces) == [TRACES.index(name) for name in DYNAMIC]
     assert not set(STATIC) & set(DYNAMIC)
-    last = fig.frames[-1].data
-    path2d, path3d = last[DYNAMIC.index("path2d")], last[DYNAMIC.index("path3d")]
-    assert np.allclose(path2d.x, t.points[:, 0], atol=1e-6) and np.allclose(path2d.y, t.points[:, 1], atol=1e-6)
-    assert np.allclose(path3d.x, t.points[:, 0], atol=1e-6)
+    x, y = revealed(fig, len(t.points) - 1, "2d")
+    assert np.allclose(x, t.points[:, 0], atol=1e-6) and np.allclose(y, t.points[:, 1], atol=1e-6)
+    assert np.allclose(revealed(fig, len(t.points) - 1, "3d")[0], t.points[:, 0], atol=1e-6)
+
+
+def shown(fig, k: int) -> dict:
+    """What plotly.js draws at frame k: the frame merged over its baseframe (plotly's computeFrame), by trace."""
+    frames = {f.name: f for f in fig.frames}
+    chain = [frames[str(k)]]
+    while chain[-1].baseframe:
+        chain.append(frames[chain[-1].baseframe])
+    out = {}
+    for frame in reversed(chain):
+        out |= {TRACES[i]: data for i, data in zip(frame.traces, frame.data, strict=True)}
+    return out
+
+
+def revealed(fig, k: int, panel: str) -> tuple[list, list]:
+    """The path drawn at frame k on a panel ("2d", "3d"): the earlier chunks, then the current one."""
+    traces = shown(fig, k)
+    done, now = traces[f"done{panel}"], traces[f"path{panel}"]
+    assert (done.x[-1], done.y[-1]) == (now.x[0], now.y[0])  # the two parts join at the chunk's first point
+    return [*done.x, *now.x[1:]], [*done.y, *now.y[1:]]
 
 
 def test_playing_reveals_the_path_up_to_the_current_step_only():
@@ -49,14 +68,21 @@ def test_playing_reveals_the_path_up_to_the_current_step_only():
     fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
     opening = fig.data[TRACES.index("path2d")]
     assert [opening.x, opening.y] == [pytest.approx([1.0]), pytest.approx([1.0])]
-    for k in (0, 5, 12):
-        frame = fig.frames[k].data
-        for name in ("path2d", "path3d"):
-            path = frame[DYNAMIC.index(name)]
-            assert len(path.x) == k + 1
-            assert np.allclose(path.x, t.points[: k + 1, 0], atol=1e-6)
-        point3d = frame[DYNAMIC.index("point3d")]
+    for k in (0, 2, 3, 5, 12):
+        for panel in ("2d", "3d"):
+            x, y = revealed(fig, k, panel)
+            assert len(x) == k + 1
+            assert np.allclose(x, t.points[: k + 1, 0], atol=1e-6) and np.allclose(y, t.points[: k + 1, 1], atol=1e-6)
+        point3d = shown(fig, k)["point3d"]
         assert [point3d.x[0], point3d.y[0]] == pytest.approx(t.points[k], abs=1e-6)  # the point moves on the surface
+
+
+def test_frames_grow_as_n_to_the_1_5_not_n_squared():
+    grid = evaluate_grid(LOSS, PRESET.domain, 11)
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.001, steps=400)
+    fig = descent_figure(grid, t, LOSS.names)
+    coordinates = sum(len(d.x) for f in fig.frames for d in f.data)
+    assert coordinates < 3 * 401**1.5 < 401**2 / 2
 
 
 def test_the_figure_opens_at_the_explained_step_and_labels_steps_as_the_explanation_does():
@@ -67,7 +93,8 @@ def test_the_figure_opens_at_the_explained_step_and_labels_steps_as_the_explanat
     assert [s.label for s in slider.steps] == ["1", "2", "3", "4", "5", "6", "end"]
     point = fig.data[TRACES.index("point2d")]
     assert [point.x[0], point.y[0]] == pytest.approx(t.points[3], abs=1e-6)
-    assert len(fig.data[TRACES.index("path2d")].x) == 4
+    done, now = fig.data[TRACES.index("done2d")], fig.data[TRACES.index("path2d")]
+    assert len(done.x) + len(now.x) - 1 == 4
 
 
 def test_the_legend_lists_only_what_the_optimizer_has():
