@@ -80,14 +80,19 @@ def test_a_click_on_the_surface_puts_p_where_plotly_reports_the_point(page, serv
     gd = page.locator(".st-key-partials-surface .gl-plotly.js-plotly-plot")
     gd.locator("canvas").first.wait_for(state="visible", timeout=30_000)
     gd.scroll_into_view_if_needed()
-    gd.evaluate("gd => gd.on('plotly_click', e => { window.__clicked = [e.points[0].x, e.points[0].y]; })")
+    gd.evaluate(
+        """gd => { gd.on('plotly_hover', () => { window.__hovered = true; });
+                   gd.on('plotly_click', e => { window.__clicked = [e.points[0].x, e.points[0].y]; }); }"""
+    )
     box = gd.bounding_box()
     x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55
-    # A WebGL scene picks the point under the mouse while it hovers: hover first, then click, as a hand does.
-    page.mouse.move(x - 5, y)
-    page.wait_for_timeout(1500)
-    page.mouse.move(x, y)
-    page.wait_for_timeout(2000)
+    # A WebGL scene picks the point under the mouse while it hovers (in its render loop, slow without a GPU):
+    # move until plotly reports a hover, then click there, as a hand does.
+    for attempt in range(8):
+        page.mouse.move(x + 4 * (attempt % 2), y)
+        page.wait_for_timeout(1000)
+        if page.evaluate("() => Boolean(window.__hovered)"):
+            break
     page.mouse.down()
     page.mouse.up()
     clicked = page.wait_for_function("() => window.__clicked", timeout=30_000).json_value()
