@@ -16,12 +16,14 @@ from ui.controls import Page, choice, number, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, show
 from ui.text import plain
-from ui.widgets import learning_rate_follows, lecture, optimizer_controls
+from ui.widgets import learning_rate_follows, lecture, optimizer_controls, pick_handler
 from viz.descent import curves_figure, race_figure
 from viz.regression import fit_figure, minima_line
 
 PAGE = Page("regression")
 START = (0.0, 0.0)  # the model's weights before training
+# The start of the fit, not drawn as widgets: a click on the loss map sets it; the link keeps it.
+START_CONTROLS = tuple(number(f"w{i}_0", f"start w{i}", -100.0, 100.0, 0.01, START[i - 1]) for i in (1, 2))
 TAB = choice("tab", "Tab", ["The lesson's loss", "Fit a line to data"], "The lesson's loss")
 BATCH = choice(
     "batch",
@@ -134,7 +136,8 @@ def model() -> None:
     batch_size = None if batch == "full" else int(batch)
     L = cache.mse(data)
     target = least_squares(data)
-    run = fit(data, START, optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
+    start = tuple(float(PAGE.value(c)) for c in START_CONTROLS)
+    run = fit(data, start, optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
     if run.status == "diverged":
         st.error(
             f"**Diverged at step {run.diverged_at}**: try a smaller learning rate. The path shown ends at the "
@@ -156,14 +159,16 @@ def model() -> None:
     with c2:
         show(
             race_figure(
-                cache.grid(L, loss_domain(target, START), 51),
+                cache.grid(L, loss_domain(target, start), 51),
                 {"batch " + batch: run},
                 L.names,
                 [tuple(target)],
                 lecture=big,
             ),
             key=PAGE.key("surface"),
+            on_pick=pick_handler(PAGE, [c.name for c in START_CONTROLS]),  # a click moves the start there
         )
+        st.caption(f"Start w = ({fmt(start[0])}, {fmt(start[1])}): click the loss map to start somewhere else.")
     show(curves_figure({"MSE": run}, "loss", log=True, lecture=big), key=PAGE.key("loss"))
     if batch_size:
         st.caption(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 import pytest
 
 from tests.pages.conftest import assert_clean, figures, open_page, send_event
@@ -73,3 +76,14 @@ def test_a_click_on_a_basin_starts_the_descent_there():
     send_event(at, "descent.basins", "pick", {"x": -3.0, "y": 3.0, "via": "click"})
     assert_clean(at)
     assert point(at, "descent") == (-3.0, 3.0)
+
+
+def test_a_click_on_the_regression_loss_map_starts_the_fit_there():
+    at = open_page("pages/regression.py", {"tab": "Fit a line to data", "opt": "gd", "lr": "0.05", "steps": "20"})
+    send_event(at, "regression.surface", "pick", {"x": 3.004, "y": -1.996, "via": "click"})
+    assert_clean(at)
+    assert (at.query_params["w1_0"], at.query_params["w2_0"]) == ("3", "-2")
+    path = next(t for t in figures(at)[1]["data"] if t.get("name") == "batch full")
+    first = [np.frombuffer(base64.b64decode(path[axis]["bdata"]), dtype=path[axis]["dtype"])[0] for axis in "xy"]
+    assert first == [3.0, -2.0]
+    assert "Start w = (3.0, −2.0)" in " ".join(c.value for c in at.caption)
