@@ -108,13 +108,15 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:
     """Hand a chart's event to its handler; a malformed event (not from our own script) is dropped."""
     value = (st.session_state.get(key) or {}).get(event)
     if event == "pick":
-        ok = isinstance(value, dict) and all(
-            isinstance(value.get(axis), int | float) and math.isfinite(value[axis]) for axis in ("x", "y")
-        )
+        ok = isinstance(value, dict) and all(_number(value.get(axis)) for axis in ("x", "y"))
     else:
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        ok = _number(value) and isinstance(value, int) and value >= 0
     if ok:
         handler(value)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def show_frame(key: str, frame: int) -> None:

@@ -7,7 +7,8 @@ import base64
 import numpy as np
 import pytest
 
-from tests.pages.conftest import assert_clean, figures, open_page, send_event
+from tests.pages.conftest import assert_clean, charts, figures, open_page, send_event
+from ui.chart import read_payload
 
 
 def point(at, page: str) -> tuple[float, float]:
@@ -30,9 +31,13 @@ def test_a_pick_lands_on_the_sliders_grid_and_inside_the_domain():
     assert point(at, "gradient") == (1.0, 2.5)  # the ±3 domain's grid is 0.05
     send_event(at, "gradient.surface", "pick", {"x": -7.0, "y": 0.3337, "via": "surface"})
     assert point(at, "gradient") == (-3.0, 0.35)
+    send_event(at, "gradient.contour", "pick", {"x": 1e308, "y": -1e308, "via": "click"})
+    assert point(at, "gradient") == (3.0, -3.0)
 
 
-@pytest.mark.parametrize("event", [{"x": "1", "y": 2.0}, {"x": float("nan"), "y": 0.0}, {"y": 1.0}, "1,2"])
+@pytest.mark.parametrize(
+    "event", [{"x": "1", "y": 2.0}, {"x": float("nan"), "y": 0.0}, {"y": 1.0}, {"x": True, "y": 1.0}, "1,2", None]
+)
 def test_a_malformed_pick_changes_nothing(event):
     at = open_page("pages/gradient.py", {"f": "lesson_quadratic", "x0": "0.5", "y0": "0.5"})
     send_event(at, "gradient.contour", "pick", event)
@@ -69,6 +74,19 @@ def test_the_figures_step_slider_sets_the_explained_step():
     assert at.slider(key="descent.k").value == 5
     send_event(at, "descent.playback", "step", 10)  # the last frame ("end") explains the last step
     assert at.slider(key="descent.k").value == 10
+    for bad in (-1, 2.5, "3", True):
+        send_event(at, "descent.playback", "step", bad)
+        assert_clean(at)
+        assert at.slider(key="descent.k").value == 10
+
+
+def test_only_charts_with_a_pick_handler_ask_for_picks_and_may_drag_their_ring():
+    at = open_page("pages/gradient.py", {"f": "lesson_quadratic"})
+    payloads = {e.proto.id.split("-")[-1]: read_payload(e.proto.bytes) for e in charts(at)}
+    assert payloads["gradient.contour"]["pick"] == ["xy", "scene"]
+    assert payloads["gradient.contour"]["config"]["edits"] == {"shapePosition": True}
+    assert payloads["gradient.directional"]["pick"] == []
+    assert "edits" not in payloads["gradient.directional"]["config"]
 
 
 def test_a_click_on_a_basin_starts_the_descent_there():
