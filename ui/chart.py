@@ -88,7 +88,7 @@ def plotly_chart(
 
     The chart sends events back (see plotly_chart.js): ``on_pick({"x", "y", "via"})`` after a click on a subplot
     named in ``pick`` or a dragged handle shape; ``on_step(frame)`` when the student moves the figure's own step
-    slider or pauses its playback. Both run as callbacks, before the page's next run draws its controls.
+    slider (never during playback). Both run as callbacks, before the page's next run draws its controls.
     """
     if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
@@ -96,10 +96,9 @@ def plotly_chart(
     callbacks = {}
     if on_pick is not None:
         callbacks["on_pick_change"] = functools.partial(_deliver, key, "pick", on_pick)
+        config = {**config, "edits": {"shapePosition": True}}  # the handle ring (viz.handles) can be dragged
     if on_step is not None:
         callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
-    if on_pick is not None:
-        config = {**config, "edits": {"shapePosition": True}}  # the handle ring (viz.handles) can be dragged
     payload = chart_payload(fig, config, revision=key, pick=pick if on_pick is not None else ())
     _mount(data=payload, key=key, **callbacks)
 
