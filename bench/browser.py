@@ -91,6 +91,7 @@ def run(samples: int = 12) -> dict[str, float]:
             page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=120_000)
             cold = time.perf_counter() - started
             latencies = {Path(name).stem: slider_latency(page, url, name, samples) for name in INTERACTIONS}
+            clicks = {name: map_click_latency(page, url, name, samples) for name in CLICKS}
             reruns, advanced = playback_reruns(page, url)
             alone = {name: plotly_alone(page, url, latency.figures, samples) for name, latency in latencies.items()}
             browser.close()
@@ -108,6 +109,12 @@ def run(samples: int = 12) -> dict[str, float]:
             f"  first {'ok' if statistics.median(first) < 0.3 else 'OVER'},"
             f" every {'ok' if statistics.median(every) < 0.3 else 'OVER'}"
         )
+    print("click on the map → charts, ms from the press, beside the same page's slider move (target: no more)")
+    print(f"{'page':<18}{'click every painted':>20}{'p95':>6}{'slider every painted':>22}  verdict")
+    for name, click in clicks.items():
+        slider = latencies[name].every
+        verdict = "ok" if statistics.median(click.every) <= statistics.median(slider) * 1.1 else "OVER"
+        print(f"{name:<18}{ms(click.every, 50):>20}{ms(click.every, 95):>6}{ms(slider, 50):>22}  {verdict}")
     print(f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server (target 0)")
     return {"cold": cold, "reruns": reruns, **{name: statistics.median(v.every) for name, v in latencies.items()}}
 
@@ -149,6 +156,43 @@ def slider_latency(page, url: str, name: str, samples: int) -> Latency:
         if capture:
             result.figures.append(times["figures"])
             continue
+        result.first.append(min(times["drawn"]) / 1000)
+        result.every.append(max(times["painted"]) / 1000)
+        result.charts = max(result.charts, len(times["painted"]))
+    return result
+
+
+# A click on the contour map (ui/plotly_chart.js sends it as a pick; the page moves P, as a slider move does),
+# alternating between two points of the page's domain, timed as slider_latency times a slider move.
+CLICKS = {"gradient": ("gradient.contour", "xy", [(-2.0, 1.0), (2.0, -1.0)])}
+CLICKS["descent"] = ("descent.playback", "xy", [(-1.2, 1.5), (0.6, -0.5)])
+PIXEL = """([key, id, x, y]) => {
+  const gd = document.querySelector(`.st-key-${key.replaceAll('.', '-')} .js-plotly-plot`);
+  gd.scrollIntoView({block: 'center'});
+  const {xaxis, yaxis} = gd._fullLayout._plots[id], box = gd.getBoundingClientRect();
+  return [box.left + xaxis._offset + xaxis.d2p(x), box.top + yaxis._offset + yaxis.d2p(y)];
+}"""
+
+
+def map_click_latency(page, url: str, name: str, samples: int) -> Latency:
+    """Click the page's contour map at alternating points; the same timings as slider_latency."""
+    page_file = next(path for path in INTERACTIONS if Path(path).stem == name)
+    query = INTERACTIONS[page_file][0]
+    key, subplot, points = CLICKS[name]
+    page.goto(f"{url}/{name}?{urllib.parse.urlencode(query)}")
+    page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
+    wait_idle(page)
+    result = Latency([], [], 0, [])
+    for i in range(samples):
+        x, y = points[i % 2]
+        page.mouse.move(*page.evaluate(PIXEL, [key, subplot, x, y]))
+        page.evaluate(WATCH, False)
+        page.mouse.down()
+        page.mouse.up()
+        page.wait_for_function("() => window.__bench.painted.length > 0", timeout=20_000)
+        wait_idle(page)
+        page.wait_for_timeout(800)
+        times = page.evaluate("() => window.__bench")
         result.first.append(min(times["drawn"]) / 1000)
         result.every.append(max(times["painted"]) / 1000)
         result.charts = max(result.charts, len(times["painted"]))

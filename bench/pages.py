@@ -20,7 +20,7 @@ import plotly.io as pio
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
-from ui.chart import COMPONENT
+from bench.apptest import charts, send_event
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,7 @@ def floor(repeats: int = 60) -> float:
 
 def chart_bytes(at: AppTest) -> int:
     """The figure JSON the page sends (the whole chart payload, settings included)."""
-    return sum(len(e.proto.bytes) for e in at.get("bidi_component") if e.proto.component_name == COMPONENT)
+    return sum(len(element.proto.bytes) for element in charts(at))
 
 
 @contextmanager
@@ -92,13 +92,47 @@ def measure(page: str, rounds: int = 5) -> dict[str, float]:
     return {"median": statistics.median(times), "p95": percentile(times, 95), "bytes": chart_bytes(at)}
 
 
+# A click on the contour map, as the chart component reports it: the same page and the same points as the slider.
+CLICKED = {
+    "pages/gradient.py": ("gradient.contour", "gradient.y0"),
+    "pages/descent.py": ("descent.playback", "descent.y0"),
+}
+
+
+@compiled_once()
+def measure_click(page: str, rounds: int = 5) -> dict[str, float]:
+    """A pick on the page's map moving x0 through the slider's values (y0 kept), timed like measure()."""
+    query, key, values = INTERACTIONS[page]
+    chart, other = CLICKED[page]
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(page).run()
+    y = at.slider(key=other).value
+    for value in values:
+        send_event(at, chart, "pick", {"x": value, "y": y, "via": "click"})
+    times = []
+    for _ in range(rounds):
+        for value in values:
+            start = time.perf_counter()
+            send_event(at, chart, "pick", {"x": value, "y": y, "via": "click"})
+            times.append(time.perf_counter() - start)
+    assert not at.exception, at.exception
+    assert at.slider(key=key).value == values[-1]  # the click moved the point
+    return {"median": statistics.median(times), "p95": percentile(times, 95), "bytes": chart_bytes(at)}
+
+
 def run(rounds: int = 8) -> list[dict]:
     """One row per page. The floor is sampled before and after every page and its median used for all rows,
     so a slow spell of a shared machine is not charged to one page alone."""
     floors = [floor(30)]
     results = {}
+    clicks = {}
     for page in INTERACTIONS:
         results[page] = measure(page, rounds)
+        if page in CLICKED:  # right after the slider, so both meet the same spell of a shared machine
+            clicks[page] = measure_click(page, rounds)
         floors.append(floor(30))
     base = statistics.median(floors)
     print(
@@ -117,6 +151,13 @@ def run(rounds: int = 8) -> list[dict]:
             f"{result['bytes'] / 1000:>15.1f}  {ok}"
         )
         rows.append({"page": page, **result, "floor": base, "ratio": ratio})
+    print(f"{'a click on the map':<20}{'median ms':>10}{'p95 ms':>9}{'slider median':>15}  target: no more")
+    for page, click in clicks.items():
+        ok = "ok" if click["median"] <= results[page]["median"] * 1.1 else "OVER"
+        print(
+            f"{Path(page).stem:<20}{click['median'] * 1000:>10.1f}{click['p95'] * 1000:>9.1f}"
+            f"{results[page]['median'] * 1000:>15.1f}  {ok}"
+        )
     return rows
 
 

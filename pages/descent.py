@@ -10,10 +10,18 @@ from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
 from ui import cache
+from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
-from ui.widgets import function_picker, learning_rate_follows, lecture, optimizer_controls, start_controls
+from ui.widgets import (
+    function_picker,
+    learning_rate_follows,
+    lecture,
+    optimizer_controls,
+    pick_handler,
+    start_controls,
+)
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
 
 PAGE = Page("descent")
@@ -40,7 +48,9 @@ slot = begin(
     "⛷️ Gradient descent",
     "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss and "
     "of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ against it, "
-    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size.",
+    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size. "
+    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step; click the map "
+    "(or drag the ring) to start somewhere else.",
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
@@ -67,6 +77,14 @@ two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 
 
+STEP = PAGE.key("k")  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
+
+
+def follow_figure_step(frame: int) -> None:
+    """The student moved the figure's own step slider to frame j: explain step j + 1 (the step it shows)."""
+    st.session_state[STEP] = min(max(1, frame + 1), max(1, run.steps_taken))
+
+
 def run_metrics() -> None:
     """The run's end: loss, gradient norm and one metric per weight."""
     if run.status == "diverged":
@@ -88,7 +106,12 @@ def run_metrics() -> None:
 def step_by_step() -> None:
     """Playback, the written-out step, the per-step curves and the table."""
     if two_d:
-        show(descent_figure(cache.grid(f, picked.domain, 51), run, names, lecture=big), key=PAGE.key("playback"))
+        show(
+            descent_figure(cache.grid(f, picked.domain, 51), run, names, start_handle=True, lecture=big),
+            key=PAGE.key("playback"),
+            on_pick=pick_handler(PAGE),  # a click on the map or the surface, or the dragged ring, moves the start
+            on_step=follow_figure_step,
+        )
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
     run_metrics()
@@ -123,21 +146,23 @@ def step_by_step() -> None:
 def explain() -> None:
     """Step k written out by hand, with ◀ ▶ buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
-    key = PAGE.key("k")
+    key = STEP
     if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
         st.session_state[key] = 1
 
     def move(delta: int) -> None:
         st.session_state[key] = min(max(1, st.session_state.get(key, 1) + delta), run.steps_taken)
 
-    back, middle, forward = st.columns([1, 8, 1], vertical_alignment="bottom")
-    back.button("◀", key=PAGE.key("prev"), on_click=move, args=(-1,), shortcut="B", help="Previous step (B)")
-    forward.button("▶", key=PAGE.key("next"), on_click=move, args=(1,), shortcut="N", help="Next step (N)")
+    back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
+    back.button("◀ Back", key=PAGE.key("prev"), on_click=move, args=(-1,), shortcut="B", help="Previous step (key B)")
+    forward.button("Next ▶", key=PAGE.key("next"), on_click=move, args=(1,), shortcut="N", help="Next step (key N)")
     if run.steps_taken > 1:
-        k = middle.slider("Explain step k", 1, run.steps_taken, key=key)
+        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key)
     else:
         k = 1
         middle.markdown("**Step k = 1**")
+    if two_d:
+        show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
     before = ", ".join(number(v) for v in run.points[k - 1])
     grad = ", ".join(number(v) for v in run.gradients[k - 1])
     st.markdown(f"Step {k}: θ = ({', '.join(names)}) = ({before}), g = ∇f(θ) = ({grad})")
@@ -191,7 +216,11 @@ def basins() -> None:
         return
     n = PAGE.draw(BASIN_GRID, where=st)
     bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
-    show(basin_figure(bm, minima, names, lecture=big), key=PAGE.key("basins"))
+    show(
+        basin_figure(bm, minima, names, start=start, lecture=big),
+        key=PAGE.key("basins"),
+        on_pick=pick_handler(PAGE),  # a click on a basin starts the descent there
+    )
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {number(lr)}, all computed at once. "
         "Each start is coloured by the minimum it reaches; grey did not converge, black diverged."

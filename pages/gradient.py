@@ -15,7 +15,7 @@ from ui import cache
 from ui.controls import Page, choice, slider, toggle
 from ui.page import begin, finish
 from ui.render import about, code_snippet, latex_source, show
-from ui.widgets import function_picker, lecture, point_controls
+from ui.widgets import function_picker, lecture, pick_handler, point_controls
 from viz.gradient import contour_field_figure, directional_figure, gradient_3d_figure
 
 PAGE = Page("gradient")
@@ -36,7 +36,8 @@ slot = begin(
     "🧭 The gradient",
     "The gradient ∇f collects the partial derivatives into one vector. It points in the direction of "
     "**steepest ascent**, it is perpendicular to the level curve through the point, and its length is the "
-    "steepest slope. That is why it tells us which way to change each weight: step against it.",
+    "steepest slope. That is why it tells us which way to change each weight: step against it. "
+    "Click the map or the surface to move P there, or drag the ring around P.",
 )
 picked = function_picker(PAGE)
 x0, y0 = point_controls(PAGE, picked)
@@ -90,9 +91,11 @@ with left:
             names,
             descent=direction == "descent",
             normalized=normalized,
+            direction=theta,
             lecture=big,
         ),
         key=PAGE.key("contour"),
+        on_pick=pick_handler(PAGE),
     )
 with right:
     st.markdown(
@@ -108,7 +111,11 @@ with right:
 gradient_tex = rf"\nabla f = \left({to_latex(f.partials[0])},\ {to_latex(f.partials[1])}\right)"
 st.latex(gradient_tex)
 latex_source([gradient_tex])
-show(gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big), key=PAGE.key("surface"))
+show(
+    gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big),
+    key=PAGE.key("surface"),
+    on_pick=pick_handler(PAGE),
+)
 
 code_snippet(gradient_snippet(f, (x0, y0), theta))
 finish(PAGE, slot)

@@ -16,7 +16,7 @@ from ui import cache
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
 from ui.render import about, code_snippet, derivation_steps, latex_source, show
-from ui.widgets import function_picker, lecture, point_controls
+from ui.widgets import function_picker, lecture, pick_handler, point_controls
 from viz.calculus import partials_surface_figure, slice_figure
 
 PAGE = Page("partials")
@@ -67,7 +67,11 @@ plane = tangent_plane(f, (x0, y0)) if show_plane and defined else None
 big = lecture()
 col3d, col2d = st.columns([3, 2])
 with col3d:
-    show(partials_surface_figure(grid, s, names, plane=plane, lecture=big), key=PAGE.key("surface"))
+    show(
+        partials_surface_figure(grid, s, names, plane=plane, lecture=big),
+        key=PAGE.key("surface"),
+        on_pick=pick_handler(PAGE),  # a click on the surface moves P there
+    )
     if plane is not None:
         st.latex(
             rf"z = {latex(plane.z0)}{plus(plane.fx)}\,({minus(names[0], x0)})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from core import PRESETS, descend
@@ -21,17 +22,20 @@ from core.regression import (
     read_csv,
 )
 from core.snippets import descent_snippet
+from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
 from ui import cache
-from ui.controls import Page, choice, number_box
+from ui.controls import Page, choice, number_box, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, show
 from ui.text import plain
-from ui.widgets import lecture, optimizer_controls
+from ui.widgets import learning_rate_follows, lecture, optimizer_controls, pick_handler
 from viz.descent import curves_figure, race_figure
-from viz.regression import epochs_figure, fit_figure
+from viz.regression import epochs_figure, fit_figure, minima_line
 
 PAGE = Page("regression")
 START = (0.0, 0.0)  # the model's weights before training
+# The start of the fit, not drawn as widgets: a click on the loss map sets it; the link keeps it.
+START_CONTROLS = tuple(number(f"w{i}_0", f"start w{i}", -100.0, 100.0, 0.01, START[i - 1]) for i in (1, 2))
 TAB = choice("tab", "Tab", ["The lesson's loss", "Fit a line to data"], "The lesson's loss")
 BATCH = choice(
     "batch",
@@ -43,6 +47,7 @@ BATCH = choice(
     labels=lambda b: "full batch" if b == "full" else f"mini-batch of {b}",
 )
 SEED = number_box("seed", "Dataset seed", 0, 10_000, 1, 0, integer=True)
+STANDARDIZE = toggle("std", "Standardize x: (x − mean) / standard deviation", help="Makes 2/λmax near 1 for any x.")
 
 slot = begin(
     PAGE,
@@ -52,7 +57,27 @@ slot = begin(
     "the predictions improve, and likewise for w₂.",
 )
 big = lecture()
-name, lr, steps, hyper = optimizer_controls(PAGE, 0.05, default_steps=100, table=FIRST_ORDER)
+# The lesson's own step uses η = 0.1 (its hand-worked numbers); the fit starts from 0.05. Switching tab brings it.
+tab_lr = 0.1 if st.session_state[PAGE.prepare(TAB)] == TAB.default else 0.05
+learning_rate_follows(PAGE, st.session_state[PAGE.key(TAB)], tab_lr)
+name, lr, steps, hyper = optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER)
+LESSON_ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2)
+
+
+def stable_rate(X) -> float:
+    """2/λmax of the loss's Hessian, shown beside η; a warning before the run when η is beyond it."""
+    bound = max_stable_lr(least_squares_hessian(X))
+    st.caption(
+        f"Largest stable learning rate for plain gradient descent on this quadratic loss: 2/λmax(H) = {number(bound)} "
+        f"(H = ∇²L, the loss's Hessian). You use η = {number(lr)}."
+    )
+    if lr >= bound:
+        st.warning(
+            f"η = {number(lr)} is at or above 2/λmax = {number(bound)}: plain gradient descent will oscillate with "
+            "growing steps and diverge. Choose a smaller η" + (" or standardize x." if X.shape[1] == 2 else "."),
+            icon="⚠️",
+        )
+    return bound
 
 
 def lesson() -> None:
@@ -68,16 +93,21 @@ def lesson() -> None:
     words.latex(r"L = (w_1 + 2w_2 - y)^2")
     grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
     words.latex(rf"\nabla L = \left[{grad_tex}\right]")
-    step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
-    words.markdown("With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = 0.1**, one step of gradient descent:")
+    step = descend(loss, (1.0, 1.0), optimizer="gd", lr=lr, steps=1)
+    with words:
+        stable_rate(np.array([LESSON_ROW]))
+    words.markdown(
+        f"With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = {number(lr)}**, one step of gradient descent:"
+    )
     words.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
     c1, c2, c3 = words.columns(3)
     c1.metric("∇L(1, 1)", f"({number(step.gradients[0][0])}, {number(step.gradients[0][1])})")
     c2.metric("new w1", number(step.points[1][0]))
     c3.metric("new w2", number(step.points[1][1]))
+    landed = step.points[1][0] + 2 * step.points[1][1]
     words.caption(
-        f"L falls from {number(step.values[0])} to {number(step.values[1], scale=step.values[0])}: (1.4, 1.8) lies "
-        "on the line w₁ + 2w₂ = 5, where the loss is zero."
+        f"L goes from {number(step.values[0])} to {number(step.values[1], scale=step.values[0])}. The loss is zero "
+        f"on the whole line w₁ + 2w₂ = 5 (dashed on the map); this step lands where w₁ + 2w₂ = {number(landed)}."
     )
     preset = PRESETS["lesson_loss"]
     lesson_run = descend(loss, (1.0, 1.0), optimizer=name, lr=lr, steps=min(steps, 30), **hyper)
@@ -87,8 +117,8 @@ def lesson() -> None:
                 cache.grid(loss, preset.domain, 51),
                 {"your optimizer": lesson_run},
                 loss.names,
-                [m for m, _ in preset.minima],
                 lecture=big,
+                extra=[minima_line(LESSON_ROW, 5.0, preset.domain)],
             ),
             key=PAGE.key("lesson_surface"),
         )
@@ -107,12 +137,21 @@ def model() -> None:
     with right:
         upload = st.file_uploader("…or upload a CSV with two numeric columns x, y", type=["csv"], key=PAGE.key("csv"))
     data = dataset(upload, int(seed))
+    if upload is not None and PAGE.draw(STANDARDIZE, where=st):
+        scaling = standardize(data.x)
+        data = data._replace(x=scaling.x, source=f"{data.source}, x standardized")
+        st.caption(
+            f"The run uses standardized x′ = (x − {number(scaling.mean)}) / {number(scaling.scale)}, so w1, w2 "
+            "below are the line's weights on x′."
+        )
     st.caption(f"Data: {data.source}, N = {len(data.x)}.")
+    stable_rate(line_design(data.x))
     batch = PAGE.draw(BATCH, where=st)
     batch_size = None if batch == "full" else int(batch)
     L = cache.mse(data)
     target = least_squares(data)
-    run = fit(data, START, optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
+    start = tuple(float(PAGE.value(c)) for c in START_CONTROLS)
+    run = fit(data, start, optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
     if run.status == "diverged":
         st.error(
             f"**Diverged at step {run.diverged_at}**: try a smaller learning rate. The path shown ends at the "
@@ -136,14 +175,16 @@ def model() -> None:
     with c2:
         show(
             race_figure(
-                cache.grid(L, loss_domain(target, START), 51),
+                cache.grid(L, loss_domain(target, start), 51),
                 {"full batch" if batch == "full" else f"mini-batch of {batch}": run},
                 L.names,
                 [tuple(target)],
                 lecture=big,
             ),
             key=PAGE.key("surface"),
+            on_pick=pick_handler(PAGE, [c.name for c in START_CONTROLS]),  # a click moves the start there
         )
+        st.caption(f"Start w = ({number(start[0])}, {number(start[1])}): click the loss map to start somewhere else.")
     st.markdown("The mean squared error and its gradient:")
     st.latex(r"L(w_1, w_2) = \frac{1}{N}\sum_{i=1}^{N} (w_1 x_i + w_2 - y_i)^2")
     st.latex(

@@ -18,7 +18,7 @@ from ui.controls import Page, slider, text
 from ui.page import begin, finish
 from ui.render import about, code_snippet, latex_source, show
 from ui.text import plain
-from ui.widgets import function_picker, lecture, nice_step
+from ui.widgets import function_picker, lecture, nice_step, pick_handler
 from viz.total import total_curves_figure, total_surface_figure
 
 PAGE = Page("total")
@@ -77,9 +77,18 @@ grid = cache.grid(f, picked.domain, 61)
 big = lecture()
 left, right = st.columns([3, 2])
 with left:
-    show(total_surface_figure(grid, path, values, f.names, lecture=big), key=PAGE.key("surface"))
+    # A click on the surface or on the curves moves x₀ to the clicked x (the path fixes y).
+    show(
+        total_surface_figure(grid, path, values, f.names, lecture=big),
+        key=PAGE.key("surface"),
+        on_pick=pick_handler(PAGE, (X0.name,)),
+    )
 with right:
-    show(total_curves_figure(path, values, f.names, lecture=big), key=PAGE.key("curves"))
+    show(
+        total_curves_figure(path, values, f.names, lecture=big),
+        key=PAGE.key("curves"),
+        on_pick=pick_handler(PAGE, (X0.name,)),
+    )
 
 terms = [
     (rf"\frac{{\partial z}}{{\partial {x_name}}}", td.dz_dx_partial, "dz_dx_partial"),

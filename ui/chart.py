@@ -12,8 +12,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import plotly
 import plotly.graph_objects as go
@@ -28,6 +31,9 @@ log = logging.getLogger("gradient_lab")
 
 _mount = st.components.v2.component(
     COMPONENT, js=Path(__file__).with_name("plotly_chart.js").read_text(), isolate_styles=False
+)
+_frame = st.components.v2.component(
+    "gradient_lab.chart_frame", js=Path(__file__).with_name("chart_frame.js").read_text(), isolate_styles=False
 )
 
 
@@ -55,23 +61,65 @@ def plotly_src() -> str:
     return f"/{base}/app/static/{PLOTLY_JS}" if base else f"/app/static/{PLOTLY_JS}"
 
 
-def chart_payload(fig: go.Figure, config: dict, revision: str) -> bytes:
-    """The bytes the component receives: JSON {src, config, revision, figure}, the figure serialized by plotly.
+def chart_payload(fig: go.Figure, config: dict, revision: str, pick: Sequence[str] = ()) -> bytes:
+    """The bytes the component receives: JSON {src, config, revision, pick, figure}, the figure serialized by plotly.
 
+    ``pick`` names the subplots ("xy", "scene") where a click or a dragged handle is sent back as a ``pick`` event.
     plotly.io writes the figure with orjson when it is installed; splicing it in avoids parsing it back.
     """
-    head = json.dumps({"src": plotly_src(), "config": config, "revision": revision})
+    head = json.dumps({"src": plotly_src(), "config": config, "revision": revision, "pick": list(pick)})
     return f'{head[:-1]}, "figure": {pio.to_json(fig, validate=False)}}}'.encode()
 
 
 def read_payload(payload: bytes) -> dict:
-    """The inverse of chart_payload, for tests and the benchmark: {src, config, revision, figure}."""
+    """The inverse of chart_payload, for tests and the benchmark: {src, config, revision, pick, figure}."""
     return json.loads(payload)
 
 
-def plotly_chart(fig: go.Figure, key: str, config: dict) -> None:
-    """Draw the figure in the chart kept under ``key``; zoom and camera survive updates (layout.uirevision)."""
-    if ensure_plotly_js():
-        _mount(data=chart_payload(fig, config, revision=key), key=key)
-    else:
+def plotly_chart(
+    fig: go.Figure,
+    key: str,
+    config: dict,
+    on_pick: Callable[[dict], None] | None = None,
+    pick: Sequence[str] = ("xy", "scene"),
+    on_step: Callable[[int], None] | None = None,
+) -> None:
+    """Draw the figure in the chart kept under ``key``; zoom and camera survive updates (layout.uirevision).
+
+    The chart sends events back (see plotly_chart.js): ``on_pick({"x", "y", "via"})`` after a click on a subplot
+    named in ``pick`` or a dragged handle shape; ``on_step(frame)`` when the student moves the figure's own step
+    slider (never during playback). Both run as callbacks, before the page's next run draws its controls.
+    """
+    if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
+        return
+    callbacks = {}
+    if on_pick is not None:
+        callbacks["on_pick_change"] = functools.partial(_deliver, key, "pick", on_pick)
+        config = {**config, "edits": {"shapePosition": True}}  # the handle ring (viz.handles) can be dragged
+    if on_step is not None:
+        callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
+    payload = chart_payload(fig, config, revision=key, pick=pick if on_pick is not None else ())
+    _mount(data=payload, key=key, **callbacks)
+
+
+def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:
+    """Hand a chart's event to its handler; a malformed event (not from our own script) is dropped."""
+    value = (st.session_state.get(key) or {}).get(event)
+    if event == "pick":
+        ok = isinstance(value, dict) and all(_number(value.get(axis)) for axis in ("x", "y"))
+    else:
+        ok = _number(value) and isinstance(value, int) and value >= 0
+    if ok:
+        handler(value)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def show_frame(key: str, frame: int) -> None:
+    """Turn the animated chart under ``key`` to its frame ``frame`` in the browser, without sending the figure
+    again (a small element of its own; the chart turns once it is drawn)."""
+    if ensure_plotly_js():
+        _frame(data={"chart": key, "frame": int(frame)}, key=f"{key}.frame")

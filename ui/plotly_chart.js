@@ -1,8 +1,9 @@
 // A plotly chart that stays mounted across reruns. Each new figure is applied with Plotly.react, so a
 // WebGL scene keeps its context and compiled shaders, and the camera stays where the student turned it
-// (layout.uirevision). The payload is JSON bytes: {src, config, revision, figure}; see ui/chart.py.
+// (layout.uirevision). The payload is JSON bytes: {src, config, revision, pick, figure}; see ui/chart.py.
+// Events back to Python are in their own section at the end (listen and the functions after it).
 
-const charts = new WeakMap(); // parent element -> {div, drawn, color, latest}
+const charts = new WeakMap(); // parent element -> {div, drawn, color, latest, send, listening}
 const live = new Set(); // every chart on the page, to redraw when the system theme changes
 
 // Streamlit follows the system's light or dark setting; the charts follow along (see themed below).
@@ -77,6 +78,10 @@ function draw(Plotly, chart) {
   figure.layout = { ...themed(figure.layout, chart.div), uirevision: spec.revision };
   Promise.resolve()
     .then(() => Plotly.react(chart.div, figure))
+    .then(() => {
+      listen(chart);
+      turnToWantedFrame(chart);
+    })
     .catch((error) => {
       chart.div.textContent = `This chart could not be drawn (${error.message}).`;
     });
@@ -90,10 +95,11 @@ export default function (component) {
     div.className = "gl-plotly";
     div.style.width = "100%";
     parentElement.appendChild(div);
-    chart = { div, drawn: null, color: null, latest: null };
+    chart = { div, drawn: null, color: null, latest: null, send: null, listening: false };
     charts.set(parentElement, chart);
     live.add(chart);
   }
+  chart.send = component.setTriggerValue; // the newest one: listeners attached once call it through chart
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
   // Hold the figure's height while plotly.js loads, so the page does not jump.
@@ -116,4 +122,93 @@ export default function (component) {
       }
     }, 0);
   };
+}
+
+// ---- Events back to Python: a click or a dragged handle sets a point; the figure's own step slider a step ----
+// Protocol (trigger values, one per gesture, never one per animation frame):
+//   pick: {x, y, via}  via "click" (a click on a 2D subplot named in spec.pick, data coordinates of the pixel),
+//                      "drag" (a shape named "handle" was dragged; its new centre), "surface" (a click on a 3D
+//                      surface, the point plotly reports)
+//   step: k            the index of the figure slider's step, after the student moved that slider.
+
+const CLICK_SLOP = 5; // pixels a press may move and still count as a click (more is plotly's zoom or rotate)
+
+function listen(chart) {
+  if (chart.listening) return;
+  chart.listening = true;
+  const div = chart.div;
+  div.__gradientLabTurn = () => turnToWantedFrame(chart); // for ui/chart_frame.js
+  let pressed = null;
+  div.addEventListener("mousedown", (event) => {
+    pressed = { x: event.clientX, y: event.clientY };
+  }, true);
+  div.addEventListener("click", (event) => {
+    const moved = pressed && Math.hypot(event.clientX - pressed.x, event.clientY - pressed.y) > CLICK_SLOP;
+    if (!moved) pickAtPixel(chart, event);
+  }, true);
+  div.on("plotly_relayout", (update) => pickDraggedHandle(chart, update));
+  div.on("plotly_click", (event) => pickOnSurface(chart, event));
+  // Only the student's own move of the slider: playback moves it too, and must send nothing.
+  div.on("plotly_sliderchange", (event) => {
+    if (event.interaction) sendStep(chart, event.slider.steps.indexOf(event.step));
+  });
+}
+
+function picks(chart, subplot) {
+  return (chart.latest?.pick ?? []).includes(subplot);
+}
+
+// A click inside a cartesian subplot's plot area (not on the modebar, legend, buttons or the step slider).
+function pickAtPixel(chart, event) {
+  if (!event.target.closest?.(".nsewdrag")) return;
+  const layout = chart.div._fullLayout;
+  const box = chart.div.getBoundingClientRect();
+  const px = event.clientX - box.left;
+  const py = event.clientY - box.top;
+  for (const [id, plot] of Object.entries(layout._plots ?? {})) {
+    const xa = plot.xaxis;
+    const ya = plot.yaxis;
+    const inside = px >= xa._offset && px <= xa._offset + xa._length && py >= ya._offset && py <= ya._offset + ya._length;
+    if (inside && picks(chart, id)) {
+      chart.send?.("pick", { x: xa.p2d(px - xa._offset), y: ya.p2d(py - ya._offset), via: "click" });
+      return;
+    }
+  }
+}
+
+// A dragged handle: plotly's editable shape reports its new anchor (pixel-sized) or corners (data-sized).
+function pickDraggedHandle(chart, update) {
+  const shapes = chart.div.layout.shapes ?? [];
+  shapes.forEach((shape, i) => {
+    if (shape.name !== "handle") return;
+    const anchored = `shapes[${i}].xanchor` in update;
+    const moved = anchored || `shapes[${i}].x0` in update;
+    if (!moved || !picks(chart, shape.xref === "x" ? "xy" : `${shape.xref}${shape.yref}`)) return;
+    const x = anchored ? update[`shapes[${i}].xanchor`] : (update[`shapes[${i}].x0`] + update[`shapes[${i}].x1`]) / 2;
+    const y = anchored ? update[`shapes[${i}].yanchor`] : (update[`shapes[${i}].y0`] + update[`shapes[${i}].y1`]) / 2;
+    chart.send?.("pick", { x: Number(x), y: Number(y), via: "drag" });
+  });
+}
+
+function pickOnSurface(chart, event) {
+  const point = event.points?.[0];
+  if (!point || point.data?.type !== "surface" || !picks(chart, point.data.scene ?? "scene")) return;
+  chart.send?.("pick", { x: point.x, y: point.y, via: "surface" });
+}
+
+function sendStep(chart, index) {
+  if (Number.isInteger(index) && index >= 0) chart.send?.("step", index);
+}
+
+// The frame the page's own step control asks for (ui/chart_frame.js), applied once the chart has its frames.
+function turnToWantedFrame(chart) {
+  const frame = window.__gradientLabFrames?.[chart.latest?.revision];
+  const gd = chart.div;
+  const slider = gd._fullLayout?.sliders?.[0];
+  if (!Number.isInteger(frame) || !slider || slider.active === frame || !gd._transitionData?._frames?.[frame]) return;
+  window.Plotly.animate(gd, [String(frame)], {
+    mode: "immediate",
+    frame: { duration: 0, redraw: true },
+    transition: { duration: 0 },
+  });
 }

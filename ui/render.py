@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -70,9 +71,12 @@ def figure_html(fig: go.Figure) -> str:
     return pio.to_html(fig, include_plotlyjs=True, full_html=True, config=CHART_CONFIG)
 
 
-def show(fig: go.Figure, key: str, export: bool = True) -> None:
-    """Draw a figure, with a download of it as a standalone HTML file (built only when clicked)."""
-    plotly_chart(fig, key=key, config=CHART_CONFIG)
+def show(fig: go.Figure, key: str, export: bool = True, **events: Any) -> None:
+    """Draw a figure, with a download of it as a standalone HTML file (built only when clicked).
+
+    ``events`` are the chart's callbacks (``on_pick``, ``pick``, ``on_step``; see ui.chart.plotly_chart).
+    """
+    plotly_chart(fig, key=key, config=CHART_CONFIG, **events)
     if export:
         st.download_button(
             "⬇ Figure as HTML",

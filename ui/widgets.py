@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -173,6 +173,24 @@ def point_controls(page: Page, picked: Picked, labels: tuple[str, str] = ("x₀"
             st.session_state[typed] = st.session_state[key]
             st.number_input(var, control.low, control.high, key=typed, format="%g", on_change=_copy, args=(typed, key))
     return x, y
+
+
+def on_grid(control: Control, value: float) -> float:
+    """A coordinate picked on a figure as its slider can hold it: inside the range, on the slider's grid."""
+    inside = min(max(float(value), control.low), control.high)
+    return min(max(_on_grid(inside, control.step), control.low), control.high)
+
+
+def pick_handler(page: Page, names: Sequence[str] = POINT) -> Callable[[dict], None]:
+    """What a click or a dragged handle on a figure does: the named controls (drawn earlier in this run, e.g. the
+    point sliders) take the picked x (and y) on their grid, before the next run draws them; the link follows."""
+    controls = [page.controls[name] for name in names]
+
+    def on_pick(event: dict) -> None:
+        for control, value in zip(controls, (event["x"], event["y"]), strict=False):
+            page.set(control, on_grid(control, value))
+
+    return on_pick
 
 
 def _copy(source: str, target: str) -> None:

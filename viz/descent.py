@@ -12,6 +12,8 @@ from core.descent import Trajectory
 from core.grid import Grid
 from core.optimizers import OPTIMIZERS
 from viz.calculus import contour, surface
+from viz.handles import handle
+from viz.raster import map_image
 from viz.style import (
     GRADIENT,
     PALETTE,
@@ -27,9 +29,20 @@ from viz.style import (
     trace,
 )
 
-# Trace order of the playback figure: static traces first, then the ones each frame replaces.
-STATIC = ("surface", "path3d", "contour", "path2d")
-DYNAMIC = ("point3d", "point2d", "gradient", "update", "velocity")
+# Trace order of the playback figure (the point on the map stays trace 5). The path so far is two traces per
+# panel: "done" up to the start of the current chunk of steps, and the current chunk's "path" up to θ_k. A frame
+# carries its chunk only and takes "done" from the chunk's first frame (plotly's baseframe), so the frames hold
+# about 2·N^1.5 coordinates instead of the N²/2 of a whole path per frame.
+TRACES = ("surface", "path3d", "contour", "path2d", "point3d", "point2d", "gradient", "update", "velocity")
+TRACES += ("done3d", "done2d")
+STATIC = ("surface", "contour")
+DYNAMIC = ("path3d", "path2d", "point3d", "point2d", "gradient", "update", "velocity")  # in every frame
+DONE = ("done3d", "done2d")  # in the first frame of each chunk
+
+
+def chunk_length(steps: int) -> int:
+    """Steps per chunk: about √N, which keeps the frames' total smallest."""
+    return max(1, round(float(np.sqrt(steps))))
 
 
 def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, float]]:
@@ -52,33 +65,55 @@ def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, 
     return out
 
 
-def _frame_data(t: Trajectory, k: int, z: np.ndarray) -> list[dict]:
-    x, y = short(t.points[k][0]), short(t.points[k][1])
+def _frame_data(t: Trajectory, k: int, path: tuple[list, list, list], head: int) -> dict[str, dict]:
+    """The traces at step k: the path up to θ_head ("done") and from θ_head to θ_k ("path"), the point θ_k on
+    both panels, and the arrows of step k + 1."""
+    xs, ys, zs = (p[head : k + 1] for p in path)
+    done = [p[: head + 1] for p in path]
     arrows = frame_arrows(t, k)
 
     def segment(name: str) -> dict:
         x0, y0, dx, dy = (float(v) for v in arrows[name])
         return {"type": "scatter", "x": [short(x0), short(x0 + dx)], "y": [short(y0), short(y0 + dy)]}
 
-    return [
-        {"type": "scatter3d", "x": [x], "y": [y], "z": [short(z[k])]},
-        {"type": "scatter", "x": [x], "y": [y]},
-        segment("gradient"),
-        segment("update"),
-        segment("velocity"),
-    ]
+    return {
+        "path3d": {"type": "scatter3d", "x": xs, "y": ys, "z": zs},
+        "path2d": {"type": "scatter", "x": xs, "y": ys},
+        "point3d": {"type": "scatter3d", "x": xs[-1:], "y": ys[-1:], "z": zs[-1:]},
+        "point2d": {"type": "scatter", "x": xs[-1:], "y": ys[-1:]},
+        **{name: segment(name) for name in ("gradient", "update", "velocity")},
+        "done3d": {"type": "scatter3d", "x": done[0], "y": done[1], "z": done[2]},
+        "done2d": {"type": "scatter", "x": done[0], "y": done[1]},
+    }
 
 
-def _dynamic_traces(t: Trajectory, z: np.ndarray) -> list[dict]:
-    """The traces the frames replace, at step 0, with the names and styles the frames leave alone."""
-    styles = [
-        dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
-        dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
-        arrow_style("−ηg (a plain gradient step)", GRADIENT),
-        arrow_style("actual update", UPDATE),
-        _state_arrow_style(t),
-    ]
-    return [{**data, **style} for data, style in zip(_frame_data(t, 0, z), styles, strict=True)]
+def _dynamic_styles(t: Trajectory) -> dict[str, dict]:
+    """Names and styles of the traces the frames replace (frames carry only coordinates)."""
+    path3d = dict(
+        mode="lines+markers",
+        name="path",
+        showlegend=False,
+        line=dict(color="#FFFFFF", width=5),
+        marker=dict(size=2.5, color="#FFFFFF"),
+    )
+    path2d = dict(
+        mode="lines+markers",
+        name="path of θ so far",
+        legendgroup="path",
+        line=dict(color="#FFFFFF", width=2),
+        marker=dict(size=4, color="#FFFFFF"),
+    )
+    return {
+        "path3d": path3d,
+        "path2d": path2d,
+        "done3d": {**path3d, "name": "path (earlier steps)"},
+        "done2d": {**path2d, "name": "path (earlier steps)", "showlegend": False},
+        "point3d": dict(mode="markers", name="θ (3D)", showlegend=False, marker=dict(size=7, color=POINT)),
+        "point2d": dict(mode="markers", name="θ at the current step", marker=dict(size=13, color=POINT)),
+        "gradient": arrow_style("−ηg (a plain gradient step)", GRADIENT),
+        "update": arrow_style("actual update", UPDATE),
+        "velocity": _state_arrow_style(t),
+    }
 
 
 def _state_arrow_style(t: Trajectory) -> dict:
@@ -89,43 +124,52 @@ def _state_arrow_style(t: Trajectory) -> dict:
     return arrow_style(arrow.label, VELOCITY)
 
 
-def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: bool = False) -> go.Figure:
-    """Surface and contour map with the weight path, animated one frame per step with play/pause and a slider.
+def step_label(t: Trajectory, k: int) -> str:
+    """The figure slider's label of frame k: the step it shows being taken (θ_k → θ_{k+1}), "end" after the last."""
+    return str(k + 1) if k < t.steps_taken else "end"
 
-    Frames replace only the point and the arrows, so playback runs in the browser without a rerun.
+
+def descent_figure(
+    grid: Grid,
+    t: Trajectory,
+    names: tuple[str, str],
+    step: int = 0,
+    start_handle: bool = False,
+    lecture: bool = False,
+) -> go.Figure:
+    """Surface and contour map; playing reveals the weight path step by step, one frame per step.
+
+    Frame k shows θ_k on both panels, the path up to it and the arrows of step k + 1; the figure opens at frame
+    ``step``. Frames replace only the path, the point and the arrows, so playback runs in the browser without a
+    rerun. ``start_handle`` puts a draggable ring on the start point of the map (see viz.handles).
     """
     low, high = grid.z_range
     with np.errstate(invalid="ignore"):
         z = np.clip(t.values, low, high)
-    traces = [
-        surface(grid, opacity=0.8),
-        trace(
-            "scatter3d",
-            x=t.points[:, 0],
-            y=t.points[:, 1],
-            z=z,
-            mode="lines+markers",
-            name="path",
-            showlegend=False,
-            line=dict(color="#FFFFFF", width=5),
-            marker=dict(size=2.5, color="#FFFFFF"),
-        ),
-        contour(grid, names),
-        trace(
-            "scatter",
-            x=t.points[:, 0],
-            y=t.points[:, 1],
-            mode="lines+markers",
-            name="path of θ",
-            showlegend=False,
-            line=dict(color="#FFFFFF", width=2),
-            marker=dict(size=4, color="#FFFFFF"),
-        ),
-        *_dynamic_traces(t, z),
-    ]
-    dynamic = list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
+    path = ([short(v) for v in t.points[:, 0]], [short(v) for v in t.points[:, 1]], [short(v) for v in z])
+    step = min(max(int(step), 0), len(t.points) - 1)
+    length = chunk_length(len(t.points) - 1)
+    styles = _dynamic_styles(t)
+    opening = _frame_data(t, step, path, head=step - step % length)
+    parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names)}
+    parts |= {name: {**opening[name], **styles[name]} for name in (*DYNAMIC, *DONE)}
+    traces = [parts[name] for name in TRACES]
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
-    frames = [dict(data=_frame_data(t, k, z), traces=dynamic, name=str(k)) for k in range(len(t.points))]
+    frames = []
+    for k in range(len(t.points)):
+        head = k - k % length
+        data = _frame_data(t, k, path, head)
+        if k == head:  # the chunk's first frame carries the path done so far; the chunk's other frames reuse it
+            names_in = (*DYNAMIC, *DONE)
+            frame = dict(data=[data[n] for n in names_in], traces=[TRACES.index(n) for n in names_in], name=str(k))
+        else:
+            frame = dict(
+                data=[data[n] for n in DYNAMIC],
+                traces=[TRACES.index(n) for n in DYNAMIC],
+                name=str(k),
+                baseframe=str(head),
+            )
+        frames.append(frame)
     layout = dict(
         # The 3D scene on the left half, the contour map on the right.
         scene=dict(
@@ -139,8 +183,16 @@ def descent_figure(grid: Grid, t: Trajectory, names: tuple[str, str], lecture: b
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
+        # The map's colours as a picture underneath: plotly.js drops the contour trace while frames play.
+        images=[map_image(grid)],
     )
-    controls = dict(updatemenus=[play_buttons(lecture=lecture)], sliders=[step_slider(len(t.points), lecture)])
+    if start_handle:
+        layout["shapes"] = [handle(t.points[0][0], t.points[0][1])]
+    labels = [step_label(t, k) for k in range(len(t.points))]
+    controls = dict(
+        updatemenus=[play_buttons(lecture=lecture)],
+        sliders=[step_slider(len(t.points), labels, active=step, lecture=lecture)],
+    )
     return figure(traces, layout, height=620, lecture=lecture, frames=frames, controls=controls)
 
 
@@ -185,10 +237,10 @@ def play_buttons(duration: int = 80, lecture: bool = False) -> dict:
     )
 
 
-def step_slider(count: int, lecture: bool = False) -> dict:
+def step_slider(count: int, labels: Sequence[str] | None = None, active: int = 0, lecture: bool = False) -> dict:
     """A slider over the steps, the full width of the chart, in a row of its own under the play buttons."""
     return dict(
-        active=0,
+        active=active,
         x=0.0,
         len=1.0,
         y=0.0,
@@ -198,7 +250,7 @@ def step_slider(count: int, lecture: bool = False) -> dict:
         pad=dict(t=below_axis(lecture) + round(2.6 * text_px(TEXT_PX, lecture))),
         steps=[
             dict(
-                label=str(k),
+                label=labels[k] if labels else str(k),
                 method="animate",
                 args=[
                     [str(k)],
@@ -326,9 +378,11 @@ def race_figure(
     names: tuple[str, str],
     minima: Sequence[tuple[float, float]] = (),
     lecture: bool = False,
+    extra: Sequence[dict] = (),
 ) -> go.Figure:
-    """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima."""
-    traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9)]
+    """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima,
+    and ``extra`` traces drawn under the paths (a line of minima)."""
+    traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9), *extra]
     for i, (label, t) in enumerate(runs.items()):
         traces += _path(t, label, PALETTE[i % 8])
     if minima:
@@ -399,9 +453,14 @@ def basin_colors(count: int) -> list[str]:
 
 
 def basin_figure(
-    bm: BasinMap, minima: Sequence[tuple[float, float]], names: tuple[str, str], lecture: bool = False
+    bm: BasinMap,
+    minima: Sequence[tuple[float, float]],
+    names: tuple[str, str],
+    start: Sequence[float] | None = None,
+    lecture: bool = False,
 ) -> go.Figure:
-    """Each start coloured by the minimum it reaches: grey did not converge, black diverged."""
+    """Each start coloured by the minimum it reaches: grey did not converge, black diverged. ``start`` (the page's
+    start point) is drawn as a draggable ring."""
     colors = basin_colors(len(minima))
     levels = len(colors)
     # A stepped colour scale: label L (from −2) occupies its own band [L+2, L+3)/levels.
@@ -430,4 +489,6 @@ def basin_figure(
         xaxis=dict(title=dict(text=names[0]), constrain="domain"),
         yaxis=dict(title=dict(text=names[1]), scaleanchor="x", scaleratio=1, constrain="domain"),
     )
+    if start is not None:
+        layout["shapes"] = [handle(start[0], start[1])]
     return figure(traces, layout, height=520, lecture=lecture)

@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 from core.grid import Grid
 from core.numbers import number
 from viz.calculus import contour, point3d, scene, surface
-from viz.style import GRADIENT, POINT, UPDATE, arrow, figure, trace, z32
+from viz.handles import handle
+from viz.style import GRADIENT, POINT, TANGENT, UPDATE, arrow, figure, trace, z32
 
 
 def arrow_scale(grid: Grid, vectors: np.ndarray, fraction: float = 0.06) -> float:
@@ -30,6 +31,37 @@ def field_segments(X: np.ndarray, Y: np.ndarray, U: np.ndarray, V: np.ndarray) -
     return xs, ys
 
 
+def field_heads(count: int, size: float = 7) -> dict:
+    """Arrowheads on the tips of field_segments' polyline: a marker only on each tip (every 3rd point from the
+    2nd), turned along the segment that ends there (angleref "previous")."""
+    sizes = [0.0, size, 0.0] * (count // 3)
+    return dict(symbol="arrow", size=sizes, angleref="previous", color="rgba(255,255,255,0.85)", line=dict(width=0))
+
+
+def inside_length(point: tuple[float, float], direction: np.ndarray, grid: Grid, margin: float = 0.02) -> float:
+    """The largest t with point + t·direction inside the plotted domain (less a margin), ∞ for a zero direction."""
+    bounds = ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1]))
+    t = np.inf
+    for p, d, (low, high) in zip(point, direction, bounds, strict=True):
+        pad = margin * (high - low)
+        if d > 0:
+            t = min(t, (high - pad - p) / d)
+        elif d < 0:
+            t = min(t, (low + pad - p) / d)
+    return max(float(t), 0.0)
+
+
+def clipped_arrow_scale(grid: Grid, point: tuple[float, float], vector: np.ndarray, fraction: float) -> float:
+    """arrow_scale for one vector at ``point``, shortened so its tip stays inside the plot: clear of the edge
+    when there is room, else at least 3 % of the domain's width up to the edge itself, so it still shows its way."""
+    scale = arrow_scale(grid, vector.reshape(2, 1), fraction=fraction)
+    length = float(np.hypot(*vector))
+    width = max(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])
+    floor = 0.03 * width / length if length > 0 else scale
+    clear, edge = inside_length(point, vector, grid), inside_length(point, vector, grid, margin=0.0)
+    return min(scale, max(clear, min(floor, edge)))
+
+
 def contour_field_figure(
     grid: Grid,
     field: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -39,11 +71,14 @@ def contour_field_figure(
     names: tuple[str, str],
     descent: bool = False,
     normalized: bool = False,
+    direction: float | None = None,
     lecture: bool = False,
 ) -> go.Figure:
     """Filled contours of f, arrows of ∇f (or −∇f) on a grid, the level curve through P and ∇f(P) drawn at P.
 
-    The arrow at P is ∇f(P) times ``meta["scale"]`` of its trace, so its direction and relative length are exact.
+    The arrow at P is ∇f(P) times ``meta["scale"]`` of its trace, so its direction and relative length are exact;
+    it is shortened to stay inside the plot, and its legend entry gives its true length. ``direction`` (θ in
+    radians) draws the unit vector u = (cos θ, sin θ) at P. A ring around P can be dragged (see viz.handles).
     """
     X, Y, G = field
     sign = -1.0 if descent else 1.0
@@ -61,9 +96,10 @@ def contour_field_figure(
             "scatter",
             x=xs,
             y=ys,
-            mode="lines",
+            mode="lines+markers",
             name=f"{label} field" + (" (normalized)" if normalized else ""),
             line=dict(color="rgba(255,255,255,0.85)", width=1.5),
+            marker=field_heads(len(xs)),
             hoverinfo="skip",
         ),
     ]
@@ -84,20 +120,24 @@ def contour_field_figure(
         )
     x0, y0 = point
     if np.isfinite(grad).all():
-        gscale = arrow_scale(grid, np.asarray(grad, dtype=float).reshape(2, 1), fraction=0.18)
-        tip = arrow(
-            x0,
-            y0,
-            gscale * grad[0],
-            gscale * grad[1],
-            f"∇f(P) = ({number(grad[0], 3)}, {number(grad[1], 3)})",
-            GRADIENT,
-            5,
+        g = np.asarray(grad, dtype=float)
+        gscale = clipped_arrow_scale(grid, (x0, y0), g, fraction=0.18)
+        name = (
+            f"∇f(P) = ({number(g[0], 3)}, {number(g[1], 3)}), length |∇f| = {number(np.hypot(*g), 3)} "
+            f"(drawn ×{number(gscale, 2)})"
         )
+        tip = arrow(x0, y0, gscale * g[0], gscale * g[1], name, GRADIENT, 5)
         tip["meta"] = {"scale": gscale}
         traces.append(tip)
+    if direction is not None:
+        u = np.array([np.cos(direction), np.sin(direction)])
+        ulength = clipped_arrow_scale(grid, (x0, y0), u, fraction=0.12)  # |u| = 1: the scale is its drawn length
+        traces.append(
+            arrow(x0, y0, ulength * u[0], ulength * u[1], f"u at θ = {np.degrees(direction):.0f}°", TANGENT, 4)
+        )
     traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
     layout = dict(
+        shapes=[handle(x0, y0)],
         # Equal scales, so ∇f meets the level curves at a visible right angle; the plot shrinks to the map's
         # shape instead of padding the axes with empty range.
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain"),

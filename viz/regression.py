@@ -63,7 +63,7 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
         xaxis=dict(title=dict(text="x")),
         yaxis=dict(title=dict(text="y"), range=[y_lo - 0.3 * span, y_hi + 0.3 * span]),
     )
-    controls = dict(updatemenus=[play_buttons(60, lecture)], sliders=[step_slider(len(t.points), lecture)])
+    controls = dict(updatemenus=[play_buttons(60, lecture)], sliders=[step_slider(len(t.points), lecture=lecture)])
     return figure(traces, layout, height=480, lecture=lecture, frames=frames, controls=controls)
 
 
@@ -115,3 +115,17 @@ def epochs_figure(
         shapes=boundaries,
     )
     return figure(traces, layout, title="Batch sizes compared by epochs", height=380, lecture=lecture)
+
+
+def minima_line(a: tuple[float, float], y: float, domain: tuple[tuple[float, float], ...]) -> dict:
+    """The zero-loss set of (a1·w1 + a2·w2 − y)², the line a·w = y, across the plotted domain (a2 ≠ 0)."""
+    (w1_low, w1_high), _ = domain
+    w1 = np.array([w1_low, w1_high], dtype=float)
+    return trace(
+        "scatter",
+        x=w1,
+        y=(y - a[0] * w1) / a[1],
+        mode="lines",
+        name=f"minima: the whole line {a[0]:g}·w1 + {a[1]:g}·w2 = {y:g} (L = 0)",
+        line=dict(color="#F0E442", width=3, dash="dash"),
+    )

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.chart import COMPONENT, read_payload
+from bench.apptest import charts, send_event  # noqa: F401 (the page tests' helpers)
+from ui.chart import read_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,11 +21,6 @@ def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 6
     at.run()
     at.switch_page(path).run()
     return at
-
-
-def charts(at: AppTest) -> list:
-    """The chart elements the page sent, in page order."""
-    return [e for e in at.get("bidi_component") if e.proto.component_name == COMPONENT]
 
 
 def figures(at: AppTest) -> list[dict]:

@@ -7,7 +7,8 @@ import pytest
 
 from core import OPTIMIZERS, PRESETS
 from core.regression import least_squares, make_dataset
-from tests.pages.conftest import assert_clean, figures, open_page, texts, trace
+from tests.pages.conftest import assert_clean, figures, open_page, texts
+from viz.descent import DYNAMIC, TRACES
 
 MODEL = "Fit a line to data"
 
@@ -71,8 +72,13 @@ def test_a_diverging_setting_shows_the_message_and_a_finite_path():
     at = open_page("pages/descent.py", query)
     assert_clean(at)
     assert any("Diverged at step 20" in e.value for e in at.error)
-    path = trace(playback(at), "path of θ")
-    assert len(_array(path["x"])) == 20 and np.isfinite(_array(path["x"])).all()
+    fig = playback(at)
+    last = fig["frames"][-1]  # the path revealed to its last step: the earlier chunks (in its baseframe) and its own
+    head = next(f for f in fig["frames"] if f["name"] == last.get("baseframe", last["name"]))
+    done = head["data"][head["traces"].index(TRACES.index("done2d"))]
+    now = last["data"][DYNAMIC.index("path2d")]
+    path = np.concatenate([_array(done["x"]), _array(now["x"])[1:]])
+    assert len(path) == 20 and np.isfinite(path).all()
 
 
 def _array(value):

@@ -164,3 +164,44 @@ def test_a_pole_is_clipped_but_a_steep_smooth_function_is_not():
     assert pole.z_range[1] < 100
     rosen = PRESETS["rosenbrock"]
     assert not evaluate_grid(parse(rosen.text), rosen.domain, 40).clipped
+
+
+def test_field_arrows_have_heads_on_their_tips_only():
+    """Regression: the field's arrows had no heads, so ascent and descent looked the same."""
+    grid = evaluate_grid(F, DOMAIN, 21)
+    fig = contour_field_figure(grid, gradient_field(F, DOMAIN, 5), P, F(*P), F.grad(*P), F.names)
+    field = by_name(fig, "∇f field")
+    assert field.marker.symbol == "arrow" and field.marker.angleref == "previous"
+    sizes = np.array(field.marker.size)
+    assert len(sizes) == len(field.x)
+    assert (sizes[1::3] > 0).all() and (sizes[0::3] == 0).all()  # a head on each tip (tail, tip, gap)
+
+
+def test_the_direction_u_is_drawn_at_p_at_angle_theta():
+    grid = evaluate_grid(F, DOMAIN, 21)
+    theta = math.radians(120)
+    fig = contour_field_figure(grid, gradient_field(F, DOMAIN, 5), P, F(*P), F.grad(*P), F.names, direction=theta)
+    u = by_name(fig, "u at θ = 120°")
+    assert (u.x[0], u.y[0]) == P
+    d = np.array([u.x[1] - u.x[0], u.y[1] - u.y[0]])
+    assert d / np.linalg.norm(d) == pytest.approx([math.cos(theta), math.sin(theta)])
+
+
+def test_the_gradient_arrow_near_the_edge_stays_inside_with_its_true_length_in_the_legend():
+    """Regression: the ∇f arrow at P ran off the plot near the domain's edge."""
+    grid = evaluate_grid(F, DOMAIN, 21)
+    edge = (1.9, 1.8)
+    grad = F.grad(*edge)
+    fig = contour_field_figure(grid, gradient_field(F, DOMAIN, 5), edge, F(*edge), grad, F.names)
+    arrow = by_name(fig, "∇f(P)")
+    assert -2.0 <= arrow.x[1] <= 2.0 and -2.0 <= arrow.y[1] <= 2.0
+    d = np.array([arrow.x[1] - edge[0], arrow.y[1] - edge[1]])
+    assert d / arrow.meta["scale"] == pytest.approx(grad)  # still exactly along ∇f, only shorter
+    assert f"length |∇f| = {np.linalg.norm(grad):.3g}" in arrow.name
+
+
+def test_p_carries_a_draggable_ring():
+    grid = evaluate_grid(F, DOMAIN, 21)
+    fig = contour_field_figure(grid, gradient_field(F, DOMAIN, 5), P, F(*P), F.grad(*P), F.names)
+    ring = fig.layout.shapes[0]
+    assert ring.name == "handle" and (ring.xanchor, ring.yanchor) == P and ring.xsizemode == "pixel"

@@ -10,6 +10,7 @@ from core.regression import fit, least_squares, make_dataset
 from viz.descent import (
     DYNAMIC,
     STATIC,
+    TRACES,
     basin_figure,
     curves_figure,
     descent_figure,
@@ -34,11 +35,74 @@ def test_playback_has_one_frame_per_step_and_draws_the_trajectory(optimizer):
     fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
     assert len(fig.frames) == 26 == len(fig.layout.sliders[0].steps)
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
-    path2d = fig.data[STATIC.index("path2d")]
-    assert np.array_equal(np.array(path2d.x), t.points[:, 0]) and np.array_equal(np.array(path2d.y), t.points[:, 1])
-    path3d = fig.data[STATIC.index("path3d")]
-    assert np.array_equal(np.array(path3d.x), t.points[:, 0])
-    assert list(fig.frames[0].traces) == list(range(len(STATIC), len(STATIC) + len(DYNAMIC)))
+    assert list(fig.frames[1].traces) == [TRACES.index(name) for name in DYNAMIC]
+    assert not set(STATIC) & set(DYNAMIC)
+    x, y = revealed(fig, len(t.points) - 1, "2d")
+    assert np.allclose(x, t.points[:, 0], atol=1e-6) and np.allclose(y, t.points[:, 1], atol=1e-6)
+    assert np.allclose(revealed(fig, len(t.points) - 1, "3d")[0], t.points[:, 0], atol=1e-6)
+
+
+def shown(fig, k: int) -> dict:
+    """What plotly.js draws at frame k: the frame merged over its baseframe (plotly's computeFrame), by trace."""
+    frames = {f.name: f for f in fig.frames}
+    chain = [frames[str(k)]]
+    while chain[-1].baseframe:
+        chain.append(frames[chain[-1].baseframe])
+    out = {}
+    for frame in reversed(chain):
+        out |= {TRACES[i]: data for i, data in zip(frame.traces, frame.data, strict=True)}
+    return out
+
+
+def revealed(fig, k: int, panel: str) -> tuple[list, list]:
+    """The path drawn at frame k on a panel ("2d", "3d"): the earlier chunks, then the current one."""
+    traces = shown(fig, k)
+    done, now = traces[f"done{panel}"], traces[f"path{panel}"]
+    assert (done.x[-1], done.y[-1]) == (now.x[0], now.y[0])  # the two parts join at the chunk's first point
+    return [*done.x, *now.x[1:]], [*done.y, *now.y[1:]]
+
+
+def test_playing_reveals_the_path_up_to_the_current_step_only():
+    """Regression: the playback drew the whole path from step 0, so playing revealed nothing."""
+    t = descend(LOSS, (1.0, 1.0), optimizer="momentum", lr=0.02, steps=12)
+    fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names)
+    opening = fig.data[TRACES.index("path2d")]
+    assert [opening.x, opening.y] == [pytest.approx([1.0]), pytest.approx([1.0])]
+    for k in (0, 2, 3, 5, 12):
+        for panel in ("2d", "3d"):
+            x, y = revealed(fig, k, panel)
+            assert len(x) == k + 1
+            assert np.allclose(x, t.points[: k + 1, 0], atol=1e-6) and np.allclose(y, t.points[: k + 1, 1], atol=1e-6)
+        point3d = shown(fig, k)["point3d"]
+        assert [point3d.x[0], point3d.y[0]] == pytest.approx(t.points[k], abs=1e-6)  # the point moves on the surface
+
+
+def test_frames_grow_as_n_to_the_1_5_not_n_squared():
+    grid = evaluate_grid(LOSS, PRESET.domain, 11)
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.001, steps=400)
+    fig = descent_figure(grid, t, LOSS.names)
+    coordinates = sum(len(d.x) for f in fig.frames for d in f.data)
+    assert coordinates < 3 * 401**1.5 < 401**2 / 2
+
+
+def test_the_figure_opens_at_the_explained_step_and_labels_steps_as_the_explanation_does():
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=6)
+    fig = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), t, LOSS.names, step=3)
+    slider = fig.layout.sliders[0]
+    assert slider.active == 3
+    assert [s.label for s in slider.steps] == ["1", "2", "3", "4", "5", "6", "end"]
+    point = fig.data[TRACES.index("point2d")]
+    assert [point.x[0], point.y[0]] == pytest.approx(t.points[3], abs=1e-6)
+    done, now = fig.data[TRACES.index("done2d")], fig.data[TRACES.index("path2d")]
+    assert len(done.x) + len(now.x) - 1 == 4
+
+
+def test_the_legend_lists_only_what_the_optimizer_has():
+    grid = evaluate_grid(LOSS, PRESET.domain, 21)
+    for name, shown in (("gd", False), ("momentum", True), ("adam", True)):
+        t = descend(LOSS, (1.0, 1.0), optimizer=name, lr=0.02, steps=3)
+        velocity = descent_figure(grid, t, LOSS.names).data[TRACES.index("velocity")]
+        assert (velocity.visible is not False and velocity.showlegend is not False) is shown, name
 
 
 def test_frame_k_shows_the_point_the_gradient_step_and_the_update():
@@ -131,3 +195,37 @@ def test_regression_fit_figure_moves_the_line_with_the_step_slider():
     line = fig.frames[17].data[0]
     assert np.allclose(line.y, t.points[17][0] * np.array(line.x) + t.points[17][1])
     assert np.allclose(fig.data[1].y, target[0] * np.array(fig.data[1].x) + target[1])
+
+
+def test_the_lesson_map_draws_the_whole_line_of_minima():
+    """Regression: "known minima" marked one star although the zero-loss set is the line w1 + 2w2 = 5."""
+    from viz.regression import minima_line
+
+    line = minima_line((1.0, 2.0), 5.0, PRESET.domain)
+    x, y = np.asarray(line["x"]), np.asarray(line["y"])
+    assert np.allclose(x + 2 * y, 5.0)
+    assert (x[0], x[-1]) == PRESET.domain[0]
+    assert all(LOSS(a, b) == pytest.approx(0.0, abs=1e-12) for a, b in zip(x, y, strict=True))
+
+
+def test_the_map_has_a_picture_underneath_that_survives_playback():
+    """Regression: the contour panel stayed blank for the whole of Play (plotly.js drops non-scatter traces while
+    frames play); a layout image of the same colours stays drawn."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    grid = evaluate_grid(LOSS, PRESET.domain, 21)
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=3)
+    image = descent_figure(grid, t, LOSS.names).layout.images[0]
+    width, height = grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0]
+    assert (image.x, image.y, image.sizex, image.sizey) == (grid.xs[0], grid.ys[-1], width, height)
+    assert image.layer == "below" and image.xref == "x" and image.yref == "y"
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(image.source.split(",", 1)[1]))))
+    assert picture.shape == (21, 21, 4)
+    low = np.unravel_index(np.nanargmin(grid.z), grid.z.shape)
+    high = np.unravel_index(np.nanargmax(grid.z), grid.z.shape)
+    # The image's first row is the top (largest y); the ends of the colour scale are Viridis' ends.
+    assert tuple(picture[20 - low[0], low[1]][:3]) == (68, 1, 84)
+    assert tuple(picture[20 - high[0], high[1]][:3]) == (253, 231, 37)
