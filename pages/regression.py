@@ -35,7 +35,7 @@ from viz.regression import epochs_figure, fit_figure, minima_line
 PAGE = Page("regression")
 START = (0.0, 0.0)  # the model's weights before training
 # The start of the fit, not drawn as widgets: a click on the loss map sets it; the link keeps it.
-START_CONTROLS = tuple(number(f"w{i}_0", f"start w{i}", -100.0, 100.0, 0.01, START[i - 1]) for i in (1, 2))
+START_CONTROLS = tuple(number_box(f"w{i}_0", f"start w{i}", -100.0, 100.0, 0.01, START[i - 1]) for i in (1, 2))
 TAB = choice("tab", "Tab", ["The lesson's loss", "Fit a line to data"], "The lesson's loss")
 BATCH = choice(
     "batch",

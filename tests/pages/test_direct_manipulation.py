@@ -64,7 +64,7 @@ def test_a_click_on_the_descent_map_moves_the_start_and_the_run():
     send_event(at, "descent.playback", "pick", {"x": 2.0, "y": -1.0, "via": "click"})
     assert_clean(at)
     assert point(at, "descent") == (2.0, -1.0)
-    assert at.markdown and any("Step 1: θ = (2.0, −1.0)" in m.value for m in at.markdown)
+    assert at.markdown and any("Step 1: θ = (w1, w2) = (2, −1)" in m.value for m in at.markdown)
 
 
 def test_the_figures_step_slider_sets_the_explained_step():
@@ -101,7 +101,7 @@ def test_a_click_on_the_regression_loss_map_starts_the_fit_there():
     send_event(at, "regression.surface", "pick", {"x": 3.004, "y": -1.996, "via": "click"})
     assert_clean(at)
     assert (at.query_params["w1_0"], at.query_params["w2_0"]) == ("3", "-2")
-    path = next(t for t in figures(at)[1]["data"] if t.get("name") == "batch full")
+    path = next(t for t in figures(at)[1]["data"] if t.get("name") == "full batch")
     first = [np.frombuffer(base64.b64decode(path[axis]["bdata"]), dtype=path[axis]["dtype"])[0] for axis in "xy"]
     assert first == [3.0, -2.0]
-    assert "Start w = (3.0, −2.0)" in " ".join(c.value for c in at.caption)
+    assert "Start w = (3, −2)" in " ".join(c.value for c in at.caption)
