@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from bench.harness import wait_idle
 from tests.e2e.conftest import screenshot
-from tests.e2e.harness import wait_idle
 
 pytestmark = pytest.mark.e2e
 
