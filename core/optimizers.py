@@ -88,6 +88,11 @@ class Optimizer(NamedTuple):
     second_order: bool = False  # its update also needs the Hessian (and f, for a line search)
 
     @property
+    def rule_lines(self) -> list[str]:
+        """The rule's equations, one LaTeX display each (a narrow sidebar shows them without cutting)."""
+        return self.rule.split(r" \\ ")
+
+    @property
     def defaults(self) -> dict[str, float]:
         """torch's default for every hyperparameter."""
         return {h.name: h.default for h in self.hypers}

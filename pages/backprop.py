@@ -216,7 +216,8 @@ left.metric(
 with right:
     if len(history.points) > 1:
         st.markdown(f"Step {len(history.points) - 1} of {OPTIMIZERS[optimizer].label}, η = {fmt(lr)}:")
-        st.latex(OPTIMIZERS[optimizer].rule)
+        for line in OPTIMIZERS[optimizer].rule_lines:
+            st.latex(line)
         st.dataframe(
             {
                 "weight": list(net.weights),

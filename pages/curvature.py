@@ -113,33 +113,43 @@ for tab_name, controls in CONTROLS.items():
 def hessian_tab() -> None:
     """H at P, its eigen-axes on the map, the classification, and f beside its Taylor model."""
     c = curvature_at(f, (x0, y0))
-    st.latex(rf"H(x, y) = {hessian_latex(f)}")
     if not c.defined:
+        st.latex(rf"H(x, y) = {hessian_latex(f)}")
         st.warning(f"f or its second partials are undefined at P = ({number(x0)}, {number(y0)}): move P.", icon="⚠️")
         return
-    st.latex(rf"H(P) = {matrix_latex(c.hessian)},\quad \nabla f(P) = {matrix_latex(c.gradient)}")
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("λ₁", number(c.eigenvalues[0]))
-    m2.metric("λ₂", number(c.eigenvalues[1]))
-    m3.metric("κ = |λ|max/|λ|min", number(c.condition_number, 4))
-    m4.metric(
-        "P is", c.kind if c.stationary else "on a slope", help="Only where ∇f = 0 is P a minimum, maximum or saddle."
-    )
-    vectors = ", ".join(f"v{'₁₂'[i]} = ({number(v[0], 4)}, {number(v[1], 4)})" for i, v in enumerate(c.eigenvectors.T))
-    if c.stationary:
-        st.markdown(f"∇f(P) = 0, so P is a stationary point: a **{c.kind}** by the eigenvalue signs. {vectors}.")
-    else:
-        st.markdown(
-            f"∇f(P) ≠ 0, so P is not a stationary point, but the eigenvalue signs still say how f bends here: "
-            f"like around a **{c.kind}**. {vectors}."
-        )
     local = window(picked.domain, (x0, y0))
     grid = cache.grid(f, picked.domain, 61)
-    show(hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big), key=PAGE.key("hessian"))
-    st.caption(
-        "The axes through P point along H's eigenvectors, their lengths ∝ |λ|: solid blue curves up, dashed orange "
-        "curves down. The dotted white lines are level curves of the quadratic model q near P."
-    )
+    # The map first, so it shows in the first screen; the matrix and what it says beside it.
+    left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
+    with left:
+        show(hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big), key=PAGE.key("hessian"))
+        st.caption(
+            "The axes through P point along H's eigenvectors, their lengths ∝ |λ|: solid blue curves up, dashed "
+            "orange curves down. The dotted white lines are level curves of the quadratic model q near P."
+        )
+    with right:
+        st.latex(rf"H(x, y) = {hessian_latex(f)}")
+        st.latex(rf"H(P) = {matrix_latex(c.hessian)},\quad \nabla f(P) = {matrix_latex(c.gradient)}")
+        m1, m2 = st.columns(2)
+        m1.metric("λ₁", number(c.eigenvalues[0]))
+        m2.metric("λ₂", number(c.eigenvalues[1]))
+        m3, m4 = st.columns(2)
+        m3.metric("κ = |λ|max/|λ|min", number(c.condition_number, 4))
+        m4.metric(
+            "P is",
+            c.kind if c.stationary else "on a slope",
+            help="Only where ∇f = 0 is P a minimum, maximum or saddle.",
+        )
+        vectors = ", ".join(
+            f"v{'₁₂'[i]} = ({number(v[0], 4)}, {number(v[1], 4)})" for i, v in enumerate(c.eigenvectors.T)
+        )
+        if c.stationary:
+            st.markdown(f"∇f(P) = 0, so P is a stationary point: a **{c.kind}** by the eigenvalue signs. {vectors}.")
+        else:
+            st.markdown(
+                f"∇f(P) ≠ 0, so P is not a stationary point, but the eigenvalue signs still say how f bends here: "
+                f"like around a **{c.kind}**. {vectors}."
+            )
     show(
         taylor_figure(evaluate_grid(f, local, 41), model_grid(c, local, 41), c, names, lecture=big),
         key=PAGE.key("taylor"),
@@ -228,7 +238,8 @@ def newton_tab() -> None:
     with st.expander("The update rules"):
         for entry in SECOND_ORDER.values():
             st.markdown(f"**{entry.label}** — {entry.about}")
-            st.latex(entry.rule)
+            for line in entry.rule_lines:
+                st.latex(line)
     marks = {"minimum": minima, "saddle": saddles}
     show(paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("newton_paths"))
     positive = all((t.values > 0).all() for t in runs.values())

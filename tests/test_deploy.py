@@ -7,6 +7,7 @@ drives a few sessions over Streamlit's websocket protocol (bench/stclient.py, th
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import subprocess
@@ -109,7 +110,9 @@ def test_sessions_stay_on_their_replica_behind_haproxy():
         proxy_port = load.free_port()
         proxy = load.start_proxy(proxy_port, ports)
         load.wait_healthy(f"http://{load.HOST}:{proxy_port}", proxy, timeout=10)
-        asyncio.run(_four_sessions(proxy_port))
+        # In a thread of its own: a browser test's event loop may still be running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, _four_sessions(proxy_port)).result(timeout=60)
     finally:
         for process in [*([proxy] if proxy else []), *apps]:
             load.stop(process)

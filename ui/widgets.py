@@ -229,7 +229,9 @@ def optimizer_controls(
     if spec.hypers:
         box = st.sidebar.expander("Hyperparameters", expanded=False)
         hyper = {h.name: float(page.draw(hyper_control(h), where=box)) for h in spec.hypers}
-    st.sidebar.latex(r"\begin{gathered}" + in_notation(spec.rule, notation) + r"\end{gathered}")
+    # One line per equation: each fits the sidebar on its own, where one long display would be cut.
+    for line in spec.rule_lines:
+        st.sidebar.latex(in_notation(line, notation))
     point, function = notation
     where = "weights" if point == "w" else "point"
     st.sidebar.caption(f"g = ∇{function}({point}): the gradient at the current {where} {point}.")
