@@ -285,13 +285,13 @@ def saddle_tab() -> None:
         "noisy": f"GD + noise σ = {values['noise']:g}",
     }
     runs = {labels[k]: t for k, t in runs.items()}
+    marks = {"minimum": s.minima, "saddle": [s.point]}
+    show(paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("saddle_paths"))
     st.latex(rf"f = {to_latex(g.expr)},\quad \text{{saddle}}\ S = ({number(s.point[0])}, {number(s.point[1])})")
     radius = 0.1 * half
     columns = st.columns(len(runs))
     for column, (label, t) in zip(columns, runs.items(), strict=True):
         column.metric(f"{label}: steps within {radius:g} of S", steps_near(t, s.point, radius))
-    marks = {"minimum": s.minima, "saddle": [s.point]}
-    show(paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("saddle_paths"))
     show(distance_figure(runs, s.point, lecture=big), key=PAGE.key("saddle_distance"))
     st.caption(
         "The start sits on the saddle's uphill-curving axis, ε off it. Descent slides into S along that axis, where "

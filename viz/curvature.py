@@ -11,7 +11,7 @@ from core.curvature import Curvature
 from core.descent import Trajectory
 from core.grid import Grid
 from viz.calculus import contour, point3d, surface
-from viz.style import PALETTE, POINT, figure, trace
+from viz.style import PALETTE, POINT, figure, log_axis, trace
 
 UP = "#0072B2"  # an eigen-axis along which f curves up (λ > 0)
 DOWN = "#D55E00"  # … curves down (λ < 0)
@@ -297,8 +297,10 @@ def paths_figure(
 def distance_figure(runs: Mapping[str, Trajectory], point: Sequence[float], lecture: bool = False) -> go.Figure:
     """Distance |θ_k − S| from the saddle per step (log scale): a stall is the flat stretch near the bottom."""
     traces = []
+    distances = []
     for i, (label, t) in enumerate(runs.items()):
         distance = np.linalg.norm(t.points - np.asarray(point, dtype=float), axis=1)
+        distances.append(distance)
         traces.append(
             trace(
                 "scatter",
@@ -311,7 +313,12 @@ def distance_figure(runs: Mapping[str, Trajectory], point: Sequence[float], lect
         )
     layout = dict(
         xaxis=dict(automargin=True, title=dict(text="step k")),
-        yaxis=dict(automargin=True, title=dict(text="distance from the saddle"), type="log", exponentformat="power"),
+        yaxis=dict(
+            automargin=True,
+            title=dict(text="distance from the saddle"),
+            exponentformat="power",
+            **log_axis(np.concatenate(distances) if distances else np.array([1.0])),
+        ),
         legend=dict(y=-0.3),
     )
     return figure(traces, layout, title="How long each run stays near the saddle", height=360, lecture=lecture)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from core.descent import Trajectory
 from core.regression import Dataset
 from viz.descent import play_buttons, step_slider
-from viz.style import PALETTE, POINT, TANGENT, figure, short, trace
+from viz.style import PALETTE, POINT, TANGENT, figure, log_axis, short, trace
 
 
 def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool = False) -> go.Figure:
@@ -111,7 +111,10 @@ def epochs_figure(
         )
     layout = dict(
         xaxis=dict(title=dict(text="epoch (passes over the data; dotted lines mark each epoch's end)")),
-        yaxis=dict(title=dict(text="MSE on all the data"), type="log"),
+        yaxis=dict(
+            title=dict(text="MSE on all the data"),
+            **log_axis(np.concatenate([t.values for t in runs.values()] or [np.array([1.0])])),
+        ),
         shapes=boundaries,
     )
     return figure(traces, layout, title="Batch sizes compared by epochs", height=380, lecture=lecture)
