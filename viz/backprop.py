@@ -90,7 +90,7 @@ def _edge_trace(pairs: list, name: str, color: str, width: float, shorten: float
 
 
 def edge_labels(pairs: list, labels: list[str], hover: list[str], size: int) -> list[dict]:
-    """Each edge's label as an annotation on a white ground, part of the way along the edge."""
+    """Each edge's label as an annotation on a faint box, part of the way along the edge."""
     return [
         dict(
             x=x0 + LABEL_AT * (x1 - x0),
@@ -98,8 +98,9 @@ def edge_labels(pairs: list, labels: list[str], hover: list[str], size: int) -> 
             text=label,
             hovertext=tip,
             showarrow=False,
-            bgcolor="rgba(255,255,255,0.9)",
-            font=dict(size=size, color="#333333"),
+            # A faint box that works on either theme; the text takes the page's colour.
+            bgcolor="rgba(127,127,127,0.2)",
+            font=dict(size=size),
             name="edge label",
         )
         for ((x0, y0), (x1, y1)), label, tip in zip(pairs, labels, hover, strict=True)
@@ -138,7 +139,8 @@ def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool
     )
     slider = step_slider(len(steps)) | dict(active=k, currentvalue=dict(prefix="step "))
     controls = dict(updatemenus=[play_buttons(duration=700)], sliders=[slider])
-    height = 700 if net.arch == "2-2-1" else 500
+    # Lecture type is larger: more height keeps the numbers under the inputs clear of the weights' numbers.
+    height = (700 if net.arch == "2-2-1" else 500) + (120 if lecture else 0)
     return figure(traces, layout, height=height, lecture=lecture, frames=frames, controls=controls)
 
 
@@ -343,7 +345,7 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
             text=below[n],
             name="values",
             showarrow=False,
-            bgcolor="rgba(255,255,255,0.9)",
+            bgcolor="rgba(127,127,127,0.2)",
             font=dict(size=size),
         )
         for n in names

@@ -128,7 +128,8 @@ def log_axis(values: np.ndarray) -> dict:
     decades = np.log10(high / low)
     if decades >= 1.5:
         return dict(type="log", dtick=int(np.ceil(decades / 6)))
-    return dict(type="log", dtick=f"L{nice_step((high - low) / 5 or high):g}")
+    # About three labels: each a full-size number, with room for lecture mode's larger type.
+    return dict(type="log", dtick=f"L{nice_step((high - low) / 3 or high):g}")
 
 
 def nice_step(at_least: float) -> float:
