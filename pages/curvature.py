@@ -133,9 +133,9 @@ def hessian_tab() -> None:
         m1, m2 = st.columns(2)
         m1.metric("λ₁", number(c.eigenvalues[0]))
         m2.metric("λ₂", number(c.eigenvalues[1]))
-        m3, m4 = st.columns(2)
-        m3.metric("κ = |λ|max/|λ|min", number(c.condition_number, 4))
-        m4.metric(
+        st.metric("κ = |λ|max/|λ|min", number(c.condition_number, 4))
+        # A row of its own: "on a slope" or "degenerate" in half the column would be cut.
+        st.metric(
             "P is",
             c.kind if c.stationary else "on a slope",
             help="Only where ∇f = 0 is P a minimum, maximum or saddle.",

@@ -128,8 +128,16 @@ def log_axis(values: np.ndarray) -> dict:
     decades = np.log10(high / low)
     if decades >= 1.5:
         return dict(type="log", dtick=int(np.ceil(decades / 6)))
-    # About three labels: each a full-size number, with room for lecture mode's larger type.
-    return dict(type="log", dtick=f"L{nice_step((high - low) / 3 or high):g}")
+    # 1, 2, 5 times powers of ten: evenly spaced on a log axis, so full-size labels never crowd.
+    ticks = [
+        m * 10.0**k
+        for k in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+        for m in (1, 2, 5)
+        if low <= m * 10.0**k <= high
+    ]
+    if len(ticks) < 2:
+        return dict(type="log", dtick=f"L{nice_step((high - low) / 3 or high):g}")
+    return dict(type="log", tickmode="array", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
 
 
 def nice_step(at_least: float) -> float:
