@@ -98,9 +98,7 @@ picked = function_picker(PAGE)
 x0, y0 = point_controls(PAGE, picked, labels=("P", "P"))
 f, names = picked.f, picked.names
 big = lecture()
-tabs = st.tabs(TAB.options, key=PAGE.prepare(TAB), on_change="rerun")
-open_tab = st.session_state[PAGE.key(TAB)]
-PAGE.drawn[TAB.name] = open_tab
+open_tab = PAGE.value(TAB)
 values: dict[str, Any] = {}
 if CONTROLS[open_tab]:
     st.sidebar.subheader(open_tab)
@@ -300,10 +298,6 @@ def saddle_tab() -> None:
     )
 
 
-TABS = dict(zip(TAB.options, [hessian_tab, condition_tab, newton_tab, saddle_tab], strict=True))
-for tab, render in zip(tabs, TABS.values(), strict=True):
-    if tab.open:
-        with tab:
-            render()
+PAGE.tabs(TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
 
 finish(PAGE, slot)

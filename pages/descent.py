@@ -227,14 +227,8 @@ def basins() -> None:
     )
 
 
-TABS = dict(zip(TAB.options, [step_by_step, race, sweep, basins], strict=True))
-# Tabs rerun on a switch and only the open one computes, so the hidden ones cost nothing.
-tabs = st.tabs(list(TABS), key=PAGE.prepare(TAB), on_change="rerun")
-PAGE.drawn[TAB.name] = st.session_state[PAGE.key(TAB)]
-for tab, render in zip(tabs, TABS.values(), strict=True):
-    if tab.open:
-        with tab:
-            render()
+# Only the open tab computes, so the hidden ones cost nothing.
+PAGE.tabs(TAB, [step_by_step, race, sweep, basins])
 
 code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper))
 finish(PAGE, slot)

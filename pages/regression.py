@@ -58,7 +58,7 @@ slot = begin(
 )
 big = lecture()
 # The lesson's own step uses η = 0.1 (its hand-worked numbers); the fit starts from 0.05. Switching tab brings it.
-tab_lr = 0.1 if st.session_state[PAGE.prepare(TAB)] == TAB.default else 0.05
+tab_lr = 0.1 if PAGE.value(TAB) == TAB.default else 0.05
 learning_rate_follows(PAGE, st.session_state[PAGE.key(TAB)], tab_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER)
 LESSON_ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2)
@@ -234,14 +234,8 @@ def compare(data: Dataset, floor: float, seed: int) -> None:
     show(fig, key=PAGE.key("epochs"))
 
 
-TABS = dict(zip(TAB.options, [lesson, model], strict=True))
 # Only the open tab computes; a switch reruns.
-tabs = st.tabs(list(TABS), key=PAGE.prepare(TAB), on_change="rerun")
-PAGE.drawn[TAB.name] = st.session_state[PAGE.key(TAB)]
-for tab, render in zip(tabs, TABS.values(), strict=True):
-    if tab.open:
-        with tab:
-            render()
+PAGE.tabs(TAB, [lesson, model])
 
 code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1))
 finish(PAGE, slot)

@@ -241,6 +241,16 @@ class Page:
         self.drawn[control.name] = control.dump(st.session_state[key])
         return st.session_state[key]
 
+    def tabs(self, control: Control, renders: Sequence[Callable[[], None]]) -> None:
+        """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns), and its name
+        goes into the link like any control's value."""
+        key = self.prepare(control)
+        self.drawn[control.name] = control.dump(st.session_state[key])
+        for tab, render in zip(st.tabs(list(control.options), key=key, on_change="rerun"), renders, strict=True):
+            if tab.open:
+                with tab:
+                    render()
+
     def set(self, control: Control, value: Any) -> None:
         """Set a control before it is drawn in this run (a preset's own learning rate, a click on the map)."""
         st.session_state[self.key(control)] = value

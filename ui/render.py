@@ -110,11 +110,6 @@ def code_snippet(code: str) -> None:
         st.code(code, language="python")
 
 
-def lecture_style() -> None:
-    """Lecture mode's type for a projector (on top of page_style)."""
-    st.html(PAGE_CSS + LECTURE_CSS)
-
-
 def page_style(lecture: bool = False) -> None:
     """The page's CSS for every page, with lecture mode's on top when ``lecture``."""
     st.html(PAGE_CSS + (LECTURE_CSS if lecture else ""))

@@ -99,7 +99,7 @@ def edge_labels(pairs: list, labels: list[str], hover: list[str], size: int) -> 
             hovertext=tip,
             showarrow=False,
             # A faint box that works on either theme; the text takes the page's colour.
-            bgcolor="rgba(127,127,127,0.2)",
+            bgcolor="rgba(127,127,127,0.45)",
             font=dict(size=size),
             name="edge label",
         )
@@ -345,7 +345,7 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
             text=below[n],
             name="values",
             showarrow=False,
-            bgcolor="rgba(127,127,127,0.2)",
+            bgcolor="rgba(127,127,127,0.45)",
             font=dict(size=size),
         )
         for n in names
