@@ -3,7 +3,7 @@
 // (layout.uirevision). The payload is JSON bytes: {src, config, revision, pick, figure}; see ui/chart.py.
 // Events back to Python are in their own section at the end (listen and the functions after it).
 
-const charts = new WeakMap(); // parent element -> {div, drawn, color, latest, send, listening}
+const charts = new WeakMap(); // parent element -> {div, drawn, color, latest, send, listening, pressed}
 const live = new Set(); // every chart on the page, to redraw when the system theme changes
 
 // Streamlit follows the system's light or dark setting; the charts follow along (see themed below).
@@ -79,6 +79,7 @@ function draw(Plotly, chart) {
   Promise.resolve()
     .then(() => Plotly.react(chart.div, figure))
     .then(() => {
+      seeThrough(chart.div);
       listen(chart);
       turnToWantedFrame(chart);
     })
@@ -95,7 +96,7 @@ export default function (component) {
     div.className = "gl-plotly";
     div.style.width = "100%";
     parentElement.appendChild(div);
-    chart = { div, drawn: null, color: null, latest: null, send: null, listening: false };
+    chart = { div, drawn: null, color: null, latest: null, send: null, listening: false, pressed: null };
     charts.set(parentElement, chart);
     live.add(chart);
   }
@@ -138,11 +139,11 @@ function listen(chart) {
   chart.listening = true;
   const div = chart.div;
   div.__gradientLabTurn = () => turnToWantedFrame(chart); // for ui/chart_frame.js
-  let pressed = null;
   div.addEventListener("mousedown", (event) => {
-    pressed = { x: event.clientX, y: event.clientY };
+    chart.pressed = { x: event.clientX, y: event.clientY, sent: false };
   }, true);
   div.addEventListener("click", (event) => {
+    const pressed = chart.pressed;
     const moved = pressed && Math.hypot(event.clientX - pressed.x, event.clientY - pressed.y) > CLICK_SLOP;
     if (!moved) pickAtPixel(chart, event);
   }, true);
@@ -190,9 +191,25 @@ function pickDraggedHandle(chart, update) {
   });
 }
 
+// A 3D scene picks the front-most object under the pointer, so the translucent walls and the tangent plane
+// would hide the surface behind them from a click. Traces drawn with hoverinfo "skip" are only decoration:
+// leave them out of the scene's picking, and a click there lands on the surface (gl-plot3d draws an object
+// into its pick buffer only if it has drawPick).
+function seeThrough(div) {
+  for (const [id, scene] of Object.entries(div._fullLayout ?? {})) {
+    if (!/^scene\d*$/.test(id)) continue;
+    for (const object of scene._scene?.glplot?.objects ?? []) {
+      if (object._trace?.data?.hoverinfo === "skip") object.drawPick = null;
+    }
+  }
+}
+
 function pickOnSurface(chart, event) {
   const point = event.points?.[0];
   if (!point || point.data?.type !== "surface" || !picks(chart, point.data.scene ?? "scene")) return;
+  // A scene reports the click from every frame drawn while the button is down: one pick per press.
+  if (chart.pressed?.sent) return;
+  if (chart.pressed) chart.pressed.sent = true;
   chart.send?.("pick", { x: point.x, y: point.y, via: "surface" });
 }
 
