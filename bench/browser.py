@@ -109,12 +109,15 @@ def run(samples: int = 12) -> dict[str, float]:
             f"  first {'ok' if statistics.median(first) < 0.3 else 'OVER'},"
             f" every {'ok' if statistics.median(every) < 0.3 else 'OVER'}"
         )
-    print("click on the map → charts, ms from the press, beside the same page's slider move (target: no more)")
-    print(f"{'page':<18}{'click every painted':>20}{'p95':>6}{'slider every painted':>22}  verdict")
-    for name, click in clicks.items():
-        slider = latencies[name].every
-        verdict = "ok" if statistics.median(click.every) <= statistics.median(slider) * 1.1 else "OVER"
-        print(f"{name:<18}{ms(click.every, 50):>20}{ms(click.every, 95):>6}{ms(slider, 50):>22}  {verdict}")
+    print("click on the map → charts, ms from the press, beside slider moves taking turns with the clicks")
+    print("  (target: no more; 'ok' within 10 %, about the spread of repeated runs here)")
+    print(f"{'page':<18}{'click every painted':>20}{'p95':>6}{'slider every painted':>22}{'p95':>6}  verdict")
+    for name, (click, move) in clicks.items():
+        verdict = "ok" if statistics.median(click.every) <= statistics.median(move.every) * 1.1 else "OVER"
+        print(
+            f"{name:<18}{ms(click.every, 50):>20}{ms(click.every, 95):>6}"
+            f"{ms(move.every, 50):>22}{ms(move.every, 95):>6}  {verdict}"
+        )
     print(f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server (target 0)")
     return {"cold": cold, "reruns": reruns, **{name: statistics.median(v.every) for name, v in latencies.items()}}
 
@@ -163,7 +166,8 @@ def slider_latency(page, url: str, name: str, samples: int) -> Latency:
 
 
 # A click on the contour map (ui/plotly_chart.js sends it as a pick; the page moves P, as a slider move does),
-# alternating between two points of the page's domain, timed as slider_latency times a slider move.
+# timed as slider_latency times a slider move. Clicks and slider moves take turns on one page load, so both
+# meet the same server, caches and machine load; each changes the point, so each reruns the page.
 CLICKS = {"gradient": ("gradient.contour", "xy", [(-2.0, 1.0), (2.0, -1.0)])}
 CLICKS["descent"] = ("descent.playback", "xy", [(-1.2, 1.5), (0.6, -0.5)])
 PIXEL = """([key, id, x, y]) => {
@@ -174,29 +178,35 @@ PIXEL = """([key, id, x, y]) => {
 }"""
 
 
-def map_click_latency(page, url: str, name: str, samples: int) -> Latency:
-    """Click the page's contour map at alternating points; the same timings as slider_latency."""
+def press(page, result: Latency) -> None:
+    """Press and release where the mouse is; add the time until the first chart is drawn and every one painted."""
+    page.evaluate(WATCH, False)
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_function("() => window.__bench.painted.length > 0", timeout=20_000)
+    wait_idle(page)
+    page.wait_for_timeout(800)  # a 3D scene's frame can be painted well after the script has finished
+    times = page.evaluate("() => window.__bench")
+    result.first.append(min(times["drawn"]) / 1000)
+    result.every.append(max(times["painted"]) / 1000)
+    result.charts = max(result.charts, len(times["painted"]))
+
+
+def map_click_latency(page, url: str, name: str, samples: int) -> tuple[Latency, Latency]:
+    """Click the page's contour map and move its main slider in turns; the timings of each, as slider_latency's."""
     page_file = next(path for path in INTERACTIONS if Path(path).stem == name)
-    query = INTERACTIONS[page_file][0]
+    query, slider, _ = INTERACTIONS[page_file]
     key, subplot, points = CLICKS[name]
     page.goto(f"{url}/{name}?{urllib.parse.urlencode(query)}")
     page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
-    result = Latency([], [], 0, [])
+    clicks, moves = Latency([], [], 0, []), Latency([], [], 0, [])
     for i in range(samples):
-        x, y = points[i % 2]
-        page.mouse.move(*page.evaluate(PIXEL, [key, subplot, x, y]))
-        page.evaluate(WATCH, False)
-        page.mouse.down()
-        page.mouse.up()
-        page.wait_for_function("() => window.__bench.painted.length > 0", timeout=20_000)
-        wait_idle(page)
-        page.wait_for_timeout(800)
-        times = page.evaluate("() => window.__bench")
-        result.first.append(min(times["drawn"]) / 1000)
-        result.every.append(max(times["painted"]) / 1000)
-        result.charts = max(result.charts, len(times["painted"]))
-    return result
+        page.mouse.move(*slider_point(page, slider, 0.3 if i % 2 == 0 else 0.7))
+        press(page, moves)
+        page.mouse.move(*page.evaluate(PIXEL, [key, subplot, *points[i % 2]]))
+        press(page, clicks)
+    return clicks, moves
 
 
 # The same redraw with nothing but plotly.js: a blank page holding the charts at their widths in the app,
