@@ -216,8 +216,8 @@ async def class_session(
 ) -> Report:
     """The phases above against HOST:port (the app, or the proxy in front of ``replicas``: port -> pid)."""
     report = Report(count, len(replicas), arrivals=arrivals)
-    # Each replica warmed directly; behind the proxy the lecturer's own visit also fills its plotly.js cache
-    # (concurrent misses are not merged: a class arriving at a cold cache gzips plotly.js once per student).
+    # Each replica warmed directly (its first run imports and fills the caches), and through the proxy when
+    # there is one.
     lecturers = [Session(HOST, replica, LINK) for replica in replicas]
     lecturers += [Session(HOST, port, LINK)] if port not in replicas else []
     for lecturer in lecturers:

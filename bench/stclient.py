@@ -253,7 +253,8 @@ class Session:
         if widget_id.startswith("$$ID-"):
             self.widgets[widget_id.split("-", 2)[2]] = widget_id
         if kind == "bidi_component" and self.fetch_plotly_js and self._plotly_task is None:
-            src = json.loads(element.bidi_component.json or element.bidi_component.bytes or b"{}").get("src")
+            spec = json.loads(element.bidi_component.json or element.bidi_component.bytes or b"{}")
+            src = spec.get("gz") or spec.get("src")  # the gzipped copy, as a browser with DecompressionStream
             if src:
                 self._plotly_task = asyncio.create_task(self._load_plotly(src))
 

@@ -1,6 +1,6 @@
 // A plotly chart that stays mounted across reruns. Each new figure is applied with Plotly.react, so a
 // WebGL scene keeps its context and compiled shaders, and the camera stays where the student turned it
-// (layout.uirevision). The payload is JSON bytes: {src, config, revision, pick, figure}; see ui/chart.py.
+// (layout.uirevision). The payload is JSON bytes: {src, gz, config, revision, pick, figure}; see ui/chart.py.
 // Events back to Python are in their own section at the end (listen and the functions after it).
 
 const charts = new WeakMap(); // parent element -> {div, drawn, color, latest, send, listening, pressed}
@@ -11,24 +11,41 @@ window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", (
   setTimeout(() => window.Plotly && live.forEach((chart) => schedule(window.Plotly, chart)), 100),
 );
 
-function loadPlotly(src) {
+// plotly.js comes gzipped (spec.gz, packed once by the server, see ui/chart.py) and is unpacked here, where the
+// browser has DecompressionStream; otherwise, or if that fails, the plain copy (spec.src) is loaded.
+function loadPlotly(spec) {
   if (!window.__gradientLabPlotly) {
-    window.__gradientLabPlotly = new Promise((resolve, reject) => {
-      if (window.Plotly) {
-        resolve(window.Plotly);
-        return;
-      }
-      const script = document.createElement("script");
-      script.src = src;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => {
+    window.__gradientLabPlotly = (window.Plotly ? Promise.resolve(window.Plotly) : loadPacked(spec.gz))
+      .catch(() => loadScript(spec.src))
+      .catch((error) => {
         window.__gradientLabPlotly = undefined; // the next rerun tries again
-        reject(new Error("plotly.js could not be loaded"));
-      };
-      document.head.appendChild(script);
-    });
+        throw error;
+      });
   }
   return window.__gradientLabPlotly;
+}
+
+async function loadPacked(gz) {
+  if (!gz || typeof DecompressionStream === "undefined") throw new Error("no gzipped plotly.js here");
+  const response = await fetch(gz);
+  if (!response.ok) throw new Error(`plotly.js: HTTP ${response.status}`);
+  const text = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+  try {
+    return await loadScript(url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
+    script.onerror = () => reject(new Error("plotly.js could not be loaded"));
+    document.head.appendChild(script);
+  });
 }
 
 // Draws wait for the next animation frame, so the charts of one rerun are drawn together. Flat charts are
@@ -107,7 +124,7 @@ export default function (component) {
   chart.div.style.minHeight = `${spec.figure.layout?.height ?? 450}px`;
   // plotly.js measures every label to lay the chart out: wait for the page's fonts, or the labels are
   // measured in a fallback face and overlap once the real one arrives.
-  Promise.all([loadPlotly(spec.src), document.fonts?.ready])
+  Promise.all([loadPlotly(spec), document.fonts?.ready])
     .then(([Plotly]) => schedule(Plotly, chart))
     .catch((error) => {
       chart.div.textContent = `This chart could not be drawn (${error.message}). Reload the page to try again.`;

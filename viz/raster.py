@@ -7,14 +7,19 @@ the animation ends; a layout image is not a trace, so the map stays visible unde
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import struct
+import threading
 import zlib
+from collections import OrderedDict
 
 import numpy as np
 
 from core.grid import Grid
 from viz.style import SURFACE_SCALE
+
+_LOCK = threading.Lock()  # sessions run in threads of one process
 
 
 def channels(color: str) -> list[float]:
@@ -50,9 +55,8 @@ def png(rgba: np.ndarray) -> bytes:
 
 def map_image(grid: Grid, xref: str = "x", yref: str = "y") -> dict:
     """A layout image of f's colours stretched over the grid's domain, below the traces."""
-    picture = colors(grid.z[::-1], grid.z_range)  # the image's first row is the largest y
     return dict(
-        source="data:image/png;base64," + base64.b64encode(png(picture)).decode("ascii"),
+        source=picture_source(grid.z, grid.z_range),
         xref=xref,
         yref=yref,
         x=float(grid.xs[0]),
@@ -64,3 +68,26 @@ def map_image(grid: Grid, xref: str = "x", yref: str = "y") -> dict:
         sizing="stretch",
         layer="below",
     )
+
+
+# A slider move or a click on the descent page draws the same map again; colouring and packing it was about a
+# tenth of that page's run (py-spy on python -m bench.load). The last few pictures are kept, found by their
+# grid's bytes (a digest, so a key holds no grid); bounded, as the whole class shares one process.
+_PICTURES: OrderedDict[tuple, str] = OrderedDict()
+PICTURES_KEPT = 32
+
+
+def picture_source(z: np.ndarray, z_range: tuple[float, float]) -> str:
+    """z's colours as a PNG data URL, rows from the largest y down (the first row of an image is its top)."""
+    data = np.ascontiguousarray(z, dtype=float)
+    key = (hashlib.blake2b(data.tobytes(), digest_size=16).digest(), data.shape, tuple(map(float, z_range)))
+    with _LOCK:
+        if key in _PICTURES:
+            _PICTURES.move_to_end(key)
+            return _PICTURES[key]
+    source = "data:image/png;base64," + base64.b64encode(png(colors(data[::-1], z_range))).decode("ascii")
+    with _LOCK:
+        _PICTURES[key] = source
+        while len(_PICTURES) > PICTURES_KEPT:
+            _PICTURES.popitem(last=False)
+    return source

@@ -70,6 +70,26 @@ def test_page_loads_through_the_navigation_and_draws(page, server, path):
     assert not errors, errors
 
 
+@pytest.mark.parametrize("unpacks", [True, False], ids=["gzipped", "plain"])
+def test_plotly_js_arrives_gzipped_and_unpacked_by_the_browser(browser, server, unpacks):
+    """A browser with DecompressionStream loads the copy the server gzipped once; one without loads the plain file."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    if not unpacks:
+        context.add_init_script("delete window.DecompressionStream;")
+    page = context.new_page()
+    loaded = []
+    page.on("response", lambda response: "/app/static/plotly-" in response.url and loaded.append(response))
+    open_app(page, server, "gradient", "f=lesson_quadratic")
+    page.locator(f"{CHART} svg.main-svg").first.wait_for(state="visible", timeout=30_000)
+    assert [urlsplit(response.url).path.rsplit(".", 1)[-1] for response in loaded] == ["gz" if unpacks else "js"]
+    if unpacks:
+        assert loaded[0].headers["content-type"] == "application/gzip"
+        assert "content-encoding" not in loaded[0].headers  # sent as stored, not compressed again per request
+    assert page.evaluate("() => typeof window.Plotly.react") == "function"
+    assert page.locator(CHART).count() == 3
+    context.close()
+
+
 def test_moving_a_slider_updates_the_chart(page, server):
     open_app(page, server, "partials", "f=lesson_quadratic")
     before = chart_data(page, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def test_the_payload_carries_the_figure_its_config_and_where_plotly_js_is():
     assert payload["config"] == CHART_CONFIG
     assert payload["revision"] == "page.chart"
     assert payload["src"] == f"/app/static/plotly-{plotly.__version__}.min.js"
+    assert payload["gz"] == f"/app/static/plotly-{plotly.__version__}.min.js.gz"
 
 
 def test_plotly_js_is_the_plotly_packages_own_copy(tmp_path, monkeypatch):
@@ -32,6 +34,26 @@ def test_plotly_js_is_the_plotly_packages_own_copy(tmp_path, monkeypatch):
         copied = tmp_path / "static" / chart.PLOTLY_JS
         shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
         assert copied.read_bytes() == shipped.read_bytes()
+        packed = (tmp_path / "static" / chart.PLOTLY_JS_GZ).read_bytes()
+        assert gzip.decompress(packed) == shipped.read_bytes()
+        assert len(packed) < len(shipped.read_bytes()) / 2
+        assert sorted(p.name for p in (tmp_path / "static").iterdir()) == sorted([chart.PLOTLY_JS, chart.PLOTLY_JS_GZ])
+    finally:
+        chart.ensure_plotly_js.cache_clear()
+
+
+def test_a_stale_or_broken_copy_is_written_again(tmp_path, monkeypatch):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / chart.PLOTLY_JS).write_text("/* an older plotly.js */")
+    (static / chart.PLOTLY_JS_GZ).write_bytes(b"not gzip at all")
+    monkeypatch.setattr(chart, "STATIC", static)
+    chart.ensure_plotly_js.cache_clear()
+    try:
+        assert chart.ensure_plotly_js()
+        shipped = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+        assert (static / chart.PLOTLY_JS).read_bytes() == shipped
+        assert gzip.decompress((static / chart.PLOTLY_JS_GZ).read_bytes()) == shipped
     finally:
         chart.ensure_plotly_js.cache_clear()
 

@@ -229,3 +229,24 @@ def test_the_map_has_a_picture_underneath_that_survives_playback():
     # The image's first row is the top (largest y); the ends of the colour scale are Viridis' ends.
     assert tuple(picture[20 - low[0], low[1]][:3]) == (68, 1, 84)
     assert tuple(picture[20 - high[0], high[1]][:3]) == (253, 231, 37)
+
+
+def test_the_map_picture_is_made_once_per_grid_and_the_kept_pictures_are_bounded(monkeypatch):
+    from viz import raster
+
+    monkeypatch.setattr(raster, "_PICTURES", raster.OrderedDict())
+    made = []
+    monkeypatch.setattr(raster, "png", lambda rgba, real=raster.png: made.append(rgba.shape) or real(rgba))
+    grid = evaluate_grid(LOSS, PRESET.domain, 21)
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=3)
+    first = descent_figure(grid, t, LOSS.names).layout.images[0].source
+    moved = descend(LOSS, (-1.0, 2.0), optimizer="gd", lr=0.02, steps=3)  # a slider move: same map, new path
+    again = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), moved, LOSS.names).layout.images[0].source
+    assert again == first and made == [(21, 21, 4)]  # coloured and packed once
+    other = descent_figure(evaluate_grid(LOSS, PRESET.domain, 31), t, LOSS.names).layout.images[0].source
+    assert other != first and made == [(21, 21, 4), (31, 31, 4)]
+    for n in range(raster.PICTURES_KEPT + 5):  # a class exploring many functions: the oldest pictures go
+        raster.picture_source(np.full((2, 2), float(n)), (0.0, 100.0))
+    assert len(raster._PICTURES) == raster.PICTURES_KEPT
+    assert raster.picture_source(grid.z, grid.z_range) == first  # made again, the same picture
+    assert len(made) == 2 + raster.PICTURES_KEPT + 5 + 1
