@@ -147,22 +147,27 @@ def slider_latency(page, url: str, name: str, samples: int) -> Latency:
     wait_idle(page)
     result = Latency([], [], 0, [])
     for i in range(samples + 2):
-        capture = i >= samples
         page.mouse.move(*slider_point(page, key, 0.3 if i % 2 == 0 else 0.7))
-        page.evaluate(WATCH, capture)
-        page.mouse.down()
-        page.mouse.up()
-        page.wait_for_function("() => window.__bench.painted.length > 0", timeout=20_000)
-        wait_idle(page)
-        page.wait_for_timeout(800)  # a 3D scene's frame can be painted well after the script has finished
-        times = page.evaluate("() => window.__bench")
-        if capture:
-            result.figures.append(times["figures"])
-            continue
-        result.first.append(min(times["drawn"]) / 1000)
-        result.every.append(max(times["painted"]) / 1000)
-        result.charts = max(result.charts, len(times["painted"]))
+        press(page, result, capture=i >= samples)
     return result
+
+
+def press(page, result: Latency, capture: bool = False) -> None:
+    """Press and release where the mouse is; add the time until the first chart is drawn and every one painted
+    (or, when ``capture``, the figures the charts received)."""
+    page.evaluate(WATCH, capture)
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_function("() => window.__bench.painted.length > 0", timeout=20_000)
+    wait_idle(page)
+    page.wait_for_timeout(800)  # a 3D scene's frame can be painted well after the script has finished
+    times = page.evaluate("() => window.__bench")
+    if capture:
+        result.figures.append(times["figures"])
+        return
+    result.first.append(min(times["drawn"]) / 1000)
+    result.every.append(max(times["painted"]) / 1000)
+    result.charts = max(result.charts, len(times["painted"]))
 
 
 # A click on the contour map (ui/plotly_chart.js sends it as a pick; the page moves P, as a slider move does),
@@ -176,20 +181,6 @@ PIXEL = """([key, id, x, y]) => {
   const {xaxis, yaxis} = gd._fullLayout._plots[id], box = gd.getBoundingClientRect();
   return [box.left + xaxis._offset + xaxis.d2p(x), box.top + yaxis._offset + yaxis.d2p(y)];
 }"""
-
-
-def press(page, result: Latency) -> None:
-    """Press and release where the mouse is; add the time until the first chart is drawn and every one painted."""
-    page.evaluate(WATCH, False)
-    page.mouse.down()
-    page.mouse.up()
-    page.wait_for_function("() => window.__bench.painted.length > 0", timeout=20_000)
-    wait_idle(page)
-    page.wait_for_timeout(800)  # a 3D scene's frame can be painted well after the script has finished
-    times = page.evaluate("() => window.__bench")
-    result.first.append(min(times["drawn"]) / 1000)
-    result.every.append(max(times["painted"]) / 1000)
-    result.charts = max(result.charts, len(times["painted"]))
 
 
 def map_click_latency(page, url: str, name: str, samples: int) -> tuple[Latency, Latency]:
