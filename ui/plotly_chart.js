@@ -156,13 +156,20 @@ function listen(chart) {
   chart.listening = true;
   const div = chart.div;
   div.__gradientLabTurn = () => turnToWantedFrame(chart); // for ui/chart_frame.js
-  div.addEventListener("mousedown", (event) => {
-    chart.pressed = { x: event.clientX, y: event.clientY, sent: false };
-  }, true);
-  div.addEventListener("click", (event) => {
-    const pressed = chart.pressed;
-    const moved = pressed && Math.hypot(event.clientX - pressed.x, event.clientY - pressed.y) > CLICK_SLOP;
-    if (!moved) pickAtPixel(chart, event);
+  // The pick goes out on the release itself: plotly.js handles its own click (hover labels, plotly_click) on the
+  // mouseup after it, and the page's rerun need not wait for that. plotly.js lays a cover over the page while
+  // the button is down, so the release is heard on the window.
+  div.addEventListener("pointerdown", (event) => {
+    const pressed = { x: event.clientX, y: event.clientY, target: event.target, sent: false };
+    chart.pressed = pressed;
+    const done = new AbortController(); // this press's listeners go with its release or its cancel
+    const listening = { capture: true, signal: done.signal };
+    window.addEventListener("pointerup", (release) => {
+      done.abort();
+      const moved = Math.hypot(release.clientX - pressed.x, release.clientY - pressed.y) > CLICK_SLOP;
+      if (!moved && release.button === 0 && !pressed.sent) pickAtPixel(chart, pressed, release);
+    }, listening);
+    window.addEventListener("pointercancel", () => done.abort(), listening);
   }, true);
   div.on("plotly_relayout", (update) => pickDraggedHandle(chart, update));
   div.on("plotly_click", (event) => pickOnSurface(chart, event));
@@ -177,8 +184,8 @@ function picks(chart, subplot) {
 }
 
 // A click inside a cartesian subplot's plot area (not on the modebar, legend, buttons or the step slider).
-function pickAtPixel(chart, event) {
-  if (!event.target.closest?.(".nsewdrag")) return;
+function pickAtPixel(chart, pressed, event) {
+  if (!pressed.target.closest?.(".nsewdrag")) return;
   const layout = chart.div._fullLayout;
   const box = chart.div.getBoundingClientRect();
   const px = event.clientX - box.left;
@@ -188,6 +195,7 @@ function pickAtPixel(chart, event) {
     const ya = plot.yaxis;
     const inside = px >= xa._offset && px <= xa._offset + xa._length && py >= ya._offset && py <= ya._offset + ya._length;
     if (inside && picks(chart, id)) {
+      pressed.sent = true;
       chart.send?.("pick", { x: xa.p2d(px - xa._offset), y: ya.p2d(py - ya._offset), via: "click" });
       return;
     }

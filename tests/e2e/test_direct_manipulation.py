@@ -75,6 +75,30 @@ def test_dragging_the_ring_around_p_moves_p(page, server):
     assert float(params["y0"]) == pytest.approx(1.0, abs=0.1)
 
 
+def test_a_drag_across_the_map_zooms_and_leaves_p_where_it_was(page, server):
+    """A press that moves is plotly's zoom box, not a click: P stays, the axes zoom, and no rerun runs."""
+    open_page(page, server, "gradient", "f=lesson_quadratic&x0=0.5&y0=0.5")
+    gd = chart(page, "gradient.contour")
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))  # noqa: PLW0108
+    page.reload()
+    wait_idle(page)
+    gd = chart(page, "gradient.contour")
+    start, end = pixel(gd, -2.0, -2.0), pixel(gd, 0.0, 0.0)
+    before = len(sent)
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(start[0] + (end[0] - start[0]) * i / 10, start[1] + (end[1] - start[1]) * i / 10)
+    page.mouse.up()
+    page.wait_for_function("gd => gd._fullLayout.xaxis.range[1] < 1", arg=gd.element_handle(), timeout=30_000)
+    page.wait_for_timeout(1500)  # time for a pick, had one gone out
+    x_range = gd.evaluate("gd => gd._fullLayout.xaxis.range")
+    assert x_range[0] == pytest.approx(-2.0, abs=0.1) and x_range[1] == pytest.approx(0.0, abs=0.1)
+    assert len(sent) == before  # no pick, no rerun
+    assert (link(page)["x0"], link(page)["y0"]) == ("0.5", "0.5")
+
+
 def test_a_click_on_the_surface_puts_p_where_plotly_reports_the_point(page, server):
     open_page(page, server, "partials", "f=lesson_quadratic&x0=0.5&y0=0.5")
     gd = page.locator(".st-key-partials-surface .gl-plotly.js-plotly-plot")
