@@ -93,6 +93,9 @@ function draw(Plotly, chart) {
   chart.color = color;
   const figure = { ...spec.figure, config: { ...spec.config, plotGlPixelRatio: glPixelRatio() } };
   figure.layout = { ...themed(figure.layout, chart.div), uirevision: spec.revision };
+  // A chart that sends picks reads a click itself (pickAtPixel). plotly.js's own click handling would work out
+  // the hover under the pointer again on every release, time a click would spend before the page's rerun.
+  if (spec.pick?.length) figure.layout.clickmode = "none";
   Promise.resolve()
     .then(() => Plotly.react(chart.div, figure))
     .then(() => {
