@@ -171,32 +171,43 @@ def press(page, result: Latency, capture: bool = False) -> None:
 
 
 # A click on the contour map (ui/plotly_chart.js sends it as a pick; the page moves P, as a slider move does),
-# timed as slider_latency times a slider move. Clicks and slider moves take turns on one page load, so both
-# meet the same server, caches and machine load; each changes the point, so each reruns the page.
-CLICKS = {"gradient": ("gradient.contour", "xy", [(-2.0, 1.0), (2.0, -1.0)])}
-CLICKS["descent"] = ("descent.playback", "xy", [(-1.2, 1.5), (0.6, -0.5)])
+# timed as slider_latency times a slider move. Clicks and slider moves take turns on one page load, between the
+# same two points (the ones the slider reaches at 30 % and 70 % of its track), so both meet the same server,
+# caches, machine load and figures; each changes the point, so each reruns the page.
+CLICKS = {"gradient": ("gradient.contour", "xy"), "descent": ("descent.playback", "xy")}
 PIXEL = """([key, id, x, y]) => {
   const gd = document.querySelector(`.st-key-${key.replaceAll('.', '-')} .js-plotly-plot`);
   gd.scrollIntoView({block: 'center'});
   const {xaxis, yaxis} = gd._fullLayout._plots[id], box = gd.getBoundingClientRect();
   return [box.left + xaxis._offset + xaxis.d2p(x), box.top + yaxis._offset + yaxis.d2p(y)];
 }"""
+LINK = "() => Object.fromEntries(new URLSearchParams(location.search))"
 
 
 def map_click_latency(page, url: str, name: str, samples: int) -> tuple[Latency, Latency]:
     """Click the page's contour map and move its main slider in turns; the timings of each, as slider_latency's."""
     page_file = next(path for path in INTERACTIONS if Path(path).stem == name)
     query, slider, _ = INTERACTIONS[page_file]
-    key, subplot, points = CLICKS[name]
+    key, subplot = CLICKS[name]
     page.goto(f"{url}/{name}?{urllib.parse.urlencode(query)}")
     page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
+    points = {}
+    for fraction in (0.7, 0.3):  # untimed: where the slider puts the point (it ends at 30 %)
+        page.mouse.move(*slider_point(page, slider, fraction))
+        press(page, Latency([], [], 0, []))
+        here = page.evaluate(LINK)
+        points[fraction] = (float(here["x0"]), float(here["y0"]))
     clicks, moves = Latency([], [], 0, []), Latency([], [], 0, [])
     for i in range(samples):
-        page.mouse.move(*slider_point(page, slider, 0.3 if i % 2 == 0 else 0.7))
-        press(page, moves)
-        page.mouse.move(*page.evaluate(PIXEL, [key, subplot, *points[i % 2]]))
-        press(page, clicks)
+        # slider to 70 %, click at 30 %; then click at 70 %, slider to 30 %: both gestures reach both points
+        for gesture, fraction in [("slider", 0.7), ("click", 0.3)] if i % 2 == 0 else [("click", 0.7), ("slider", 0.3)]:
+            if gesture == "slider":
+                page.mouse.move(*slider_point(page, slider, fraction))
+                press(page, moves)
+            else:
+                page.mouse.move(*page.evaluate(PIXEL, [key, subplot, *points[fraction]]))
+                press(page, clicks)
     return clicks, moves
 
 

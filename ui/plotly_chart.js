@@ -96,12 +96,22 @@ function draw(Plotly, chart) {
   // A chart that sends picks reads a click itself (pickAtPixel). plotly.js's own click handling would work out
   // the hover under the pointer again on every release, time a click would spend before the page's rerun.
   if (spec.pick?.length) figure.layout.clickmode = "none";
+  // A chart under the resting pointer (just clicked, say) would work its hover label out again inside the
+  // redraw, before this rerun's charts are painted; it is worked out just after they are painted instead.
+  const rehover = chart.div._fullLayout?._rehover;
+  if (rehover) chart.div._fullLayout._rehover = null;
   Promise.resolve()
     .then(() => Plotly.react(chart.div, figure))
     .then(() => {
       seeThrough(chart.div);
       listen(chart);
       turnToWantedFrame(chart);
+    })
+    .finally(() => {
+      const layout = chart.div._fullLayout;
+      if (!rehover || !layout || layout._rehover) return; // no label to bring back, or the pointer moved since
+      layout._rehover = rehover;
+      requestAnimationFrame(() => setTimeout(() => chart.div._fullLayout?._rehover?.(), 0));
     })
     .catch((error) => {
       chart.div.textContent = `This chart could not be drawn (${error.message}).`;
