@@ -91,7 +91,8 @@ def run(samples: int = 12) -> dict[str, float]:
             page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=120_000)
             cold = time.perf_counter() - started
             latencies = {Path(name).stem: slider_latency(page, url, name, samples) for name in INTERACTIONS}
-            clicks = {name: map_click_latency(page, url, name, samples) for name in CLICKS}
+            # Twice the samples: medians of 12 moved by ±10 % from run to run here, more than the gap measured.
+            clicks = {name: map_click_latency(page, url, name, 2 * samples) for name in CLICKS}
             reruns, advanced = playback_reruns(page, url)
             alone = {name: plotly_alone(page, url, latency.figures, samples) for name, latency in latencies.items()}
             browser.close()
@@ -110,10 +111,10 @@ def run(samples: int = 12) -> dict[str, float]:
             f" every {'ok' if statistics.median(every) < 0.3 else 'OVER'}"
         )
     print("click on the map → charts, ms from the press, beside slider moves taking turns with the clicks")
-    print("  (target: no more; 'ok' within 10 %, about the spread of repeated runs here)")
+    print("  (target: no more; 'ok' within 5 %, the spread of repeated runs of 24 here)")
     print(f"{'page':<18}{'click every painted':>20}{'p95':>6}{'slider every painted':>22}{'p95':>6}  verdict")
     for name, (click, move) in clicks.items():
-        verdict = "ok" if statistics.median(click.every) <= statistics.median(move.every) * 1.1 else "OVER"
+        verdict = "ok" if statistics.median(click.every) <= statistics.median(move.every) * 1.05 else "OVER"
         print(
             f"{name:<18}{ms(click.every, 50):>20}{ms(click.every, 95):>6}"
             f"{ms(move.every, 50):>22}{ms(move.every, 95):>6}  {verdict}"
