@@ -156,6 +156,9 @@ def slider_latency(page, url: str, name: str, samples: int) -> Latency:
 def press(page, result: Latency, capture: bool = False) -> None:
     """Press and release where the mouse is; add the time until the first chart is drawn and every one painted
     (or, when ``capture``, the figures the charts received)."""
+    # The pointer rests first, as a hand's does before it presses: the hover label a move onto a chart brings is
+    # drawn before the press, not counted against it.
+    page.wait_for_timeout(300)
     page.evaluate(WATCH, capture)
     page.mouse.down()
     page.mouse.up()
