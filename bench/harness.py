@@ -75,11 +75,13 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
 
 
 def stop_server(process: subprocess.Popen) -> None:
+    """Terminate a process started here; kill it if it has not ended within 15 s, and reap it."""
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
 
 
 def wait_idle(page: Page, timeout: float = 60_000) -> None:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.harness import free_port, wait_healthy
+from bench.harness import free_port, stop_server, wait_healthy
 from bench.stclient import Run, Session
 from core import PRESETS
 
@@ -78,15 +78,6 @@ def start_proxy(port: int, backends: list[int]) -> subprocess.Popen:
         raise RuntimeError("haproxy is not installed (apt-get install haproxy)")
     env = {**os.environ, **proxy_env(port, backends)}
     return subprocess.Popen([HAPROXY, "-db", "-f", str(CONFIG)], env=env, stdout=subprocess.DEVNULL)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def memory_mb(pid: int, field_name: str = "VmHWM") -> float:
@@ -291,7 +282,7 @@ def run(
         report.peak_mb = [memory_mb(app.pid) for app in apps]
     finally:
         for process in [*([proxy] if proxy else []), *apps]:
-            stop(process)
+            stop_server(process)
     for line in report.lines():
         print(line)
     return report

@@ -115,7 +115,7 @@ def test_sessions_stay_on_their_replica_behind_haproxy():
             pool.submit(asyncio.run, _four_sessions(proxy_port)).result(timeout=60)
     finally:
         for process in [*([proxy] if proxy else []), *apps]:
-            load.stop(process)
+            load.stop_server(process)
 
 
 async def _four_sessions(port: int) -> None:

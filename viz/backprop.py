@@ -144,6 +144,30 @@ def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool
     return figure(traces, layout, height=height, lecture=lecture, frames=frames, controls=controls)
 
 
+def node_rings(
+    at: list[tuple[float, float]],
+    names: list[str],
+    colors: list[str],
+    label_size: int,
+    size: int,
+    widths: list[int] | int = 4,
+    hovertext: list[str] | None = None,
+) -> dict:
+    """Graph nodes: each name in the page's text colour inside a ring of its node's colour (readable on either
+    theme)."""
+    return trace(
+        "scatter",
+        x=[x for x, _ in at],
+        y=[y for _, y in at],
+        mode="markers+text",
+        name="nodes",
+        text=names,
+        textfont=dict(size=round(label_size * 1.3)),
+        marker=dict(size=size, color="rgba(0, 0, 0, 0)", line=dict(color=colors, width=widths)),
+        **(dict(hovertext=hovertext, hoverinfo="text") if hovertext else dict(hoverinfo="skip")),
+    )
+
+
 DYNAMIC = [1, 2, 3]  # the traces a step changes: the edges it uses, the nodes, the numbers
 
 
@@ -164,25 +188,14 @@ def _at_step(net: Network, p: Pass, steps: list[Step], k: int, label_size: int, 
         below.append("<br>".join(lines))
     return [
         used,
-        trace(
-            "scatter",
-            x=[pos[n][0] for n in names],
-            y=[pos[n][1] for n in names],
-            mode="markers+text",
-            name="nodes",
-            text=[text(n) for n in names],
-            # The name in the page's text colour inside a ring of the node's colour: readable on either theme.
-            textfont=dict(size=round(label_size * 1.3)),
-            marker=dict(
-                size=42 if lecture else 34,
-                color="rgba(0, 0, 0, 0)",
-                line=dict(
-                    color=[POINT if n.name == current.node else KIND_COLORS[n.kind] for n in net.nodes],
-                    width=[6 if n == current.node else 4 for n in names],
-                ),
-            ),
+        node_rings(
+            [pos[n] for n in names],
+            [text(n) for n in names],
+            [POINT if n.name == current.node else KIND_COLORS[n.kind] for n in net.nodes],
+            label_size,
+            42 if lecture else 34,
+            widths=[6 if n == current.node else 4 for n in names],
             hovertext=[f"{n.kind}: {text(n.name)}" for n in net.nodes],
-            hoverinfo="text",
         ),
         trace(
             "scatter",
@@ -319,23 +332,9 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
     below |= {f"w{t}": f"step {t}: term {short_number(r.paths_w[t - 1])}" for t in range(1, T + 1)}
     below["L"] = f"= {short_number(r.loss)}"
     colors = {"h": PALETTE[2], "x": "#999999", "w": PALETTE[0], "L": PALETTE[3]}
-    traces += [
-        trace(
-            "scatter",
-            x=[pos[n][0] for n in names],
-            y=[pos[n][1] for n in names],
-            mode="markers+text",
-            name="nodes",
-            text=[names_text[n] for n in names],
-            textfont=dict(size=round(size * 1.3)),
-            marker=dict(
-                size=40 if lecture else 32,
-                color="rgba(0, 0, 0, 0)",
-                line=dict(color=[POINT if n == f"w{path}" else colors[n[0]] for n in names], width=4),
-            ),
-            hoverinfo="skip",
-        ),
-    ]
+    rings = [POINT if n == f"w{path}" else colors[n[0]] for n in names]
+    marker = 40 if lecture else 32
+    traces.append(node_rings([pos[n] for n in names], [names_text[n] for n in names], rings, size, marker))
     # The numbers on a white ground: the edges from x_t pass beneath them.
     values = [
         dict(

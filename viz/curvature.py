@@ -166,9 +166,9 @@ def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lec
         yaxis=dict(
             automargin=True,
             title=dict(text="loss f(θ_k)"),
-            type="log",
             range=[low - 0.5, high + 0.5],
             exponentformat="power",
+            **log_axis(finite),
         ),
         legend=dict(y=-0.3),
     )
