@@ -170,19 +170,47 @@ function listen(chart) {
   const div = chart.div;
   div.__gradientLabTurn = () => turnToWantedFrame(chart); // for ui/chart_frame.js
   // The pick goes out on the release itself: plotly.js handles its own click (hover labels, plotly_click) on the
-  // mouseup after it, and the page's rerun need not wait for that. plotly.js lays a cover over the page while
-  // the button is down, so the release is heard on the window.
+  // mouseup after it, and the page's rerun need not wait for that. The release is heard on the window: plotly.js
+  // lays a cover over the page while it drags.
   div.addEventListener("pointerdown", (event) => {
-    const pressed = { x: event.clientX, y: event.clientY, target: event.target, sent: false };
+    const pressed = { x: event.clientX, y: event.clientY, target: event.target, mouse: event.pointerType === "mouse" };
+    Object.assign(pressed, { sent: false, held: null, dragged: false, released: false });
     chart.pressed = pressed;
     const done = new AbortController(); // this press's listeners go with its release or its cancel
     const listening = { capture: true, signal: done.signal };
+    window.addEventListener("pointermove", (move) => {
+      if (pressed.held && Math.hypot(move.clientX - pressed.x, move.clientY - pressed.y) > CLICK_SLOP) {
+        pressed.dragged = true;
+        handOver(pressed); // before this move's mousemove, which plotly.js's drag then receives
+      }
+    }, listening);
     window.addEventListener("pointerup", (release) => {
       done.abort();
-      const moved = Math.hypot(release.clientX - pressed.x, release.clientY - pressed.y) > CLICK_SLOP;
+      pressed.released = true;
+      const moved = pressed.dragged || Math.hypot(release.clientX - pressed.x, release.clientY - pressed.y) > CLICK_SLOP;
       if (!moved && release.button === 0 && !pressed.sent) pickAtPixel(chart, pressed, release);
+      if (pressed.held) setTimeout(() => replayClick(pressed, release), 0);
     }, listening);
-    window.addEventListener("pointercancel", () => done.abort(), listening);
+    window.addEventListener("pointercancel", () => {
+      done.abort();
+      pressed.released = true;
+      pressed.held = null;
+    }, listening);
+  }, true);
+  // A press on a map's plot area stays a click until the pointer moves CLICK_SLOP pixels. plotly.js would start
+  // its zoom box at once: a cover over the whole page and a style recalculation of all of it, 5–20 ms before the
+  // release, in a busy tab more, all before the pick could go out. So the press is kept from plotly.js: handed to
+  // it when it turns into a drag, and replayed after a click's pick is sent (a double-click still resets the
+  // axes). The page around the chart still hears the press (a menu open elsewhere closes).
+  div.addEventListener("mousedown", (event) => {
+    const pressed = chart.pressed;
+    const drag = event.target.closest?.(".nsewdrag");
+    const start = drag?.onmousedown;
+    if (!pressed?.mouse || pressed.released || event.button !== 0 || !start || !chart.latest?.pick?.length) return;
+    event.stopPropagation();
+    event.preventDefault(); // as plotly.js's own press does: no text selection, no focus change
+    pressed.held = { drag, event };
+    div.parentElement?.dispatchEvent(new MouseEvent("mousedown", event));
   }, true);
   div.on("plotly_relayout", (update) => pickDraggedHandle(chart, update));
   div.on("plotly_click", (event) => pickOnSurface(chart, event));
@@ -190,6 +218,23 @@ function listen(chart) {
   div.on("plotly_sliderchange", (event) => {
     if (event.interaction) sendStep(chart, event.slider.steps.indexOf(event.step));
   });
+}
+
+// plotly.js's drag starts from the press it was kept from: the start point and keys are the press's own.
+function handOver(pressed) {
+  const { drag, event } = pressed.held;
+  pressed.held = null;
+  if (drag.isConnected) drag.onmousedown?.(event);
+}
+
+// A click plotly.js was kept from, after its pick is sent: its press and release, so plotly.js counts clicks
+// (two quick ones reset the axes) as it would have.
+function replayClick(pressed, release) {
+  const held = pressed.held;
+  pressed.held = null;
+  if (!held?.drag.isConnected || typeof held.drag.onmousedown !== "function") return;
+  held.drag.onmousedown(held.event);
+  document.dispatchEvent(new MouseEvent("mouseup", release));
 }
 
 function picks(chart, subplot) {

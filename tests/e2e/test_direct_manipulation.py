@@ -99,6 +99,39 @@ def test_a_drag_across_the_map_zooms_and_leaves_p_where_it_was(page, server):
     assert (link(page)["x0"], link(page)["y0"]) == ("0.5", "0.5")
 
 
+def test_a_click_leaves_plotly_idle_until_it_is_sent_and_a_double_click_still_resets_the_zoom(page, server):
+    """A press on the map is kept from plotly.js's zoom box until it moves: no cover over the page while the button
+    is down, the page around the chart still hears the press, and plotly.js gets the click afterwards (two quick
+    ones reset the axes)."""
+    open_page(page, server, "gradient", "f=lesson_quadratic&x0=0.5&y0=0.5")
+    gd = chart(page, "gradient.contour")
+    start, end = pixel(gd, -2.0, -2.0), pixel(gd, 0.0, 0.0)
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(start[0] + (end[0] - start[0]) * i / 10, start[1] + (end[1] - start[1]) * i / 10)
+    page.mouse.up()
+    page.wait_for_function("gd => gd._fullLayout.xaxis.range[1] < 1", arg=gd.element_handle(), timeout=30_000)
+
+    page.evaluate("() => { window.__heard = 0; document.addEventListener('mousedown', () => window.__heard++); }")
+    page.mouse.move(*pixel(gd, -1.0, -1.5))
+    page.mouse.down()
+    covered = page.evaluate("() => document.querySelectorAll('.dragcover').length")
+    page.mouse.up()
+    assert covered == 0  # plotly.js's drag never started
+    assert page.evaluate("() => window.__heard") == 1
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '0.5'", timeout=30_000)
+    wait_idle(page)
+    assert float(link(page)["x0"]) == pytest.approx(-1.0, abs=0.025)
+    assert gd.evaluate("gd => gd._fullLayout.xaxis.range[1]") < 1  # one click: still zoomed
+
+    page.mouse.dblclick(*pixel(gd, -1.5, -0.5))  # away from P, whose ring is dragged, not clicked
+    page.wait_for_function("gd => gd._fullLayout.xaxis.range[1] > 2.9", arg=gd.element_handle(), timeout=30_000)
+    wait_idle(page)
+    x_range = gd.evaluate("gd => gd._fullLayout.xaxis.range")
+    assert x_range == pytest.approx([-3.0, 3.0], abs=0.05)
+
+
 def test_a_click_on_the_surface_puts_p_where_plotly_reports_the_point(page, server):
     open_page(page, server, "partials", "f=lesson_quadratic&x0=0.5&y0=0.5")
     gd = page.locator(".st-key-partials-surface .gl-plotly.js-plotly-plot")
