@@ -27,7 +27,7 @@ from ui.controls import Page, choice, number_box, slider
 from ui.page import begin, finish
 from ui.render import show
 from ui.text import plain
-from ui.widgets import lecture
+from ui.widgets import lecture, step_buttons, step_by
 from viz.backprop import graph_figure, rnn_figure, surface3d_figure, surface_figure
 
 PAGE = Page("backprop")
@@ -69,10 +69,6 @@ slot = begin(
 big = lecture()
 
 
-def _move(key: str, delta: int, high: int) -> None:
-    st.session_state[key] = min(max(0, st.session_state[key] + delta), high)
-
-
 # ---- Controls ---------------------------------------------------------------------------------------------------
 st.sidebar.subheader("Network")
 arch = PAGE.draw(MODEL)
@@ -99,8 +95,8 @@ optimizer = PAGE.draw(OPT)
 lr = float(PAGE.draw(LR))
 trained = int(PAGE.draw(TRAINED))
 left, right = st.sidebar.columns(2)
-left.button("Train one step", key=PAGE.key("train"), on_click=_move, args=(PAGE.key(TRAINED), 1, MAX_TRAINED))
-right.button("Reset weights", key=PAGE.key("reset"), on_click=_move, args=(PAGE.key(TRAINED), -MAX_TRAINED, 0))
+left.button("Train one step", key=PAGE.key("train"), on_click=step_by, args=(PAGE.key(TRAINED), 1, 0, MAX_TRAINED))
+right.button("Reset weights", key=PAGE.key("reset"), on_click=step_by, args=(PAGE.key(TRAINED), -MAX_TRAINED, 0, 0))
 st.sidebar.subheader("Checks and surface")
 weights = WEIGHTS[arch]
 fd_weight = PAGE.draw(FD.replace(options=weights, default=weights[0]))
@@ -116,13 +112,8 @@ path = int(PAGE.draw(PATH.replace(high=T_steps)))
 last = LAST_STEP[arch]
 step_control = STEP.replace(high=last, default=last)  # every number on the graph at first
 PAGE.follow(arch, [step_control], tag="arch")
-back, middle, forward = st.columns([1, 10, 1], vertical_alignment="bottom")
-back.button(
-    "◀", key=PAGE.key("prev"), on_click=_move, args=(PAGE.key(STEP), -1, last), help="Previous step (B)", shortcut="B"
-)
-forward.button(
-    "▶", key=PAGE.key("next"), on_click=_move, args=(PAGE.key(STEP), 1, last), help="Next step (N)", shortcut="N"
-)
+back, middle, forward = st.columns([2, 9, 2], vertical_alignment="bottom")
+step_buttons(PAGE, back, forward, PAGE.key(STEP), 0, last)
 k = int(PAGE.draw(step_control, where=middle))
 
 # ---- Compute -----------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ui.widgets import (
     optimizer_controls,
     pick_handler,
     start_controls,
+    step_buttons,
 )
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
 
@@ -144,18 +145,14 @@ def step_by_step() -> None:
 
 
 def explain() -> None:
-    """Step k written out by hand, with ◀ ▶ buttons (keys B and N) to walk through the steps."""
+    """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
     key = STEP
     if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
         st.session_state[key] = 1
 
-    def move(delta: int) -> None:
-        st.session_state[key] = min(max(1, st.session_state.get(key, 1) + delta), run.steps_taken)
-
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
-    back.button("◀ Back", key=PAGE.key("prev"), on_click=move, args=(-1,), shortcut="B", help="Previous step (key B)")
-    forward.button("Next ▶", key=PAGE.key("next"), on_click=move, args=(1,), shortcut="N", help="Next step (key N)")
+    step_buttons(PAGE, back, forward, key, 1, run.steps_taken)
     if run.steps_taken > 1:
         k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key)
     else:

@@ -34,6 +34,15 @@ def pixel(gd, x: float, y: float, subplot: str = "xy") -> tuple[float, float]:
     )
 
 
+def drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Press at ``start``, move to ``end`` in ten steps, release: a hand's drag."""
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(start[0] + (end[0] - start[0]) * i / 10, start[1] + (end[1] - start[1]) * i / 10)
+    page.mouse.up()
+
+
 def link(page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
@@ -63,11 +72,7 @@ def test_dragging_the_ring_around_p_moves_p(page, server):
     gd = chart(page, "gradient.contour")
     start, end = pixel(gd, 0.5, 0.5), pixel(gd, -1.5, 1.0)
     # Grab inside the ring (plotly moves a shape grabbed inside it; at its rim it would resize it).
-    page.mouse.move(start[0] + 3, start[1])
-    page.mouse.down()
-    for i in range(1, 11):
-        page.mouse.move(start[0] + 3 + (end[0] - start[0]) * i / 10, start[1] + (end[1] - start[1]) * i / 10)
-    page.mouse.up()
+    drag(page, (start[0] + 3, start[1]), (end[0] + 3, end[1]))
     page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '0.5'", timeout=30_000)
     wait_idle(page)
     params = link(page)
@@ -86,11 +91,7 @@ def test_a_drag_across_the_map_zooms_and_leaves_p_where_it_was(page, server):
     gd = chart(page, "gradient.contour")
     start, end = pixel(gd, -2.0, -2.0), pixel(gd, 0.0, 0.0)
     before = len(sent)
-    page.mouse.move(*start)
-    page.mouse.down()
-    for i in range(1, 11):
-        page.mouse.move(start[0] + (end[0] - start[0]) * i / 10, start[1] + (end[1] - start[1]) * i / 10)
-    page.mouse.up()
+    drag(page, start, end)
     page.wait_for_function("gd => gd._fullLayout.xaxis.range[1] < 1", arg=gd.element_handle(), timeout=30_000)
     page.wait_for_timeout(1500)  # time for a pick, had one gone out
     x_range = gd.evaluate("gd => gd._fullLayout.xaxis.range")
@@ -106,11 +107,7 @@ def test_a_click_leaves_plotly_idle_until_it_is_sent_and_a_double_click_still_re
     open_page(page, server, "gradient", "f=lesson_quadratic&x0=0.5&y0=0.5")
     gd = chart(page, "gradient.contour")
     start, end = pixel(gd, -2.0, -2.0), pixel(gd, 0.0, 0.0)
-    page.mouse.move(*start)
-    page.mouse.down()
-    for i in range(1, 11):
-        page.mouse.move(start[0] + (end[0] - start[0]) * i / 10, start[1] + (end[1] - start[1]) * i / 10)
-    page.mouse.up()
+    drag(page, start, end)
     page.wait_for_function("gd => gd._fullLayout.xaxis.range[1] < 1", arg=gd.element_handle(), timeout=30_000)
 
     page.evaluate("() => { window.__heard = 0; document.addEventListener('mousedown', () => window.__heard++); }")

@@ -54,6 +54,7 @@ def test_the_step_control_walks_the_forward_then_the_backward_pass():
     assert start != last
     values = next(t for t in start["data"] if t["name"] == "values and adjoints")["text"]
     assert not any("∂L" in v for v in values)
+    assert (at.button(key="backprop.prev").label, at.button(key="backprop.next").label) == ("◀ Back", "Next ▶")
     at.button(key="backprop.next").click().run()
     assert "Step 1 of 11 — Forward pass: z" in texts(at)
     assert r"z = w_{1} x_{1} + w_{2} x_{2} + b = " in texts(at)

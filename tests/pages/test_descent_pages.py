@@ -59,6 +59,7 @@ def test_playback_has_steps_plus_one_frames_and_needs_no_rerun():
 
 def test_stepping_the_explanation_with_the_buttons():
     at = open_page("pages/descent.py", {"f": "lesson_loss", "opt": "momentum", "lr": "0.05", "steps": "5"})
+    assert (at.button(key="descent.prev").label, at.button(key="descent.next").label) == ("◀ Back", "Next ▶")
     at.button(key="descent.next").click().run()
     assert at.slider(key="descent.k").value == 2
     assert "Step 2:" in texts(at)
