@@ -201,7 +201,7 @@ function listen(chart) {
   // its zoom box at once: a cover over the whole page and a style recalculation of all of it, 5–20 ms before the
   // release, in a busy tab more, all before the pick could go out. So the press is kept from plotly.js: handed to
   // it when it turns into a drag, and replayed after a click's pick is sent (a double-click still resets the
-  // axes). The page around the chart still hears the press (a menu open elsewhere closes).
+  // axes). Listeners on the page around the chart still hear the press.
   div.addEventListener("mousedown", (event) => {
     const pressed = chart.pressed;
     const drag = event.target.closest?.(".nsewdrag");
