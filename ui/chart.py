@@ -54,11 +54,12 @@ def ensure_plotly_js() -> bool:
     target = STATIC / PLOTLY_JS
     packed = STATIC / PLOTLY_JS_GZ
     try:
-        if not target.exists() or target.read_bytes() != source.read_bytes():
+        shipped = source.read_bytes()
+        if not target.exists() or target.read_bytes() != shipped:
             STATIC.mkdir(exist_ok=True)
-            _write_atomically(target, source.read_bytes())
-        if not _unpacks_to(packed, target.read_bytes()):
-            _write_atomically(packed, gzip.compress(target.read_bytes(), compresslevel=9, mtime=0))
+            _write_atomically(target, shipped)
+        if not _unpacks_to(packed, shipped):
+            _write_atomically(packed, gzip.compress(shipped, compresslevel=9, mtime=0))
     except OSError:
         log.warning("could not copy plotly.js to %s; charts will remount on every rerun", STATIC, exc_info=True)
         return False

@@ -173,8 +173,15 @@ function listen(chart) {
   // mouseup after it, and the page's rerun need not wait for that. The release is heard on the window: plotly.js
   // lays a cover over the page while it drags.
   div.addEventListener("pointerdown", (event) => {
-    const pressed = { x: event.clientX, y: event.clientY, target: event.target, mouse: event.pointerType === "mouse" };
-    Object.assign(pressed, { sent: false, held: null, dragged: false, released: false });
+    const pressed = {
+      x: event.clientX,
+      y: event.clientY,
+      target: event.target,
+      mouse: event.pointerType === "mouse", // touch and pen go to plotly.js as they come
+      sent: false, // a pick went out for this press
+      held: null, // the mousedown kept from plotly.js (see below)
+      dragged: false, // handed to plotly.js as a drag
+    };
     chart.pressed = pressed;
     const done = new AbortController(); // this press's listeners go with its release or its cancel
     const listening = { capture: true, signal: done.signal };
@@ -186,14 +193,12 @@ function listen(chart) {
     }, listening);
     window.addEventListener("pointerup", (release) => {
       done.abort();
-      pressed.released = true;
       const moved = pressed.dragged || Math.hypot(release.clientX - pressed.x, release.clientY - pressed.y) > CLICK_SLOP;
       if (!moved && release.button === 0 && !pressed.sent) pickAtPixel(chart, pressed, release);
       if (pressed.held) setTimeout(() => replayClick(pressed, release), 0);
     }, listening);
     window.addEventListener("pointercancel", () => {
       done.abort();
-      pressed.released = true;
       pressed.held = null;
     }, listening);
   }, true);
@@ -205,8 +210,7 @@ function listen(chart) {
   div.addEventListener("mousedown", (event) => {
     const pressed = chart.pressed;
     const drag = event.target.closest?.(".nsewdrag");
-    const start = drag?.onmousedown;
-    if (!pressed?.mouse || pressed.released || event.button !== 0 || !start || !chart.latest?.pick?.length) return;
+    if (!pressed?.mouse || event.button !== 0 || !drag?.onmousedown || !chart.latest?.pick?.length) return;
     event.stopPropagation();
     event.preventDefault(); // as plotly.js's own press does: no text selection, no focus change
     pressed.held = { drag, event };
@@ -232,7 +236,7 @@ function handOver(pressed) {
 function replayClick(pressed, release) {
   const held = pressed.held;
   pressed.held = null;
-  if (!held?.drag.isConnected || typeof held.drag.onmousedown !== "function") return;
+  if (!held?.drag.isConnected || !held.drag.onmousedown) return;
   held.drag.onmousedown(held.event);
   document.dispatchEvent(new MouseEvent("mouseup", release));
 }

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core import OPTIMIZERS, PRESETS, ExpressionError, Function, Preset
 from core.function import to_latex
@@ -202,7 +203,7 @@ def step_by(key: str, delta: int, low: int, high: int) -> None:
     st.session_state[key] = min(max(low, st.session_state.get(key, low) + delta), high)
 
 
-def step_buttons(page: Page, back, forward, key: str, low: int, high: int) -> None:
+def step_buttons(page: Page, back: DeltaGenerator, forward: DeltaGenerator, key: str, low: int, high: int) -> None:
     """◀ Back and Next ▶ in the columns ``back`` and ``forward`` (keys B and N): the step held under ``key`` moves
     by one, within [low, high]."""
     back.button(
