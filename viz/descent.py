@@ -24,6 +24,7 @@ from viz.style import (
     arrow_style,
     figure,
     log_axis,
+    on_log_scale,
     short,
     text_px,
     trace,
@@ -275,25 +276,27 @@ def curves_figure(
     traces = []
     shown = []
     for i, (label, t) in enumerate(runs.items()):
-        y = t.values if quantity == "loss" else t.grad_norms
-        if log:
-            y = np.where(np.abs(y) > 0, np.abs(y), np.nan)
+        measured = t.values if quantity == "loss" else t.grad_norms
+        y, note = on_log_scale(measured) if log else (measured, "")
         shown.append(y)
         traces.append(
             trace(
                 "scatter",
                 x=np.arange(len(y)),
                 y=y,
-                mode="lines",
-                name=run_label(t, label),
+                # A run that reaches 0 may leave a lone point before the gap, which only a marker shows.
+                mode="lines+markers" if note else "lines",
+                name=run_label(t, label) + note,
                 line=dict(width=3, color=PALETTE[i % 8]),
             )
         )
     title = "loss f(θₖ)" if quantity == "loss" else "gradient norm |∇f(θₖ)|"
+    # The chart's title names the quantity; the axis keeps to its symbol, short enough for a short chart.
+    symbol = ("|f(θₖ)|" if log else "f(θₖ)") if quantity == "loss" else "|∇f(θₖ)|"
     layout = dict(
         xaxis=dict(title=dict(text="step k")),
         yaxis=dict(
-            title=dict(text=("|f(θₖ)|" if log and quantity == "loss" else title)),
+            title=dict(text=symbol),
             **(log_axis(np.concatenate(shown)) if log and shown else {}),
         ),
     )
@@ -303,18 +306,24 @@ def curves_figure(
 def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lecture: bool = False) -> go.Figure:
     """Three stacked panels sharing the step axis: loss f(θ_k), gradient norm |∇f(θ_k)|, and each weight."""
     k = np.arange(len(t.points))
-    loss = np.where(np.abs(t.values) > 0, np.abs(t.values), np.nan) if log else t.values
-    norm = t.grad_norms
-    if log:
-        norm = np.where(norm > 0, norm, np.nan)
+    (loss, loss_note), (norm, norm_note) = (
+        (on_log_scale(t.values), on_log_scale(t.grad_norms)) if log else ((t.values, ""), (t.grad_norms, ""))
+    )
     traces = [
-        trace("scatter", x=k, y=loss, mode="lines", name="loss f", line=dict(width=3, color=PALETTE[0])),
+        trace(
+            "scatter",
+            x=k,
+            y=loss,
+            mode="lines+markers" if loss_note else "lines",
+            name="loss f" + loss_note,
+            line=dict(width=3, color=PALETTE[0]),
+        ),
         trace(
             "scatter",
             x=k,
             y=norm,
-            mode="lines",
-            name="|∇f|",
+            mode="lines+markers" if norm_note else "lines",
+            name="|∇f|" + norm_note,
             line=dict(width=3, color=PALETTE[3]),
             xaxis="x2",
             yaxis="y2",

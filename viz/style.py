@@ -140,6 +140,15 @@ def log_axis(values: np.ndarray) -> dict:
     return dict(type="log", tickmode="array", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
 
 
+def on_log_scale(values: np.ndarray) -> tuple[np.ndarray, str]:
+    """|values| for a log axis, which has no 0: zeros become gaps, and a note for the legend says at which step
+    the value first is exactly 0 (Newton's method on a quadratic, say), "" when it never is."""
+    magnitude = np.abs(np.asarray(values, dtype=float))
+    zero = np.flatnonzero(magnitude == 0)
+    note = f" — 0 at step {zero[0]} (off the log scale)" if zero.size else ""
+    return np.where(magnitude > 0, magnitude, np.nan), note
+
+
 def nice_step(at_least: float) -> float:
     """The smallest 1, 2 or 5 times a power of ten that is at least ``at_least`` (> 0)."""
     power = 10 ** np.floor(np.log10(at_least))

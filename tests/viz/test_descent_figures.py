@@ -154,6 +154,25 @@ def test_curves_and_weights_follow_the_trajectory():
     assert progress.layout.yaxis.type == "log" and progress.layout.yaxis3.type is None
 
 
+def test_a_run_that_reaches_zero_says_so_on_a_log_scale():
+    """A log axis has no 0: the run's lone first point is drawn as a marker and the legend says where it hit 0."""
+    t = descend(parse("x^2 + y^2"), (1.0, 1.0), optimizer="gd", lr=0.5, steps=5)  # one step lands on (0, 0)
+    assert t.grad_norms[0] == pytest.approx(2 * np.sqrt(2)) and t.grad_norms[1] == 0
+    curves = curves_figure({"exact": t}, "grad_norm", log=True)
+    assert curves.layout.yaxis.title.text == "|∇f(θₖ)|"  # the title names it; the axis keeps to the symbol
+    norm = curves.data[0]
+    assert norm.name == "exact — 0 at step 1 (off the log scale)" and norm.mode == "lines+markers"
+    assert norm.y[0] == pytest.approx(2 * np.sqrt(2)) and np.isnan(norm.y[1])
+    adam = descend(parse("x^2 + y^2"), (1.0, 1.0), optimizer="adam", lr=0.1, steps=5)
+    assert curves_figure({"adam": adam}, "grad_norm", log=True).data[0].mode == "lines"  # never 0: no note
+    progress = progress_figure(t, ("x", "y"), log=True)
+    assert [d.name for d in progress.data[:2]] == [
+        "loss f — 0 at step 1 (off the log scale)",
+        "|∇f| — 0 at step 1 (off the log scale)",
+    ]
+    assert progress_figure(t, ("x", "y")).data[1].name == "|∇f|"  # a linear axis shows the 0 itself
+
+
 def test_sweep_draws_one_panel_per_learning_rate():
     bowl = parse("x^2 + 10*y^2")
     runs = {f"η = {lr}": descend(bowl, (-2.5, 1.0), "gd", lr, 30) for lr in (0.01, 0.09, 0.15)}
