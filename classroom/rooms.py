@@ -118,8 +118,9 @@ def clean_name(raw: str) -> str:
     >>> clean_name("  Ada\\n\\u202eLovelace ")
     'Ada Lovelace'
     """
-    kept = "".join(c for c in str(raw) if unicodedata.category(c)[0] != "C")  # no controls, no bidi overrides
-    return " ".join(kept.split())[:NAME_CHARS]
+    words = " ".join(str(raw).split())
+    kept = "".join(c for c in words if unicodedata.category(c)[0] != "C")  # no controls, no bidi overrides
+    return kept.strip()[:NAME_CHARS]
 
 
 def _finite(value: Any) -> bool:

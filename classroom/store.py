@@ -413,6 +413,17 @@ def _text(value: str | bytes | None) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def _unavailable() -> tuple[type[Exception], ...]:
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - requirements.txt installs it
+        return (OSError,)
+    return (OSError, redis.RedisError)
+
+
+# What a page catches when the store cannot be reached (Redis down, a timeout): it says so and keeps working.
+UNAVAILABLE = _unavailable()
+
 _embedded: MemoryStore | None = None
 _embedded_lock = threading.Lock()
 
