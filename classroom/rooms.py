@@ -22,12 +22,12 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 STUDENT_ID_LENGTH = 16  # hex digits of a browser tab's anonymous id
 
-# Limits: together they bound what one store holds (MAX_ROOMS × MAX_ANSWERS × ANSWER_BYTES ≈ 20 MB).
+# Limits: together they bound what one store holds (MAX_ROOMS × MAX_ANSWERS × ANSWER_BYTES ≈ 30 MB at most).
 ROOM_SECONDS = 4 * 3600  # a room and everything in it is deleted this long after it was opened
-MAX_ROOMS = 50  # open rooms at once
+MAX_ROOMS = 30  # open rooms at once
 MAX_STUDENTS = 1000  # students who joined one room
 MAX_ANSWERS = 1000  # answers to one activity (one per student; a new activity deletes the last one's)
-ANSWER_BYTES = 400  # an answer as stored (JSON)
+ANSWER_BYTES = 1024  # an answer as stored (JSON, UTF-8): a typed answer of ANSWER_CHARS fits
 NAME_CHARS = 24  # a display name
 RATE_LIMIT = 20  # answers one student may send to one room ...
 RATE_WINDOW = 60  # ... per this many seconds
@@ -149,7 +149,7 @@ def check_answer(activity: dict, answer: dict) -> dict:
         kept = {"text": text, "key": key, "correct": key == "correct"}
     else:
         raise ValueError("no activity is running")
-    if len(dumps(kept)) > ANSWER_BYTES:
+    if len(dumps(kept).encode()) > ANSWER_BYTES:
         raise ValueError(f"an answer is at most {ANSWER_BYTES} bytes")
     return kept
 

@@ -459,7 +459,7 @@ def results(page: Page, view: RoomView, answers: dict[str, dict], lecturer: bool
         )
         show(fig, key=page.key("cloud"), export=False)
         if solution is not None:
-            distances(page, activity, answers, solution)
+            distances(page, activity, answers, solution, store().names(view.code) if lecturer else {})
     elif kind == "vote":
         counts = summary.votes(activity, answers)
         correct = solution.get("correct") if solution else None
@@ -471,8 +471,9 @@ def results(page: Page, view: RoomView, answers: dict[str, dict], lecturer: bool
         typed(activity, answers, reveal_hint=lecturer)
 
 
-def distances(page: Page, activity: dict, answers: dict[str, dict], solution: dict) -> None:
-    """After the reveal: how far the answers were, as two numbers and a histogram."""
+def distances(page: Page, activity: dict, answers: dict[str, dict], solution: dict, names: dict[str, str]) -> None:
+    """After the reveal: how far the answers were, as two numbers and a histogram, and the closest named answers
+    (a display name is optional and lives only in the room)."""
     errors = summary.errors(activity, answers, solution)
     if not errors:
         if activity["question"] == "end" and not solution.get("targets"):
@@ -489,6 +490,12 @@ def distances(page: Page, activity: dict, answers: dict[str, dict], solution: di
     axis = "angle from −∇f(P) (degrees)" if direction else "distance from the true answer"
     label = f"close: within {number(close)}{unit}"
     show(errors_figure(errors, axis, close, label, lecture=lecture()), key=page.key("errors"), export=False)
+    named = sorted(
+        (error, names[student]) for student, error in zip(answers, errors, strict=True) if names.get(student)
+    )
+    if named:
+        best = " · ".join(f"{plain(name)} ({number(error)}{unit})" for error, name in named[:5])
+        st.markdown(f"**Closest:** {best}")
 
 
 def typed(activity: dict, answers: dict[str, dict], reveal_hint: bool) -> None:
