@@ -51,4 +51,4 @@ def test_the_fixed_points_cover_each_variable_at_growing_scales():
     found = points(3)
     assert len(found) == 8 and all(len(p) == 3 for p in found)
     assert max(abs(v) for p in found for v in p) > 16  # the checker's larger scales
-    assert len({p for p in found}) == 8
+    assert len(set(found)) == 8

@@ -15,7 +15,7 @@ def test_codes_and_keys_have_one_shape():
     assert parse_code(code.lower()) == code and len(code) == 6
     assert parse_secret(rooms.new_secret())
     assert parse_student(rooms.new_student())
-    for bad in HOSTILE + ["ABCDE0", "ABCDEFG", ""]:
+    for bad in [*HOSTILE, "ABCDE0", "ABCDEFG", ""]:
         with pytest.raises(ValueError):
             parse_code(bad)
         with pytest.raises(ValueError):

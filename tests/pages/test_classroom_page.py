@@ -52,7 +52,9 @@ def test_starting_a_class_gives_a_code_a_join_link_and_a_qr_code_and_only_the_le
     room, key = at.query_params["room"], at.query_params["key"]
     assert len(room) == 6 and len(key) >= 16
     assert any(f">{room}</div>" in m.value for m in at.markdown)  # the code, large
-    assert [c.value for c in at.code if "classroom?room=" in c.value] == [f"http://localhost:8501/classroom?room={room}"]
+    assert [c.value for c in at.code if "classroom?room=" in c.value] == [
+        f"http://localhost:8501/classroom?room={room}"
+    ]
     assert len(at.get("image")) == 1  # the QR code
     pupil = student(at)
     assert pupil.query_params.get("key") is None and pupil.query_params["room"] == room
@@ -148,7 +150,7 @@ def test_a_vote_counts_each_option_and_the_reveal_names_the_sign_core_computes()
 def test_the_fate_vote_knows_a_run_that_diverges():
     at = start(lecturer({"f": "lesson_quadratic", "lr": "0.5"}), activity="vote", vote="fate")
     at.button(key="classroom.reveal").click().run()
-    assert "The answer: **diverged or run off without bound**" in [s.value for s in at.success][0]
+    assert "The answer: **diverged or run off without bound**" in next(s.value for s in at.success)
 
 
 def test_a_new_activity_clears_the_answers_and_students_follow_it():
