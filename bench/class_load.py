@@ -151,9 +151,9 @@ class ClassReport:
             f"  every answer in within {ANSWER_TARGET_S:g} s of the start: "
             f"{_verdict(len(self.answered) == self.students and last <= ANSWER_TARGET_S)} "
             f"({len(self.answered)}/{self.students} acknowledged, the last at {last:.2f} s)",
-            f"  replica {self.restarted} restarted at {self.restart_at:.1f} s, when {self.answered_before_restart} of its "
-            f"students had answered (back after {self.restart_seconds:.1f} s); {self.reconnected} students reconnected, "
-            f"{self.resent} answers sent again",
+            f"  replica {self.restarted} restarted at {self.restart_at:.1f} s, when {self.answered_before_restart} of "
+            f"its students had answered (back after {self.restart_seconds:.1f} s); {self.reconnected} students "
+            f"reconnected, {self.resent} answers sent again",
             f"  counted exactly once: {_verdict(exact)} (Redis holds {self.stored} answers, {self.matching} equal to "
             "what their student last sent)",
             f"  the lecturer's view showed {self.students} answers at {_s(self.lecturer_final)}, {lag:.2f} s after the "
@@ -273,7 +273,8 @@ async def play(
     victim = next(name for name in replicas if name != lecturer_replica)
     report.restarted = victim
     on_victim = [s for s in students if s.tab.replica == victim]
-    while sum(bool(s.sent) for s in on_victim) < RESTART_AFTER * len(on_victim) and time.perf_counter() < start + RESTART_BY:
+    deadline = start + RESTART_BY
+    while sum(bool(s.sent) for s in on_victim) < RESTART_AFTER * len(on_victim) and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
     report.restart_at = time.perf_counter() - start
     report.answered_before_restart = sum(bool(s.sent) for s in on_victim)
