@@ -537,10 +537,19 @@ def student(page: Page, room: str, me: str, view: RoomView) -> None:
     if view.activity is None:
         st.info("You are in. The question appears here when your lecturer starts it.", icon="⏳")
         return
-    activity = view.activity
-    act = view.poll.activity
-    st.subheader(title(activity))
-    mine = store().mine(room, me)
+    st.subheader(title(view.activity))
+    answering(page, room, me, view)
+
+
+@st.fragment
+def answering(page: Page, room: str, me: str, view: RoomView) -> None:
+    """The part a student answers in: a click, a vote or a sent answer reruns only this part, not the whole page."""
+    activity, act = view.activity, view.poll.activity
+    try:
+        mine = store().mine(room, me)
+    except UNAVAILABLE:
+        st.error(UNREACHABLE, icon="📡")
+        return
     outcome = st.session_state.pop(page.key("_outcome"), None)
     if outcome is not None:
         say(outcome)
