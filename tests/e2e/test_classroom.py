@@ -66,8 +66,8 @@ def test_a_student_tab_and_a_lecturer_tab_share_a_room(browser, server, setting)
 
     # The lecturer's view refreshes by itself (a fragment every second): no reload, no click.
     lecturer.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid=stMetric]')].some(
-            m => m.innerText.startsWith('Answers') && m.querySelector('[data-testid=stMetricValue]').innerText === '1')""",
+        """() => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.startsWith('Answers')
+            && m.querySelector('[data-testid=stMetricValue]').innerText === '1')""",
         timeout=30_000,
     )
     cloud = chart(lecturer, "classroom.cloud").evaluate(
