@@ -171,32 +171,31 @@ def lecturer_sidebar_start(page: Page) -> None:
 def join_panel(room: str) -> None:
     """The room code, the join link and its QR code, large enough to read and scan from the back of the hall."""
     link = join_link(room)
-    size = "7rem" if lecture() else "3.5rem"
+    size = "5.5rem" if lecture() else "2.6rem"  # six characters fill the panel's width, on one line
     # The code is six characters of the room alphabet (parse_code), so it is safe inside our own markup.
     st.markdown(
         f'<div class="gl-room-code" style="font-size:{size};font-weight:700;letter-spacing:0.12em;'
-        f'line-height:1.1;font-family:monospace">{room}</div>',
+        f'line-height:1.1;font-family:monospace;white-space:nowrap">{room}</div>',
         unsafe_allow_html=True,
     )
-    st.image(qr_png(link), width=420 if lecture() else 240, caption="Scan to join")
+    st.image(qr_png(link), width=440 if lecture() else 260, caption="Scan to join")
     st.caption("Join link:")
-    st.code(link, language=None)
+    st.code(link, language=None, wrap_lines=True)
 
 
 def lecturer(page: Page, room: str, secret: str, view: RoomView) -> None:
     """The lecturer's page: the join panel, the activity set up from the picture, and the live answers."""
     st.sidebar.subheader(f"🎓 Class {room}")
     activity = setup(page, room, secret, view)
-    controls = st.sidebar.columns(2)
-    controls[0].button(
-        "🧹 Clear answers",
+    st.sidebar.button(
+        "🧹 Clear the answers",
         key=page.key("clear"),
         on_click=_as_lecturer,
         args=("clear", room, secret),
         disabled=view.activity is None,
         width="stretch",
     )
-    controls[1].button(
+    st.sidebar.button(
         "✖ Close the class",
         key=page.key("close"),
         on_click=close_room,
@@ -207,7 +206,7 @@ def lecturer(page: Page, room: str, secret: str, view: RoomView) -> None:
     st.sidebar.caption(
         "This page's address holds the room's key: whoever has it runs the room. Share only the join link."
     )
-    panel, live = st.columns([1, 2], gap="large")
+    panel, live = st.columns([2, 3], gap="large")
     with panel:
         join_panel(room)
     with live:
@@ -403,11 +402,11 @@ def live_view(page: Page, room: str, secret: str, activity: dict | None) -> None
             return
         if view.activity is None:
             st.info("Start an activity from the sidebar: its question appears on every student's screen.", icon="👈")
-            st.metric("Students in the room", view.poll.students)
+            st.metric("Students", view.poll.students)
             return
         left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
         left.metric("Answers", view.poll.answers)
-        middle.metric("Students in the room", view.poll.students)
+        middle.metric("Students", view.poll.students)
         right.button(
             "👁 Reveal the answer" if view.solution is None else "✓ Revealed",
             key=page.key("reveal"),

@@ -70,14 +70,15 @@ def prediction_figure(
                 hovertemplate="(%{x:.3g}, %{y:.3g})<extra></extra>",
             )
         )
+    if solution is not None:
+        traces += _truth(grid, activity, solution)
+    # The student's own answer last: on top of the truth, so it shows even where it hits it exactly.
     if mine is not None:
         if question == "direction":
             px, py = activity["point"]
             traces.append(arrow(px, py, mine[0] - px, mine[1] - py, "your direction", MINE, width=3))
         else:
             traces.append(_marker(*mine, name="your answer", color=MINE, symbol="diamond", size=18))
-    if solution is not None:
-        traces += _truth(grid, activity, solution)
     return figure(traces, _map_layout(grid, names), height=560, lecture=lecture)
 
 

@@ -58,7 +58,7 @@ async def _class(port: int, store: RedisStore) -> None:
 
     lecturer = Tab(load.HOST, port, f"/classroom?room={room}&key={secret}", fetch_plotly_js=False)
     await lecturer.open()
-    assert lecturer.metrics["Answers"] == "4" and lecturer.metrics["Students in the room"] == "4"
+    assert lecturer.metrics["Answers"] == "4" and lecturer.metrics["Students"] == "4"
     assert list(lecturer.fragments.values()) == [1.0]  # the live view reruns itself every second
     third = students[2]
     await third.pick(MAP, 2.0, 2.0)

@@ -61,7 +61,7 @@ def test_starting_a_class_gives_a_code_a_join_link_and_a_qr_code_and_only_the_le
     assert len(pupil.query_params["me"]) == 16  # an anonymous id for this tab, kept in its link
     assert "You are in" in texts(pupil)
     at.run()
-    assert metric(at, "Students in the room") == "1"
+    assert metric(at, "Students") == "1"
 
 
 def test_a_prediction_is_counted_once_and_the_reveal_runs_the_optimizer_and_measures_each_answer():

@@ -38,6 +38,8 @@ def test_the_reveal_draws_every_minimum_on_top():
     stars = trace(fig, "the minimums")
     assert list(zip(stars.x, stars.y, strict=True)) == [tuple(m) for m in minima]
     assert fig.data[-1].name == "the minimums"  # on top of the cloud
+    mine = prediction_figure(GRID, ("x", "y"), ACTIVITY, mine=(3.0, 2.0), solution={"targets": minima})
+    assert mine.data[-1].name == "your answer"  # and the student's own answer on top of it
 
 
 def test_the_end_question_shows_the_start_and_after_the_reveal_the_path_and_its_end():
