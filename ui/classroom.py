@@ -30,8 +30,10 @@ from classroom.rooms import (
     parse_student,
 )
 from classroom.store import UNAVAILABLE, RoomView, Store, connect
-from core import OPTIMIZERS, ExpressionError, Function, descend, worker
+from classroom.truth import FATES, RACERS, SIGNS, global_minima, lowest_inside, solve
+from core import OPTIMIZERS, ExpressionError, Function, worker
 from core.function import to_latex
+from core.grid import Grid
 from core.numbers import number
 from core.practice import check_answer as check_typed
 from ui import cache
@@ -43,8 +45,7 @@ from viz.classroom import errors_figure, prediction_figure, votes_figure
 
 LECTURER_POLL = 1.0  # seconds between refreshes of the lecturer's live view
 STUDENT_POLL = 3.0  # seconds between a student's checks for a new activity or a reveal (a tiny rerun each)
-PATH_POINTS = 400  # a revealed path is thinned to about this many points
-AT_REST = 1e-3  # |∇f| below this at the end: the run has come to rest
+GRID = 41  # the class map's grid per side: every student's page sends it, and 41 draws the contours smoothly
 
 
 def _optional(parse: Callable[[str], str]) -> Callable[[str], str]:
@@ -75,7 +76,6 @@ VOTES = {
 }
 VOTE = choice("vote", "Question", list(VOTES), "fate", kind="radio", labels=VOTES.get)
 VARIABLE = choice("var", "Find the partial in", ["x", "y"], "x", kind="radio", horizontal=True)
-RACERS = ("gd", "momentum", "nesterov", "adam")
 
 
 @st.cache_resource(show_spinner=False)
@@ -264,8 +264,8 @@ def plan(page: Page, kind: str, picked: Picked) -> dict:
         if question == "end":
             return {**base, "question": question, **descent_settings(page, picked)}
         if question == "minimum":
-            minimum(f, picked)  # raises when there is no minimum to ask about
-            return {**base, "question": question, "minima": _preset_minima(picked)}
+            # The minimum is decided now (ValueError when the view holds none), so the reveal shows what was asked.
+            return {**base, "question": question, "minima": minimum(f, picked)}
         point = point_controls(page, picked)
         grad = f.grad(*point)
         if not np.isfinite(grad).all() or math.hypot(*grad) == 0:
@@ -276,7 +276,7 @@ def plan(page: Page, kind: str, picked: Picked) -> dict:
         index = int(question[-1])
         point = point_controls(page, picked)
         var = f.names[index]
-        options = ["positive", "zero", "negative"]
+        options = list(SIGNS)
         title = f"At P = ({number(point[0])}, {number(point[1])}), what is the sign of ∂f/∂{var}?"
         return {**base, "question": question, "point": list(point), "title": title, "options": options}
     settings = descent_settings(page, picked)
@@ -287,7 +287,7 @@ def plan(page: Page, kind: str, picked: Picked) -> dict:
             f"{label} with η = {number(settings['lr'])} starts at ({start}). "
             f"After {settings['steps']} steps, what has it done?"
         )
-        options = ["come to rest (|∇f| < 0.001)", "still moving", "diverged or run off without bound"]
+        options = list(FATES)
     else:
         title = (
             f"From ({start}) with η = {number(settings['lr'])}, which optimizer has the lowest f after "
@@ -311,77 +311,28 @@ def descent_settings(page: Page, picked: Picked) -> dict:
 
 
 def _preset_minima(picked: Picked) -> list[list[float]]:
-    """The preset's global minima (several when they tie, as Himmelblau's four)."""
-    if picked.preset is None or not picked.preset.minima:
-        return []
-    lowest = min(value for _, value in picked.preset.minima)
-    return [list(point) for point, value in picked.preset.minima if value <= lowest + 1e-9 * max(1.0, abs(lowest))]
+    return global_minima(picked.preset.minima) if picked.preset is not None else []
 
 
-def minimum(f: Function, picked: Picked | None = None, activity: dict | None = None) -> list[list[float]]:
-    """Where f is lowest in view: a preset's known global minima, else the lowest point of the drawn grid when it
-    lies inside the view (ValueError when f has no minimum there)."""
-    known = _preset_minima(picked) if picked is not None else (activity or {}).get("minima", [])
-    if known:
-        return known
-    domain = tuple(tuple(r) for r in (picked.domain if picked is not None else activity["domain"]))
-    grid = cache.grid(f, domain, 61)
-    z = np.where(np.isfinite(grid.z), grid.z, np.inf)
-    i, j = np.unravel_index(int(np.argmin(z)), z.shape)
-    if not np.isfinite(z[i, j]) or i in (0, z.shape[0] - 1) or j in (0, z.shape[1] - 1):
-        raise ValueError("f has no minimum inside this view (it is lowest at the edge): ask another question.")
-    return [[float(grid.xs[j]), float(grid.ys[i])]]
+def minimum(f: Function, picked: Picked) -> list[list[float]]:
+    """Where f is lowest in view: a preset's known global minima, else the lowest point of the drawn grid (ValueError
+    when it lies at the view's edge)."""
+    return _preset_minima(picked) or lowest_inside(cache.grid(f, picked.domain, GRID))
 
 
 def _function(activity: dict) -> Function:
     return cache.function(activity["f"], tuple(activity["names"]))
 
 
-def solve(activity: dict) -> dict:
-    """The true answer, worked out when the lecturer reveals it: the run itself, the minima, −∇f(P), the
-    vote's right option."""
-    f = _function(activity)
-    kind, question = activity["kind"], activity.get("question")
-    if kind == "answer":
-        return {"shown": True}
-    if question in ("end", "fate", "race"):
-        runs = {
-            o: descend(f, activity["start"], optimizer=o, lr=activity["lr"], steps=activity["steps"], **hyper)
-            for o, hyper in _runs(activity)
-        }
-        if question == "race":
-            finals = [float(r.values[-1]) if r.status == "ok" else math.inf for r in runs.values()]
-            return {"correct": int(np.argmin(finals))}
-        run = next(iter(runs.values()))
-        if question == "fate":
-            at_rest = run.status == "ok" and float(run.grad_norms[-1]) < AT_REST
-            return {"correct": 2 if run.status != "ok" else (0 if at_rest else 1)}
-        stride = max(1, len(run.points) // PATH_POINTS)
-        path = run.points[::stride].tolist() + ([run.points[-1].tolist()] if (len(run.points) - 1) % stride else [])
-        ends = [] if run.status == "diverged" else [run.points[-1].tolist()]
-        label = OPTIMIZERS[activity["optimizer"]].label
-        return {"path": path, "targets": ends, "label": label, "status": run.status}
-    if question == "minimum":
-        return {"targets": minimum(f, activity=activity)}
-    point = activity["point"]
-    grad = f.grad(*point)
-    if question == "direction":
-        return {"point": point, "angle": math.degrees(math.atan2(-grad[1], -grad[0])) % 360.0}
-    value = float(grad[int(question[-1])])
-    return {"correct": 1 if abs(value) <= 1e-12 * max(1.0, float(np.abs(grad).max())) else (0 if value > 0 else 2)}
-
-
-def _runs(activity: dict) -> list[tuple[str, dict]]:
-    if activity.get("question") == "race":
-        return [(o, {}) for o in RACERS]
-    return [(activity["optimizer"], activity.get("hyper", {}))]
+def _grid(activity: dict) -> Grid:
+    return cache.grid(_function(activity), tuple(tuple(r) for r in activity["domain"]), GRID)
 
 
 def reveal(room: str, secret: str) -> None:
     view = store().room(room)
     if view is not None and view.activity is not None:
         try:
-            solution = solve(view.activity)
+            solution = solve(view.activity, _function(view.activity), _grid(view.activity))
         except (ValueError, ExpressionError) as error:
             solution = {"error": str(error)}
         store().reveal(room, secret, solution)
@@ -451,10 +402,8 @@ def results(page: Page, view: RoomView, answers: dict[str, dict], lecturer: bool
         solution = None
     kind = activity["kind"]
     if kind == "predict":
-        f = _function(activity)
-        grid = cache.grid(f, tuple(tuple(r) for r in activity["domain"]), 61)
         fig = prediction_figure(
-            grid, activity["names"], activity, summary.points(answers), solution=solution, lecture=lecture()
+            _grid(activity), activity["names"], activity, summary.points(answers), solution=solution, lecture=lecture()
         )
         show(fig, key=page.key("cloud"), export=False)
         if solution is not None:
@@ -635,8 +584,7 @@ def predict(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict
     }[activity["question"]]
     if solution is None:
         st.caption(f"{hint} Click again to change your answer until the reveal.")
-    f = _function(activity)
-    grid = cache.grid(f, tuple(tuple(r) for r in activity["domain"]), 61)
+    grid = _grid(activity)
     point = (mine["x"], mine["y"]) if mine else None
     shown = solution if solution is not None and "error" not in solution else None
     fig = prediction_figure(grid, activity["names"], activity, mine=point, solution=shown, lecture=lecture())
