@@ -40,7 +40,7 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from bench import load
 from bench.harness import free_port, stop_server, wait_healthy
@@ -142,6 +142,7 @@ class ClassReport:
     peak_mb: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0
+    cut_off: int = 0  # students' tabs still busy at the end
 
     def lines(self) -> list[str]:
         last = max(self.answered) if self.answered else float("nan")
@@ -172,6 +173,8 @@ class ClassReport:
         ]
         shown = "; ".join(self.errors[:3]) or "none"
         out.append(f"  error elements shown: {shown}")
+        if self.cut_off:
+            out.append(f"  tabs still waiting on the server at the end (cut off): {self.cut_off}")
         if self.failures:
             out.append(f"  FAILED: {len(self.failures)}, e.g. {self.failures[0]}")
         out.append(f"  (machine load average during the run: {os.getloadavg()[1]:.1f} on {os.cpu_count()} cores)")
@@ -204,7 +207,8 @@ async def _student(student: Student, clock: dict[str, float], report: ClassRepor
                 next_check = time.perf_counter() + next(iter(tab.fragments.values()))
                 await tab.tick()
                 continue
-        except (ConnectionClosed, ConnectionError, OSError):
+        except (ConnectionClosed, ConnectionError, OSError, InvalidHandshake, KeyError):
+            # The connection dropped (a KeyError: the page came back without its map, so it is still coming back).
             student.reconnects += 1
             await _come_back(student, clock.get("window") or clock["start"], report)
             continue
@@ -223,7 +227,7 @@ async def _answer(student: Student, start: float) -> None:
 async def _come_back(student: Student, start: float, report: ClassReport) -> None:
     """Reconnect through the proxy (the restarted replica is away: HAProxy sends the tab to the other one), as the
     frontend does; a student who had answered sends it again."""
-    for _ in range(40):
+    for _ in range(120):
         try:
             student.tab.widgets.pop(MAP, None)
             student.tab.fragments.clear()
@@ -232,8 +236,10 @@ async def _come_back(student: Student, start: float, report: ClassReport) -> Non
                 report.resent += 1
                 await _answer(student, start)
             return
-        except (ConnectionClosed, ConnectionError, OSError):
+        except (ConnectionClosed, ConnectionError, OSError, InvalidHandshake, KeyError):
+            # A replica shutting down still takes the connection and then refuses the websocket: try again.
             await asyncio.sleep(0.25)
+    student.failure = "could not reconnect within 30 s"
 
 
 async def _lecturer(tab: Tab, clock: dict[str, float], count: int, report: ClassReport, stop: asyncio.Event) -> None:
@@ -280,6 +286,7 @@ async def play(
     clock = {"start": time.perf_counter()}
     stop = asyncio.Event()
     tasks = [asyncio.create_task(_student(s, clock, report, stop)) for s in students]
+    # A student's task that ends in an error is a failure to report, never silence.
     tasks.append(asyncio.create_task(_lecturer(lecturer, clock, count, report, stop)))
     # The question reaches every screen on the students' own checks; then the class answers.
     while any(s.shown is None for s in students) and time.perf_counter() < clock["start"] + SHOW_LIMIT:
@@ -303,7 +310,14 @@ async def play(
             break
         await asyncio.sleep(0.2)
     stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    # A tab still busy (a reconnect, a run the server has not finished) gets a few seconds, then is cut off.
+    _, busy = await asyncio.wait(tasks, timeout=10)
+    for task in busy:
+        task.cancel()
+    report.cut_off = len(busy)
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, asyncio.CancelledError):
+            report.failures.append(f"{type(outcome).__name__}: {outcome}")
 
     stored = store.answers(room)
     report.stored = len(stored)

@@ -8,15 +8,21 @@ import pytest
 from classroom import store as stores
 from core import PRESETS, descend, parse
 from tests.pages.conftest import assert_clean, figures, open_page, send_event, texts, trace
+from ui import classroom as classroom_ui
 
 PAGE = "pages/classroom.py"
 
 
 @pytest.fixture(autouse=True)
 def empty_store(monkeypatch):
-    """Each test gets its own embedded store (the process's one, replaced for the test)."""
+    """Each test gets its own embedded store (the process's one, replaced for the test; the page's cached handle
+    to it dropped before and after)."""
     monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setattr(stores, "_embedded", stores.MemoryStore())
+    fresh = stores.MemoryStore()
+    monkeypatch.setattr(stores, "_embedded", fresh)
+    classroom_ui.store.clear()
+    yield fresh
+    classroom_ui.store.clear()
 
 
 def lecturer(query: dict[str, str] | None = None):
@@ -47,8 +53,9 @@ def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_starting_a_class_gives_a_code_a_join_link_and_a_qr_code_and_only_the_lecturers_link_has_the_key():
+def test_starting_a_class_gives_a_code_a_join_link_and_a_qr_code_and_only_the_lecturers_link_has_the_key(empty_store):
     at = lecturer()
+    assert at.query_params["room"] in empty_store._rooms  # the page uses the process's embedded store
     room, key = at.query_params["room"], at.query_params["key"]
     assert len(room) == 6 and len(key) >= 16
     assert any(f">{room}</div>" in m.value for m in at.markdown)  # the code, large
