@@ -143,11 +143,13 @@ class ClassReport:
     errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0
     cut_off: int = 0  # students' tabs still busy at the end
+    lost: int = 0  # answers a page acknowledged that Redis does not hold
 
     def lines(self) -> list[str]:
         last = max(self.answered) if self.answered else float("nan")
-        # Nothing lost, nothing doubled: every acknowledged answer is in Redis once, as its student last sent it.
-        exact = self.stored == len(self.answered) == self.matching
+        # Nothing lost, nothing doubled: every answer in Redis is its own student's (one per student id, as that student
+        # last sent it), and none that a page acknowledged is missing.
+        exact = self.stored == self.matching and self.lost == 0
         shown_at = [t for t, shown in self.lecturer_seen if shown == str(self.stored) and t >= last]
         final_at = shown_at[0] if shown_at else None
         lag = (final_at - last) if final_at is not None else float("nan")
@@ -165,7 +167,7 @@ class ClassReport:
             f"its students had answered (back after {self.restart_seconds:.1f} s); {self.reconnected} students "
             f"reconnected, {self.resent} answers sent again",
             f"  counted exactly once: {_verdict(exact)} (Redis holds {self.stored} answers, {self.matching} equal to "
-            "what their student last sent)",
+            f"what their student last sent; {self.lost} acknowledged answers missing)",
             f"  the lecturer's view showed the final count ({self.stored}) at {_s(final_at)}, {lag:.2f} s after the "
             f"last answer (target < {LECTURER_TARGET_S:g} s: {_verdict(lag <= LECTURER_TARGET_S)})",
             f"  server CPU per replica: {', '.join(f'{c:.1f} s' for c in self.cpu)} (the students' own client: "
@@ -332,6 +334,7 @@ async def play(
             report.failures.append(s.failure)
         me = dict(part.split("=", 1) for part in s.tab.query_string.split("&") if "=" in part).get("me")
         report.matching += stored.get(me) == {"x": s.point[0], "y": s.point[1]}
+        report.lost += bool(s.sent) and me not in stored
         report.errors += s.tab.errors
     await asyncio.gather(*(t.close() for t in [*tabs, lecturer]), return_exceptions=True)
     store.close(room, secret)
