@@ -639,15 +639,23 @@ def answer_box(page: Page, room: str, me: str, act: int, view: RoomView, mine: d
         st.session_state[page.key("_typed_for")] = (room, act)
         st.session_state[key] = mine["text"] if mine else ""
     var = activity["var"]
-    typed_text = st.text_input(
+    st.text_input(
         f"∂f/∂{var} =",
         key=key,
         max_chars=ANSWER_CHARS,
         placeholder="e.g. 6x + 2y",
         disabled=solution is not None,
     )
-    if solution is None and st.button("Send my answer", key=page.key("send"), type="primary"):
-        submit_typed(page, room, me, act, activity, typed_text)
+    if solution is None:
+        # A callback, as for a click or a vote: the answer is sent before this part is drawn again, so the
+        # confirmation and "your answer" show at once (regression: they waited for the next rerun).
+        st.button(
+            "Send my answer",
+            key=page.key("send"),
+            type="primary",
+            on_click=submit_typed,
+            args=(page, room, me, act, activity, key),
+        )
     problem = st.session_state.pop(page.key("_problem"), None)
     if problem:
         st.warning(f"**Could not read your answer:** {plain(problem)}", icon="✏️")
@@ -668,8 +676,10 @@ def answer_box(page: Page, room: str, me: str, act: int, view: RoomView, mine: d
             st.caption("Your lecturer reveals whether it is right; you can change it until then.")
 
 
-def submit_typed(page: Page, room: str, me: str, act: int, activity: dict, answer: str) -> None:
-    """Read and mark the answer with the practice page's checker (in the limited worker), then send its class."""
+def submit_typed(page: Page, room: str, me: str, act: int, activity: dict, box: str) -> None:
+    """Read and mark the answer typed in ``box`` with the practice page's checker (in the limited worker), then send
+    its class."""
+    answer = str(st.session_state.get(box, ""))
     if not answer.strip():
         st.session_state[page.key("_problem")] = "Type your answer first."
         return

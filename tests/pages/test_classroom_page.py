@@ -122,12 +122,16 @@ def test_the_direction_question_reveals_minus_the_gradient_at_p():
 
 
 def test_typed_answers_are_grouped_by_the_checkers_classes_with_the_hint_of_the_most_common_slip():
+    """Also the regression of a sent answer whose confirmation waited for the next rerun."""
     at = start(lecturer({"f": "lesson_quadratic"}), activity="answer")
     for typed in ["6x", "3*2*x", "2(3x + y)", "6x +* 2y"]:
         pupil = student(at)
         pupil.text_input(key="classroom.typed").input(typed)
         pupil.button(key="classroom.send").click().run()
         assert_clean(pupil)
+        if typed != "6x +* 2y":
+            assert [s.value for s in pupil.success] == ["Your answer is in."]
+            assert any(r"\text{your answer: }" in m.value for m in pupil.latex)
     assert any("Could not read your answer" in w.value for w in pupil.warning)  # the last one was refused
     at.run()
     assert metric(at, "Answers") == "3"
