@@ -359,7 +359,7 @@ def live_view(page: Page, room: str, secret: str, activity: dict | None) -> None
         left.metric("Answers", view.poll.answers)
         middle.metric("Students", view.poll.students)
         right.button(
-            "👁 Reveal the answer" if view.solution is None else "✓ Revealed",
+            "👁 Reveal" if view.solution is None else "✓ Revealed",
             key=page.key("reveal"),
             type="primary",
             on_click=reveal,
