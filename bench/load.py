@@ -294,7 +294,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replicas", type=int, default=1, help="2 or more: replicas behind HAProxy")
     parser.add_argument("--arrivals", type=float, default=20.0, help="seconds over which the spread moves arrive")
     parser.add_argument("--no-plotly-js", action="store_true", help="as if every browser had plotly.js cached")
+    parser.add_argument("--class", dest="live_class", action="store_true", help="a live class: bench/class_load.py")
     args = parser.parse_args(argv)
+    if args.live_class:
+        from bench import class_load
+
+        class_load.run(args.sessions, max(args.replicas, 2))
+        return
     run(args.sessions, args.replicas, args.arrivals, plotly_js=not args.no_plotly_js)
 
 

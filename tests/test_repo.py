@@ -42,6 +42,9 @@ def test_layers_point_one_way():
         assert not _imports(path) & {"streamlit", "plotly", "viz", "ui", "pages", "pandas"}, path.name
     for path in (ROOT / "viz").glob("*.py"):
         assert not _imports(path) & {"streamlit", "ui", "pages", "sympy"}, path.name
+    for path in (ROOT / "classroom").glob("*.py"):
+        # Rooms and their store are not math and not pictures: plain Python, Redis, and core's checker.
+        assert not _imports(path) & {"streamlit", "plotly", "viz", "ui", "pages", "pandas"}, path.name
     for path in (ROOT / "pages").glob("*.py"):
         assert "sympy" not in _imports(path), f"{path.name} does math: that belongs in core"
     for path in (ROOT / "bench").glob("*.py"):

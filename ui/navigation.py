@@ -35,6 +35,7 @@ def pages() -> list[st.Page]:
         st.Page("pages/regression.py", title="ML loss: linear regression", icon="📈", url_path="regression"),
         st.Page("pages/backprop.py", title="Backpropagation", icon="🕸️", url_path="backprop"),
         st.Page("pages/practice.py", title="Practice", icon="✍️", url_path="practice"),
+        st.Page("pages/classroom.py", title="Live class", icon="🎓", url_path="classroom"),
     ]
 
 

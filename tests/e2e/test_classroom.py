@@ -1,0 +1,92 @@
+"""A live class in a real browser: a lecturer's tab and a student's tab in Chromium share one room; the student's
+click on the map reaches the lecturer's live view without a reload, and the reveal reaches the student."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bench.harness import wait_idle
+from tests.e2e.conftest import SCREENSHOTS, screenshot
+from tests.e2e.test_direct_manipulation import chart, pixel
+
+pytestmark = pytest.mark.e2e
+
+SETTINGS = {  # name -> (viewport, query, colour scheme), as the layout test's
+    "laptop": ({"width": 1280, "height": 720}, "", "light"),
+    "lecture": ({"width": 1920, "height": 1080}, "&lecture=1", "light"),
+    "dark": ({"width": 1280, "height": 720}, "", "dark"),
+}
+
+
+def tab(browser, setting: str):
+    viewport, _, scheme = SETTINGS[setting]
+    return browser.new_context(viewport=viewport, color_scheme=scheme).new_page()
+
+
+def metric(page, label: str) -> float:
+    """A metric's number as core.numbers writes it (a true minus, ×10ⁿ for the very small), read back."""
+    box = page.get_by_test_id("stMetric").filter(has_text=label).first
+    shown = box.get_by_test_id("stMetricValue").inner_text().strip().rstrip("%°")
+    plain = shown.replace("\u202f×\u202f10", "e").replace("−", "-").replace("⁻", "-")
+    return float(plain.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_a_student_tab_and_a_lecturer_tab_share_a_room(browser, server, setting):
+    lecturer = tab(browser, "lecture" if setting == "lecture" else setting)
+    lecturer.goto(f"{server}/classroom?f=himmelblau{SETTINGS[setting][1]}")
+    wait_idle(lecturer)
+    lecturer.get_by_role("button", name="Start a class").click()
+    lecturer.get_by_text("Scan to join").wait_for(timeout=30_000)
+    wait_idle(lecturer)
+    room = parse_qs(urlsplit(lecturer.url).query)["room"][0]
+    assert lecturer.locator(".gl-room-code").inner_text() == room
+    qr = lecturer.get_by_test_id("stImage").locator("img").first
+    assert qr.evaluate("img => img.naturalWidth") >= 200  # the QR code, drawn
+    join = next(t for t in lecturer.get_by_test_id("stCode").all_inner_texts() if "classroom?room=" in t).strip()
+    assert join == f"{server}/classroom?room={room}"
+
+    lecturer.get_by_test_id("stSidebar").get_by_text("Where is the minimum?").click()
+    wait_idle(lecturer)
+    lecturer.get_by_role("button", name="▶ Start this activity").click()
+    lecturer.get_by_text("Answers", exact=True).wait_for(timeout=30_000)
+
+    student = tab(browser, setting)
+    errors = []
+    student.on("pageerror", lambda error: errors.append(str(error)))
+    student.goto(join)
+    wait_idle(student)
+    assert "me" in parse_qs(urlsplit(student.url).query)  # the tab's anonymous id, in its own link
+    assert "key" not in student.url
+    gd = chart(student, "classroom.map")
+    student.mouse.click(*pixel(gd, 3.0, 2.0))  # on one of Himmelblau's minima
+    student.get_by_text("Your answer is in.").wait_for(timeout=30_000)
+
+    # The lecturer's view refreshes by itself (a fragment every second): no reload, no click.
+    lecturer.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.startsWith('Answers')
+            && m.querySelector('[data-testid=stMetricValue]').innerText === '1')""",
+        timeout=30_000,
+    )
+    cloud = chart(lecturer, "classroom.cloud").evaluate(
+        'gd => { const t = gd.data.find(t => t.name.startsWith("the class\'s answers")); return [t.x[0], t.y[0]]; }'
+    )
+    assert cloud == pytest.approx([3.0, 2.0], abs=0.06)
+    lecturer.get_by_role("button", name="👁 Reveal").click()
+    lecturer.get_by_text("Median distance").wait_for(timeout=30_000)
+    wait_idle(lecturer)
+    assert metric(lecturer, "Median distance") < 0.06 and metric(lecturer, "Close to the answer") == 100
+    SCREENSHOTS.mkdir(exist_ok=True)
+    lecturer.screenshot(path=str(SCREENSHOTS / f"classroom-lecturer-{setting}.png"))
+
+    # The student's page learns of the reveal on its next check (every 3 s) and shows the answer and the distance.
+    student.get_by_text("Your distance from the answer").wait_for(timeout=30_000)
+    wait_idle(student)
+    assert metric(student, "Your distance from the answer") < 0.06
+    screenshot(student, f"classroom-student-{setting}")
+    assert not errors, errors
+    assert student.get_by_test_id("stException").count() == 0 and lecturer.get_by_test_id("stException").count() == 0
+    lecturer.context.close()
+    student.context.close()
