@@ -1,4 +1,6 @@
-"""The frame every page shares: read the link, title and intro at the top; warnings, link and reset at the end."""
+"""The frame every page shares: read the link, title and intro at the top; questions, the next page, warnings,
+the presenting view, link and reset at the end. Title, opening sentence and place on the path come from the
+page's registry row."""
 
 from __future__ import annotations
 
@@ -6,25 +8,32 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.controls import Page
-from ui.navigation import ensure_framed
-from ui.render import share_link
+from ui.lesson_path import check_yourself, next_link, opening
+from ui.navigation import BY_PREFIX, ensure_framed
+from ui.view import presenting, share_link, view_values
 
 
-def begin(page: Page, title: str, intro: str) -> DeltaGenerator:
-    """Top of a page: keep the link's parameters for the controls (first run only), the title and intro.
+def begin(page: Page, intro: str) -> DeltaGenerator:
+    """Top of a page: keep the link's parameters for the controls (first run only), the title, the opening
+    sentence from the registry and the page's own ``intro``.
 
     Returns the slot at the top where the link's warnings appear once every control has read its parameter.
     """
     ensure_framed()
     page.read_link()
-    st.title(title)
+    opening(BY_PREFIX[page.name])
     st.markdown(intro)
     return st.container()
 
 
 def finish(page: Page, slot: DeltaGenerator) -> None:
-    """Bottom of a page: warnings in the slot at the top, the state written into the URL, the link, the reset."""
+    """Bottom of a page: its questions and the next page; warnings in the slot at the top, the presenting view,
+    the state written into the URL, the link, the reset."""
+    row = BY_PREFIX[page.name]
+    check_yourself(row)
+    next_link(row)
+    presenting(page)
     with slot:
         page.show_warnings()
-    share_link(page.publish())
+    share_link(page, row, page.publish(view_values()))
     page.reset_button()

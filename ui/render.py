@@ -15,7 +15,6 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core import ExpressionError
 from ui.chart import plotly_chart
-from ui.state import query_string
 from ui.text import plain
 
 log = logging.getLogger("gradient_lab")
@@ -96,16 +95,9 @@ def csv_bytes(columns: dict) -> bytes:
     return buffer.getvalue().encode()
 
 
-def share_link(values: dict[str, str]) -> None:
-    """A copyable link to exactly this view (the query string; the address bar holds the same)."""
-    with st.expander("🔗 Link to this view"):
-        st.caption("The address bar always holds this view. Copy it, or copy the query below and append it.")
-        st.code("?" + query_string(values), language=None)
-
-
 def code_snippet(code: str) -> None:
     """'Show the code': a runnable sympy/numpy snippet reproducing the numbers on screen."""
-    with st.expander("🐍 Show the code"):
+    with st.expander("Show the code", icon=":material/code:"):
         st.caption("Runs as is in a notebook with sympy and numpy installed, and prints the numbers shown here.")
         st.code(code, language="python")
 
@@ -140,7 +132,7 @@ def derivation_steps(steps: Callable[[], list], title: str, key: str) -> None:
         try:
             worked = steps()
         except ExpressionError as error:
-            st.warning(plain(str(error)), icon="⚠️")
+            st.warning(plain(str(error)), icon=":material/warning:")
             return
         for number, step in enumerate(worked, start=1):
             name = step.rule if step.rule != "result" else "result, simplified"
