@@ -29,8 +29,9 @@ for column, row in zip(st.columns(len(steps)), steps, strict=True):
         st.caption(row.intro)
 others = [row for row in PAGES if row.section in (LABS, CLASS)]
 st.markdown(f"**{LABS}** — explore further, in any order:")
-for column, row in zip(st.columns(len(others)), others, strict=True):
-    column.page_link(row.path, label=row.title, icon=row.icon)
+columns = st.columns(len(others) // 2 + len(others) % 2)
+for number, row in enumerate(others):
+    columns[number // 2].page_link(row.path, label=row.title, icon=row.icon)
 st.divider()
 
 example = cache.function(PRESETS["lesson_quadratic"].text)

@@ -33,6 +33,11 @@ PAGE_CSS = """
     flex: 0 1 auto; min-width: 0 !important; text-align: left;
   }
   [data-testid="stSidebarNav"] a { height: auto !important; min-height: 2rem; }
+  /* So do the page links in the main area (the welcome page's path, each page's Next). */
+  [data-testid="stMain"] [data-testid="stPageLink"] span, [data-testid="stMain"] [data-testid="stPageLink"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  }
+  [data-testid="stMain"] [data-testid="stPageLink-NavLink"] { height: auto !important; }
   /* A long formula in the sidebar wraps at its + and = signs instead of being cut at the sidebar's edge. */
   [data-testid="stSidebar"] .katex-display > .katex { white-space: normal; }
   [data-testid="stSidebar"] .katex-display { text-align: left; }
