@@ -48,9 +48,7 @@ slot = begin(
     PAGE,
     "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss and "
     "of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ against it, "
-    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size. "
-    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step; click the map "
-    "(or drag the ring) to start somewhere else.",
+    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size.",
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names

@@ -116,8 +116,8 @@ PAGES: tuple[PageRow, ...] = (
         ":material/downhill_skiing:",
         LABS,
         0,
-        "You will play gradient descent step by step on a surface, race optimizers, sweep the learning rate and "
-        "map basins of attraction; click the map to start elsewhere.",
+        "You will play gradient descent with ▶ or step by step, race optimizers, sweep the learning rate and map "
+        "basins of attraction; click the map or drag the ring to start elsewhere.",
         prefix="descent",
         idea="descent",
     ),

@@ -33,6 +33,11 @@ PAGE_CSS = """
     flex: 0 1 auto; min-width: 0 !important; text-align: left;
   }
   [data-testid="stSidebarNav"] a { height: auto !important; min-height: 2rem; }
+  /* A page's Material icon is one glyph (a ligature of its name): it never wraps. */
+  [data-testid="stSidebarNav"] [data-testid="stIconMaterial"],
+  [data-testid="stPageLink"] [data-testid="stIconMaterial"] {
+    white-space: nowrap !important; overflow: hidden !important; flex: none;
+  }
   /* So do the page links in the main area (the welcome page's path, each page's Next). */
   [data-testid="stMain"] [data-testid="stPageLink"] span, [data-testid="stMain"] [data-testid="stPageLink"] p {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
