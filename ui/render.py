@@ -33,10 +33,13 @@ PAGE_CSS = """
     flex: 0 1 auto; min-width: 0 !important; text-align: left;
   }
   [data-testid="stSidebarNav"] a { height: auto !important; min-height: 2rem; }
-  /* A page's Material icon is one glyph (a ligature of its name): it never wraps. */
+  /* A page's Material icon is one glyph (a ligature of its name): it never wraps, and a long name beside it
+     never squeezes it. */
   [data-testid="stSidebarNav"] [data-testid="stIconMaterial"],
-  [data-testid="stPageLink"] [data-testid="stIconMaterial"] {
-    white-space: nowrap !important; overflow: hidden !important; flex: none;
+  [data-testid="stPageLink"] [data-testid="stIconMaterial"] { white-space: nowrap !important; }
+  [data-testid="stSidebarNav"] span:has([data-testid="stIconMaterial"]),
+  [data-testid="stPageLink"] span:has([data-testid="stIconMaterial"]) {
+    flex: none !important; min-width: max-content !important;
   }
   /* So do the page links in the main area (the welcome page's path, each page's Next). */
   [data-testid="stMain"] [data-testid="stPageLink"] span, [data-testid="stMain"] [data-testid="stPageLink"] p {
