@@ -230,6 +230,9 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
                 raise ExpressionError("That power is too large a number to work with.")
     elif base.is_number and base.is_positive and float(base) > 1e6:
         raise ExpressionError("A very large number raised to a variable power is not supported.")
+    if base.is_number and base.is_negative and exponent.is_Rational and exponent.q % 2 == 1:
+        # An odd root of a negative number is the real root, as written: (−8)^(1/3) = −2, not 1 + i√3.
+        return (-1) ** int(exponent.p) * sp.Pow(-base, exponent)
     return sp.Pow(base, exponent)
 
 
