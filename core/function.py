@@ -95,6 +95,9 @@ class _Printer(NumPyPrinter):
     def _print_Zero(self, expr: sp.Integer) -> str:  # noqa: N802
         return self._print_Integer(expr)
 
+    def _print_ComplexInfinity(self, expr: sp.Basic) -> str:  # noqa: N802
+        return "(1e999 - 1e999)"  # zoo (1/0 found symbolically) is undefined over the reals: NaN
+
 
 def numpy_source(variables: Sequence[sp.Symbol], exprs: sp.Expr | Sequence[sp.Expr]) -> str:
     """The Python source of a numpy function of ``variables`` computing ``exprs`` (one, or a list sharing common
