@@ -154,7 +154,7 @@ def explain() -> None:
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
     step_buttons(PAGE, back, forward, key, 1, run.steps_taken)
     if run.steps_taken > 1:
-        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key)
+        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key, persist_state="session")
     else:
         k = 1
         middle.markdown("**Step k = 1**")
