@@ -425,6 +425,16 @@ def to_latex(expr: sp.Basic, nodes: int = LATEX_NODES, note: bool = True) -> str
     return text
 
 
+def whole_latex(exprs: Sequence[sp.Basic]) -> list[str]:
+    """Each expression's whole LaTeX, unshortened (for a download; run it in the worker, under its limits)."""
+    return [_latex(e) for e in exprs]
+
+
+def shortened(expr: sp.Basic, nodes: int = LATEX_NODES) -> bool:
+    """Whether ``to_latex`` shows this expression shortened."""
+    return tree_size(expr, nodes) > nodes
+
+
 def _latex(expr: sp.Basic) -> str:
     expr = expr.xreplace({n: sp.Float(n, 6) for n in expr.atoms(sp.Float)})
     return sp.latex(expr)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import ExpressionError, Function
+from core import ExpressionError, Function, worker
+from core.function import shortened, whole_latex
 
 
 def _whole(latex: Callable[[], str]) -> str:
@@ -35,3 +36,24 @@ def hessian(f: Function, key: str, prefix: str = "H(x, y) = ") -> None:
             on_click="ignore",
             type="tertiary",
         )
+
+
+def partials_download(f: Function, key: str) -> None:
+    """When a partial is shown shortened: a note with its size, and every partial's whole LaTeX as a download."""
+    if not any(shortened(p) for p in f.partials):
+        return
+    st.caption("A partial derivative is shown shortened (⋯ marks what is left out): too long to read or to draw here.")
+
+    def whole() -> str:
+        lines = worker.run(whole_latex, f.partials, formula=f.text)
+        return "\n".join(rf"\frac{{\partial f}}{{\partial {v}}} = {t}" for v, t in zip(f.names, lines, strict=True))
+
+    st.download_button(
+        "⬇ The whole partials as LaTeX",
+        data=lambda: _whole(whole),
+        file_name="partials.tex",
+        mime="text/x-tex",
+        key=key,
+        on_click="ignore",
+        type="tertiary",
+    )

@@ -9,33 +9,46 @@ each time, so no remembered failure answers in the worker's place.
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
+import time
 
 import pytest
 
 from core import worker
-from tests.pages.conftest import assert_clean, open_page, texts
-from ui.navigation import pages
+from tests.pages.conftest import ROOT, assert_clean, open_page, texts
 
-# Each kind of worker limit, as lowered settings that make a fresh formula's job hit it.
+# Each kind of worker limit, lowered; every job of the page run then really exceeds it in the worker (``exhaust``).
 LIMITS = {
-    "memory": {"MEMORY_MB": 1},
-    "cpu": {"CPU_SECONDS": 0.001},
-    "wall clock": {"WALL_SECONDS": 0.001},
-    "result size": {"RESULT_BYTES": 16},
+    "memory": {"MEMORY_MB": 20},
+    "cpu": {"CPU_SECONDS": 0.5},
+    "wall clock": {"WALL_SECONDS": 0.3},
+    "result size": {"RESULT_BYTES": 1000},
 }
+
+
+def exhaust(kind: str, fresh: int) -> object:
+    """A job that goes past the lowered limit of its kind (runs in the worker, under the real limits)."""
+    if kind == "memory":
+        return len(bytearray(2**30))
+    if kind == "cpu":
+        while True:
+            fresh += 1
+    if kind == "wall clock":
+        time.sleep(60)
+    return b"\0" * 100_000
+
+
 FORMULA_PAGES = {"partials", "gradient", "total_derivative", "descent", "curvature"}
 BIG_CONSTANT = "x^2*cos(10^20)+y"
 _fresh = itertools.count()
 
 
 def views() -> list[tuple[str, str | None]]:
-    """(page path, tab) for every page and every tab of it, read from the pages themselves (their tab control)."""
+    """(page path, tab) for every page file and every tab of it, read from the pages themselves (their tab control)."""
     found = []
-    for page in pages():
-        path = f"pages/{Path(page._page).name}"
+    for file in sorted((ROOT / "pages").glob("*.py")):
+        path = f"pages/{file.name}"
         at = open_page(path)
-        name = next((k[: -len("._controls")] for k in at.session_state.filtered_state if k.endswith("._controls")), "")
+        name = next((k[: -len("._controls")] for k in at.session_state if k.endswith("._controls")), "")
         tab = at.session_state[f"{name}._controls"].get("tab") if name else None
         found += [(path, option) for option in tab.options] if tab is not None else [(path, None)]
     return found
@@ -82,10 +95,18 @@ def warm():
 @pytest.mark.parametrize("kind", list(LIMITS))
 @pytest.mark.parametrize(("path", "tab"), VIEWS)
 def test_a_worker_limit_on_any_view_is_the_pages_message(monkeypatch, path, tab, kind):
-    formula = f"x^2 + {next(_fresh) + 2}*x*y + sin(y)"  # fresh: no remembered failure stands in for the worker
+    formula = f"x^2 + {next(_fresh) + 2}*x*y + sin(y)"  # fresh: not cached, so its work goes to the worker
     query = link(path, tab, f="custom", expr=formula, opt="newton" if "descent" in path else "gd", scene="picked")
     for name, value in LIMITS[kind].items():
         monkeypatch.setattr(worker, name, value)
+    monkeypatch.setattr(worker, "BACKOFF_FIRST", 0.0)  # the back-off is tested in tests/core/test_worker.py
+    real = worker.run
+
+    def over_the_limit(func, *args, formula=None, **kwargs):
+        # Each job fresh, so it reaches a worker instead of a remembered failure.
+        return real(exhaust, kind, next(_fresh), formula=formula)
+
+    monkeypatch.setattr(worker, "run", over_the_limit)
     at = open_page(path, query, timeout=120)
     if path == "pages/practice.py":
         at.text_input(key="practice.answer").input(formula).run(timeout=120)
