@@ -123,6 +123,7 @@ const LiveDrag = (() => {
 
   // ---- the preview ----
   function showPreview(chart, point) {
+    const began = performance.now();
     const prepared = prepare(chart);
     const ax = axes(chart);
     if (!prepared || !ax) return false;
@@ -132,7 +133,8 @@ const LiveDrag = (() => {
     const frame = prepared.f ? compute(prepared, point, ax) : { point, shapes: [], lines: [] };
     render(layer, frame, ax, chart);
     chart.div.gradientLab.last = { point: frame.point, values: frame.values ?? null, text: frame.text ?? null };
-    (window.__gradientLabDragFrames ??= []).push(performance.now());
+    // For the benchmark (python -m bench.browser): when each frame's preview was drawn, and its work in ms.
+    (window.__gradientLabDragFrames ??= []).push([performance.now(), performance.now() - began]);
     return true;
   }
 
@@ -272,9 +274,9 @@ const LiveDrag = (() => {
       svg.style.cssText = "position:absolute;overflow:hidden;";
       const text = document.createElement("div");
       text.className = "gl-live-readout";
-      text.setAttribute("role", "status");
-      text.style.cssText = "position:absolute;padding:2px 6px;border-radius:4px;white-space:nowrap;" +
-        "background:rgba(255,255,255,0.88);color:#31333F;font:13px sans-serif;";
+      // Dark text on a light box in both themes, over the map's colours; it wraps within the plot's width.
+      text.style.cssText = "position:absolute;padding:2px 6px;border-radius:4px;box-sizing:border-box;" +
+        "background:rgba(255,255,255,0.9);color:#31333F;line-height:1.3;";
       root.append(svg, text);
       chart.div.style.position = "relative";
       chart.div.appendChild(root);
@@ -284,7 +286,13 @@ const LiveDrag = (() => {
     Object.assign(svg.style, { left: `${xa._offset}px`, top: `${ya._offset}px` });
     svg.setAttribute("width", xa._length);
     svg.setAttribute("height", ya._length);
-    Object.assign(text.style, { left: `${xa._offset + 4}px`, top: `${ya._offset + 4}px` });
+    const size = chart.div._fullLayout?.font?.size ?? 13; // the figure's own type size (larger in lecture mode)
+    Object.assign(text.style, {
+      left: `${xa._offset + 4}px`,
+      top: `${ya._offset + 4}px`,
+      maxWidth: `${xa._length - 8}px`,
+      font: `${size}px ${chart.div._fullLayout?.font?.family ?? "sans-serif"}`,
+    });
     return chart.overlay;
   }
 
