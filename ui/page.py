@@ -7,9 +7,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui import guard
 from ui.controls import Page
 from ui.lesson_path import check_yourself, next_link, opening
 from ui.navigation import BY_PREFIX, ensure_framed
+from ui.text import plain
 from ui.view import presenting, share_link, view_values
 
 
@@ -20,9 +22,15 @@ def begin(page: Page, intro: str) -> DeltaGenerator:
     Returns the slot at the top where the link's warnings appear once every control has read its parameter.
     """
     ensure_framed()
+    guard.begin(page)
     page.read_link()
     opening(BY_PREFIX[page.name])
     st.markdown(intro)
+    why = guard.message()
+    if why:
+        st.warning(
+            f"**Not used:** {plain(why)} Showing the last good state of this page instead.", icon=":material/warning:"
+        )
     return st.container()
 
 
@@ -37,3 +45,4 @@ def finish(page: Page, slot: DeltaGenerator) -> None:
         page.show_warnings()
     share_link(page, row, page.publish(view_values()))
     page.reset_button()
+    guard.remember(page)
