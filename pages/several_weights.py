@@ -64,7 +64,7 @@ with picture:
             {f"{steps} step{'s' if steps > 1 else ''} of gradient descent": run},
             loss.names,
             lecture=big,
-            extra=[minima_line(ROW, y, domain)],
+            extra=minima_line(ROW, y, domain),
         ),
         key=PAGE.key("map"),
         on_pick=pick_handler(PAGE, [c.name for c in START]),  # a click on the map starts there
