@@ -97,7 +97,12 @@ def presenting(page: Page) -> list[str]:
     keys = [page.key(name) for name in hidden if name != SIDEBAR]
     if keys:
         st.html("<style>" + ", ".join(f".{class_name(k)}" for k in keys) + " { display: none !important; }</style>")
-    st.set_page_config(initial_sidebar_state="collapsed" if SIDEBAR in hidden else "auto")
+    # Only when the choice changes (or the link brings it): a lecturer who opens the sidebar to change a control
+    # keeps it open.
+    closed, seen = SIDEBAR in hidden, page.key("_sidebar_closed")
+    if st.session_state.get(seen, False) != closed:
+        st.set_page_config(initial_sidebar_state="collapsed" if closed else "expanded")
+    st.session_state[seen] = closed
     return hidden
 
 

@@ -112,3 +112,25 @@ def test_choosing_a_theme_in_the_sidebar_switches_it_and_auto_switches_back(brow
         assert "theme=" not in page.url and "x0=1" in page.url
     finally:
         context.close()
+
+
+def test_the_link_for_students_is_the_full_address_without_the_projector(browser, server):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        open_app(page, server, "partials", "f=himmelblau&x0=1.5&lecture=1&theme=light")
+        wait_for_theme(page, "light")
+        page.get_by_text("Link to this view").click()
+        links = page.get_by_test_id("stCode").filter(has_text=server).all_inner_texts()
+        student, lecturer = (text.strip() for text in links)
+        assert student.startswith(f"{server}/partials?f=himmelblau&x0=1.5&")
+        assert "lecture" not in student and "theme" not in student
+        assert "lecture=1" in lecturer and "theme=light" in lecturer
+        fresh = context.new_page()
+        open_app(fresh, server, student.removeprefix(f"{server}/"))
+        assert fresh.get_by_role("heading", level=1).first.inner_text().startswith("Partial derivatives")
+        assert fresh.get_by_test_id("stSidebar").get_by_role("slider").first.get_attribute("aria-valuenow") == "1.5"
+        font = "() => getComputedStyle(document.querySelector('[data-testid=stAppViewContainer]')).fontSize"
+        assert fresh.evaluate(font) != "22px"  # not in lecture mode
+    finally:
+        context.close()
