@@ -109,6 +109,9 @@ def presenting(page: Page) -> list[str]:
 def address(row: PageRow, values: dict[str, str]) -> str:
     """The full address of this view: the site as the browser sees it, the page's path and the query."""
     site = (st.context.url or "").rstrip("/")
+    # The browser's address may end in this page's own path (Streamlit trims it only sometimes): the site is before.
+    if row.slug and site.endswith(f"/{row.slug}"):
+        site = site.removesuffix(f"/{row.slug}")
     query = query_string(values)
     return f"{site}/{row.slug}" + (f"?{query}" if query else "")
 
