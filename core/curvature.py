@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from core.descent import Trajectory, descend, descend_with
-from core.function import Function, parse, real_part, to_latex
+from core.function import Function, parse, real_part, real_roots, to_latex
 from core.grid import Domain, Grid, domain_axes, robust_range
 from core.special import NUMPY_FUNCTIONS
 
@@ -34,9 +34,11 @@ def _dirac(u: object, *order: object) -> np.ndarray:
 def hessian_function(f: Function) -> Callable[..., object]:
     """numpy function of f's variables returning the Hessian's entries as a nested list.
 
-    Second derivatives of |x|, sign and relu contain sympy's DiracDelta, which numpy lacks.
+    Second derivatives of |x|, sign and relu contain sympy's DiracDelta, which numpy lacks. Odd roots are real
+    roots, as in f and ∇f (core.function.real_roots): the Hessian of x^(2/3) at x = −1.5 is a number, not NaN.
     """
-    return sp.lambdify(f.variables, f.hessian.tolist(), modules=[{"DiracDelta": _dirac}, NUMPY_FUNCTIONS, "numpy"])
+    entries = [[real_roots(entry) for entry in row] for row in f.hessian.tolist()]
+    return sp.lambdify(f.variables, entries, modules=[{"DiracDelta": _dirac}, NUMPY_FUNCTIONS, "numpy"])
 
 
 def hessian_at(f: Function, point: Sequence[float]) -> np.ndarray:
