@@ -135,7 +135,7 @@ def total_snippet(f: Function, g_text: str, g_expr: sp.Expr, x0: float) -> str:
     x, y = (identifier(n) for n in f.names)
     lines = _header(f)
     lines += [
-        f'g = sp.sympify("{g_expr}", locals={{"{f.names[0]}": {x}}})  # y = g(x), typed as {g_text!r}',
+        f'g = sp.sympify("{source(g_expr)}", locals={{"{f.names[0]}": {x}}})  # y = g(x), typed as {g_text!r}',
         f"x0 = {float(x0)!r}",
         f"at = {{{x}: x0, {y}: g.subs({x}, x0)}}",
         "",

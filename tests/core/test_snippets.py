@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from core import OPTIMIZERS, PRESETS, Function, descend, parse
+from core.calculus import total_derivative
 from core.parsing import read
-from core.snippets import descent_snippet, gradient_snippet, identifier, partials_snippet
+from core.snippets import descent_snippet, gradient_snippet, identifier, partials_snippet, total_snippet
 
 RUNNER = """
 import contextlib, io, json, sys
@@ -159,3 +160,13 @@ def test_eulers_e_and_a_variable_e_stay_apart_in_every_snippet():
     out = run_all([code])[0].splitlines()
     assert numbers(out[0])[0] == pytest.approx(f(1.5, 0.5), rel=1e-12)
     assert numbers(out[1])[-1] == pytest.approx(0.5) and numbers(out[2])[-1] == pytest.approx(1.5 + np.exp(0.5))
+
+
+def test_the_total_derivative_snippet_keeps_eulers_e_apart_from_a_variable_e():
+    f = function("E^2 + y*exp(1)", ("E", "y"))  # the variables are E and y; Euler's e multiplies y
+    td = total_derivative(f, "e*E^(1/3)")  # y = g(E) = e·∛E, real for E < 0
+    code = total_snippet(f, "e*E^(1/3)", td.g, -8.0)
+    out = run_all([code])[0].splitlines()
+    values = td.at(-8.0)
+    assert numbers(out[3])[0] == pytest.approx(float(values["chain"]), rel=1e-12)
+    assert numbers(out[4])[0] == pytest.approx(float(values["chain"]), rel=1e-12)
