@@ -340,6 +340,13 @@ def _check_dots_and_commas(tokens: list[Token], functions: Collection[str]) -> l
         elif value == ")" and calls:
             calls.pop()
         elif kind == "number" and value.startswith(".") and previous and _touching(previous, token):
+            found = _function_in(previous[1], functions) if previous[0] == "name" else None
+            if found is not None and found[0] + len(found[1]) < len(previous[1]):  # sin2.5x
+                fn, start = found[1], found[0] + len(found[1])
+                raise AmbiguityError(
+                    f"'{previous[1]}{value}' at position {previous[2] + 1}: write the argument of {fn} in "
+                    f"parentheses, as {fn}({previous[1][start:]}{value}…)."
+                )
             if previous[0] == "name" or previous[1] == ")":
                 raise AmbiguityError(
                     f"'{previous[1]}{value}' at position {previous[2] + 1}: a dot may only stand inside a number. "
