@@ -24,7 +24,8 @@ slot = begin(
     "✍️ Practice",
     "Work out the partial derivative yourself, type it in, and check it. Remember the key idea: **treat every "
     "other variable as a constant**. Equivalent forms count — `y*(2*x + cos(x*y))` is as right as "
-    "`2*x*y + y*cos(x*y)`.",
+    "`2*x*y + y*cos(x*y)`. Write it as on paper (`2xy`, `x²`, `sin2x`, `√x`, `|x|`): the preview says how it was "
+    "read. An answer is checked exactly, or in 50-digit arithmetic at points drawn afresh for every check.",
 )
 score = st.session_state.setdefault("practice_score", {"solved": 0, "attempts": 0, "done": []})
 
