@@ -46,7 +46,8 @@ WALL_SECONDS = 8  # wall-clock time a job may take, so a job starved of CPU stil
 RESULT_BYTES = 4_000_000  # a pickled result beyond this is too large to bring back
 WORKERS = 2  # the machine's cores; more jobs than workers wait their turn
 SPARE = 1  # warm idle workers kept beside the busy ones, so a killed worker's replacement is already started
-PENALTY_LANES = 1  # workers the sessions with recent limit hits may occupy at once (the rest serve everyone else)
+PENALTY_LANES = 1  # workers that heavy jobs and sessions with recent limit hits may occupy at once (the rest serve
+# everyone else's quick jobs)
 BACKOFF_FIRST = 1.0  # seconds a session waits before its next job after hitting a limit; doubles with each hit
 BACKOFF_MAX = 16.0
 REMEMBERED_OWNERS = 1024
@@ -86,10 +87,12 @@ def inside_worker() -> bool:
     return _inside_worker
 
 
-def run(func: Callable[..., T], *args: Any, formula: str | None = None, **kwargs: Any) -> T:
+def run(func: Callable[..., T], *args: Any, formula: str | None = None, heavy: bool = False, **kwargs: Any) -> T:
     """func(*args, **kwargs) in a limited worker; ExpressionError re-raised as is, WorkLimitError over a limit.
 
-    ``formula`` names the visitor's text in the message of a WorkLimitError.
+    ``formula`` names the visitor's text in the message of a WorkLimitError. A ``heavy`` job (a large formula's
+    Hessian, a whole LaTeX) runs in the restricted lane, with the jobs of sessions that hit limits, so it never
+    holds up everyone else's quick ones.
 
     >>> run(pow, 2, 10)
     1024
@@ -226,7 +229,8 @@ class _Pool:
 
     Fairness: an owner runs one job at a time (its next one waits for it); an owner whose jobs keep hitting
     limits first sits out a back-off (1, 2, 4 … up to BACKOFF_MAX seconds, ``backoff``) before its job may queue,
-    and then runs only in the one lane such owners share, so the other worker always serves everyone else; among
+    and then runs only in the one lane such owners share with heavy jobs, so the other worker always serves
+    everyone else; among
     the jobs that may start, the longest-waiting goes first. A worker killed by a limit is replaced at once by a
     warm spare, and a new spare starts in the background, so no job waits for a start-up.
     """
@@ -242,11 +246,11 @@ class _Pool:
         self.tickets = 0
         self.strikes: OrderedDict[object, tuple[int, float]] = OrderedDict()  # owner -> (strikes, free again at)
 
-    def submit(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any]:
+    def submit(self, job: bytes, wall_seconds: float, result_bytes: int, heavy: bool = False) -> tuple[str, Any]:
         owner = OWNER.get()
         owner = owner if owner is not None else object()  # no session: a job of its own
         time.sleep(self.backoff(owner))
-        worker = self._acquire(owner)
+        worker = self._acquire(owner, heavy)
         answer = None
         try:
             answer = worker.ask(job, wall_seconds, result_bytes)
@@ -280,10 +284,11 @@ class _Pool:
             return False
         return True
 
-    def _acquire(self, owner: object) -> _Worker:
+    def _acquire(self, owner: object, heavy: bool = False) -> _Worker:
         with self.changed:
             self.tickets += 1
-            ticket, penalized = self.tickets, self._penalized(owner)
+            # "penalized" here means the restricted lane: an owner with strikes, or a heavy job.
+            ticket, penalized = self.tickets, self._penalized(owner) or heavy
             self.waiting.append((ticket, owner, penalized))
             try:
                 while not self._may_start(ticket, owner, penalized):

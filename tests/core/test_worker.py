@@ -295,3 +295,27 @@ def test_a_killed_workers_replacement_is_already_warm(limits):
     assert warm  # a spare started in the background, without a job asking for it
     limits(WALL_SECONDS=30)  # the next job is no race against the clock on a busy machine
     assert worker.run(my_pid) in warm
+
+
+def test_heavy_jobs_share_the_restricted_lane_and_quick_ones_pass_them(limits):
+    limits(WALL_SECONDS=30)
+    warm_pool(2)
+    import threading
+
+    spans: dict[str, tuple[float, float]] = {}
+
+    def heavy(owner: str) -> None:
+        worker.OWNER.set(owner)
+        spans[owner] = worker.run(stamped_sleep, 3.0 + len(spans) / 100, heavy=True)
+
+    threads = [threading.Thread(target=heavy, args=(f"curvature-{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    thread, student = run_as("student", stamped_sleep, 0.0)
+    thread.join(60)
+    for t in threads:
+        t.join(60)
+    first, second = sorted(spans.values())
+    assert second[0] >= first[1] - 0.01  # one lane for the heavy jobs
+    assert student["value"][0] < first[1]  # the quick job did not wait for them
