@@ -106,7 +106,7 @@ def run(func: Callable[..., T], *args: Any, formula: str | None = None, heavy: b
     key = hashlib.sha256(job).digest()
     if key in _failures:
         raise too_complex(formula)
-    kind, value = _POOL.submit(job, WALL_SECONDS, RESULT_BYTES)
+    kind, value = _POOL.submit(job, WALL_SECONDS, RESULT_BYTES, heavy)
     if kind == "ok":
         return value
     if kind == "limit":
@@ -256,7 +256,9 @@ class _Pool:
             answer = worker.ask(job, wall_seconds, result_bytes)
         finally:
             limited = answer is None or answer[0] == "limit"
-            self._release(worker, owner, healthy=not limited)
+            # Only a result too large to bring back leaves the worker as it was; any other limit retires it.
+            kept = answer is not None and (answer[0] != "limit" or answer[1] == "result")
+            self._release(worker, owner, healthy=kept, hit=limited)
         return answer if answer is not None else ("limit", None)
 
     def backoff(self, owner: object) -> float:
@@ -310,7 +312,9 @@ class _Pool:
         self._keep_spare()
         return worker
 
-    def _release(self, worker: _Worker | None, owner: object, healthy: bool, penalized: bool | None = None) -> None:
+    def _release(
+        self, worker: _Worker | None, owner: object, healthy: bool, penalized: bool | None = None, hit: bool = False
+    ) -> None:
         retire = worker is None or not healthy or worker.jobs >= JOBS_PER_WORKER or not worker.alive()
         if worker is not None and retire:
             worker.stop()
@@ -322,7 +326,7 @@ class _Pool:
                 self.idle.append(worker)
             elif worker is not None and not retire:
                 worker.stop()
-            self._strike(owner, hit=worker is not None and not healthy)
+            self._strike(owner, hit=hit)
             self.changed.notify_all()
         self._keep_spare()
 
@@ -412,7 +416,7 @@ def _answer(job: bytes) -> tuple[bytes, bool]:
         func, args, kwargs = pickle.loads(job[_HEADER.size :])
         reply = _dump(("ok", func(*args, **kwargs)))
         if len(reply) > result_bytes:
-            reply = None
+            reply = _dump(("limit", "result"))  # the worker itself is fine: it stays
     except (MemoryError, RecursionError):
         # The job's memory may be half torn down: answer once its frames are gone, then leave for a fresh worker.
         retire = True

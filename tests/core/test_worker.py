@@ -252,10 +252,10 @@ def test_a_session_that_hits_a_limit_waits_longer_before_its_next_job_and_others
     worker.OWNER.set("attacker")
     try:
         with pytest.raises(WorkLimitError):
-            worker.run(bytes, 50_000)
+            worker.run(bytes, 50_002)  # jobs of their own: a remembered failure would not strike
         first = worker._POOL.backoff("attacker")
         with pytest.raises(WorkLimitError):
-            worker.run(bytes, 50_001)  # a fresh job: the remembered failures do not match it
+            worker.run(bytes, 50_003)
         second = worker._POOL.backoff("attacker")
     finally:
         worker.OWNER.set(None)
