@@ -319,3 +319,19 @@ def test_heavy_jobs_share_the_restricted_lane_and_quick_ones_pass_them(limits):
     first, second = sorted(spans.values())
     assert second[0] >= first[1] - 0.01  # one lane for the heavy jobs
     assert student["value"][0] < first[1]  # the quick job did not wait for them
+
+
+def test_a_long_ordinary_job_gives_way_to_a_waiting_quick_one_and_is_not_remembered(limits):
+    limits(WALL_SECONDS=30, CONTENDED_SECONDS=0.5)
+    warm_pool(2)
+    long_jobs = [run_as(owner, stamped_sleep, 6.0) for owner in ("tab-a", "tab-b")]
+    time.sleep(0.3)
+    thread, student = run_as("student", stamped_sleep, 0.0)
+    thread.join(60)
+    for t, _ in long_jobs:
+        t.join(60)
+    errors = [box["error"] for _, box in long_jobs if "error" in box]
+    assert len(errors) == 1 and "while other students are waiting" in str(errors[0])
+    finished = next(box["value"] for _, box in long_jobs if "value" in box)
+    assert student["value"][0] < finished[1]  # the quick job ran before the other long one ended
+    assert worker.run(stamped_sleep, 6.0)[1] > 0  # not a remembered failure: alone, the same job runs
