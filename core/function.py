@@ -62,6 +62,39 @@ def _float_literal(numerator: int, denominator: int = 1) -> str:
     return repr(value) if math.isfinite(value) else ("(1e999)" if value > 0 else "(-1e999)")
 
 
+def odd_root(expr: sp.Basic) -> tuple[sp.Expr, int, int] | None:
+    """(b, p, q) when ``expr`` is b^(p/q) with q odd and b possibly negative: a power read as the real root.
+
+    A teacher reads x^(1/3) as ∛x, the preview shows ∛x, and ∛(−8) = −2; sympy's x**(1/3) is the principal
+    root, complex for x < 0. Every evaluation (numpy here, mpmath in core.equivalence) takes the real root.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> odd_root(x ** sp.Rational(2, 3)), odd_root(sp.sqrt(x)), odd_root((x**2 + 1) ** sp.Rational(1, 3))
+    ((x, 2, 3), None, None)
+    """
+    if not (isinstance(expr, sp.Pow) and expr.exp.is_Rational and not expr.exp.is_Integer):
+        return None
+    p, q = int(expr.exp.p), int(expr.exp.q)
+    if q % 2 == 0 or expr.base.is_nonnegative:
+        return None
+    return expr.base, p, q
+
+
+def real_roots(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every odd root written as the real root: b^(p/q) → sign(b)^p·|b|^(p/q).
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> real_roots(2 / (3 * x ** sp.Rational(1, 3)))
+    2*sign(x)/(3*Abs(x)**(1/3))
+    """
+
+    def real(node: sp.Pow) -> sp.Expr:
+        base, p, q = odd_root(node)  # type: ignore[misc]
+        return sp.sign(base) ** (p % 2) * sp.Abs(base) ** sp.Rational(p, q)
+
+    return expr.replace(lambda node: odd_root(node) is not None, real)
+
+
 class _Printer(NumPyPrinter):
     """numpy source for a checked expression: numbers as floats, the variables as positional names.
 
@@ -86,6 +119,18 @@ class _Printer(NumPyPrinter):
 
     def _print_Integer(self, expr: sp.Integer) -> str:  # noqa: N802
         return _float_literal(int(expr.p))
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:  # noqa: N802
+        root = odd_root(expr)
+        if root is None:
+            return super()._print_Pow(expr, rational)
+        base, p, q = root
+        b = self._print(base)
+        if q == 3:
+            real = f"{self._module_format('numpy.cbrt')}({b})"
+        else:
+            real = f"{self._module_format('numpy.copysign')}(abs({b})**{_float_literal(1, q)}, {b})"
+        return real if p == 1 else f"({real})**{_float_literal(p)}"
 
     def _print_Rational(self, expr: sp.Rational) -> str:  # noqa: N802
         return _float_literal(int(expr.p), int(expr.q))

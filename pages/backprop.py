@@ -185,10 +185,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric(f"central difference, h = {h:g}", fmt(check.central))
 c2.metric(f"backward pass ∂L/∂{fd_weight}", fmt(check.backprop))
 c3.metric("|difference|", f"{check.difference:.2e}")
-st.caption(
-    "The central difference is off by about h²·(third derivative) for a large h and by rounding (about 1e-16/h) "
-    "for a tiny one; backpropagation has neither error."
-)
+st.caption(check.caption)
 
 # ---- Loss surface and training ---------------------------------------------------------------------------------------
 st.subheader("The loss over two weights, and a training step")

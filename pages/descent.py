@@ -12,6 +12,7 @@ from core.snippets import descent_snippet
 from ui import cache, runs
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
+from ui.live import descent_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.widgets import (
@@ -112,6 +113,7 @@ def step_by_step() -> None:
             key=PAGE.key("playback"),
             on_pick=pick_handler(PAGE),  # a click on the map or the surface, or the dragged ring, moves the start
             on_step=follow_figure_step,
+            live=descent_live(f, PAGE, start, name, lr, steps, hyper),  # the dragged start's path, in the browser
         )
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")

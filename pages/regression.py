@@ -118,7 +118,7 @@ def lesson() -> None:
                 {"your optimizer": lesson_run},
                 loss.names,
                 lecture=big,
-                extra=[minima_line(LESSON_ROW, 5.0, preset.domain)],
+                extra=minima_line(LESSON_ROW, 5.0, preset.domain),
             ),
             key=PAGE.key("lesson_surface"),
         )
