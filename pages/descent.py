@@ -47,12 +47,9 @@ BASIN_GRID = choice("basin_n", "Grid of starts (per side)", [20, 30, 40, 60], 40
 
 slot = begin(
     PAGE,
-    "⛷️ Gradient descent",
     "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss and "
     "of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ against it, "
-    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size. "
-    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step; click the map "
-    "(or drag the ring) to start somewhere else.",
+    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size.",
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
@@ -66,15 +63,15 @@ run = runs.descent(f, start, name, lr, steps, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
-        st.error("f or its gradient is undefined at the start point: move the start.", icon="⚠️")
+        st.error("f or its gradient is undefined at the start point: move the start.", icon=":material/warning:")
     else:
         st.error(
             f"**Diverged at step {run.diverged_at}**: the loss or the gradient blew up (|f| > 10¹² or not a number). "
             f"The path is drawn up to the last finite point, step {run.steps_taken}. Try a smaller learning rate.",
-            icon="💥",
+            icon=":material/error:",
         )
 elif run.status == "unbounded":
-    st.warning(run.reason, icon="📉")
+    st.warning(run.reason, icon=":material/trending_down:")
 two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 

@@ -21,7 +21,6 @@ EXERCISE = number_box("n", "Exercise number", 0, 10_000, 1, 0, integer=True)
 
 slot = begin(
     PAGE,
-    "✍️ Practice",
     "Work out the partial derivative yourself, type it in, and check it. Remember the key idea: **treat every "
     "other variable as a constant**. Equivalent forms count — `y*(2*x + cos(x*y))` is as right as "
     "`2*x*y + y*cos(x*y)`. Write it as on paper (`2xy`, `x²`, `sin2x`, `√x`, `|x|`): the preview says how it was "
@@ -83,7 +82,7 @@ if checked:
         try:
             verdict = worker.run(check, exercise, answer, formula=answer)
         except ExpressionError as error:
-            st.warning(f"**Could not read your answer:** {plain(error)}", icon="✏️")
+            st.warning(f"**Could not read your answer:** {plain(error)}", icon=":material/edit:")
         else:
             score["attempts"] += 1
             tag = (exercise.text, exercise.var)
@@ -91,11 +90,11 @@ if checked:
                 if tag not in score["done"]:
                     score["done"].append(tag)
                     score["solved"] += 1
-                st.success(verdict.message, icon="✅")
+                st.success(verdict.message, icon=":material/check_circle:")
             else:
-                st.error(verdict.message, icon="❌")
+                st.error(verdict.message, icon=":material/cancel:")
                 if verdict.hint:
-                    st.info(f"**Hint:** {verdict.hint}", icon="💡")
+                    st.info(f"**Hint:** {verdict.hint}", icon=":material/lightbulb:")
 
 with score_slot:
     st.metric("Score in this browser tab", f"{score['solved']} solved", help="Exercises answered correctly")

@@ -34,7 +34,6 @@ X0 = slider("x0", "x₀", -3.0, 3.0, 0.05, 1.0, format="%.2f")
 
 slot = begin(
     PAGE,
-    "🔗 Partial vs total derivative",
     "A partial derivative holds the other variables fixed. But when y itself depends on x, moving x moves y "
     "too, and z changes through both: the **total derivative** adds that second route, "
     "$\\frac{dz}{dx} = \\frac{\\partial z}{\\partial x} + \\frac{\\partial z}{\\partial y}\\cdot\\frac{dy}{dx}$.",
@@ -60,7 +59,7 @@ for candidate in (g_text, st.session_state.get(PAGE.key("last_g"), default_g), d
     except ExpressionError as err:
         error = error or str(err)
 if error:
-    st.error(f"**g not used:** {plain(error)} Showing the last good path.", icon="⚠️")
+    st.error(f"**g not used:** {plain(error)} Showing the last good path.", icon=":material/warning:")
     PAGE.drawn[PATH.name] = candidate  # the link keeps the last good path
 g_text = candidate
 st.session_state[PAGE.key("last_g")] = g_text
@@ -68,7 +67,9 @@ st.session_state[PAGE.key("last_g")] = g_text
 values = td.at(x0)
 defined = all(math.isfinite(values[k]) for k in ("y", *TERMS))
 if not defined:
-    st.warning(f"f, g or a derivative is undefined at {x_name}₀ = {written(x0)}: move {x_name}₀.", icon="⚠️")
+    st.warning(
+        f"f, g or a derivative is undefined at {x_name}₀ = {written(x0)}: move {x_name}₀.", icon=":material/warning:"
+    )
 
 about(picked.preset)
 st.latex(f"{y_name} = g({x_name}) = {to_latex(td.g)}")

@@ -20,7 +20,7 @@ def descent(f: Function, start: Sequence[float], optimizer: str, lr: float, step
     """One run of ``optimizer`` from ``start``: cached, and shortened (with a note) when f is costly to evaluate."""
     allowed = budget(f, [optimizer], steps)
     if allowed.note:
-        st.info(allowed.note, icon="⏱️")
+        st.info(allowed.note, icon=":material/timer:")
     return cache.run(f, start, optimizer, lr, allowed.steps, **hyper)
 
 
@@ -33,7 +33,7 @@ def race(
     """Several runs from one start, ``{label: (optimizer, η, hyperparameters)}``, sharing one budget."""
     allowed = budget(f, [optimizer for optimizer, _, _ in runs.values()], steps)
     if allowed.note:
-        st.info(allowed.note, icon="⏱️")
+        st.info(allowed.note, icon=":material/timer:")
     return {
         label: cache.run(f, start, optimizer, lr, allowed.steps, **hyper)
         for label, (optimizer, lr, hyper) in runs.items()
