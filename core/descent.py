@@ -218,11 +218,12 @@ def descend_many(
     f: Function,
     starts: np.ndarray,
     optimizer: str = "gd",
-    lr: float = 0.1,
+    lr: float | np.ndarray = 0.1,
     steps: int = 50,
     **hyper: Any,
 ) -> Batch:
-    """``descend`` for every row of ``starts`` (m, n) at once, vectorized over the starts."""
+    """``descend`` for every row of ``starts`` (m, n) at once, vectorized over the starts (``lr`` may give each
+    start its own rate, shape (m,))."""
     params = np.array(starts, dtype=float)
     if params.ndim != 2:
         raise ValueError("starts must be an array of shape (m, n).")

@@ -16,6 +16,7 @@ from core.parsing import Reading, read
 from core.regression import Dataset, mse_loss
 from core.steps import Step
 from core.steps import derivation as derive
+from core.tuning import Tuned, tune
 
 # A stream of distinct formulas from strangers cannot grow memory without end: every cache has max_entries.
 FUNCTIONS = 128
@@ -63,6 +64,13 @@ def basins(preset_key: str, optimizer: str, lr: float, steps: int, hyper: tuple,
     preset = PRESETS[preset_key]
     f = function(preset.text)
     return basin_map(f, [m for m, _ in preset.minima], preset.domain, n, optimizer, lr, steps, **dict(hyper))
+
+
+@st.cache_data(max_entries=GRIDS, show_spinner=False, hash_funcs=BY_VALUE)
+def tuned(f: Function, start: tuple[float, ...], optimizer: str, steps: int, hyper: tuple = ()) -> Tuned:
+    """The η of the learning-rate grid with the best final loss for this function, start and optimizer (cached:
+    the grid is a batch of runs)."""
+    return tune(f, start, optimizer, steps, **dict(hyper))
 
 
 # A resource, not data: cache_data would unpickle the steps' sympy objects on every hit.

@@ -109,7 +109,18 @@ def test_only_the_open_tab_computes_and_a_link_can_open_any_tab():
     race = open_page("pages/descent.py", query | {"tab": "Compare optimizers"})
     assert_clean(race)
     names = [d.get("name", "") for f in figures(race) for d in f["data"]]
-    assert {"Adam", "Gradient descent", "Momentum", "Nesterov momentum", "Newton's method"} <= set(names)
+    # Tuned by default: each legend entry says its η and where it came from (the grid's choice for this start).
+    assert {
+        "Gradient descent, η = 0.02 (tuned)",
+        "Momentum, η = 0.02 (tuned)",
+        "Nesterov momentum, η = 0.01 (tuned)",
+        "Adam, η = 1 (tuned)",
+        "Newton's method (no η)",
+    } <= set(names)
+    shared = open_page("pages/descent.py", query | {"tab": "Compare optimizers", "race_lr": "shared"})
+    names = [d.get("name", "") for f in figures(shared) for d in f["data"]]
+    assert {"Gradient descent, η = 0.01 (shared)", "Adam, η = 0.01 (shared)", "Newton's method (no η)"} <= set(names)
+    assert shared.query_params["race_lr"] == "shared"  # the choice stays in the link
     sweep = open_page("pages/descent.py", query | {"tab": "Learning-rate sweep"})
     assert [a["text"] for a in figures(sweep)[0]["layout"]["annotations"]][:2] == ["η = 0.001", "η = 0.01"]
     basins = open_page("pages/descent.py", query | {"tab": "Basins of attraction"})
