@@ -42,6 +42,7 @@ class PathData(NamedTuple):
     gs: np.ndarray
     z_path: np.ndarray
     z_slice: np.ndarray
+    z0: float = float("nan")  # f(x0, g(x0)) itself: P's height, exact rather than read off the sampled path
 
 
 def path_data(f: Function, td: TotalDerivative, domain: Domain, x0: float, n: int = 121) -> PathData:
@@ -49,7 +50,9 @@ def path_data(f: Function, td: TotalDerivative, domain: Domain, x0: float, n: in
     (xa, xb), _ = domain
     xs = np.linspace(xa, xb, n)
     gs, g0 = td.path(xs), td.path(x0)
-    return PathData(xs, gs, np.asarray(f(xs, gs)), np.asarray(f(xs, np.full(n, g0))))
+    with np.errstate(all="ignore"):
+        z0 = float(f(x0, g0))
+    return PathData(xs, gs, np.asarray(f(xs, gs)), np.asarray(f(xs, np.full(n, g0))), z0)
 
 
 REACH = 3.0  # the surface may grow past the domain by this many domain heights on each side to hold a path
