@@ -193,7 +193,7 @@ def warn_runs(runs: dict) -> None:
     """Say why a run stopped short or has no minimum to find: diverged, or f falls without bound."""
     for label, r in runs.items():
         if r.status == "diverged":
-            st.warning(f"{label} diverged at step {r.diverged_at}: {r.reason}")
+            st.warning(f"{label}: {r.reason}")
         elif r.status == "unbounded":
             st.info(f"{label}: {r.reason}")
 
