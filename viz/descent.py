@@ -300,7 +300,9 @@ def curves_figure(
             **(log_axis(np.concatenate(shown)) if log and shown else {}),
         ),
     )
-    return figure(traces, layout, title=title.capitalize(), height=340, lecture=lecture)
+    # The legend below takes a row per run or two: the plot keeps its height as the race grows.
+    height = 340 + 28 * max(0, len(runs) - 2)
+    return figure(traces, layout, title=title.capitalize(), height=height, lecture=lecture)
 
 
 def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lecture: bool = False) -> go.Figure:
