@@ -20,11 +20,13 @@ import pytest
 from core import PRESETS, descend, parse, total_derivative
 from core.basins import NOT_CONVERGED, basin_map, basin_story, shares
 from core.calculus import secant_slopes
+from core.curvature import curvature_at
 from core.grid import evaluate_grid
 from core.numbers import number
 from core.slices import path_data, path_domain
 from core.tuning import entrants, reversals, sweep_story, tune
 from tests.pages.conftest import open_page
+from viz.curvature import DOWN, UP, hessian_figure
 from viz.descent import basin_figure
 from viz.gradient import directional_figure
 from viz.home import welcome_figure
@@ -358,6 +360,42 @@ CLAIMS = [
         "Dᵤf is largest along ∇f and smallest against it",
         steepest_ascent_along_the_gradient,
     ),
+]
+
+
+# --- curvature: the Hessian map's code ----------------------------------------------------------------------------
+def hessian_axes_as_captioned(key: str) -> Callable[[], None]:
+    """ "The axes through P point along H's eigenvectors, their lengths ∝ |λ|: solid blue curves up, dashed
+    orange curves down." — at the page's default P (the preset's start) of every preset."""
+
+    def check() -> None:
+        p, f = PRESETS[key], function(key)
+        c = curvature_at(f, p.start)
+        if not c.defined:
+            return
+        fig = hessian_figure(evaluate_grid(f, p.domain, 31), c, f.names)
+        axes = [d for d in fig.data if (d.name or "").startswith("eigen-axis")]
+        assert len(axes) == 2
+        lengths = []
+        for axis, lam, vector in zip(axes, c.eigenvalues, c.eigenvectors.T, strict=True):
+            if "flat" in axis.name:
+                assert axis.line.dash == "dashdot"
+            else:
+                assert (axis.line.dash, axis.line.color) == (("solid", UP) if lam > 0 else ("dash", DOWN)), axis.name
+            dx, dy = np.diff(axis.x)[0], np.diff(axis.y)[0]
+            assert abs(dx * vector[1] - dy * vector[0]) < 1e-9 * max(1.0, abs(dx) + abs(dy))  # along vᵢ
+            lengths.append(math.hypot(dx, dy))
+        if min(abs(c.eigenvalues)) > 0:
+            assert lengths[0] / lengths[1] == pytest.approx(abs(c.eigenvalues[0] / c.eigenvalues[1]))
+
+    return check
+
+
+CLAIMS += [
+    Claim(
+        "curvature", k, "solid blue curves up, dashed orange curves down; lengths ∝ |λ|", hessian_axes_as_captioned(k)
+    )
+    for k in TWO_D
 ]
 
 
