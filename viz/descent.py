@@ -495,7 +495,7 @@ def basin_figure(
         if label == NOT_CONVERGED:
             return f"near no listed minimum after {bm.horizon} steps"
         if on_the_way:
-            return f"heading to minimum {label + 1}: gets there at step {k}"
+            return f"heading to minimum {label + 1}: there by step {k}"
         return f"minimum {label + 1}, reached at step {k}"
 
     text = np.vectorize(say)(bm.labels, heading, bm.arrival)
