@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import OPTIMIZERS, descend
+from core import OPTIMIZERS
 from core.basins import basin_story
 from core.explain import explain_step, step_table
 from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
 from core.tuning import RACE_MODES, entrants, grid_story, grid_words, sweep_story
-from ui import cache
+from ui import cache, runs
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
+from ui.live import descent_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.widgets import (
@@ -65,7 +66,7 @@ learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
 big = lecture()
 
-run = descend(f, start, optimizer=name, lr=lr, steps=steps, **hyper)
+run = runs.descent(f, start, name, lr, steps, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
@@ -116,6 +117,7 @@ def step_by_step() -> None:
             key=PAGE.key("playback"),
             on_pick=pick_handler(PAGE),  # a click on the map or the surface, or the dragged ring, moves the start
             on_step=follow_figure_step,
+            live=descent_live(f, PAGE, start, name, lr, steps, hyper),  # the dragged start's path, in the browser
         )
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
@@ -158,7 +160,7 @@ def explain() -> None:
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
     step_buttons(PAGE, back, forward, key, 1, run.steps_taken)
     if run.steps_taken > 1:
-        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key)
+        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key, persist_state="session")
     else:
         k = 1
         middle.markdown("**Step k = 1**")
@@ -175,23 +177,24 @@ def race() -> None:
     picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
     mode = PAGE.draw(RACE_LR.replace(horizontal=True), where=st)
-    field = entrants(chosen, lr, mode, lambda o: cache.tuned(f, tuple(start), o, steps))
-    runs = {e.label: descend(f, start, optimizer=e.optimizer, lr=e.lr, steps=steps) for e in field}
+    tuned = runs.tuning(f, start, chosen, steps) if mode == "tuned" else None
+    field = entrants(chosen, lr, mode, tuned)
+    races = runs.race(f, start, {e.label: (e.optimizer, e.lr, {}) for e in field}, steps)
     how = grid_words(steps) if mode == "tuned" else f"Shared: every optimizer runs with η = {number(lr)}."
     st.caption(f"Every optimizer starts at the same point with PyTorch's default settings. {how}")
-    if not runs:
+    if not races:
         return
     if two_d:
         grid = cache.grid(f, picked.domain, 51)
         with picture:
-            show(race_figure(grid, runs, names, minima, lecture=big), key=PAGE.key("race_fig"))
-    show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
-    warn_runs(runs)
+            show(race_figure(grid, races, names, minima, lecture=big), key=PAGE.key("race_fig"))
+    show(curves_figure(races, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
+    warn_runs(races)
 
 
-def warn_runs(runs: dict) -> None:
+def warn_runs(shown: dict) -> None:
     """Say why a run stopped short or has no minimum to find: diverged, or f falls without bound."""
-    for label, r in runs.items():
+    for label, r in shown.items():
         if r.status == "diverged":
             st.warning(f"{label}: {r.reason}")
         elif r.status == "unbounded":
@@ -201,20 +204,17 @@ def warn_runs(runs: dict) -> None:
 def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side, and its loss at every η of the grid."""
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {number(v * lr)}"), where=st)
-    runs = {
-        f"η = {number(factor * lr)}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
-        for factor in sorted(factors)
-    }
-    if runs:
+    swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, hyper) for k in sorted(factors)}, steps)
+    if swept:
         if two_d:
-            show(sweep_figure(cache.grid(f, picked.domain, 51), runs, names, lecture=big), key=PAGE.key("sweep"))
-        show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
-        warn_runs(runs)
-        st.caption(sweep_story(list(runs.values())))
-    tuned = cache.tuned(f, tuple(start), name, steps, tuple(sorted(hyper.items())))
-    if tuned.uses_lr:
-        show(grid_figure(tuned, lr, steps, lecture=big), key=PAGE.key("sweep_grid"))
-        st.caption(grid_story(tuned))
+            show(sweep_figure(cache.grid(f, picked.domain, 51), swept, names, lecture=big), key=PAGE.key("sweep"))
+        show(curves_figure(swept, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
+        warn_runs(swept)
+        st.caption(sweep_story(list(swept.values())))
+    grid_run = runs.tuning(f, start, [name], steps, tuple(sorted(hyper.items())))(name)
+    if grid_run.uses_lr:
+        show(grid_figure(grid_run, lr, steps, lecture=big), key=PAGE.key("sweep_grid"))
+        st.caption(grid_story(grid_run))
 
 
 def basins() -> None:

@@ -73,6 +73,7 @@ with st.form(PAGE.key("form"), border=False):
         key=PAGE.key("answer"),
         max_chars=max_chars,
         placeholder=placeholder(f.names),
+        persist_state="session",  # an answer not yet checked survives a visit to another page
     )
     checked = st.form_submit_button("Check my answer", key=PAGE.key("check"), type="primary")
 if answer.strip():
@@ -107,9 +108,12 @@ if checked:
                     st.info(f"**Hint:** {verdict.hint}", icon="💡")
 
 with score_slot:
-    st.metric("Score this session", f"{score['solved']} solved", help="Exercises answered correctly")
+    st.metric("Score in this browser tab", f"{score['solved']} solved", help="Exercises answered correctly")
     attempts = score["attempts"]
-    st.caption(f"{attempts} answer{'' if attempts == 1 else 's'} checked")
+    st.caption(
+        f"{attempts} answer{'' if attempts == 1 else 's'} checked. The score belongs to this tab: it is kept while "
+        "you visit other pages, and a reload or a new tab starts again from 0."
+    )
 derivation_steps(
     lambda: cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=PAGE.key("steps")
 )
