@@ -152,7 +152,9 @@ class Entrant(NamedTuple):
         return f"{name}, η = {number(self.lr)} ({self.source})"
 
 
-def entrants(optimizers: Sequence[str], shared_lr: float, mode: str, tuned: Callable[[str], Tuned]) -> list[Entrant]:
+def entrants(
+    optimizers: Sequence[str], shared_lr: float, mode: str, tuned: Callable[[str], Tuned] | None
+) -> list[Entrant]:
     """Each optimizer with its η: ``tuned(optimizer)`` on the grid (mode "tuned"), or the page's η for all."""
     field = []
     for optimizer in optimizers:

@@ -57,6 +57,11 @@ def default_run(key: str, optimizer: str | None = None):
     return descend(function(key), p.start, optimizer=optimizer or d["opt"], lr=p.lr, steps=d["steps"])
 
 
+def drawn(fig, name: str) -> list:
+    """The traces of a figure with this name that hold data (a legend key drawn apart holds none)."""
+    return [d for d in fig.data if d.name == name and list(d.x) != [None]]
+
+
 class Claim(NamedTuple):
     page: str
     preset: str
@@ -245,19 +250,19 @@ def total_view_on_surface(key: str) -> Callable[[], None]:
         grid = evaluate_grid(f, shown, 61)
         values = td.at(x0)
         fig = total_surface_figure(grid, path_data(f, td, shown, x0), values, f.names)
-        [point] = [d for d in fig.data if d.name == "P"]
+        [point] = drawn(fig, "P")
         z_axis = fig.layout.scene.zaxis.range
         assert grid.xs[0] <= point.x[0] <= grid.xs[-1] and grid.ys[0] <= point.y[0] <= grid.ys[-1]
         assert z_axis[0] <= point.z[0] <= z_axis[1]
         assert point.y[0] == pytest.approx(x0**2) and point.z[0] == f(x0, x0**2)  # on the surface itself
-        [path] = [d for d in fig.data if d.name.startswith("path")]
+        [path] = drawn(fig, f"path {f.names[1]} = g({f.names[0]}) on the surface")
         ys, zs = np.array(path.y, dtype=float), np.array(path.z, dtype=float)
-        drawn = np.isfinite(ys)
-        assert (ys[drawn] >= grid.ys[0]).all() and (ys[drawn] <= grid.ys[-1]).all()
-        assert (zs[drawn] >= z_axis[0]).all() and (zs[drawn] <= z_axis[1]).all()
+        shown = np.isfinite(ys)
+        assert (ys[shown] >= grid.ys[0]).all() and (ys[shown] <= grid.ys[-1]).all()
+        assert (zs[shown] >= z_axis[0]).all() and (zs[shown] <= z_axis[1]).all()
         # The whole path is drawn unless y = x² leaves even the grown surface (3 domain heights past its edge).
-        assert drawn.all() or path.x[~drawn].min() ** 2 > p.domain[1][1] + 3 * (p.domain[1][1] - p.domain[1][0])
-        assert drawn.mean() > 0.8
+        assert shown.all() or path.x[~shown].min() ** 2 > p.domain[1][1] + 3 * (p.domain[1][1] - p.domain[1][0])
+        assert shown.mean() > 0.8
 
     return check
 
@@ -267,7 +272,7 @@ def home_rolls_to_the_minimum() -> None:
     p = PRESETS["lesson_quadratic"]
     run = descend(function("lesson_quadratic"), p.start, optimizer="momentum", lr=0.05, steps=40)
     fig = welcome_figure(evaluate_grid(function("lesson_quadratic"), p.domain, 41), run, ("x", "y"))
-    [end] = [d for d in fig.data if d.name == "end"]
+    [end] = drawn(fig, "end")
     # Rolling down to it: 88% of the way there, with 98.8% of the height gone, after the 40 steps drawn.
     assert math.dist((end.x[0], end.y[0]), (0.0, 0.0)) < 0.15 * math.dist(p.start, (0.0, 0.0))
     assert end.z[0] < 0.02 * run.values[0]
