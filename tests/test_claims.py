@@ -23,6 +23,7 @@ from core.calculus import secant_slopes
 from core.curvature import curvature_at
 from core.grid import evaluate_grid
 from core.numbers import number
+from core.rnn import sequence, unroll
 from core.slices import path_data, path_domain
 from core.tuning import entrants, reversals, sweep_story, tune
 from tests.pages.conftest import open_page
@@ -30,6 +31,7 @@ from viz.curvature import DOWN, UP, hessian_figure
 from viz.descent import basin_figure
 from viz.gradient import directional_figure
 from viz.home import welcome_figure
+from viz.regression import minima_line
 from viz.total import total_surface_figure
 
 TWO_D = [k for k, p in PRESETS.items() if len(parse(p.text).names) == 2]
@@ -401,6 +403,41 @@ CLAIMS += [
         "curvature", k, "solid blue curves up, dashed orange curves down; lengths ∝ |λ|", hessian_axes_as_captioned(k)
     )
     for k in TWO_D
+]
+
+
+# --- regression and backpropagation -------------------------------------------------------------------------------
+def lesson_step_lands_on_the_dashed_line() -> None:
+    """ "The loss is zero on the whole line w₁ + 2w₂ = 5 (dashed on the map); this step lands where w₁ + 2w₂ = 5"."""
+    loss = parse("(w1 + 2*w2 - 5)**2")
+    step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
+    assert step.points[1] @ np.array([1.0, 2.0]) == 5.0 and step.values[1] == 0.0
+    line = next(d for d in minima_line((1.0, 2.0), 5.0, PRESETS["lesson_loss"].domain) if d["x"][0] is not None)
+    assert line["line"]["dash"] == "dash"
+    assert all(loss(w1, w2) == 0.0 for w1, w2 in zip(line["x"], line["y"], strict=True))
+
+
+def unrolled_paths_sum_to_the_total() -> None:
+    """ "The same w acts at every step, so L depends on w along T paths: dL/dw is their sum" — and only the last
+    term is the partial with the earlier states held fixed (the page's default w = 0.8, u = 1.2, T = 4)."""
+    xs = sequence(4, 0)
+    r = unroll(0.8, 1.2, xs, 0.5, 0.5)
+    assert r.grad_w == pytest.approx(r.paths_w.sum(), rel=1e-12) and r.grad_u == pytest.approx(r.paths_u.sum())
+    h = 1e-6  # the total derivative, by central differences through the whole unrolled chain
+    numeric = (unroll(0.8 + h, 1.2, xs, 0.5, 0.5).loss - unroll(0.8 - h, 1.2, xs, 0.5, 0.5).loss) / (2 * h)
+    assert r.grad_w == pytest.approx(numeric, rel=1e-6)
+    assert r.paths_w[-1] == pytest.approx(2 * (r.hs[-1] - 0.5) * (1 - r.hs[-1] ** 2) * r.hs[-2])
+    assert abs(r.paths_w[-1] - r.grad_w) > 1e-3  # the partial alone is not the total here
+
+
+CLAIMS += [
+    Claim(
+        "regression",
+        "lesson_loss",
+        "the step lands on the dashed line of zero loss",
+        lesson_step_lands_on_the_dashed_line,
+    ),
+    Claim("backprop", "rnn", "dL/dw is the sum over the unrolled paths", unrolled_paths_sum_to_the_total),
 ]
 
 
