@@ -138,3 +138,31 @@ def test_at_random_release_points_the_preview_equals_the_server(page, server, pa
         wait_idle(page)
         shown = metrics(page)
         assert {k: shown[k] for k in preview["values"]} == preview["values"], (x, y)
+
+
+@pytest.mark.parametrize(("path", "key", "query"), [("gradient", "gradient.surface", "f=lesson_quadratic&x0=2&y0=-2")])
+def test_turning_a_3d_chart_never_moves_p(page, server, path, key, query):
+    """Regression (issue 25): a drag that began on the surface was taken as a click and moved P (4 of 5 tries).
+    A press that moves turns the scene; only a press released where it began picks."""
+    sent = counting(page)
+    open_page(page, server, path, query)
+    gd = page.locator(f".st-key-{key.replace('.', '-')} .gl-plotly.js-plotly-plot")
+    gd.locator("canvas").first.wait_for(state="visible", timeout=30_000)
+    gd.scroll_into_view_if_needed()
+    eye = gd.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)")
+    box = gd.bounding_box()
+    before = len(sent)
+    for attempt in range(3):  # begin on the surface's middle, hold (a scene reports picks while held), turn
+        x, y = box["x"] + box["width"] * (0.5 + 0.03 * attempt), box["y"] + box["height"] * 0.6
+        page.mouse.move(x, y)
+        page.wait_for_timeout(500)
+        page.mouse.down()
+        page.wait_for_timeout(800)
+        for i in range(1, 11):
+            page.mouse.move(x + 12 * i, y + 3 * i)
+            page.wait_for_timeout(60)
+        page.mouse.up()
+    page.wait_for_timeout(2000)  # time for a pick and its rerun, had one gone out
+    assert len(sent) == before
+    assert (link(page)["x0"], link(page)["y0"]) == ("2", "-2")
+    assert gd.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)") != eye  # the scene turned
