@@ -237,6 +237,16 @@ function listen(chart) {
   div.on("plotly_sliderchange", (event) => {
     if (event.interaction) sendStep(chart, event.slider.steps.indexOf(event.step));
   });
+  // Playback that stops (its last frame, or ❚❚ Pause) leaves the figure at a step: the page's step follows, one
+  // message when it stops, none while it plays. A turn asked for by the page itself (turnToWantedFrame) is not.
+  const stopped = () => {
+    if (chart.turning) return;
+    const active = div._fullLayout?.sliders?.[0]?.active;
+    const wanted = window.__gradientLabFrames?.[chart.latest?.revision];
+    if (Number.isInteger(active) && active !== wanted) sendStep(chart, active);
+  };
+  div.on("plotly_animated", stopped);
+  div.on("plotly_animationinterrupted", stopped);
 }
 
 // plotly.js's drag starts from the press it was kept from: the start point and keys are the press's own.
@@ -323,8 +333,11 @@ function sendSurface(chart, pressed) {
   chart.send?.("pick", { ...pressed.surface, via: "surface" });
 }
 
+// The step goes to the page, and is recorded as the one the page wants: the page's answer turns nothing again.
 function sendStep(chart, index) {
-  if (Number.isInteger(index) && index >= 0) chart.send?.("step", index);
+  if (!Number.isInteger(index) || index < 0) return;
+  if (chart.latest?.revision) (window.__gradientLabFrames ??= {})[chart.latest.revision] = index;
+  chart.send?.("step", index);
 }
 
 // The frame the page's own step control asks for (ui/chart_frame.js), applied once the chart has its frames.
@@ -333,9 +346,12 @@ function turnToWantedFrame(chart) {
   const gd = chart.div;
   const slider = gd._fullLayout?.sliders?.[0];
   if (!Number.isInteger(frame) || !slider || slider.active === frame || !gd._transitionData?._frames?.[frame]) return;
-  window.Plotly.animate(gd, [String(frame)], {
-    mode: "immediate",
-    frame: { duration: 0, redraw: true },
-    transition: { duration: 0 },
-  });
+  chart.turning = true;
+  Promise.resolve(
+    window.Plotly.animate(gd, [String(frame)], {
+      mode: "immediate",
+      frame: { duration: 0, redraw: true },
+      transition: { duration: 0 },
+    }),
+  ).finally(() => setTimeout(() => { chart.turning = false; }, 0));
 }

@@ -166,3 +166,39 @@ def test_turning_a_3d_chart_never_moves_p(page, server, path, key, query):
     assert len(sent) == before
     assert (link(page)["x0"], link(page)["y0"]) == ("2", "-2")
     assert gd.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)") != eye  # the scene turned
+
+
+PLAYBACK = ".st-key-descent-playback .gl-plotly.js-plotly-plot"
+
+
+def test_where_playback_stops_is_the_explained_step_and_next_goes_on_from_there(page, server):
+    """Regression (issue 25): after Play reached step 52, Next went to step 2. Playback sends its step once, when it
+    stops (nothing while it plays); the written-out step and Next follow from there."""
+    sent = counting(page)
+    open_page(page, server, "descent", "f=rosenbrock&opt=momentum&lr=0.001&steps=60")
+    gd = chart(page, "descent.playback")
+    gd.scroll_into_view_if_needed()
+    before = len(sent)
+    page.get_by_text("▶ Play").first.click()
+    page.wait_for_function(f"() => document.querySelector('{PLAYBACK}').layout.sliders[0].active >= 8", timeout=30_000)
+    assert len(sent) == before  # nothing while it plays
+    page.get_by_text("❚❚ Pause").first.click()
+    page.wait_for_timeout(300)
+    active = gd.evaluate("gd => gd._fullLayout.sliders[0].active")
+    page.get_by_text(f"Step {active + 1}: θ = (").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert link(page)["k"] == str(active + 1)
+    page.keyboard.press("n")
+    page.get_by_text(f"Step {active + 2}: θ = (").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.wait_for_function(
+        f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === {active + 1}", timeout=10_000
+    )
+
+
+def test_a_link_to_a_step_opens_the_figure_at_that_step(page, server):
+    open_page(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=10&k=6")
+    gd = chart(page, "descent.playback")
+    page.get_by_text("Step 6: θ = (").wait_for(timeout=60_000)
+    page.wait_for_function(f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === 5")
+    assert gd.evaluate("gd => gd.data[10].x.length + gd.data[3].x.length - 1") == 6  # the path so far: θ0 … θ5
