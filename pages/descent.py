@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import OPTIMIZERS, descend
+from core import OPTIMIZERS
 from core.explain import explain_step, step_table
 from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
-from ui import cache
+from ui import cache, runs
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.live import descent_live
@@ -64,7 +64,7 @@ learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
 big = lecture()
 
-run = descend(f, start, optimizer=name, lr=lr, steps=steps, **hyper)
+run = runs.descent(f, start, name, lr, steps, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
@@ -166,16 +166,16 @@ def race() -> None:
     """All chosen optimizers from the same start with the same η."""
     picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
-    runs = {OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps) for o in chosen}
+    races = runs.race(f, start, {OPTIMIZERS[o].label: (o, lr, {}) for o in chosen}, steps)
     st.caption(f"Every optimizer starts at the same point with η = {number(lr)} and PyTorch's default settings.")
-    if not runs:
+    if not races:
         return
     if two_d:
         grid = cache.grid(f, picked.domain, 51)
         with picture:
-            show(race_figure(grid, runs, names, minima, lecture=big), key=PAGE.key("race_fig"))
-    show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
-    for label, r in runs.items():
+            show(race_figure(grid, races, names, minima, lecture=big), key=PAGE.key("race_fig"))
+    show(curves_figure(races, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
+    for label, r in races.items():
         if r.status == "diverged":
             st.warning(f"{label} diverged at step {r.diverged_at}.")
 
@@ -183,15 +183,12 @@ def race() -> None:
 def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side."""
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {number(v * lr)}"), where=st)
-    runs = {
-        f"η = {number(factor * lr)}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
-        for factor in sorted(factors)
-    }
-    if runs:
+    swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, hyper) for k in sorted(factors)}, steps)
+    if swept:
         if two_d:
-            show(sweep_figure(cache.grid(f, picked.domain, 51), runs, names, lecture=big), key=PAGE.key("sweep"))
-        show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
-        for label, r in runs.items():
+            show(sweep_figure(cache.grid(f, picked.domain, 51), swept, names, lecture=big), key=PAGE.key("sweep"))
+        show(curves_figure(swept, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
+        for label, r in swept.items():
             if r.status == "diverged":
                 st.warning(f"{label} diverged at step {r.diverged_at}.")
     st.caption("Too small: slow. Just right: steady. Too large: oscillation across the valley, then divergence.")

@@ -164,7 +164,9 @@ def test_a_run_that_reaches_zero_says_so_on_a_log_scale():
     assert norm.name == "exact — 0 at step 1 (off the log scale)" and norm.mode == "lines+markers"
     assert norm.y[0] == pytest.approx(2 * np.sqrt(2)) and np.isnan(norm.y[1])
     adam = descend(parse("x^2 + y^2"), (1.0, 1.0), optimizer="adam", lr=0.1, steps=5)
-    assert curves_figure({"adam": adam}, "grad_norm", log=True).data[0].mode == "lines"  # never 0: no note
+    assert norm.marker.maxdisplayed is None  # every step marked: the lone point shows
+    never_zero = curves_figure({"adam": adam}, "grad_norm", log=True).data[0]
+    assert never_zero.marker.maxdisplayed == 12 and "off the log scale" not in never_zero.name  # a few marks only
     progress = progress_figure(t, ("x", "y"), log=True)
     assert [d.name for d in progress.data[:2]] == [
         "loss f — 0 at step 1 (off the log scale)",
@@ -220,7 +222,8 @@ def test_the_lesson_map_draws_the_whole_line_of_minima():
     """Regression: "known minima" marked one star although the zero-loss set is the line w1 + 2w2 = 5."""
     from viz.regression import minima_line
 
-    line = minima_line((1.0, 2.0), 5.0, PRESET.domain)
+    line, key = minima_line((1.0, 2.0), 5.0, PRESET.domain)
+    assert key["name"] == line["name"] and key["x"] == [None]  # its legend entry, apart (viz.style.keyed)
     x, y = np.asarray(line["x"]), np.asarray(line["y"])
     assert np.allclose(x + 2 * y, 5.0)
     assert (x[0], x[-1]) == PRESET.domain[0]
