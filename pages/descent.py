@@ -148,6 +148,7 @@ def step_by_step() -> None:
     )
 
 
+@st.fragment  # Back, Next and the step slider rerun this part only; the figure turns to the step (show_frame)
 def explain() -> None:
     """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")

@@ -228,7 +228,10 @@ def explained_step(page: Page, steps: int, token: object, where: DeltaGenerator)
         page.set(control, 1)
         where.markdown("**Step k = 1**")
         return 1
-    return int(page.draw(control, where=where))
+    k = int(page.draw(control, where=where))
+    # A rerun of only the step's part of the page (a fragment) does not publish the link: k goes in itself.
+    st.query_params[control.name] = control.dump(k)
+    return k
 
 
 def lecture() -> bool:

@@ -202,3 +202,25 @@ def test_a_link_to_a_step_opens_the_figure_at_that_step(page, server):
     page.get_by_text("Step 6: θ = (").wait_for(timeout=60_000)
     page.wait_for_function(f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === 5")
     assert gd.evaluate("gd => gd.data[10].x.length + gd.data[3].x.length - 1") == 6  # the path so far: θ0 … θ5
+
+
+def test_back_and_next_rerun_only_the_step_and_the_figure_turns_without_being_sent(page, server):
+    """Issue 28 item 4: Next reruns only the written-out step (a fragment); the page's charts are not sent again,
+    the figure turns to the step in the browser, and the link follows."""
+    open_page(page, server, "descent", "f=himmelblau&opt=adam&lr=0.1&steps=60")
+    gd = chart(page, "descent.playback")
+    gd.evaluate("gd => { window.__data = gd.data; }")
+    # An element outside the rerun part goes stale while the script runs: watch the page's own charts and metrics.
+    page.evaluate(
+        """() => { window.__stale = [];
+            new MutationObserver((changes) => changes.forEach((c) => {
+              if (c.target.getAttribute('data-stale') === 'true') window.__stale.push(c.target.className);
+            })).observe(document.body, {attributes: true, attributeFilter: ['data-stale'], subtree: true}); }"""
+    )
+    page.keyboard.press("n")
+    page.get_by_text("Step 2: θ = (").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.wait_for_function(f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === 1")
+    assert gd.evaluate("gd => gd.data === window.__data")  # turned, not drawn again
+    assert page.evaluate("() => window.__stale") == []  # nothing outside the step's part was run again
+    assert link(page)["k"] == "2"
