@@ -18,6 +18,8 @@ from ui.live import descent_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.widgets import (
+    EXPLAINED_STEP,
+    explained_step,
     function_picker,
     learning_rate_follows,
     lecture,
@@ -80,7 +82,7 @@ two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 
 
-STEP = PAGE.key("k")  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
+STEP = PAGE.key(EXPLAINED_STEP)  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
 
 
 def follow_figure_step(frame: int) -> None:
@@ -147,20 +149,13 @@ def step_by_step() -> None:
     )
 
 
+@st.fragment  # Back, Next and the step slider rerun this part only; the figure turns to the step (show_frame)
 def explain() -> None:
     """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
-    key = STEP
-    if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
-        st.session_state[key] = 1
-
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
-    step_buttons(PAGE, back, forward, key, 1, run.steps_taken)
-    if run.steps_taken > 1:
-        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key, persist_state="session")
-    else:
-        k = 1
-        middle.markdown("**Step k = 1**")
+    k = explained_step(PAGE, run.steps_taken, (picked.key, f.text), middle)
+    step_buttons(PAGE, back, forward, STEP, 1, run.steps_taken)
     if two_d:
         show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
     before = ", ".join(number(v) for v in run.points[k - 1])
