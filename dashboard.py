@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import worker
 from ui.guard import run_page
 from ui.navigation import pages
 from ui.render import page_style
 from ui.view import read_view, view_controls
 
+worker.warm()  # the symbolic worker starts while the page runs up to its first formula (once per process)
 st.set_page_config(page_title="Gradient Lab", page_icon="∇", layout="wide")
 
 page = st.navigation(pages())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import mpmath as mp
@@ -92,6 +93,11 @@ def preset_exercises() -> list[Exercise]:
 def _function(text: str) -> Function:
     # Exercises come from a small pool; parsing and differentiating one costs more than checking an answer.
     return parse(text)
+
+
+def placeholder(names: Sequence[str]) -> str:
+    """How to type an answer, with no formula in it: a sample formula may be some exercise's answer."""
+    return f"a formula in {', '.join(names)}: ^ for powers, * or nothing for times, sin(…) for functions"
 
 
 def answer_limits(text: str, var: str) -> tuple[int, int]:

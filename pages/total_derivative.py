@@ -11,7 +11,7 @@ from core.calculus import TERMS
 from core.function import to_latex
 from core.numbers import latex, signed
 from core.numbers import number as written
-from core.slices import path_data
+from core.slices import path_data, path_domain
 from core.snippets import total_snippet
 from ui import cache
 from ui.controls import Page, slider, text
@@ -73,8 +73,10 @@ if not defined:
 
 about(picked.preset)
 st.latex(f"{y_name} = g({x_name}) = {to_latex(td.g)}")
-path = path_data(f, td, picked.domain, x0)
-grid = cache.grid(f, picked.domain, 61)
+# The surface reaches as far in y as the path does, so P and the path lie on it (y = x² leaves y ∈ [−3, 3]).
+shown = path_domain(picked.domain, td, x0)
+path = path_data(f, td, shown, x0)
+grid = cache.grid(f, shown, 61)
 big = lecture()
 left, right = st.columns([3, 2])
 with left:

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -108,6 +107,8 @@ def show(fig: go.Figure, key: str, export: bool = True, **events: Any) -> None:
 
 def csv_bytes(columns: dict) -> bytes:
     """A dict of equal-length columns as CSV text (full float precision)."""
+    import pandas as pd  # only when a CSV is downloaded: pandas costs about a second of a cold start
+
     buffer = io.StringIO()
     pd.DataFrame(columns).to_csv(buffer, index=False, float_format="%.17g")
     return buffer.getvalue().encode()
