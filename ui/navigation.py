@@ -45,6 +45,7 @@ class PageRow(NamedTuple):
     intro: str  # one sentence: what the student will see and do
     prefix: str = ""
     idea: str = ""
+    link: bool = True  # shows 'Link to this view' (the live class has its own join link; its address holds a key)
 
     @property
     def path(self) -> str:
@@ -173,6 +174,7 @@ PAGES: tuple[PageRow, ...] = (
         "You will answer with the whole room at once — predict on the map, type a derivative or vote — and see "
         "everyone's answers together before the reveal.",
         prefix="classroom",
+        link=False,
     ),
 )
 BY_PREFIX = {row.prefix: row for row in PAGES}

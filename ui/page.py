@@ -43,6 +43,8 @@ def finish(page: Page, slot: DeltaGenerator) -> None:
     presenting(page)
     with slot:
         page.show_warnings()
-    share_link(page, row, page.publish(view_values()))
+    values = page.publish(view_values())
+    if row.link:
+        share_link(page, row, values)
     page.reset_button()
     guard.remember(page)

@@ -58,6 +58,7 @@ VIEWS = [
     ("pages/home.py", None),
     ("pages/partials.py", None),
     ("pages/gradient.py", None),
+    ("pages/several_weights.py", None),
     ("pages/total_derivative.py", None),
     *(
         ("pages/descent.py", t)

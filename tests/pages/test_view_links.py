@@ -15,7 +15,7 @@ from ui.controls import Control
 from ui.navigation import PAGES
 
 ROWS = {row.slug: row for row in PAGES}
-WITH_CONTROLS = [row for row in PAGES if row.slug and row.slug != "classroom"]  # the class's room is its own link
+WITH_CONTROLS = [row for row in PAGES if row.link and row.slug]  # the live class has its own join link
 
 
 def altered(control: Control):
