@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from viz.describe import describe
+
 STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
 PLOTLY_JS = f"plotly-{plotly.__version__}.min.js"
 PLOTLY_JS_GZ = f"{PLOTLY_JS}.gz"
@@ -32,8 +34,13 @@ COMPONENT = "gradient_lab.plotly_chart"
 
 log = logging.getLogger("gradient_lab")
 
+HERE = Path(__file__).parent
+# ui/a11y.js (keys, words and sound for every chart) goes before the chart itself, which calls it.
 _mount = st.components.v2.component(
-    COMPONENT, js=Path(__file__).with_name("plotly_chart.js").read_text(), isolate_styles=False
+    COMPONENT,
+    js=(HERE / "a11y.js").read_text() + (HERE / "plotly_chart.js").read_text(),
+    css=(HERE / "a11y.css").read_text(),
+    isolate_styles=False,
 )
 _frame = st.components.v2.component(
     "gradient_lab.chart_frame", js=Path(__file__).with_name("chart_frame.js").read_text(), isolate_styles=False
@@ -89,19 +96,22 @@ def plotly_src() -> dict[str, str]:
     return {"src": f"{folder}/{PLOTLY_JS}", "gz": f"{folder}/{PLOTLY_JS_GZ}"}
 
 
-def chart_payload(fig: go.Figure, config: dict, revision: str, pick: Sequence[str] = ()) -> bytes:
-    """The bytes the component receives: JSON {src, gz, config, revision, pick, figure}, the figure serialized by
-    plotly; src and gz are plotly.js and its gzipped copy.
+def chart_payload(
+    fig: go.Figure | dict, config: dict, revision: str, pick: Sequence[str] = (), a11y: dict | None = None
+) -> bytes:
+    """The bytes the component receives: JSON {src, gz, config, revision, pick, a11y, figure}, the figure
+    serialized by plotly; src and gz are plotly.js and its gzipped copy.
 
-    ``pick`` names the subplots ("xy", "scene") where a click or a dragged handle is sent back as a ``pick`` event.
+    ``pick`` names the subplots ("xy", "scene") where a click or a dragged handle is sent back as a ``pick`` event;
+    ``a11y`` is the chart's name, description, sound and keys (ui/a11y.js).
     plotly.io writes the figure with orjson when it is installed; splicing it in avoids parsing it back.
     """
-    head = json.dumps({**plotly_src(), "config": config, "revision": revision, "pick": list(pick)})
+    head = json.dumps({**plotly_src(), "config": config, "revision": revision, "pick": list(pick), "a11y": a11y})
     return f'{head[:-1]}, "figure": {pio.to_json(fig, validate=False)}}}'.encode()
 
 
 def read_payload(payload: bytes) -> dict:
-    """The inverse of chart_payload, for tests and the benchmark: {src, gz, config, revision, pick, figure}."""
+    """The inverse of chart_payload, for tests and the benchmark: {src, gz, config, revision, pick, a11y, figure}."""
     return json.loads(payload)
 
 
@@ -112,12 +122,16 @@ def plotly_chart(
     on_pick: Callable[[dict], None] | None = None,
     pick: Sequence[str] = ("xy", "scene"),
     on_step: Callable[[int], None] | None = None,
+    subject: str = "",
 ) -> None:
     """Draw the figure in the chart kept under ``key``; zoom and camera survive updates (layout.uirevision).
 
     The chart sends events back (see plotly_chart.js): ``on_pick({"x", "y", "via"})`` after a click on a subplot
-    named in ``pick`` or a dragged handle shape; ``on_step(frame)`` when the student moves the figure's own step
-    slider (never during playback). Both run as callbacks, before the page's next run draws its controls.
+    named in ``pick``, a dragged handle shape or an arrow key; ``on_step(frame)`` when the student moves the
+    figure's own step slider (never during playback). Both run as callbacks, before the page's next run draws its
+    controls. The chart's accessible name and description are read from the figure (viz.describe; ``subject``
+    names the function drawn); an ``on_pick`` with a ``keys()`` method (ui.widgets.pick_handler) lets the arrow
+    keys move its point.
     """
     if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
@@ -128,7 +142,11 @@ def plotly_chart(
         config = {**config, "edits": {"shapePosition": True}}  # the handle ring (viz.handles) can be dragged
     if on_step is not None:
         callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
-    payload = chart_payload(fig, config, revision=key, pick=pick if on_pick is not None else ())
+    spec = fig.to_dict()  # once: described here, serialized in chart_payload
+    a11y = describe(spec, subject).payload()
+    if on_pick is not None and hasattr(on_pick, "keys"):
+        a11y["keys"] = on_pick.keys()
+    payload = chart_payload(spec, config, revision=key, pick=pick if on_pick is not None else (), a11y=a11y)
     _mount(data=payload, key=key, **callbacks)
 
 

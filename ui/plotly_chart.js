@@ -91,7 +91,8 @@ function draw(Plotly, chart) {
   if ((chart.drawn === spec && chart.color === color) || !chart.div.isConnected) return;
   chart.drawn = spec;
   chart.color = color;
-  const figure = { ...spec.figure, config: { ...spec.config, plotGlPixelRatio: glPixelRatio() } };
+  const config = soundConfig({ ...spec.config, plotGlPixelRatio: glPixelRatio() }, chart); // ui/a11y.js
+  const figure = { ...spec.figure, config };
   figure.layout = { ...themed(figure.layout, chart.div), uirevision: spec.revision };
   // A chart that sends picks reads a click itself (pickAtPixel). plotly.js's own click handling would work out
   // the hover under the pointer again on every release, time a click would spend before the page's rerun.
@@ -105,6 +106,7 @@ function draw(Plotly, chart) {
     .then(() => {
       seeThrough(chart.div);
       listen(chart);
+      accessible(chart); // its name, description, keys and toolbar (ui/a11y.js)
       turnToWantedFrame(chart);
     })
     .finally(() => {
@@ -130,7 +132,8 @@ export default function (component) {
     charts.set(parentElement, chart);
     live.add(chart);
   }
-  chart.send = component.setTriggerValue; // the newest one: listeners attached once call it through chart
+  // The newest one: listeners attached once call it through chart (a gesture's description is announced, ui/a11y.js).
+  chart.send = announcing(chart, component.setTriggerValue);
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
   // Hold the figure's height while plotly.js loads, so the page does not jump.

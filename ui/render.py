@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core import ExpressionError
+from ui.a11y import subject
 from ui.chart import plotly_chart
 from ui.state import query_string
 from ui.text import plain
@@ -76,7 +77,7 @@ def show(fig: go.Figure, key: str, export: bool = True, **events: Any) -> None:
 
     ``events`` are the chart's callbacks (``on_pick``, ``pick``, ``on_step``; see ui.chart.plotly_chart).
     """
-    plotly_chart(fig, key=key, config=CHART_CONFIG, **events)
+    plotly_chart(fig, key=key, config=CHART_CONFIG, subject=subject(key), **events)
     if export:
         st.download_button(
             "⬇ Figure as HTML",

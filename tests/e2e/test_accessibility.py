@@ -1,0 +1,151 @@
+"""Keyboard, screen reader and ear in a real browser (issue 29): a map takes one Tab stop and its arrow keys move P,
+its description follows and is announced once; each toolbar is one Tab stop; formulas keep their MathML; the
+audio trace plays the slice through P."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bench.harness import wait_idle
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+CONTOUR = ".st-key-gradient-contour .gl-plotly"
+
+
+def link(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def open_gradient(page, server: str) -> None:
+    page.goto(f"{server}/gradient?f=lesson_quadratic&x0=1&y0=2")
+    wait_idle(page)
+    page.locator(f"{CONTOUR}[aria-describedby]").wait_for(state="attached", timeout=30_000)
+
+
+def focused(page) -> dict:
+    """What has the keyboard's focus: its chart's key (if inside one), its role and its classes."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const keyed = el.closest('[class*="st-key-"]');
+            const key = keyed && [...keyed.classList].find(c => c.startsWith('st-key-'));
+            return {key, role: el.getAttribute('role'), cls: String(el.className.baseVal ?? el.className),
+                    chart: el.classList.contains('gl-plotly'), tool: el.classList.contains('modebar-btn')};
+        }"""
+    )
+
+
+def tab_to(page, selector: str, limit: int = 60) -> int:
+    """Press Tab until the element matching ``selector`` has the focus; the number of presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement?.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} presses of Tab")
+
+
+def description(page, selector: str = CONTOUR) -> str:
+    return page.evaluate(
+        "s => { const d = document.querySelector(s); "
+        "return document.getElementById(d.getAttribute('aria-describedby')).textContent; }",
+        selector,
+    )
+
+
+def test_the_keyboard_moves_p_on_the_map_and_the_new_description_is_announced_once(page, server):
+    open_gradient(page, server)
+    chart = page.locator(CONTOUR)
+    assert chart.get_attribute("aria-label") == "Contour map of f = 3x² + 2xy + y²"
+    assert "P at (1, 2), where f = 11; the gradient (10, 6) points up and to the right" in description(page)
+    assert page.locator(".st-key-gradient-contour [aria-live=polite]").text_content() == ""
+
+    tab_to(page, CONTOUR)
+    assert focused(page)["chart"]
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # the focus shows
+    assert page.locator(".st-key-gradient-contour .gl-keys").is_visible()  # and so do the keys
+    screenshot(page, "a11y-map-focused")
+
+    page.keyboard.press("ArrowRight")  # x0: 1 → 1.05 (the slider's step on a ±3 domain)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') === '1.05'", timeout=30_000)
+    wait_idle(page)
+    page.keyboard.press("Shift+ArrowDown")  # y0: 2 → 1.5, ten steps
+    page.wait_for_function("() => new URLSearchParams(location.search).get('y0') === '1.5'", timeout=30_000)
+    wait_idle(page)
+    assert (link(page)["x0"], link(page)["y0"]) == ("1.05", "1.5")
+    page.wait_for_function(
+        "s => document.querySelector(s).getAttribute('aria-describedby') && "
+        "document.getElementById(document.querySelector(s).getAttribute('aria-describedby'))"
+        ".textContent.includes('P at (1.05, 1.5)')",
+        arg=CONTOUR,
+        timeout=30_000,
+    )
+    # ∇f = (6x + 2y, 2x + 2y) at (1.05, 1.5) = (9.3, 5.1); f = 3·1.05² + 2·1.05·1.5 + 1.5² = 8.7075 (4 digits, as the page writes it).
+    said = description(page)
+    assert "P at (1.05, 1.5), where f = 8.707; the gradient (9.3, 5.1) points up and to the right" in said
+    live = page.locator(".st-key-gradient-contour [aria-live=polite]")
+    assert "P at (1.05, 1.5)" in live.text_content()
+    assert focused(page)["chart"]  # the focus stayed on the map through the reruns
+    # A change that is not a gesture on this chart (the θ slider) is not announced again.
+    announced = live.text_content()
+    page.goto(page.url.replace("theta=30", "theta=60") if "theta=30" in page.url else page.url + "&theta=60")
+    wait_idle(page)
+    assert page.locator(".st-key-gradient-contour [aria-live=polite]").text_content() in ("", announced)
+
+
+def test_each_charts_toolbar_is_one_tab_stop_reached_after_its_chart(page, server):
+    open_gradient(page, server)
+    tab_to(page, CONTOUR)
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first["tool"] and first["key"] == "st-key-gradient-contour"
+    buttons = page.locator(".st-key-gradient-contour .modebar-btn")
+    count = buttons.count()
+    assert count >= 5
+    page.keyboard.press("ArrowRight")
+    second = page.evaluate("() => document.activeElement.getAttribute('data-title')")
+    assert second == buttons.nth(1).get_attribute("data-title")
+    page.keyboard.press("Tab")  # out of the toolbar in one press, whichever button has the focus
+    after = focused(page)
+    assert not (after["tool"] and after["key"] == "st-key-gradient-contour")
+    # Over the whole page: every chart's toolbar holds exactly one button in the Tab order.
+    stops = page.evaluate(
+        """() => [...document.querySelectorAll('.gl-plotly')].map(gd => ({
+            key: [...gd.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-')),
+            tools: [...gd.querySelectorAll('.modebar-btn')].filter(b => b.tabIndex >= 0).length,
+            all: gd.querySelectorAll('.modebar-btn').length,
+            chart: gd.tabIndex}))"""
+    )
+    assert len(stops) == 3
+    for stop in stops:
+        assert stop["tools"] <= 1 and stop["chart"] == 0, stop
+
+
+def test_formulas_keep_their_mathml_for_screen_readers(page, server):
+    open_gradient(page, server)
+    mathml = page.locator(".katex .katex-mathml math")
+    assert mathml.count() >= 2  # the sidebar's f and the gradient below the map
+    assert page.locator(".katex .katex-html[aria-hidden=true]").count() == mathml.count()
+    assert "∇" in mathml.first.locator("..").text_content() or mathml.count() >= 2
+
+
+def test_the_audio_trace_plays_the_slice_through_p_with_a_tick_at_p(page, server):
+    open_gradient(page, server)
+    tab_to(page, CONTOUR)
+    page.keyboard.press("s")
+    page.wait_for_function("() => window.__gradientLabSound", timeout=10_000)
+    played = page.evaluate("() => window.__gradientLabSound")
+    assert played["what"] == "f along x through P"
+    notes = played["notes"]
+    assert len(notes) == 61  # the grid's row through y = 2
+    assert notes[0]["pan"] == -1 and notes[-1]["pan"] == 1
+    # f(x, 2) = 3x² + 4x + 4 is lowest at x = −2/3: the lowest pitch (220 Hz) near there, highest at x = 3.
+    lowest = min(range(61), key=lambda i: notes[i]["hz"])
+    assert -0.8 <= -3 + 0.1 * lowest <= -0.6
+    assert max(n["hz"] for n in notes) == pytest.approx(880) == notes[-1]["hz"]
+    assert played["tick"]["pan"] == pytest.approx((1 + 3) / 6 * 2 - 1)  # the tick where x = 1 (P)
+    page.keyboard.press("s")  # again: stops
