@@ -143,11 +143,21 @@ def plotly_chart(
     if on_step is not None:
         callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
     spec = fig.to_dict()  # once: described here, serialized in chart_payload
-    a11y = describe(spec, subject).payload()
+    a11y = _described(spec, subject, key)
     if on_pick is not None and hasattr(on_pick, "keys"):
         a11y["keys"] = on_pick.keys()
     payload = chart_payload(spec, config, revision=key, pick=pick if on_pick is not None else (), a11y=a11y)
     _mount(data=payload, key=key, **callbacks)
+
+
+def _described(spec: dict, subject: str, key: str) -> dict:
+    """The chart's name, description and sound (viz.describe). Words are an aid to the chart, never a reason to
+    lose it: a figure the describer cannot read is named by its key and logged."""
+    try:
+        return describe(spec, subject).payload()
+    except Exception:  # whatever fails here, the chart itself is drawn
+        log.exception("could not describe the chart %s", key)
+        return {"name": f"A chart ({key})", "description": "No description available.", "sound": None}
 
 
 def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:

@@ -137,14 +137,16 @@ def _map(fig: dict, subject: str) -> Description:
     grid = next(t for t in traces if _is_map(t))
     scene = any(t.get("type") == "surface" for t in traces)
     kind = "Basin map" if grid.get("type") == "heatmap" else "Contour map"
-    name = f"{'Surface and contour map' if scene else kind} of {subject or 'f'}"
+    subject = subject or plain_text(grid.get("colorbar", {}).get("title")) or "f"
+    name = f"{'Surface and contour map' if scene else kind} of {subject}"
     parts = [name]
     z = values(grid.get("z"))
     if grid.get("type") == "contour" and np.isfinite(z).any():
         low, high = grid.get("zmin", np.nanmin(z)), grid.get("zmax", np.nanmax(z))
         xs, ys = values(grid["x"]), values(grid["y"])
+        symbol = subject.split(" = ")[0]
         parts.append(
-            f"f runs from {number(low)} to {number(high)} over {_axis(layout, 'x')} from {number(xs[0])} to "
+            f"{symbol} runs from {number(low)} to {number(high)} over {_axis(layout, 'x')} from {number(xs[0])} to "
             f"{number(xs[-1])} and {_axis(layout, 'y')} from {number(ys[0])} to {number(ys[-1])}"
         )
     point = _point(traces, layout)
@@ -155,12 +157,13 @@ def _map(fig: dict, subject: str) -> Description:
         parts.append(f"{label} at {at(p)}{value}")
     arrow = next((t for t in traces if isinstance(t.get("meta"), dict) and "scale" in t["meta"]), None)
     if arrow is not None:
-        x, y, scale = values(arrow["x"]), values(arrow["y"]), float(arrow["meta"]["scale"])
-        g = ((x[1] - x[0]) / scale, (y[1] - y[0]) / scale)
-        sign = "−" if plain_text(arrow.get("name")).startswith("−") else ""
-        which = "minus the gradient" if sign else "the gradient"
-        g = (-g[0], -g[1]) if sign else g
-        parts.append(f"{which} {at(g)} points {direction_words(*(-np.array(g) if sign else g))}")
+        g = _vector(arrow)
+        if not math.isfinite(g[0] + g[1]):
+            parts.append("the gradient is undefined there")
+        elif g == (0.0, 0.0):
+            parts.append("the gradient is (0, 0): a stationary point")
+        else:
+            parts.append(f"the gradient {at(g)} points {direction_words(*g)}")
     elif point is not None and any(plain_text(t.get("name")).startswith("∇f") for t in traces):
         parts.append("the gradient is undefined there")
     parts += _paths(traces)
@@ -172,6 +175,15 @@ def _map(fig: dict, subject: str) -> Description:
     through = point[0] if point else "the middle"
     sound = _slice(grid, point[1] if point else None, f"f along {_axis(layout, 'x')} through {through}")
     return Description(name, "; ".join(parts) + ".", sound)
+
+
+def _vector(arrow: dict) -> tuple[float, float]:
+    """The vector an arrow stands for: its meta's own vector, else its drawn length over its scale."""
+    meta = arrow["meta"]
+    if "vector" in meta:
+        return float(meta["vector"][0]), float(meta["vector"][1])
+    x, y, scale = values(arrow["x"]), values(arrow["y"]), float(meta["scale"])
+    return ((x[1] - x[0]) / scale, (y[1] - y[0]) / scale) if scale > 0 else (math.nan, math.nan)
 
 
 def _axis(layout: dict, axis: str) -> str:
@@ -246,6 +258,10 @@ def _lines(fig: dict, subject: str) -> Description | None:
         if x.size != y.size:
             x = np.arange(y.size, dtype=float)
         parts.append(_line(plain_text(t.get("name")) or _axis(layout, "y"), x, y, steps, x_title))
+    for t in traces:  # the points marked on the lines: a peak, the current θ
+        x, y = values(t.get("x")), values(t.get("y"))
+        if t.get("type") == "scatter" and x.size == 1 == y.size and t.get("name") and np.isfinite([x[0], y[0]]).all():
+            parts.append(f"{plain_text(t['name'])} at {at((x[0], y[0]))}")
     first = lines[0]
     y = values(first.get("y"))
     x = values(first.get("x")) if values(first.get("x")).size == y.size else np.arange(y.size, dtype=float)
@@ -277,6 +293,28 @@ def _line(label: str, x: np.ndarray, y: np.ndarray, steps: bool, x_title: str) -
     return f"{said}: {'converged' if final_move <= 1e-3 * abs(first - last) else 'still moving'}"
 
 
+def _diagram(fig: dict) -> Description | None:
+    """A drawing on hidden axes (a computation graph): its nodes and the labels on its edges, as drawn now."""
+    layout = fig.get("layout", {})
+    if layout.get("xaxis", {}).get("visible") is not False:
+        return None
+    name = plain_text(layout.get("title")) or "Graph of nodes and edges"
+    nodes = [
+        plain_text(label)
+        for t in fig["data"]
+        if "text" in str(t.get("mode", "")) and t.get("name") == "nodes"
+        for label in t.get("text") or []
+    ]
+    edges = [plain_text(a.get("text")) for a in layout.get("annotations") or [] if a.get("text")]
+    parts = [name]
+    if nodes:
+        parts.append("nodes " + ", ".join(n for n in nodes if n))
+    if edges:
+        parts.append("edges labelled " + ", ".join(edges[:20]))
+    parts += _frames(fig)[:1]
+    return Description(name, "; ".join(parts) + ".", None)
+
+
 def _surface(fig: dict, subject: str) -> Description | None:
     traces = fig["data"]
     surface = next((t for t in traces if t.get("type") == "surface"), None)
@@ -306,7 +344,7 @@ def describe(fig: Any, subject: str = "") -> Description:
     fig = {**fig, "data": traces}
     if any(_is_map(t) for t in traces):
         return _map(fig, subject)
-    found = _surface(fig, subject) or _lines(fig, subject)
+    found = _diagram(fig) or _surface(fig, subject) or _lines(fig, subject)
     if found is not None:
         return found
     layout = fig.get("layout", {})

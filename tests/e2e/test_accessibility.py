@@ -84,7 +84,8 @@ def test_the_keyboard_moves_p_on_the_map_and_the_new_description_is_announced_on
         arg=CONTOUR,
         timeout=30_000,
     )
-    # ∇f = (6x + 2y, 2x + 2y) at (1.05, 1.5) = (9.3, 5.1); f = 3·1.05² + 2·1.05·1.5 + 1.5² = 8.7075 (4 digits, as the page writes it).
+    # ∇f = (6x + 2y, 2x + 2y) at (1.05, 1.5) = (9.3, 5.1); f = 3·1.05² + 2·1.05·1.5 + 1.5² = 8.7075, written
+    # to 4 digits as the page writes it.
     said = description(page)
     assert "P at (1.05, 1.5), where f = 8.707; the gradient (9.3, 5.1) points up and to the right" in said
     live = page.locator(".st-key-gradient-contour [aria-live=polite]")
