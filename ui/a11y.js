@@ -28,7 +28,7 @@ function accessible(chart) {
   const spec = chart.latest?.a11y;
   const div = chart.div;
   if (!spec || !div.isConnected) return;
-  const parts = chart.a11yParts ?? build(chart);
+  const parts = chart.a11yParts ?? describedParts(chart);
   const keys = keyList(chart);
   div.setAttribute("tabindex", "0");
   div.setAttribute("role", "application");
@@ -53,7 +53,7 @@ function accessible(chart) {
 
 // Beside the chart: its description (read through aria-describedby), a polite live region, and the keys, shown
 // while the chart has the keyboard's focus.
-function build(chart) {
+function describedParts(chart) {
   const parent = chart.div.parentElement;
   parent.style.position = "relative";
   const description = document.createElement("p");

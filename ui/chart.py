@@ -34,12 +34,13 @@ COMPONENT = "gradient_lab.plotly_chart"
 
 log = logging.getLogger("gradient_lab")
 
-HERE = Path(__file__).parent
-# ui/a11y.js (keys, words and sound for every chart) goes before the chart itself, which calls it.
+# The component's script: the chart's accessibility (ui/a11y.js) and the live drag's math and overlay
+# (ui/live_math.js, ui/live_drag.js) before the chart itself, which calls them; one module in the browser.
+SCRIPTS = ("a11y.js", "live_math.js", "live_drag.js", "plotly_chart.js")
 _mount = st.components.v2.component(
     COMPONENT,
-    js=(HERE / "a11y.js").read_text() + (HERE / "plotly_chart.js").read_text(),
-    css=(HERE / "a11y.css").read_text(),
+    js="\n".join(Path(__file__).with_name(name).read_text() for name in SCRIPTS),
+    css=Path(__file__).with_name("a11y.css").read_text(),
     isolate_styles=False,
 )
 _frame = st.components.v2.component(
@@ -97,21 +98,29 @@ def plotly_src() -> dict[str, str]:
 
 
 def chart_payload(
-    fig: go.Figure | dict, config: dict, revision: str, pick: Sequence[str] = (), a11y: dict | None = None
+    fig: go.Figure | dict,
+    config: dict,
+    revision: str,
+    pick: Sequence[str] = (),
+    live: dict | None = None,
+    a11y: dict | None = None,
 ) -> bytes:
-    """The bytes the component receives: JSON {src, gz, config, revision, pick, a11y, figure}, the figure
+    """The bytes the component receives: JSON {src, gz, config, revision, pick, live, a11y, figure}, the figure
     serialized by plotly; src and gz are plotly.js and its gzipped copy.
 
-    ``pick`` names the subplots ("xy", "scene") where a click or a dragged handle is sent back as a ``pick`` event;
-    ``a11y`` is the chart's name, description, sound and keys (ui/a11y.js).
+    ``pick`` names the subplots ("xy", "scene") where a click or a dragged handle is sent back as a ``pick`` event.
+    ``live`` is the map's live-drag spec (ui.live), or None; ``a11y`` the chart's name, description, sound and
+    keys (ui/a11y.js).
     plotly.io writes the figure with orjson when it is installed; splicing it in avoids parsing it back.
     """
-    head = json.dumps({**plotly_src(), "config": config, "revision": revision, "pick": list(pick), "a11y": a11y})
+    head = {**plotly_src(), "config": config, "revision": revision, "pick": list(pick), "live": live, "a11y": a11y}
+    head = json.dumps(head)
     return f'{head[:-1]}, "figure": {pio.to_json(fig, validate=False)}}}'.encode()
 
 
 def read_payload(payload: bytes) -> dict:
-    """The inverse of chart_payload, for tests and the benchmark: {src, gz, config, revision, pick, a11y, figure}."""
+    """The inverse of chart_payload, for tests and the benchmark: {src, gz, config, revision, pick, live, a11y,
+    figure}."""
     return json.loads(payload)
 
 
@@ -122,6 +131,7 @@ def plotly_chart(
     on_pick: Callable[[dict], None] | None = None,
     pick: Sequence[str] = ("xy", "scene"),
     on_step: Callable[[int], None] | None = None,
+    live: dict | None = None,
     subject: str = "",
 ) -> None:
     """Draw the figure in the chart kept under ``key``; zoom and camera survive updates (layout.uirevision).
@@ -129,9 +139,10 @@ def plotly_chart(
     The chart sends events back (see plotly_chart.js): ``on_pick({"x", "y", "via"})`` after a click on a subplot
     named in ``pick``, a dragged handle shape or an arrow key; ``on_step(frame)`` when the student moves the
     figure's own step slider (never during playback). Both run as callbacks, before the page's next run draws its
-    controls. The chart's accessible name and description are read from the figure (viz.describe; ``subject``
-    names the function drawn); an ``on_pick`` with a ``keys()`` method (ui.widgets.pick_handler) lets the arrow
-    keys move its point.
+    controls. With a ``live`` spec (ui.live) a drag of the point is previewed in the browser on every animation
+    frame and picked once, on release (ui/live_drag.js). The chart's accessible name and description are read
+    from the figure (viz.describe; ``subject`` names the function drawn); an ``on_pick`` with a ``keys()`` method
+    (ui.widgets.pick_handler) lets the arrow keys move its point.
     """
     if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
@@ -139,14 +150,17 @@ def plotly_chart(
     callbacks = {}
     if on_pick is not None:
         callbacks["on_pick_change"] = functools.partial(_deliver, key, "pick", on_pick)
-        config = {**config, "edits": {"shapePosition": True}}  # the handle ring (viz.handles) can be dragged
+        if live is None:  # plotly.js drags the handle ring (viz.handles); with a live spec, ui/live_drag.js does
+            config = {**config, "edits": {"shapePosition": True}}
     if on_step is not None:
         callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
+    live = live if on_pick is not None else None
     spec = fig.to_dict()  # once: described here, serialized in chart_payload
     a11y = _described(spec, subject, key)
     if on_pick is not None and hasattr(on_pick, "keys"):
         a11y["keys"] = on_pick.keys()
-    payload = chart_payload(spec, config, revision=key, pick=pick if on_pick is not None else (), a11y=a11y)
+    pick = pick if on_pick is not None else ()
+    payload = chart_payload(spec, config, revision=key, pick=pick, live=live, a11y=a11y)
     _mount(data=payload, key=key, **callbacks)
 
 

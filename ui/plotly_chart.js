@@ -106,6 +106,7 @@ function draw(Plotly, chart) {
     .then(() => {
       seeThrough(chart.div);
       listen(chart);
+      LiveDrag.drawn(chart); // the server's numbers replace a drag's preview
       accessible(chart); // its name, description, keys and toolbar (ui/a11y.js)
       turnToWantedFrame(chart);
     })
@@ -176,6 +177,11 @@ function listen(chart) {
   // mouseup after it, and the page's rerun need not wait for that. The release is heard on the window: plotly.js
   // lays a cover over the page while it drags.
   div.addEventListener("pointerdown", (event) => {
+    // A press on P on a map with a live spec is a drag of P, previewed in the browser (ui/live_drag.js).
+    if (LiveDrag.press(chart, event)) {
+      chart.pressed = null;
+      return;
+    }
     const pressed = {
       x: event.clientX,
       y: event.clientY,
