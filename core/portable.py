@@ -20,7 +20,6 @@ A tree is JSON: ``{"inputs": n, "lets": [e, …], "out": [f, ∂f/∂v0, …]}``
 from __future__ import annotations
 
 import ast
-import inspect
 import math
 from functools import lru_cache
 from typing import Any
@@ -44,6 +43,7 @@ FUNCTIONS = {
     "exp": "exp",
     "log": "log",
     "sqrt": "sqrt",
+    "cbrt": "cbrt",  # odd roots are real roots (x^(1/3) of a negative x), as the server computes them
     "abs": "abs",
     "sign": "sign",
     "sigmoid": "sigmoid",
@@ -72,7 +72,7 @@ def _portable(identity: tuple, source: str) -> dict | None:
 
 def portable(f: Function) -> dict | None:
     """f and its gradient as a tree the browser evaluates, or None when the source holds anything else."""
-    return _portable(f.identity, inspect.getsource(f._value_grad.code))
+    return _portable(f.identity, f._value_grad.source)  # printed in the worker, like the code the server runs
 
 
 def _read(source: str) -> dict:

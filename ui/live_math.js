@@ -15,7 +15,7 @@ const LiveMath = (() => {
   const FUNCTIONS = Object.freeze({
     sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
     sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, asinh: Math.asinh, acosh: Math.acosh, atanh: Math.atanh,
-    exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs, sign: Math.sign,
+    exp: Math.exp, log: Math.log, sqrt: Math.sqrt, cbrt: Math.cbrt, abs: Math.abs, sign: Math.sign,
     sigmoid: (u) => 0.5 * (1.0 + Math.tanh(0.5 * u)),
     relu: (u) => (u > 0 ? u : u === u ? 0 : u), // numpy.maximum(u, 0) keeps NaN
     softplus: logaddexp0,
