@@ -60,7 +60,7 @@ function describedParts(chart) {
   description.id = `gl-chart-description-${++serial}`;
   description.className = "gl-sr-only";
   const live = document.createElement("div");
-  live.className = "gl-sr-only gl-live";
+  live.className = "gl-sr-only gl-announce";
   live.setAttribute("aria-live", "polite");
   live.setAttribute("aria-atomic", "true");
   const hint = document.createElement("div");
