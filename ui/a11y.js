@@ -189,7 +189,9 @@ function onToolbarKey(chart, event) {
 const SPEAKER = {
   width: 24,
   height: 24,
-  path: "M3 9v6h4l5 4V5L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z",
+  path:
+    "M3 9v6h4l5 4V5L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4z" +
+    "M14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z",
   transform: "matrix(1 0 0 -1 0 24)", // plotly's modebar icons are drawn with y up
 };
 
@@ -221,7 +223,13 @@ function toggleSound(chart) {
   if (!sound || !Context) return;
   const audio = (window.__gradientLabAudio ||= new Context());
   audio.resume?.();
-  const plan = soundPlan(sound);
+  // A descent's sound ticks at the step its figure shows now (the slider moves in the browser, without a rerun).
+  const now = chart.div._fullLayout?.sliders?.[0]?.active;
+  // The series may be thinned: the tick goes to the sample nearest that step.
+  const distance = (i) => Math.abs(sound.x[i] - now);
+  const nearest = () => sound.x.reduce((best, _, i) => (distance(i) < distance(best) ? i : best), 0);
+  const follows = sound.follow === "slider" && Number.isInteger(now);
+  const plan = soundPlan(follows ? { ...sound, mark: nearest() } : sound);
   const start = audio.currentTime + 0.05;
   const tone = audio.createOscillator();
   const gain = audio.createGain();

@@ -173,8 +173,27 @@ def _map(fig: dict, subject: str) -> Description:
         spots = list(zip(values(minima["x"]), values(minima["y"]), strict=True))
         parts.append("known minima at " + ", ".join(at(m) for m in spots))
     through = point[0] if point else "the middle"
-    sound = _slice(grid, point[1] if point else None, f"f along {_axis(layout, 'x')} through {through}")
+    sound = _descent_sound(fig) or _slice(
+        grid, point[1] if point else None, f"f along {_axis(layout, 'x')} through {through}"
+    )
     return Description(name, "; ".join(parts) + ".", sound)
+
+
+def _descent_sound(fig: dict) -> dict | None:
+    """A descent played in frames: f at each step (the height of its point on the surface, as drawn), the tick at
+    the step the figure shows when the sound starts ("follow": the figure's slider, read in the browser)."""
+    frames = fig.get("frames") or []
+    moving = [i for i, t in enumerate(fig["data"]) if t.get("type") == "scatter3d" and t.get("mode") == "markers"]
+    if len(frames) < 2 or not moving:
+        return None
+    heights = []
+    for frame in frames:
+        index = frame.get("traces", []).index(moving[0]) if moving[0] in frame.get("traces", []) else None
+        z = values(frame["data"][index].get("z")) if index is not None else np.array([])
+        heights.append(float(z[0]) if z.size == 1 else math.nan)
+    active = (fig.get("layout", {}).get("sliders") or [{}])[0].get("active", 0)
+    sound = _sound(np.arange(len(frames), dtype=float), np.array(heights), int(active), "f at each step of the descent")
+    return sound and {**sound, "follow": "slider"}
 
 
 def _vector(arrow: dict) -> tuple[float, float]:

@@ -4,6 +4,7 @@ audio trace plays the slice through P."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -159,6 +160,16 @@ def test_the_descent_playback_plays_with_space_and_its_start_moves_with_the_keys
     paused = page.evaluate("s => document.querySelector(s)._fullLayout.sliders[0].active", chart)
     page.wait_for_timeout(500)
     assert page.evaluate("s => document.querySelector(s)._fullLayout.sliders[0].active", chart) == paused < 60
+    # S: the loss at each step as sound, the tick at the step the figure shows now.
+    page.keyboard.press("s")
+    page.wait_for_function("() => window.__gradientLabSound", timeout=10_000)
+    played = page.evaluate("() => window.__gradientLabSound")
+    assert played["what"] == "f at each step of the descent"
+    assert played["tick"]["at"] == played["notes"][paused]["at"]
+    # f falls along the descent: the pitch never rises (lesson quadratic, η = 0.1).
+    pitches = [n["hz"] for n in played["notes"]]
+    assert pitches[0] == pytest.approx(880) and all(a >= b for a, b in pairwise(pitches))
+    page.keyboard.press("s")
     page.keyboard.press("ArrowLeft")  # the start: x 2 → 1.95
     page.wait_for_function("() => new URLSearchParams(location.search).get('x0') === '1.95'", timeout=30_000)
     wait_idle(page)

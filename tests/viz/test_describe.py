@@ -120,6 +120,10 @@ def test_the_playback_says_where_it_starts_and_where_the_last_step_ends():
     assert "25 steps play in the figure (Space plays and pauses), now at step 0" in said.text
     end = f"({number(run.points[-1][0])}, {number(run.points[-1][1])})"
     assert f"θ at the last step is {end}" in said.text
+    # Its sound is the loss at each step (all inside the drawn range here), ticked at the step shown.
+    assert said.sound["what"] == "f at each step of the descent"
+    np.testing.assert_allclose(said.sound["y"], run.values, rtol=1e-6)
+    assert said.sound["x"] == list(range(26)) and said.sound["mark"] == 0 and said.sound["follow"] == "slider"
 
 
 def test_a_race_names_each_path_and_the_minima():
