@@ -57,6 +57,20 @@ def description(page, selector: str = CONTOUR) -> str:
     )
 
 
+def assert_one_stop_each(page, charts: int) -> None:
+    """Each chart on the page is one Tab stop, and its toolbar (of many buttons) adds at most one more."""
+    stops = page.evaluate(
+        """() => [...document.querySelectorAll('.gl-plotly')].map(gd => ({
+            key: [...gd.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-')),
+            tools: [...gd.querySelectorAll('.modebar-btn')].filter(b => b.tabIndex >= 0).length,
+            buttons: gd.querySelectorAll('.modebar-btn').length,
+            chart: gd.tabIndex}))"""
+    )
+    assert len(stops) == charts
+    for stop in stops:
+        assert stop["chart"] == 0 and stop["tools"] <= 1 < stop["buttons"], stop
+
+
 def test_the_keyboard_moves_p_on_the_map_and_the_new_description_is_announced_once(page, server):
     open_gradient(page, server)
     chart = page.locator(CONTOUR)
@@ -92,6 +106,9 @@ def test_the_keyboard_moves_p_on_the_map_and_the_new_description_is_announced_on
     live = page.locator(".st-key-gradient-contour [aria-live=polite]")
     assert "P at (1.05, 1.5)" in live.text_content()
     assert focused(page)["chart"]  # the focus stayed on the map through the reruns
+    # Said once, by the chart the gesture was on: the other charts changed too (D_u f follows P) but stay quiet.
+    for quiet in ("gradient-directional", "gradient-surface"):
+        assert page.locator(f".st-key-{quiet} [aria-live=polite]").text_content() == ""
 
 
 def test_each_toolbar_is_one_tab_stop_formulas_keep_mathml_and_the_audio_trace_plays(page, server):
@@ -109,17 +126,8 @@ def test_each_toolbar_is_one_tab_stop_formulas_keep_mathml_and_the_audio_trace_p
     page.keyboard.press("Tab")  # out of the toolbar in one press, whichever button has the focus
     after = focused(page)
     assert not (after["tool"] and after["key"] == "st-key-gradient-contour")
-    # Over the whole page: every chart's toolbar holds exactly one button in the Tab order.
-    stops = page.evaluate(
-        """() => [...document.querySelectorAll('.gl-plotly')].map(gd => ({
-            key: [...gd.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-')),
-            tools: [...gd.querySelectorAll('.modebar-btn')].filter(b => b.tabIndex >= 0).length,
-            all: gd.querySelectorAll('.modebar-btn').length,
-            chart: gd.tabIndex}))"""
-    )
-    assert len(stops) == 3
-    for stop in stops:
-        assert stop["tools"] <= 1 and stop["chart"] == 0, stop
+    # Over the whole page: every chart is one Tab stop and its toolbar one more.
+    assert_one_stop_each(page, charts=3)
 
     # The formulas keep KaTeX's MathML, which screen readers read (the drawn HTML is hidden from them).
     mathml = page.locator(".katex .katex-mathml math")
@@ -179,6 +187,7 @@ def test_the_descent_playback_plays_with_space_and_its_start_moves_with_the_keys
         arg=chart,
         timeout=30_000,
     )
+    assert_one_stop_each(page, charts=2)  # the playback and the progress chart
     # The step buttons show their keys.
     for label, key in (("Back", "B"), ("Next", "N")):
         shown = page.locator(f"button:has(kbd[aria-label='Shortcut {key}'])", has_text=label).filter(visible=True)
