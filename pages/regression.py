@@ -24,6 +24,7 @@ from core.regression import (
 from core.snippets import descent_snippet
 from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
 from ui import cache, keep
+from ui.a11y import spoken
 from ui.controls import Page, choice, number_box, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, show
@@ -121,6 +122,7 @@ def lesson() -> None:
                 extra=minima_line(LESSON_ROW, 5.0, preset.domain),
             ),
             key=PAGE.key("lesson_surface"),
+            about=spoken(loss, "L"),
         )
 
 
@@ -182,6 +184,7 @@ def model() -> None:
                 lecture=big,
             ),
             key=PAGE.key("surface"),
+            about="L, the mean squared error of the line w₁·x + w₂",
             on_pick=pick_handler(PAGE, [c.name for c in START_CONTROLS]),  # a click moves the start there
         )
         st.caption(f"Start w = ({number(start[0])}, {number(start[1])}): click the loss map to start somewhere else.")

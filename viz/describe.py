@@ -144,7 +144,7 @@ def _map(fig: dict, subject: str) -> Description:
     if grid.get("type") == "contour" and np.isfinite(z).any():
         low, high = grid.get("zmin", np.nanmin(z)), grid.get("zmax", np.nanmax(z))
         xs, ys = values(grid["x"]), values(grid["y"])
-        symbol = subject.split(" = ")[0]
+        symbol = re.split(r" = |,", subject)[0]
         parts.append(
             f"{symbol} runs from {number(low)} to {number(high)} over {_axis(layout, 'x')} from {number(xs[0])} to "
             f"{number(xs[-1])} and {_axis(layout, 'y')} from {number(ys[0])} to {number(ys[-1])}"

@@ -56,3 +56,13 @@ def test_the_descent_playback_moves_its_start_with_the_keys():
     progress = next(read_payload(e.proto.bytes)["a11y"] for e in charts(at) if "descent.progress" in e.proto.id)
     assert progress["sound"]["what"] == "loss f"
     assert "keys" not in progress  # nothing to move on a chart of curves
+
+
+def test_a_tab_that_draws_its_own_function_names_that_one():
+    """The saddle tab draws a saddle of its own, not the page's f: its map says which (it said the page's f)."""
+    at = open_page("pages/curvature.py", {"f": "lesson_quadratic", "tab": "Saddle escape"})
+    assert_clean(at)
+    said = described(at)
+    saddle = next(a11y for key, a11y in said.items() if key.endswith("saddle_paths"))
+    assert saddle["name"] == "Contour map of f = x⁴/4 − x²/2 + y²/2"
+    assert "3x²" not in saddle["description"]
