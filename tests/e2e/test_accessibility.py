@@ -131,7 +131,9 @@ def test_each_toolbar_is_one_tab_stop_formulas_keep_mathml_and_the_audio_trace_p
 
     # The formulas keep KaTeX's MathML, which screen readers read (the drawn HTML is hidden from them).
     mathml = page.locator(".katex .katex-mathml math")
-    assert mathml.count() >= 2  # the sidebar's f and the gradient below the map
+    # st.latex (the sidebar's f, ∇f under the map) and $…$ in markdown (the directional derivative's text).
+    assert mathml.count() >= 4
+    assert page.locator(".katex").count() == mathml.count()  # every formula, none drawn as HTML only
     assert page.locator(".katex .katex-html[aria-hidden=true]").count() == mathml.count()
     assert page.locator(".katex-mathml math annotation[encoding='application/x-tex']").count() == mathml.count()
 
