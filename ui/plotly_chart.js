@@ -163,7 +163,7 @@ export default function (component) {
 // Protocol (trigger values, one per gesture, never one per animation frame):
 //   pick: {x, y, via}  via "click" (a click on a 2D subplot named in spec.pick, data coordinates of the pixel),
 //                      "drag" (a shape named "handle" was dragged; its new centre), "surface" (a click on a 3D
-//                      surface, the point plotly reports)
+//                      surface, the point plotly reports), "key" (an arrow key moved the point; ui/a11y.js)
 //   step: k            the index of the figure slider's step, after the student moved that slider.
 
 const CLICK_SLOP = 5; // pixels a press may move and still count as a click (more is plotly's zoom or rotate)
