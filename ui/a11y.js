@@ -47,7 +47,7 @@ function accessible(chart) {
   } else if (chart.announced === undefined) {
     chart.announced = spec.description;
   }
-  chart.pending = null; // the point drawn now is the truth again
+  if (caughtUp(chart)) chart.pending = null; // the point drawn now is the truth again
   toolbar(chart);
 }
 
@@ -117,7 +117,10 @@ function onKey(chart, event) {
 }
 
 // The point moves from where it is drawn, or from where the last key sent it while the page reruns, so presses
-// in quick succession add up. Its slider's grid and range hold as they do for a click.
+// in quick succession add up. Its slider's grid and range hold as they do for a click. A held key repeats some 30
+// times a second: the page is asked at most every KEY_PICK_MS, with the newest point, and the last one always.
+const KEY_PICK_MS = 150;
+
 function movePoint(chart, axis, steps) {
   const { point, step, low, high } = chart.latest.a11y.keys;
   const from = chart.pending ?? point;
@@ -125,7 +128,28 @@ function movePoint(chart, axis, steps) {
   const rounded = to.map((v, i) => Number((Math.round(v / step[i]) * step[i]).toFixed(10)));
   if (rounded.every((v, i) => v === from[i])) return; // at the edge already
   chart.pending = rounded;
-  chart.send?.("pick", { x: rounded[0], y: rounded[1] ?? rounded[0], via: "key" });
+  if (!chart.keyTimer) sendKeyPick(chart);
+}
+
+// The page has drawn the point the keys last sent (or that was long ago: a slider moved it since, say). Until then
+// the keys go on from the point they sent, not from an older one an earlier rerun drew.
+function caughtUp(chart) {
+  const keys = chart.latest?.a11y?.keys;
+  if (chart.keyTimer || !chart.keySent || !keys) return !chart.keyTimer;
+  const drawn = keys.point.every((v, i) => Math.abs(v - chart.keySent[i]) < keys.step[i] / 2);
+  return drawn || Date.now() - chart.keySentAt > 2000;
+}
+
+function sendKeyPick(chart) {
+  const point = chart.pending;
+  if (!point || point === chart.keySent) {
+    chart.keyTimer = null;
+    return;
+  }
+  chart.keySent = point;
+  chart.keySentAt = Date.now();
+  chart.send?.("pick", { x: point[0], y: point[1] ?? point[0], via: "key" });
+  chart.keyTimer = setTimeout(() => sendKeyPick(chart), KEY_PICK_MS);
 }
 
 function playButtons(div) {

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bench.harness import wait_idle
+from core.numbers import number
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
@@ -85,26 +86,30 @@ def test_the_keyboard_moves_p_on_the_map_and_the_new_description_is_announced_on
     assert page.locator(".st-key-gradient-contour .gl-keys").is_visible()  # and so do the keys
     screenshot(page, "a11y-map-focused")
 
-    page.keyboard.press("ArrowRight")  # x0: 1 → 1.05 (the slider's step on a ±3 domain)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') === '1.05'", timeout=30_000)
+    # Three quick presses add up (the page is asked at most every 150 ms, the last point always): x0 1 → 1.15,
+    # three of the slider's steps of 0.05 on a ±3 domain.
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') === '1.15'", timeout=30_000)
     wait_idle(page)
     page.keyboard.press("Shift+ArrowDown")  # y0: 2 → 1.5, ten steps
     page.wait_for_function("() => new URLSearchParams(location.search).get('y0') === '1.5'", timeout=30_000)
     wait_idle(page)
-    assert (link(page)["x0"], link(page)["y0"]) == ("1.05", "1.5")
+    assert (link(page)["x0"], link(page)["y0"]) == ("1.15", "1.5")
     page.wait_for_function(
         "s => document.querySelector(s).getAttribute('aria-describedby') && "
         "document.getElementById(document.querySelector(s).getAttribute('aria-describedby'))"
-        ".textContent.includes('P at (1.05, 1.5)')",
+        ".textContent.includes('P at (1.15, 1.5)')",
         arg=CONTOUR,
         timeout=30_000,
     )
-    # ∇f = (6x + 2y, 2x + 2y) at (1.05, 1.5) = (9.3, 5.1); f = 3·1.05² + 2·1.05·1.5 + 1.5² = 8.7075, written
+    # ∇f = (6x + 2y, 2x + 2y) at (1.15, 1.5) = (9.9, 5.3); f = 3·1.15² + 2·1.15·1.5 + 1.5² = 9.6675, written
     # to 4 digits as the page writes it.
     said = description(page)
-    assert "P at (1.05, 1.5), where f = 8.707; the gradient (9.3, 5.1) points up and to the right" in said
+    value = number(3 * 1.15**2 + 2 * 1.15 * 1.5 + 1.5**2)
+    assert f"P at (1.15, 1.5), where f = {value}; the gradient (9.9, 5.3) points up and to the right" in said
     live = page.locator(".st-key-gradient-contour [aria-live=polite]")
-    assert "P at (1.05, 1.5)" in live.text_content()
+    assert "P at (1.15, 1.5)" in live.text_content()
     assert focused(page)["chart"]  # the focus stayed on the map through the reruns
     # Said once, by the chart the gesture was on: the other charts changed too (D_u f follows P) but stay quiet.
     for quiet in ("gradient-directional", "gradient-surface"):
