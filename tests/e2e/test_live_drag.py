@@ -10,6 +10,7 @@ import random
 import pytest
 
 from bench.harness import wait_idle
+from core.numbers import number
 from tests.e2e.test_direct_manipulation import chart, link, open_page, pixel
 
 pytestmark = pytest.mark.e2e
@@ -224,3 +225,30 @@ def test_back_and_next_rerun_only_the_step_and_the_figure_turns_without_being_se
     assert gd.evaluate("gd => gd.data === window.__data")  # turned, not drawn again
     assert page.evaluate("() => window.__stale") == []  # nothing outside the step's part was run again
     assert link(page)["k"] == "2"
+
+
+def test_dragging_the_start_on_the_regression_loss_map_redraws_the_fit_path(page, server):
+    sent = counting(page)
+    open_page(page, server, "regression", "tab=Fit+a+line+to+data&opt=momentum&lr=0.05&steps=30")
+    gd = chart(page, "regression.surface")
+    x0, y0 = gd.evaluate(
+        "gd => gd.gradientLab ? gd.gradientLab.point() : [gd.layout.shapes[0].xanchor, gd.layout.shapes[0].yanchor]"
+    )
+    (low, high), (bottom, top) = gd.evaluate("gd => [gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range]")
+    end = (round(low + 0.3 * (high - low), 2), round(bottom + 0.7 * (top - bottom), 2))
+    before = len(sent)
+    live_drag(page, gd, (x0, y0), twenty_moves((x0, y0), end), sent)
+    assert page.locator(".gl-live path").first.get_attribute("d").count("L") == 30
+    preview = gd.evaluate("gd => gd.gradientLab.released")
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('w1_0') === '{end[0]:g}'", timeout=30_000)
+    wait_idle(page)
+    assert len(sent) - before == 1
+    path = gd.evaluate(
+        "gd => { const t = gd._fullData.find(d => d.name === 'full batch'); return [[...t.x], [...t.y]]; }"
+    )
+    assert [path[0][0], path[1][0]] == list(end)
+    size = max(abs(v) for v in end)
+    assert [number(path[0][-1], scale=size), number(path[1][-1], scale=size)] == [
+        preview["values"]["final w1"],
+        preview["values"]["final w2"],
+    ]
