@@ -113,7 +113,7 @@ def function_picker(page: Page, max_variables: int = 2) -> Picked:
         f = _parse(key, formula, max_variables)
     with st.sidebar:
         if error:
-            st.error(f"**Formula not used:** {plain(error)} Showing the last good function.", icon="⚠️")
+            st.error(f"**Formula not used:** {plain(error)} Showing the last good function.", icon=":material/warning:")
         # How the text was read, before it is used: x² is x^2, 2xy is 2·x·y.
         st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
         if key == CUSTOM and not error:
