@@ -404,9 +404,11 @@ def race_figure(
     minima: Sequence[tuple[float, float]] = (),
     lecture: bool = False,
     extra: Sequence[dict] = (),
+    start_handle: tuple[float, float] | None = None,
 ) -> go.Figure:
     """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima,
-    and ``extra`` traces drawn under the paths (a line of minima)."""
+    and ``extra`` traces drawn under the paths (a line of minima); ``start_handle`` puts a draggable ring on the
+    start (see viz.handles)."""
     traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9), *extra]
     for i, (label, t) in enumerate(runs.items()):
         traces += _path(t, label, i)
@@ -416,6 +418,8 @@ def race_figure(
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
     )
+    if start_handle is not None:
+        layout["shapes"] = [handle(*start_handle)]
     return figure(traces, layout, height=560, lecture=lecture)
 
 
