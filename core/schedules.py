@@ -243,9 +243,12 @@ SCHEDULES: dict[str, Schedule] = {
         "is not cycled): up from η/d to η along half a cosine, then down far below the start.",
         _explain_one_cycle,
         (
-            "peak = float(pct_start * steps) - 1",
-            "start, end, pct = (base_lr / div_factor, base_lr, (k - 1) / peak if peak else 1.0) if k - 1 <= peak else "
-            "(base_lr, base_lr / div_factor / final_div_factor, (k - 1 - peak) / (steps - 1 - peak))",
+            "peak = float(pct_start * steps) - 1  # η is highest after this many steps",
+            "if k - 1 <= peak:",
+            "    start, end, pct = base_lr / div_factor, base_lr, (k - 1) / peak if peak else 1.0",
+            "else:",
+            "    start, end = base_lr, base_lr / div_factor / final_div_factor",
+            "    pct = (k - 1 - peak) / (steps - 1 - peak)",
             "lr = end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)",
         ),
     ),
