@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import OPTIMIZERS, descend
-from core.explain import explain_step, step_table
+from core.explain import explain_step, step_inputs, step_table
 from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
@@ -14,6 +14,8 @@ from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
+from ui.text import plain
+from ui.training import noise_lesson, training_controls
 from ui.widgets import (
     function_picker,
     learning_rate_follows,
@@ -59,9 +61,10 @@ start = start_controls(PAGE, picked)
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
+training = training_controls(PAGE, steps)  # the schedule and the gradient noise, used by every tab's runs
 big = lecture()
 
-run = descend(f, start, optimizer=name, lr=lr, steps=steps, **hyper)
+run = descend(f, start, optimizer=name, lr=lr, steps=steps, **training.settings, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
@@ -116,6 +119,7 @@ def step_by_step() -> None:
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
     run_metrics()
+    noise_lesson(f, start, run)
     gradient_box = lazy_expander("The gradient used at every step", key=PAGE.key("gradient"))
     if gradient_box is not None:
         with gradient_box:
@@ -160,9 +164,7 @@ def explain() -> None:
         middle.markdown("**Step k = 1**")
     if two_d:
         show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
-    before = ", ".join(number(v) for v in run.points[k - 1])
-    grad = ", ".join(number(v) for v in run.gradients[k - 1])
-    st.markdown(f"Step {k}: θ = ({', '.join(names)}) = ({before}), g = ∇f(θ) = ({grad})")
+    st.markdown(f"Step {k}: " + "  \n".join(plain(line) for line in step_inputs(run, k, names, number)))
     st.code("\n".join(line for step in explain_step(run, k, names) for line in step.lines), language=None)
 
 
@@ -170,8 +172,13 @@ def race() -> None:
     """All chosen optimizers from the same start with the same η."""
     picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
-    runs = {OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps) for o in chosen}
-    st.caption(f"Every optimizer starts at the same point with η = {number(lr)} and PyTorch's default settings.")
+    runs = {
+        OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps, **training.settings) for o in chosen
+    }
+    st.caption(
+        f"Every optimizer starts at the same point with η = {number(lr)} and PyTorch's default settings"
+        + (f", and sees the same gradient noise (σ = {number(training.noise)})." if training.noise else ".")
+    )
     if not runs:
         return
     if two_d:
@@ -188,7 +195,9 @@ def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side."""
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {number(v * lr)}"), where=st)
     runs = {
-        f"η = {number(factor * lr)}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
+        f"η = {number(factor * lr)}": descend(
+            f, start, optimizer=name, lr=factor * lr, steps=steps, **training.settings, **hyper
+        )
         for factor in sorted(factors)
     }
     if runs:
@@ -227,5 +236,5 @@ def basins() -> None:
 # Only the open tab computes, so the hidden ones cost nothing.
 PAGE.tabs(TAB, [step_by_step, race, sweep, basins])
 
-code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper))
+code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
 finish(PAGE, slot)

@@ -99,3 +99,14 @@ def test_momentum_averages_the_noise_out_of_each_step(momentum):
     assert noise_to_signal(optimizer="momentum", momentum=momentum) == pytest.approx(
         gd * np.sqrt((1 - momentum) / (1 + momentum)), rel=0.1
     )
+
+
+def test_adams_jitter_grows_far_more_slowly_with_the_noise_than_gradient_descents():
+    """Adam divides by √v̂, which the noise inflates: four times the noise, under twice the spread (GD: four)."""
+
+    def spread(optimizer, sigma):
+        t = descend(F, (1.0, 1.0), optimizer=optimizer, lr=0.05, steps=600, noise=sigma, seed=0)
+        return float(np.sqrt((t.points[300:] ** 2).sum(axis=1).mean()))
+
+    assert spread("gd", 8.0) / spread("gd", 2.0) == pytest.approx(4.0, rel=0.1)
+    assert spread("adam", 8.0) / spread("adam", 2.0) < 2.5
