@@ -22,7 +22,7 @@ class Schedule(NamedTuple):
 
     name: str
     label: str
-    formula: str  # η_k in LaTeX, with η the learning rate set and T the number of steps
+    formula: str  # η_k in LaTeX, with η the learning rate set and T the number of steps; lines joined by \\
     params: tuple[Hyper, ...]
     rates: Callable[..., list[float]]  # (lr, steps, **params) -> [η_1, …, η_steps]
     about: str
@@ -32,6 +32,11 @@ class Schedule(NamedTuple):
     @property
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
+
+    @property
+    def formula_lines(self) -> list[str]:
+        """The formula's lines, one LaTeX display each (a narrow sidebar shows them without cutting)."""
+        return self.formula.split(r" \\ ")
 
 
 def _constant(lr: float, steps: int) -> list[float]:
@@ -148,7 +153,7 @@ def _explain_warmup_cosine(lr: float, k: int, steps: int, p: Mapping[str, float]
     w = warmup_length(p["warmup"], steps)
     if k - 1 < w:
         s = fmt(p["start_factor"])
-        return f"η_{k} = η × (s + (1 − s)·{k - 1}/{w}) = {fmt(lr)} × ({s} + (1 − {s}) × {k - 1}/{w})  (warmup)"
+        return f"η_{k} = η × (s + (1 − s)·{k - 1}/{w}) = {fmt(lr)} × ({s} + (1 − {s}) × {k - 1}/{w})"
     return _cosine_line(lr, k, k - 1 - w, steps - w, p["eta_min"], fmt)
 
 
@@ -198,7 +203,7 @@ SCHEDULES: dict[str, Schedule] = {
     "cosine": Schedule(
         "cosine",
         "Cosine annealing",
-        r"\eta_k = \eta_{min} + (\eta - \eta_{min})\,\frac{1 + \cos(\pi (k-1)/T)}{2}",
+        r"\eta_k = \eta_{min} + (\eta - \eta_{min}) \\ \quad \times \tfrac{1}{2}\big(1 + \cos\tfrac{\pi (k-1)}{T}\big)",
         (_ETA_MIN,),
         _cosine,
         "η falls along half a cosine from η to η_min over the run's T steps (CosineAnnealingLR with T_max = T): "
@@ -209,8 +214,8 @@ SCHEDULES: dict[str, Schedule] = {
     ),
     "warmup_cosine": Schedule(
         "warmup_cosine",
-        "Linear warmup, then cosine",
-        r"\eta_k = \eta\,\big(s + (1-s)\tfrac{k-1}{W}\big) \text{ for } k \le W, \text{ then cosine over } T - W",
+        "Warmup, then cosine",
+        r"\eta_k = \eta\,\big(s + (1-s)\tfrac{k-1}{W}\big),\ k \le W \\ \text{then cosine over } T - W \text{ steps}",
         (
             Hyper("warmup", "warmup W (steps)", 10, 0, 500, 1, "%d", integer=True),
             Hyper("start_factor", "start factor s", 0.1, 0.01, 1.0, 0.01, "%.2f"),
@@ -231,8 +236,8 @@ SCHEDULES: dict[str, Schedule] = {
     "one_cycle": Schedule(
         "one_cycle",
         "One-cycle",
-        r"\eta_k:\ \tfrac{\eta}{d} \nearrow \eta \text{ over } pT \text{ steps}, "
-        r"\text{ then } \searrow \tfrac{\eta}{d\,d_f}",
+        r"\tfrac{\eta}{d} \nearrow \eta \text{ over } pT \text{ steps} \\ "
+        r"\text{then } \eta \searrow \tfrac{\eta}{d\,d_f} \text{ at } T",
         (
             Hyper("pct_start", "rising part p", 0.3, 0.05, 0.95, 0.05, "%.2f"),
             Hyper("div_factor", "start divisor d", 25.0, 1.0, 1000.0, 1.0, "%g", "number"),

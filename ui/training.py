@@ -54,14 +54,18 @@ class Training(NamedTuple):
 
 def training_controls(page: Page, steps: int) -> Training:
     """Sidebar: the schedule, its parameters, the gradient noise and its seed (open when any is not the default)."""
-    keys = [page.key(c) for c in (SCHEDULE, NOISE)]
-    changed = st.session_state.get(keys[0], "constant") != "constant" or st.session_state.get(keys[1], 0.0) > 0
+    # Open when a link or the student chose a schedule or noise (the link's values are not yet in the widgets').
+    link = st.session_state.get(page.key("_link"), {})
+    schedule = link.get(SCHEDULE.name, st.session_state.get(page.key(SCHEDULE), "constant"))
+    noise = link.get(NOISE.name, st.session_state.get(page.key(NOISE), 0.0))
+    changed = schedule != "constant" or noise not in (0.0, "0", "0.0")
     box = st.sidebar.expander("Schedule and gradient noise", expanded=changed)
     name = page.draw(SCHEDULE, where=box)
     spec = SCHEDULES[name]
     params = {p.name: page.draw(hyper_control(p), where=box) for p in spec.params}
     params = {p.name: int(params[p.name]) if p.integer else float(params[p.name]) for p in spec.params}
-    box.latex(spec.formula)
+    for line in spec.formula_lines:
+        box.latex(line)
     warmup = params.get("warmup", 0)
     cut = warmup_length(warmup, steps)
     note = f" The warmup is cut to {cut} steps: the run has {steps}." if warmup >= steps else ""

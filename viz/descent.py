@@ -371,8 +371,8 @@ def rate_traces(t: Trajectory) -> list[dict]:
             x=k,
             y=t.lrs[: t.steps_taken],
             mode="lines",
-            name="η_k (right axis)",
-            line=dict(width=2, color=PALETTE[5], dash="dash"),
+            name="ηₖ (right axis)",
+            line=dict(width=2, color=PALETTE[4], dash="dash"),
             yaxis="y4",
         )
     ]
@@ -384,7 +384,14 @@ def rate_axis(t: Trajectory) -> dict:
         return {}
     return dict(
         yaxis4=dict(
-            overlaying="y", side="right", anchor="x", title=dict(text="η_k"), rangemode="tozero", showgrid=False
+            overlaying="y",
+            side="right",
+            anchor="x",
+            title=dict(text="ηₖ"),
+            rangemode="tozero",
+            showgrid=False,
+            tickmode="auto",  # its own round numbers, not the loss axis's grid carried over
+            nticks=4,
         )
     )
 

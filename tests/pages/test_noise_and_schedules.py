@@ -79,7 +79,7 @@ def test_a_schedules_rates_are_drawn_beside_the_loss_and_written_in_the_step(sch
     assert_clean(at)
     typed = {k: int(v) if k in ("step_size", "warmup") else float(v) for k, v in params.items()}
     expected = rates(schedule, 0.1, 20, **typed)
-    eta = trace(progress(at), "η_k (right axis)")
+    eta = trace(progress(at), "ηₖ (right axis)")
     assert _array(eta["x"]).tolist() == list(range(1, 21)) and _array(eta["y"]).tolist() == expected
     assert progress(at)["layout"]["yaxis4"]["overlaying"] == "y"
     shown = texts(at).replace("\\", "")  # markdown escapes taken out
