@@ -13,6 +13,7 @@ from ui import cache
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
+from ui.recording import recording_buttons, recording_texts
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.text import plain
 from ui.training import noise_lesson, training_controls
@@ -116,6 +117,9 @@ def step_by_step() -> None:
             on_pick=pick_handler(PAGE),  # a click on the map or the surface, or the dragged ring, moves the start
             on_step=follow_figure_step,
         )
+        title = picked.preset.name if picked.preset else ""
+        texts = recording_texts(run, title, names, str(f.expr))
+        recording_buttons(PAGE.key("recording"), cache.grid(f, picked.domain, 51), run, names, texts)
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
     run_metrics()
