@@ -234,6 +234,7 @@ def basins() -> None:
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {number(lr)}, all computed at once. "
         "Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
+        + (" The map uses exact gradients at a constant η: no schedule, no noise." if not training.exact else "")
     )
 
 

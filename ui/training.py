@@ -51,6 +51,11 @@ class Training(NamedTuple):
     def settings(self) -> dict[str, Any]:
         return self._asdict()
 
+    @property
+    def exact(self) -> bool:
+        """Plain gradient descent's setting: exact gradients at a constant η."""
+        return self.schedule == "constant" and not self.noise
+
 
 def training_controls(page: Page, steps: int) -> Training:
     """Sidebar: the schedule, its parameters, the gradient noise and its seed (open when any is not the default)."""

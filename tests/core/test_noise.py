@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from core import descend, parse
-from core.explain import explain_step, step_inputs, used_gradient
+from core.explain import explain_step, step_inputs, step_table, used_gradient
 from core.noise import gradient_noise
 from core.numbers import fmt
 from tests.core.test_optimizers import torch_path
@@ -110,3 +110,12 @@ def test_adams_jitter_grows_far_more_slowly_with_the_noise_than_gradient_descent
 
     assert spread("gd", 8.0) / spread("gd", 2.0) == pytest.approx(4.0, rel=0.1)
     assert spread("adam", 8.0) / spread("adam", 2.0) < 2.5
+
+
+def test_the_step_table_lists_the_gradient_used_and_eta_when_they_differ_from_the_plain_run():
+    plain = step_table(descend(F, (1.0, 1.0), steps=3), ("x", "y"))
+    assert "η" not in plain and "g used x" not in plain
+    t = descend(F, (1.0, 1.0), steps=3, noise=0.5, seed=1, schedule="exponential", schedule_params={"gamma": 0.5})
+    table = step_table(t, ("x", "y"))
+    assert table["η"][:3].tolist() == [0.1, 0.05, 0.025] and np.isnan(table["η"][3])
+    assert table["g used x"][:3].tolist() == t.used[:, 0].tolist()
