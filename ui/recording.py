@@ -1,16 +1,20 @@
-"""The descent page's recordings for slides: a GIF and an MP4 of the playback, made when a button is pressed."""
+"""Recordings for slides: the descent's playback and the backprop walk-through as a GIF and an MP4, made when a
+button is pressed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from core.backprop import Step
 from core.descent import Trajectory
 from core.grid import Grid
+from core.network import ACTIVATIONS, ARCHITECTURES, LOSSES, Network, Pass
 from core.numbers import number
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULES
+from viz.backprop_recording import walkthrough_recording
 from viz.recording import HEIGHT, WIDTH, Texts, frame_steps, plain_formula, recording
 
 
@@ -25,33 +29,68 @@ def recording_texts(run: Trajectory, function_name: str, names: Sequence[str], e
     return Texts(title, f"f({', '.join(names)}) = {plain_formula(expr_text)}")
 
 
+def walkthrough_texts(net: Network, arch: str, example: int, x: Sequence[float], t: float) -> Texts:
+    """The title (network, example) and the line under it (the example, the loss, the units) of every frame."""
+    units = ACTIVATIONS[net.activation].label
+    return Texts(
+        f"Backpropagation: {ARCHITECTURES[arch]}, example {example}",
+        f"x = ({number(float(x[0]))}, {number(float(x[1]))}), t = {number(float(t))}; "
+        f"{LOSSES[net.loss].label}, {units} units",
+    )
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
-def _made(grid: Grid, run: Trajectory, names: tuple[str, ...], texts: Texts, kind: str) -> bytes:
+def _descent(grid: Grid, run: Trajectory, names: tuple[str, ...], texts: Texts, kind: str) -> bytes:
     return recording(grid, run, names, texts, kind)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _walkthrough(net: Network, p: Pass, steps: tuple[Step, ...], texts: Texts, kind: str) -> bytes:
+    return walkthrough_recording(net, p, steps, texts, kind)
+
+
 def recording_buttons(key: str, grid: Grid, run: Trajectory, names: Sequence[str], texts: Texts) -> None:
-    """Two download buttons; the file is drawn when one is pressed, on a thread of its own (not the page's run)."""
+    """The descent's playback as a GIF and an MP4 (see ``download_buttons``)."""
+    frames = len(frame_steps(run.steps_taken))
     names = tuple(names)
-    gif, mp4, note = st.columns([2, 2, 5], vertical_alignment="center")
+    download_buttons(
+        key,
+        lambda kind: _descent(grid, run, names, texts, kind),
+        "descent",
+        f"The playback as {frames} frames of {WIDTH}×{HEIGHT}, with the title, f and the step counter burned in. "
+        "This page's link replays the same run exactly.",
+    )
+
+
+def walkthrough_buttons(key: str, net: Network, p: Pass, steps: Sequence[Step], texts: Texts) -> None:
+    """The backprop walk-through, a step a second, as a GIF and an MP4 (see ``download_buttons``)."""
+    steps = tuple(steps)
+    download_buttons(
+        key,
+        lambda kind: _walkthrough(net, p, steps, texts, kind),
+        "backprop",
+        f"The walk-through as {len(steps)} frames of {WIDTH}×{HEIGHT}, a step a second, with the example and the "
+        "step burned in. This page's link replays the same example and weights.",
+    )
+
+
+def download_buttons(key: str, made: Callable[[str], bytes], stem: str, note: str) -> None:
+    """A GIF and an MP4 button; the file is drawn when one is pressed, on a thread of its own (not the page's run)."""
+    gif, mp4, words = st.columns([2, 2, 5], vertical_alignment="center")
     gif.download_button(
         "🎞 GIF for slides",
-        data=lambda: _made(grid, run, names, texts, "gif"),
-        file_name="descent.gif",
+        data=lambda: made("gif"),
+        file_name=f"{stem}.gif",
         mime="image/gif",
         key=f"{key}_gif",
         on_click="ignore",
     )
     mp4.download_button(
         "🎬 MP4 video",
-        data=lambda: _made(grid, run, names, texts, "mp4"),
-        file_name="descent.mp4",
+        data=lambda: made("mp4"),
+        file_name=f"{stem}.mp4",
         mime="video/mp4",
         key=f"{key}_mp4",
         on_click="ignore",
     )
-    frames = len(frame_steps(run.steps_taken))
-    note.caption(
-        f"The playback as {frames} frames of {WIDTH}×{HEIGHT}, with the title, f and the step counter burned in. "
-        "This page's link replays the same run exactly."
-    )
+    words.caption(note)

@@ -14,7 +14,7 @@ import functools
 import io
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
@@ -37,6 +37,7 @@ RENDERING = threading.BoundedSemaphore(1)  # one recording at a time per process
 FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
 INK, PAPER, MUTED = (20, 24, 33), (255, 255, 255), (110, 116, 128)
 PATH, POINT, LOSS = (255, 255, 255), (213, 94, 0), (0, 114, 178)
+RGB = tuple[int, int, int]
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -81,11 +82,16 @@ def step_text(k: int, steps_taken: int) -> str:
 def header(texts: Texts, counter: str, detail: str = "") -> Image.Image:
     """The band at the top of a frame: title and step counter on the first line, the formula (and η, f) below."""
     band = Image.new("RGB", (WIDTH, HEADER), PAPER)
+    draw_header(band, texts, counter, detail)
+    return band
+
+
+def draw_header(band: Image.Image, texts: Texts, counter: str, detail: str = "") -> None:
+    """The header's text drawn onto a picture's top band."""
     draw = ImageDraw.Draw(band)
     draw.text((20, 12), _fit(draw, texts.title, 30, WIDTH - 300), font=font(30), fill=INK)
     draw.text((20, 56), _fit(draw, texts.formula, 22, WIDTH - 360), font=font(22), fill=INK)
     _counter(draw, counter, detail)
-    return band
 
 
 def _counter(draw: ImageDraw.ImageDraw, counter: str, detail: str) -> None:
@@ -205,28 +211,29 @@ def _inside(point: tuple[float, float], box: tuple[int, int, int, int]) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def gif_bytes(frames: Sequence[Image.Image], fps: int = FPS) -> bytes:
-    """An animated GIF that loops: one shared palette (from the last, fullest frame), the last frame held."""
-    palette = _palette()
-    quantized = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+def gif_bytes(frames: Sequence[Image.Image], fps: int = FPS, inks: Sequence[RGB] = (POINT, LOSS)) -> bytes:
+    """An animated GIF that loops, on one chosen palette (see ``palette``), the last frame held."""
+    chosen = palette(inks)
+    quantized = [f.quantize(palette=chosen, dither=Image.Dither.NONE) for f in frames]
     durations = [round(1000 / fps)] * len(frames)
-    durations[-1] = round(1000 * HOLD_SECONDS)
+    durations[-1] = max(durations[-1], round(1000 * HOLD_SECONDS))
     out = io.BytesIO()
     quantized[0].save(out, format="GIF", save_all=True, append_images=quantized[1:], duration=durations, loop=0)
     return out.getvalue()
 
 
-def _palette() -> Image.Image:
-    """The GIF's 256 colours, chosen rather than guessed: 184 along the map's colour scale (its colours lie on
-    that one curve), greys for text, and each drawn colour blended with the paper for its anti-aliased edges."""
-    scale = colors(np.linspace(0.0, 1.0, 184), (0.0, 1.0))[:, :3].astype(float)
+def palette(inks: Sequence[RGB]) -> Image.Image:
+    """A GIF's 256 colours, chosen rather than guessed: each drawn colour ("ink") blended with the paper in 8 steps
+    for its anti-aliased edges, greys for text, and the rest along the map's colour scale (its colours lie on
+    that one curve)."""
     blends = np.linspace(0.0, 1.0, 8)[:, None]
-    inked = [np.asarray(c, dtype=float) * (1 - blends) + np.asarray(PAPER, dtype=float) * blends for c in (POINT, LOSS)]
+    paper = np.asarray(PAPER, dtype=float)
+    inked = [np.asarray(c, dtype=float) * (1 - blends) + paper * blends for c in inks]
     greys = np.repeat(np.linspace(0, 255, 40)[:, None], 3, axis=1)
-    faint = np.asarray([(200, 214, 230), INK, MUTED], dtype=float)
-    table = np.concatenate([scale, *inked, greys, faint])[:256]
+    fixed = np.concatenate([*inked, greys, np.asarray([(200, 214, 230), INK, MUTED], dtype=float)])
+    scale = colors(np.linspace(0.0, 1.0, 256 - len(fixed)), (0.0, 1.0))[:, :3].astype(float)
     picture = Image.new("P", (1, 1))
-    picture.putpalette(np.round(table).astype(np.uint8).tobytes())
+    picture.putpalette(np.round(np.concatenate([scale, fixed])).astype(np.uint8).tobytes())
     return picture
 
 
@@ -248,12 +255,19 @@ def mp4_bytes(frames: Sequence[Image.Image], fps: int = FPS) -> bytes:
     return out.getvalue()
 
 
-def recording(
-    grid: Grid, t: Trajectory, names: Sequence[str], texts: Texts, kind: str, limit: int = MAX_FRAMES
+def encoded(
+    frames_of: Callable[[], list[Image.Image]], kind: str, fps: int = FPS, inks: Sequence[RGB] = (POINT, LOSS)
 ) -> bytes:
-    """The descent as a "gif" or an "mp4", made by one renderer at a time (see the module's docstring)."""
+    """The frames ``frames_of`` draws as a "gif" or an "mp4", made by one renderer at a time (see above)."""
     if kind not in ("gif", "mp4"):
         raise ValueError(f"A recording is a gif or an mp4, not {kind!r}.")
     with RENDERING:
-        frames = descent_frames(grid, t, names, texts, limit)
-        return gif_bytes(frames) if kind == "gif" else mp4_bytes(frames)
+        frames = frames_of()
+        return gif_bytes(frames, fps, inks) if kind == "gif" else mp4_bytes(frames, fps)
+
+
+def recording(
+    grid: Grid, t: Trajectory, names: Sequence[str], texts: Texts, kind: str, limit: int = MAX_FRAMES
+) -> bytes:
+    """The descent as a "gif" or an "mp4"."""
+    return encoded(lambda: descent_frames(grid, t, names, texts, limit), kind)

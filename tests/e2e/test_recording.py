@@ -12,8 +12,12 @@ from PIL import Image
 
 from bench.harness import wait_idle
 from core import PRESETS, descend, parse
+from core.backprop import walkthrough
 from core.grid import evaluate_grid
-from ui.recording import recording_texts
+from core.network import as_dict, build, initial_weights, run, train
+from core.points import make_points
+from ui.recording import recording_texts, walkthrough_texts
+from viz.backprop_recording import walkthrough_recording
 from viz.recording import HEADER, HEIGHT, WIDTH, _detail, header, recording, step_text
 
 pytestmark = pytest.mark.e2e
@@ -65,3 +69,21 @@ def test_the_mp4_has_every_frame_at_the_slides_size(page, server):
     assert len(decoded) == 41 + 19  # every step, then the last one held for two seconds at 10 frames a second
     assert np.abs(band(decoded[0]) - band(header(texts, step_text(0, 40), _detail(run, 0)))).mean() < 4.0
     assert np.abs(band(decoded[-1]) - band(header(texts, step_text(40, 40), _detail(run, 40)))).mean() < 4.0
+
+
+def test_the_backprop_walk_through_downloads_the_links_example_and_weights(page, server):
+    points = make_points("blobs", 12, 4)
+    net = build("neuron", "tanh", "squared")
+    history = train(net, initial_weights(net, 4), points, "momentum", 0.3, 5)
+    x, t = points.x[1], float(points.t[1])
+    p = run(net, as_dict(net, history.points[-1]), (float(x[0]), float(x[1])), t)
+    steps = walkthrough(net, p, t)
+    texts = walkthrough_texts(net, "neuron", 2, x, t)
+    page.goto(f"{server}/backprop?model=neuron&act=tanh&seed=4&example=2&opt=momentum&lr=0.3&trained=5")
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as done:
+        page.get_by_role("button", name="🎞 GIF for slides").click()
+    with open(done.value.path(), "rb") as file:
+        data = file.read()
+    assert data == walkthrough_recording(net, p, steps, texts, "gif")
+    assert Image.open(io.BytesIO(data)).n_frames == len(steps)

@@ -18,3 +18,10 @@ def test_without_a_map_there_is_nothing_to_record():
     at = open_page("pages/descent.py", {"f": "custom", "expr": "(w1 + 2w2 + 3w3 - 6)^2"})
     assert_clean(at)
     assert not {"🎞 GIF for slides", "🎬 MP4 video"} & set(labels(at))
+
+
+def test_the_backprop_walk_through_offers_both_recordings():
+    at = open_page("pages/backprop.py", {"model": "2-2-1"})
+    assert_clean(at)
+    assert {"🎞 GIF for slides", "🎬 MP4 video"} <= set(labels(at))
+    assert any("26 frames of 960×540, a step a second" in c.value for c in at.caption)
