@@ -37,6 +37,11 @@ PAGE_CSS = """
   /* A long formula in the sidebar wraps at its + and = signs instead of being cut at the sidebar's edge. */
   [data-testid="stSidebar"] .katex-display > .katex { white-space: normal; }
   [data-testid="stSidebar"] .katex-display { text-align: left; }
+  /* Contrast (WCAG AA, 4.5:1) in either theme, however it was chosen: a caption is the body text, faded, not
+     Streamlit's grey (3.9:1 on white); a primary button writes in the page's own background colour (Canvas
+     follows the app's colour-scheme), white on the light theme's blue and near-black on the dark theme's. */
+  [data-testid="stCaptionContainer"] { color: inherit; opacity: 0.75; }
+  [data-testid^="stBaseButton-primary"], [data-testid^="stBaseButton-primary"] p { color: Canvas; }
 </style>
 """
 

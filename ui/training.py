@@ -12,12 +12,13 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
-from core.descent import Trajectory, descend
+from core.descent import Trajectory
 from core.function import Function
 from core.noise import MAX_SEED
 from core.numbers import number
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULES, warmup_length
+from ui import cache
 from ui.controls import Page, choice, number_box, slider
 from ui.widgets import hyper_control
 
@@ -86,7 +87,7 @@ def noise_lesson(f: Function, start: Sequence[float], run: Trajectory) -> None:
         return
     steps = len(run.lrs) if run.lrs is not None else run.steps_taken
     schedule = dict(schedule=run.schedule, schedule_params=run.schedule_params)
-    clean = descend(f, start, run.optimizer, run.lr, steps, **schedule, **run.hyper)
+    clean = cache.run(f, start, run.optimizer, run.lr, steps, **schedule, **run.hyper)
     spec = OPTIMIZERS[run.optimizer]
     end, clean_end = number(run.values[-1]), number(clean.values[-1])
     text = (

@@ -9,7 +9,20 @@ from core.calculus import TangentPlane
 from core.grid import Grid
 from core.numbers import number
 from core.slices import Slices
-from viz.style import GRADIENT, ORANGE, POINT, SKY, SURFACE_SCALE, TANGENT, UPDATE, figure, slope_line, trace, z32
+from viz.style import (
+    GRADIENT,
+    ORANGE,
+    POINT,
+    SKY,
+    SURFACE_SCALE,
+    TANGENT,
+    UPDATE,
+    figure,
+    keyed,
+    slope_line,
+    trace,
+    z32,
+)
 
 
 def surface(grid: Grid, name: str = "f", opacity: float = 0.92, showscale: bool = False) -> dict:
@@ -116,7 +129,8 @@ def partials_surface_figure(
     # The cutting planes y = y0 and x = x0, drawn as translucent walls.
     traces.append(wall([xa, xb], [s.y0, s.y0], grid.z_range, ORANGE, f"plane {names[1]} = {names[1]}₀"))
     traces.append(wall([s.x0, s.x0], [ya, yb], grid.z_range, SKY, f"plane {names[0]} = {names[0]}₀"))
-    traces.append(
+    # Orange and sky blue stand out on the surface; their legend keys take darker shades that stand out on the page.
+    traces += keyed(
         trace(
             "scatter3d",
             x=s.xs,
@@ -127,7 +141,7 @@ def partials_surface_figure(
             line=dict(color=ORANGE, width=6),
         )
     )
-    traces.append(
+    traces += keyed(
         trace(
             "scatter3d",
             x=np.full_like(s.ys, s.x0),

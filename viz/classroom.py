@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 
 from core.grid import Grid
 from viz.calculus import contour
-from viz.style import GRADIENT, PALETTE, POINT, SKY, UPDATE, arrow, figure, text_px, trace
+from viz.style import GRADIENT, GREY, PALETTE, POINT, SKY, UPDATE, WHITE, YELLOW, arrow, figure, text_px, trace
 
-TRUE = "#F0E442"  # the true answer: the yellow of the known-minima stars (viz.descent), outlined in black
+TRUE = YELLOW  # the true answer: the yellow of the known-minima stars (viz.descent), outlined in black
 CLOUD = "rgba(255, 255, 255, 0.55)"  # the class's answers: white dots with a dark rim read on every colour scale
 MINE = POINT
 ARROW_FRACTION = 0.25  # the revealed −∇f arrow is this fraction of the map's width (its direction is the answer)
@@ -160,10 +160,12 @@ def votes_figure(
     labels: Sequence[str], counts: Sequence[int], correct: int | None = None, lecture: bool = False
 ) -> go.Figure:
     """A vote's counts as bars, one per option (our own option texts, never a student's); after the reveal the
-    right option is drawn in its own colour."""
+    right option is drawn in its own colour, hatched, and its count marked ✓ (not told by colour alone)."""
     colors = [PALETTE[0]] * len(labels)
+    shapes = [""] * len(labels)
     if correct is not None:
-        colors = [PALETTE[2] if i == correct else PALETTE[7] for i in range(len(labels))]
+        colors = [PALETTE[2] if i == correct else GREY for i in range(len(labels))]
+        shapes = ["/" if i == correct else "" for i in range(len(labels))]
     total = sum(counts) or 1
     traces = [
         trace(
@@ -172,8 +174,8 @@ def votes_figure(
             y=list(labels),
             orientation="h",
             name="votes",
-            marker=dict(color=colors),
-            text=[f"{c} ({100 * c / total:.0f} %)" for c in counts],
+            marker=dict(color=colors, pattern=dict(shape=shapes, fgcolor=WHITE, fgopacity=0.5)),
+            text=[f"{'✓ ' if i == correct else ''}{c} ({100 * c / total:.0f} %)" for i, c in enumerate(counts)],
             textposition="auto",
             textfont=dict(size=text_px(16, lecture)),
             hovertemplate="%{y}: %{x}<extra></extra>",

@@ -11,7 +11,7 @@ from core.curvature import Curvature
 from core.descent import Trajectory
 from core.grid import Grid
 from viz.calculus import contour, point3d, surface
-from viz.style import PALETTE, POINT, figure, log_axis, trace
+from viz.style import DASHES, PALETTE, POINT, SYMBOLS, WHITE, YELLOW, figure, keyed, log_axis, series, trace
 
 UP = "#0072B2"  # an eigen-axis along which f curves up (λ > 0)
 DOWN = "#D55E00"  # … curves down (λ < 0)
@@ -42,14 +42,14 @@ def hessian_figure(
     # No colour bar: the equal-aspect map is narrower than the figure, and the bar would float far to its right.
     traces: list[dict] = [contour(grid, names, hoverinfo="skip", opacity=0.9)]
     if model is not None:
-        traces.append(
+        traces += keyed(
             contour(
                 model,
                 names,
                 name="Taylor model q (level curves)",
                 showlegend=True,
                 contours=dict(coloring="none"),
-                line=dict(color="white", width=1.5, dash="dot"),
+                line=dict(color=WHITE, width=1.5, dash="dot"),
                 ncontours=14,
                 hoverinfo="skip",
             )
@@ -136,11 +136,21 @@ def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lec
     """
     traces = []
     for i, (label, t) in enumerate(runs.items()):
-        color = PALETTE[i % 8]
+        look = series(i)
+        color = look["color"]
         k = np.arange(len(t.values))
         values = np.where(t.values > 0, t.values, np.nan)
         traces.append(
-            trace("scatter", x=k, y=values, mode="lines", name=f"{label}: measured", line=dict(color=color, width=3))
+            # Runs differ by colour and marker; the dash says measured (solid) or predicted (dashed).
+            trace(
+                "scatter",
+                x=k,
+                y=values,
+                mode="lines+markers",
+                name=f"{label}: measured",
+                line=dict(color=color, width=3),
+                marker=dict(symbol=look["symbol"], size=8, maxdisplayed=12),
+            )
         )
         rho = rates.get(label)
         positive = np.flatnonzero(t.values > 0)
@@ -241,7 +251,8 @@ def paths_figure(
     """Several runs on one contour map (✕ at the end of one that diverged), with marked points (minima, saddles)."""
     traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9)]
     for i, (label, t) in enumerate(runs.items()):
-        color = PALETTE[i % 8]
+        look = series(i)
+        color = look["color"]
         suffix = f" — diverged at step {t.diverged_at}" if t.status == "diverged" else ""
         traces.append(
             trace(
@@ -251,8 +262,8 @@ def paths_figure(
                 mode="lines+markers",
                 name=label + suffix,
                 legendgroup=label,
-                line=dict(color=color, width=3),
-                marker=dict(size=5, color=color),
+                line=dict(color=color, width=3, dash=look["dash"]),
+                marker=dict(size=6, color=color, symbol=look["symbol"], maxdisplayed=40),
             )
         )
         traces.append(
@@ -265,11 +276,11 @@ def paths_figure(
                 showlegend=False,
                 legendgroup=label,
                 marker=dict(
-                    size=14, color=color, symbol="x" if suffix else "circle", line=dict(width=2, color="white")
+                    size=14, color=color, symbol="x" if suffix else look["symbol"], line=dict(width=2, color=WHITE)
                 ),
             )
         )
-    symbols = {"minimum": "star", "saddle": "x-thin"}
+    symbols = {"minimum": "star", "saddle": "x"}
     for kind, points in (marks or {}).items():
         if len(points):
             traces.append(
@@ -282,8 +293,9 @@ def paths_figure(
                     marker=dict(
                         symbol=symbols.get(kind, "diamond"),
                         size=16,
-                        color="#F0E442" if kind == "minimum" else "black",
-                        line=dict(width=2, color="black"),
+                        # Filled and dark-rimmed: seen on the map and, in the legend, on either theme.
+                        color=YELLOW if kind == "minimum" else WHITE,
+                        line=dict(width=1.5, color="black"),
                     ),
                 )
             )
@@ -306,9 +318,10 @@ def distance_figure(runs: Mapping[str, Trajectory], point: Sequence[float], lect
                 "scatter",
                 x=np.arange(len(distance)),
                 y=np.where(distance > 0, distance, np.nan),
-                mode="lines",
+                mode="lines+markers",
                 name=label,
-                line=dict(color=PALETTE[i % 8], width=3),
+                line=dict(color=PALETTE[i % 8], width=3, dash=DASHES[i % 8]),
+                marker=dict(symbol=SYMBOLS[i % 8], size=8, maxdisplayed=12),
             )
         )
     layout = dict(

@@ -10,21 +10,27 @@ import plotly.graph_objects as go
 from core.basins import DIVERGED, NOT_CONVERGED, BasinMap
 from core.descent import Trajectory
 from core.grid import Grid
+from core.numbers import number
 from core.optimizers import OPTIMIZERS
 from viz.calculus import contour, surface
 from viz.handles import handle
-from viz.raster import map_image
+from viz.raster import levels, map_image
 from viz.style import (
+    DASHES,
     GRADIENT,
     PALETTE,
     POINT,
+    SYMBOLS,
     TEXT_PX,
     UPDATE,
     VELOCITY,
+    WHITE,
+    YELLOW,
     arrow_style,
     figure,
     log_axis,
     on_log_scale,
+    series,
     short,
     text_px,
     trace,
@@ -97,15 +103,16 @@ def _dynamic_styles(t: Trajectory) -> dict[str, dict]:
         mode="lines+markers",
         name="path",
         showlegend=False,
-        line=dict(color="#FFFFFF", width=5),
-        marker=dict(size=2.5, color="#FFFFFF"),
+        line=dict(color=WHITE, width=5),
+        marker=dict(size=2.5, color=WHITE),
     )
     path2d = dict(
         mode="lines+markers",
         name="path of θ so far",
         legendgroup="path",
-        line=dict(color="#FFFFFF", width=2),
-        marker=dict(size=4, color="#FFFFFF"),
+        line=dict(color=WHITE, width=2),
+        # Dark-rimmed beads: the path stands out on the yellow end of the map, and its legend key on a white page.
+        marker=dict(size=5, color=WHITE, line=dict(width=1, color="#000000")),
     )
     return {
         "path3d": path3d,
@@ -155,7 +162,9 @@ def descent_figure(
     length = chunk_length(len(t.points) - 1)
     styles = _dynamic_styles(t)
     opening = _frame_data(t, step, path, head=step - step % length)
-    parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names)}
+    # Explicit levels, so the picture under the map (drawn while frames play) has the contour trace's own lines.
+    drawn = levels(grid.z_range)
+    parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names, autocontour=False, contours=drawn)}
     parts |= {name: {**opening[name], **styles[name]} for name in (*DYNAMIC, *DONE)}
     traces = [parts[name] for name in TRACES]
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
@@ -187,8 +196,8 @@ def descent_figure(
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
-        # The map's colours as a picture underneath: plotly.js drops the contour trace while frames play.
-        images=[map_image(grid)],
+        # The contour map as a picture underneath: plotly.js drops the contour trace while frames play.
+        images=[map_image(grid, contours=drawn)],
     )
     if start_handle:
         layout["shapes"] = [handle(t.points[0][0], t.points[0][1])]
@@ -287,10 +296,12 @@ def curves_figure(
                 "scatter",
                 x=np.arange(len(y)),
                 y=y,
-                # A run that reaches 0 may leave a lone point before the gap, which only a marker shows.
-                mode="lines+markers" if note else "lines",
+                # Each run's own dash and a few of its own markers; a run that reaches 0 may leave a lone point
+                # before the gap, which only a marker shows, so such a run marks every step.
+                mode="lines+markers",
                 name=run_label(t, label) + note,
-                line=dict(width=3, color=PALETTE[i % 8]),
+                line=dict(width=3, **{k: v for k, v in series(i).items() if k != "symbol"}),
+                marker=dict(symbol=SYMBOLS[i % 8], size=8, **({} if note else {"maxdisplayed": 12})),
             )
         )
     title = "loss f(θₖ)" if quantity == "loss" else "gradient norm |∇f(θₖ)|"
@@ -339,7 +350,7 @@ def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lect
             y=t.points[:, i],
             mode="lines",
             name=name,
-            line=dict(width=3, color=PALETTE[(i + 1) % 8]),
+            line=dict(width=3, color=PALETTE[(i + 1) % 8], dash=DASHES[(i + 1) % 8]),
             xaxis="x3",
             yaxis="y3",
         )
@@ -396,8 +407,11 @@ def rate_axis(t: Trajectory) -> dict:
     )
 
 
-def _path(t: Trajectory, label: str, color: str) -> list[dict]:
-    end_symbol = "x" if t.status == "diverged" else "circle"
+def _path(t: Trajectory, label: str, i: int) -> list[dict]:
+    """The i-th run's path, in its own colour, dash and bead (``series``); its end a big bead, ✕ if it diverged."""
+    look = series(i)
+    color = look["color"]
+    end_symbol = "x" if t.status == "diverged" else look["symbol"]
     return [
         trace(
             "scatter",
@@ -405,8 +419,8 @@ def _path(t: Trajectory, label: str, color: str) -> list[dict]:
             y=t.points[:, 1],
             mode="lines+markers",
             name=run_label(t, label),
-            line=dict(color=color, width=3),
-            marker=dict(size=4, color=color),
+            line=dict(color=color, width=3, dash=look["dash"]),
+            marker=dict(size=6, color=color, symbol=look["symbol"], maxdisplayed=40),
             legendgroup=label,
         ),
         trace(
@@ -434,7 +448,7 @@ def race_figure(
     and ``extra`` traces drawn under the paths (a line of minima)."""
     traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9), *extra]
     for i, (label, t) in enumerate(runs.items()):
-        traces += _path(t, label, PALETTE[i % 8])
+        traces += _path(t, label, i)
     if minima:
         traces.append(_minima_markers(minima))
     layout = dict(
@@ -451,7 +465,7 @@ def _minima_markers(minima: Sequence[tuple[float, float]]) -> dict:
         y=[m[1] for m in minima],
         mode="markers",
         name="known minima",
-        marker=dict(symbol="star", size=16, color="#F0E442", line=dict(width=1, color="black")),
+        marker=dict(symbol="star", size=16, color=YELLOW, line=dict(width=1, color="black")),
     )
 
 
@@ -468,7 +482,7 @@ def sweep_figure(
     for col, label in enumerate(labels):
         axis = "" if col == 0 else str(col + 1)
         left = col * (width + gap)
-        for item in [contour(grid, names, hoverinfo="skip", opacity=0.9), *_path(runs[label], label, PALETTE[col % 8])]:
+        for item in [contour(grid, names, hoverinfo="skip", opacity=0.9), *_path(runs[label], label, col)]:
             traces.append({**item, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
         layout[f"xaxis{axis}"] = dict(
             domain=[left, left + width], range=[grid.xs[0], grid.xs[-1]], title=dict(text=names[0]), anchor=f"y{axis}"
@@ -502,6 +516,40 @@ def basin_colors(count: int) -> list[str]:
     return ["#000000", "#BBBBBB", *[PALETTE[i % 8] for i in range(count)]]
 
 
+BASIN_MARKS = 12  # marks per side of the map: a texture that tells the basins apart without their colour
+
+
+def basin_marks(bm: BasinMap, minima: Sequence[tuple[float, float]]) -> list[dict]:
+    """A sparse lattice of marks over the basin map, one trace per basin with that minimum's own symbol (``series``),
+    ✕ where descent diverged and none where it did not converge: each basin is told apart by shape as well as by
+    colour, and the legend names the basin of each minimum."""
+    stride = max(1, round(len(bm.xs) / BASIN_MARKS))
+    rows, cols = np.meshgrid(np.arange(stride // 2, len(bm.ys), stride), np.arange(stride // 2, len(bm.xs), stride))
+    labels = bm.labels[rows, cols]
+    kinds = [(DIVERGED, "diverged", "x")]
+    kinds += [
+        (i, f"basin of minimum {i + 1} ({number(m[0], 3)}, {number(m[1], 3)})", SYMBOLS[i % 8])
+        for i, m in enumerate(minima)
+    ]
+    marks = []
+    for label, name, symbol in kinds:
+        chosen = labels == label
+        if chosen.any():
+            marks.append(
+                trace(
+                    "scatter",
+                    x=bm.xs[cols[chosen]],
+                    y=bm.ys[rows[chosen]],
+                    mode="markers",
+                    name=name,
+                    # White with a dark rim: seen on every basin's colour, and its legend key on either theme.
+                    marker=dict(symbol=symbol, size=9, color=WHITE, line=dict(width=1.5, color="#000000")),
+                    hoverinfo="skip",
+                )
+            )
+    return marks
+
+
 def basin_figure(
     bm: BasinMap,
     minima: Sequence[tuple[float, float]],
@@ -533,6 +581,7 @@ def basin_figure(
             hovertemplate=f"start {names[0]}=%{{x:.3g}}, {names[1]}=%{{y:.3g}}<br>%{{text}}<extra></extra>",
             name="basins",
         ),
+        *basin_marks(bm, minima),
         _minima_markers(minima),
     ]
     layout = dict(

@@ -9,7 +9,7 @@ from core.grid import Grid
 from core.numbers import number
 from viz.calculus import contour, point3d, scene, surface
 from viz.handles import handle
-from viz.style import GRADIENT, POINT, TANGENT, UPDATE, arrow, figure, trace, z32
+from viz.style import GRADIENT, ON_PAGE, POINT, TANGENT, UPDATE, WHITE, arrow, figure, keyed, trace, z32
 
 
 def arrow_scale(grid: Grid, vectors: np.ndarray, fraction: float = 0.06) -> float:
@@ -92,15 +92,19 @@ def contour_field_figure(
     label = "−∇f" if descent else "∇f"
     traces: list[dict] = [
         contour(grid, names, showscale=True, ncontours=24, colorbar=dict(title=dict(text="f"), thickness=14)),
-        trace(
-            "scatter",
-            x=xs,
-            y=ys,
-            mode="lines+markers",
-            name=f"{label} field" + (" (normalized)" if normalized else ""),
-            line=dict(color="rgba(255,255,255,0.85)", width=1.5),
-            marker=field_heads(len(xs)),
-            hoverinfo="skip",
+        # White arrows stand out on the map; the legend's key is grey, which stands out on either theme's page.
+        *keyed(
+            trace(
+                "scatter",
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                name=f"{label} field" + (" (normalized)" if normalized else ""),
+                line=dict(color="rgba(255,255,255,0.85)", width=1.5),
+                marker=field_heads(len(xs)),
+                hoverinfo="skip",
+            ),
+            ON_PAGE[WHITE],
         ),
     ]
     if np.isfinite(value):

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from core.descent import Trajectory
 from core.regression import Dataset
 from viz.descent import play_buttons, step_slider
-from viz.style import PALETTE, POINT, TANGENT, figure, log_axis, short, trace
+from viz.style import POINT, TANGENT, YELLOW, figure, keyed, log_axis, series, short, trace
 
 
 def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool = False) -> go.Figure:
@@ -80,8 +80,18 @@ def epochs_figure(
         steps = np.arange(len(t.values))
         epochs = steps / per_epoch[label]
         starts = steps % per_epoch[label] == 0
-        color = PALETTE[i % len(PALETTE)]
-        traces.append(trace("scatter", x=epochs, y=t.values, mode="lines", name=label, line=dict(width=3, color=color)))
+        look = series(i)
+        color = look["color"]
+        traces.append(
+            trace(
+                "scatter",
+                x=epochs,
+                y=t.values,
+                mode="lines",
+                name=label,
+                line=dict(width=3, color=color, dash=look["dash"]),
+            )
+        )
         traces.append(
             trace(
                 "scatter",
@@ -89,7 +99,7 @@ def epochs_figure(
                 y=t.values[starts],
                 mode="markers",
                 name=f"{label}: start of each epoch",
-                marker=dict(size=8, color=color, symbol="circle-open", line=dict(width=2)),
+                marker=dict(size=8, color=color, symbol=f"{look['symbol']}-open", line=dict(width=2)),
                 showlegend=False,
             )
         )
@@ -120,15 +130,17 @@ def epochs_figure(
     return figure(traces, layout, title="Batch sizes compared by epochs", height=380, lecture=lecture)
 
 
-def minima_line(a: tuple[float, float], y: float, domain: tuple[tuple[float, float], ...]) -> dict:
-    """The zero-loss set of (a1·w1 + a2·w2 − y)², the line a·w = y, across the plotted domain (a2 ≠ 0)."""
+def minima_line(a: tuple[float, float], y: float, domain: tuple[tuple[float, float], ...]) -> list[dict]:
+    """The zero-loss set of (a1·w1 + a2·w2 − y)², the line a·w = y, across the plotted domain (a2 ≠ 0): the
+    yellow line for the map, and its legend key in a yellow that stands out on the page."""
     (w1_low, w1_high), _ = domain
     w1 = np.array([w1_low, w1_high], dtype=float)
-    return trace(
+    line = trace(
         "scatter",
         x=w1,
         y=(y - a[0] * w1) / a[1],
         mode="lines",
         name=f"minima: the whole line {a[0]:g}·w1 + {a[1]:g}·w2 = {y:g} (L = 0)",
-        line=dict(color="#F0E442", width=3, dash="dash"),
+        line=dict(color=YELLOW, width=3, dash="dash"),
     )
+    return keyed(line)

@@ -18,18 +18,27 @@ from viz.serialize import LazyFigure, merged
 
 __all__ = ["LazyFigure", "merged"]  # re-exported: the figure type builders return
 
-# Okabe & Ito's palette (distinguishable with every common colour-vision deficiency), its orange, sky blue,
-# yellow and black darkened or lightened just enough that every line keeps a 3:1 contrast on the light page
-# (white) and on the dark one (#0E1117); tests/viz/test_style.py checks it.
-PALETTE = ["#0072B2", "#B87700", "#009E73", "#D55E00", "#CC79A7", "#2C8FCB", "#8A7F00", "#7F7F7F"]
+# Okabe & Ito's blue, vermillion, bluish green and reddish purple, then four more found by search: every line
+# keeps a 3:1 contrast on the light page (white) and on the dark one (#0E1117), and any two colours stay at least
+# 10 apart (CIEDE2000) for normal vision and as simulated for protanopia, deuteranopia and tritanopia
+# (tests/viz/test_style.py). Series that are told apart also differ by dash and marker (``series``).
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8787FF", "#964B2D", "#785A69", "#5A725A"]
 BACKGROUNDS = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's two theme backgrounds
-POINT = "#D55E00"
-TANGENT = "#009E73"
-GRADIENT = "#CC79A7"
-UPDATE = "#0072B2"
-VELOCITY = "#B87700"
-ORANGE = "#E69F00"  # on a 3D surface, never on the page background
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px,2px,3px", "2px,5px"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "pentagon", "hexagon", "bowtie"]
+POINT = PALETTE[1]
+TANGENT = PALETTE[2]
+GRADIENT = PALETTE[3]
+UPDATE = PALETTE[0]
+VELOCITY = PALETTE[5]
+# Drawn on a colour scale (viridis) only, where they stand out; a legend on the page names them with a key in
+# the colour after the arrow, which stands out on both themes' backgrounds (``keyed``).
+ORANGE = "#E69F00"
 SKY = "#56B4E9"
+YELLOW = "#F0E442"
+WHITE = "#FFFFFF"
+GREY = "#7F7F7F"  # what is not the point (the other options of a vote): 3:1 on either theme
+ON_PAGE = {ORANGE: "#B87700", SKY: "#2C8FCB", YELLOW: "#8A7F00", WHITE: GREY}
 # Viridis written out as plotly's validation would expand the name, so a figure's JSON is the same either way.
 SURFACE_SCALE = [list(stop) for stop in go.Surface(colorscale="Viridis").colorscale]
 
@@ -181,6 +190,37 @@ def figure(
         template=TEMPLATES[lecture],
     )
     return LazyFigure(traces, merged(base, layout or {}), frames=frames, controls=controls)
+
+
+def series(i: int) -> dict:
+    """How the i-th of several runs, basins or curves is drawn: colour, line dash and marker symbol, so they are
+    told apart without colour too."""
+    return dict(color=PALETTE[i % 8], dash=DASHES[i % 8], symbol=SYMBOLS[i % 8])
+
+
+def keyed(item: dict, color: str | None = None) -> list[dict]:
+    """``item``, drawn in a colour chosen for what it lies on (white or yellow on a colour scale), with its legend
+    entry drawn apart: an entry without data whose line and marker take ``color`` (by default the item's colour
+    as ``ON_PAGE`` maps it), so the key stands out on the page behind the legend in both themes. Clicking the
+    entry still shows and hides the item (one legend group)."""
+    group = item.get("legendgroup") or item["name"]
+    line = {k: v for k, v in (item.get("line") or {}).items() if k in ("dash", "width")}
+    color = color or ON_PAGE[(item.get("line") or item.get("marker") or {}).get("color")]
+    kind = "scatter3d" if item["type"] == "scatter3d" else "scatter"
+    mode = item.get("mode", "lines") if item["type"] in ("scatter", "scatter3d") else "lines"
+    key = trace(
+        kind,
+        **{axis: [None] for axis in ("xyz" if kind == "scatter3d" else "xy")},
+        mode=mode,
+        name=item["name"],
+        legendgroup=group,
+        line=dict(line, color=color),
+        hoverinfo="skip",
+    )
+    if "markers" in mode:
+        marker = {k: v for k, v in (item.get("marker") or {}).items() if k in ("symbol", "angleref")}
+        key["marker"] = dict(marker, size=8, color=color)
+    return [{**item, "showlegend": False, "legendgroup": group}, key]
 
 
 def slope_line(x0: float, y0: float, slope: float, t: np.ndarray, name: str, **line: Any) -> dict:

@@ -9,7 +9,7 @@ from core.grid import Grid
 from core.numbers import number
 from core.slices import PathData
 from viz.calculus import point3d, scene, surface
-from viz.style import GRADIENT, POINT, TANGENT, figure, slope_line, trace
+from viz.style import GRADIENT, ORANGE, POINT, TANGENT, figure, keyed, slope_line, trace
 
 
 def total_surface_figure(
@@ -23,14 +23,16 @@ def total_surface_figure(
         inside = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1]) & (path.z_path >= low) & (path.z_path <= high)
     traces: list[dict] = [
         surface(grid, opacity=0.8),
-        trace(
-            "scatter3d",
-            x=path.xs,
-            y=np.where(inside, path.gs, np.nan),
-            z=np.where(inside, path.z_path, np.nan),
-            mode="lines",
-            name=f"path {names[1]} = g({names[0]}) on the surface",
-            line=dict(color="#E69F00", width=7),
+        *keyed(
+            trace(
+                "scatter3d",
+                x=path.xs,
+                y=np.where(inside, path.gs, np.nan),
+                z=np.where(inside, path.z_path, np.nan),
+                mode="lines",
+                name=f"path {names[1]} = g({names[0]}) on the surface",
+                line=dict(color=ORANGE, width=7),
+            )
         ),
     ]
     half = 0.15 * (grid.xs[-1] - grid.xs[0])

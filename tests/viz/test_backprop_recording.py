@@ -10,8 +10,8 @@ from PIL import Image
 
 from core.backprop import walkthrough
 from core.network import as_dict, build, initial_weights, run
-from viz.backprop import POSITIONS
-from viz.backprop_recording import step_counter, step_detail, walkthrough_frames, walkthrough_recording
+from viz.backprop import KIND_COLORS, POSITIONS
+from viz.backprop_recording import _rgb, step_counter, step_detail, walkthrough_frames, walkthrough_recording
 from viz.recording import HEADER, HEIGHT, HOLD_SECONDS, POINT, WIDTH, Texts, header
 
 TEXTS = Texts("Backpropagation: 2-2-1 network, example 1", "x = (0.5, −1), t = 1")
@@ -51,9 +51,14 @@ def test_the_current_node_is_ringed_in_the_points_colour():
     x0, x1, y0, y1 = min(xs) - 2.6, max(xs) + 0.6, min(ys) - 1.0, max(ys) + 0.5
     cx = 20 + (POSITIONS["neuron"]["z"][0] - x0) / (x1 - x0) * (WIDTH - 40)
     cy = HEADER + 10 + (y1 - POSITIONS["neuron"]["z"][1]) / (y1 - y0) * (HEIGHT - HEADER - 20)
-    ring = [frames[k].getpixel((round(cx + dx), round(cy))) for dx in range(14, 20)]
-    assert POINT in ring
-    assert POINT not in [frames[0].getpixel((round(cx + dx), round(cy))) for dx in range(14, 20)]
+
+    def ring(frame) -> list:
+        """The ring's pixels along a ray to the right of the node's centre (its edge to ŷ leaves there too)."""
+        return [frame.getpixel((round(cx + dx), round(cy))) for dx in range(12, 22)]
+
+    # The step's node is ringed 5 px wide in the points' colour; at the start its ring is 3 px of its kind's.
+    assert ring(frames[k]).count(POINT) >= 5
+    assert ring(frames[0]).count(POINT) <= 3 and ring(frames[0]).count(_rgb(KIND_COLORS["pre"])) >= 3
 
 
 def test_the_gif_and_the_mp4_hold_every_step_a_second():

@@ -8,6 +8,7 @@ import pytest
 from viz.style import (
     BACKGROUNDS,
     GRADIENT,
+    ON_PAGE,
     PALETTE,
     POINT,
     TANGENT,
@@ -37,7 +38,7 @@ def test_contrast_is_computed_as_wcag_defines_it():
     assert contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
 
 
-@pytest.mark.parametrize("color", [*PALETTE, POINT, TANGENT, GRADIENT, UPDATE, VELOCITY])
+@pytest.mark.parametrize("color", [*PALETTE, POINT, TANGENT, GRADIENT, UPDATE, VELOCITY, *ON_PAGE.values()])
 @pytest.mark.parametrize("theme", list(BACKGROUNDS))
 def test_every_line_colour_stands_out_on_both_themes(color, theme):
     # WCAG 1.4.11: graphical objects need 3:1 against what they sit on.

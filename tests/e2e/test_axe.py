@@ -1,0 +1,93 @@
+"""axe-core on every page and tab: no serious or critical accessibility violation, with no rule left out.
+
+axe-core is Deque's engine (the file shipped in the axe-playwright-python package, so CI installs it with the dev
+requirements). It runs in each view at the layout test's three settings — a laptop, a projector in lecture mode,
+the dark theme as the computer asks for it — and a fourth: the dark theme chosen in the app's own settings menu
+on a computer set to light, so the product passes with an explicit theme choice and not only through
+prefers-color-scheme. Each setting keeps one tab (one server, one browser) and opens the views in turn.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.harness import CHART, wait_idle
+from tests.e2e.test_layout import NO_CHART, SETTINGS, VIEWS
+
+pytestmark = pytest.mark.e2e
+
+try:
+    from axe_playwright_python.base import AXE_SCRIPT
+except ImportError:  # pragma: no cover - requirements-dev installs it
+    AXE_SCRIPT = None
+
+# The layout test's settings, and the dark theme picked in Streamlit's settings menu (stored per page in
+# localStorage, as the menu does) on a computer whose own setting is light.
+AXE_SETTINGS = {**SETTINGS, "dark-chosen": ({"width": 1280, "height": 720}, "", "light")}
+CHOOSE_DARK = "localStorage.setItem(`stActiveTheme-${window.location.pathname}-v2`, JSON.stringify('Dark'));"
+AXE_VIEWS = {**VIEWS, "classroom": "classroom"}
+SERIOUS = ("serious", "critical")
+# Every rule axe-core has, none disabled: only its "experimental" ones stay off, as axe's defaults have them.
+RUN = "(options) => axe.run(document, options)"
+OPTIONS = {"resultTypes": ["violations"]}
+
+
+def report(violations: list[dict]) -> list[str]:
+    """One line per offending element: rule, impact, axe's own message and the element's HTML."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            checks = node.get("any", []) + node.get("all", []) + node.get("none", [])
+            message = "; ".join(c["message"] for c in checks) or violation["help"]
+            lines.append(f"{violation['id']} ({violation['impact']}): {message}\n    {node['html'][:200]}")
+    return lines
+
+
+@pytest.fixture(scope="module")
+def axe_tabs(browser):
+    """One browser tab per setting, kept for all views."""
+    if AXE_SCRIPT is None:
+        pytest.skip("axe-playwright-python is not installed (requirements-dev.txt)")
+    contexts = {}
+    opened = {}
+
+    def open_tab(setting: str):
+        if setting not in opened:
+            viewport, _, scheme = AXE_SETTINGS[setting]
+            contexts[setting] = browser.new_context(viewport=viewport, color_scheme=scheme)
+            if setting == "dark-chosen":
+                contexts[setting].add_init_script(CHOOSE_DARK)
+            opened[setting] = contexts[setting].new_page()
+        return opened[setting]
+
+    yield open_tab
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.mark.parametrize("view", list(AXE_VIEWS))
+@pytest.mark.parametrize("setting", list(AXE_SETTINGS))
+def test_axe_core_finds_no_serious_violation(axe_tabs, server, setting, view):
+    page = axe_tabs(setting)
+    _, query, _ = AXE_SETTINGS[setting]
+    path = AXE_VIEWS[view]
+    joiner = "&" if "?" in path else "?"
+    page.goto(f"{server}/{path}{joiner + query if query else ''}")
+    wait_idle(page)
+    if view not in NO_CHART and page.locator(".gl-plotly").count():
+        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+    if setting == "dark-chosen":  # the choice took: the app is dark although the computer asks for light
+        assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).colorScheme") == "dark"
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    results = page.evaluate(RUN, OPTIONS)
+    assert results["testEngine"]["name"] == "axe-core"
+    serious = [v for v in results["violations"] if v["impact"] in SERIOUS]
+    assert not serious, (
+        f"{view} at {setting}:\n"
+        + "\n".join(report(serious))
+        + "\n"
+        + json.dumps(sorted({v["id"] for v in results["violations"]}))
+    )
