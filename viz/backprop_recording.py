@@ -3,7 +3,7 @@ passes, the computation graph drawn as the page draws it, with the title, the ex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from PIL import Image, ImageColor, ImageDraw
 
@@ -38,7 +38,7 @@ def step_counter(k: int, last: int) -> str:
     return f"step {k} / {last}"
 
 
-def walkthrough_frames(net: Network, p: Pass, steps: Sequence[Step], texts: Texts) -> list[Image.Image]:
+def walkthrough_frames(net: Network, p: Pass, steps: Sequence[Step], texts: Texts) -> Iterator[Image.Image]:
     """One picture per step k: the graph with the values known so far under the nodes, the adjoints the backward
     pass has reached, and the edges step k uses drawn thick (blue forward, pink backward)."""
     pos = POSITIONS[net.arch]
@@ -62,7 +62,6 @@ def walkthrough_frames(net: Network, p: Pass, steps: Sequence[Step], texts: Text
     draw = ImageDraw.Draw(base)
     for e in net.edges:
         edge(draw, e.source, e.target, _rgb(EDGE_GREY), 2)
-    frames = []
     for k, current in enumerate(steps):
         frame = base.copy()
         draw = ImageDraw.Draw(frame)
@@ -89,8 +88,7 @@ def walkthrough_frames(net: Network, p: Pass, steps: Sequence[Step], texts: Text
                 # Below the value; a weight's on the same line, further left (the next weight sits below it).
                 where = (tx - draw.textlength(value, font=font(size)) - 10, ty) if weight else (tx, ty + size + 3)
                 draw.text(where, adjoint, font=font(size), fill=_rgb(GRADIENT), anchor=anchor)
-        frames.append(frame)
-    return frames
+        yield frame
 
 
 def walkthrough_recording(net: Network, p: Pass, steps: Sequence[Step], texts: Texts, kind: str) -> bytes:

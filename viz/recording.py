@@ -14,7 +14,7 @@ import functools
 import io
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
@@ -177,15 +177,17 @@ def _detail(t: Trajectory, k: int) -> str:
 
 def descent_frames(
     grid: Grid, t: Trajectory, names: Sequence[str], texts: Texts, limit: int = MAX_FRAMES
-) -> list[Image.Image]:
-    """One picture per shown step k: the header with "step k / N", the path θ_0 … θ_k on the map, the loss."""
+) -> Iterator[Image.Image]:
+    """One picture per shown step k: the header with "step k / N", the path θ_0 … θ_k on the map, the loss.
+
+    Drawn one at a time as the encoder asks (a frame is 1.5 MB; 121 of them at once would be 190 MB)."""
     scene = _scene(grid, t, names)
     # The path and the loss curve grow on one canvas, each frame adding the segments since the last frame.
     trail = scene.background.copy()
     trail.paste(header(texts, "", ""), (0, 0))
     board = trail.crop(scene.map_box)  # the map alone: a point that left the domain is cut at its edge
     on_map = scene.map_xy - np.array(scene.map_box[:2])
-    frames, shown = [], 0
+    shown = 0
     for k in frame_steps(t.steps_taken, limit):
         path = [tuple(p) for p in on_map[shown : k + 1]]
         if len(path) > 1:
@@ -203,19 +205,20 @@ def descent_frames(
             draw.ellipse((x - 8, y - 8, x + 8, y + 8), fill=POINT, outline=PAPER, width=2)
         lx, ly = scene.loss_xy[k]
         draw.ellipse((lx - 6, ly - 6, lx + 6, ly + 6), fill=POINT)
-        frames.append(frame)
-    return frames
+        yield frame
 
 
 def _inside(point: tuple[float, float], box: tuple[int, int, int, int]) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def gif_bytes(frames: Sequence[Image.Image], fps: int = FPS, inks: Sequence[RGB] = (POINT, LOSS)) -> bytes:
-    """An animated GIF that loops, on one chosen palette (see ``palette``), the last frame held."""
+def gif_bytes(frames: Iterable[Image.Image], fps: int = FPS, inks: Sequence[RGB] = (POINT, LOSS)) -> bytes:
+    """An animated GIF that loops, on one chosen palette (see ``palette``), the last frame held.
+
+    Each frame is reduced to its palette as it arrives (a third of its size); Pillow's encoder needs them all."""
     chosen = palette(inks)
     quantized = [f.quantize(palette=chosen, dither=Image.Dither.NONE) for f in frames]
-    durations = [round(1000 / fps)] * len(frames)
+    durations = [round(1000 / fps)] * len(quantized)
     durations[-1] = max(durations[-1], round(1000 * HOLD_SECONDS))
     out = io.BytesIO()
     quantized[0].save(out, format="GIF", save_all=True, append_images=quantized[1:], duration=durations, loop=0)
@@ -237,7 +240,7 @@ def palette(inks: Sequence[RGB]) -> Image.Image:
     return picture
 
 
-def mp4_bytes(frames: Sequence[Image.Image], fps: int = FPS) -> bytes:
+def mp4_bytes(frames: Iterable[Image.Image], fps: int = FPS) -> bytes:
     """An H.264 MP4 (yuv420p, what PowerPoint, Keynote and Google Slides play), the last frame held."""
     import av  # imported here: only a recording needs FFmpeg's libraries in memory
 
@@ -246,9 +249,13 @@ def mp4_bytes(frames: Sequence[Image.Image], fps: int = FPS) -> bytes:
         stream = container.add_stream("libx264", rate=Fraction(fps))
         stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
         stream.options = {"crf": "20", "preset": "veryfast"}
-        held = [*frames, *[frames[-1]] * max(0, round(HOLD_SECONDS * fps) - 1)]
-        for picture in held:
+        last = None
+        for picture in frames:  # encoded as they are drawn: one frame in memory at a time
+            last = picture
             for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                container.mux(packet)
+        for _ in range(round(HOLD_SECONDS * fps) - 1):
+            for packet in stream.encode(av.VideoFrame.from_image(last)):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
@@ -256,7 +263,7 @@ def mp4_bytes(frames: Sequence[Image.Image], fps: int = FPS) -> bytes:
 
 
 def encoded(
-    frames_of: Callable[[], list[Image.Image]], kind: str, fps: int = FPS, inks: Sequence[RGB] = (POINT, LOSS)
+    frames_of: Callable[[], Iterable[Image.Image]], kind: str, fps: int = FPS, inks: Sequence[RGB] = (POINT, LOSS)
 ) -> bytes:
     """The frames ``frames_of`` draws as a "gif" or an "mp4", made by one renderer at a time (see above)."""
     if kind not in ("gif", "mp4"):

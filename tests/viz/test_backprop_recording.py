@@ -34,7 +34,7 @@ def expected(net, p, steps, k) -> np.ndarray:
 @pytest.mark.parametrize("arch", ["neuron", "2-2-1"])
 def test_one_frame_per_step_with_its_counter_and_what_it_works_out(arch):
     net, p, steps = walk(arch)
-    frames = walkthrough_frames(net, p, steps, TEXTS)
+    frames = list(walkthrough_frames(net, p, steps, TEXTS))
     assert len(frames) == len(steps) and {f.size for f in frames} == {(WIDTH, HEIGHT)}
     for k in (0, 1, len(steps) - 1):
         assert np.array_equal(band(frames[k]), expected(net, p, steps, k)), k
@@ -45,7 +45,7 @@ def test_one_frame_per_step_with_its_counter_and_what_it_works_out(arch):
 
 def test_the_current_node_is_ringed_in_the_points_colour():
     net, p, steps = walk("neuron")
-    frames = walkthrough_frames(net, p, steps, TEXTS)
+    frames = list(walkthrough_frames(net, p, steps, TEXTS))
     k = next(i for i, s in enumerate(steps) if s.kind == "forward" and s.node == "z")
     xs, ys = zip(*POSITIONS["neuron"].values(), strict=True)
     x0, x1, y0, y1 = min(xs) - 2.6, max(xs) + 0.6, min(ys) - 1.0, max(ys) + 0.5

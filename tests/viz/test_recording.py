@@ -62,7 +62,7 @@ def test_a_long_run_is_sampled_evenly_keeping_its_first_and_last_step():
 
 def test_every_frame_carries_the_title_the_formula_and_its_own_step():
     t = run()
-    frames = descent_frames(GRID, t, F.names, TEXTS)
+    frames = list(descent_frames(GRID, t, F.names, TEXTS))
     assert len(frames) == 31 and {f.size for f in frames} == {(WIDTH, HEIGHT)}
     for k in (0, 1, 30):
         assert np.array_equal(band(frames[k]), expected_band(t, k)), k
@@ -73,7 +73,7 @@ def test_every_frame_carries_the_title_the_formula_and_its_own_step():
 
 def test_the_point_is_drawn_where_theta_k_is_on_the_map():
     t = run()
-    frames = descent_frames(GRID, t, F.names, TEXTS)
+    frames = list(descent_frames(GRID, t, F.names, TEXTS))
     (x0, x1), (y0, y1) = PRESET.domain
     side = HEIGHT - HEADER - 46
     for k in (10, 30):
@@ -123,6 +123,6 @@ def test_the_same_run_makes_the_same_recording_and_a_scheduled_one_shows_its_eta
 def test_a_path_that_leaves_the_map_is_cut_at_its_edge():
     far = descend(F, (4.5, 4.5), optimizer="gd", lr=0.05, steps=2)  # a steep wall throws it far off the map
     assert np.abs(far.points[1:]).min() > 5
-    frames = descent_frames(GRID, far, F.names, TEXTS)
+    frames = list(descent_frames(GRID, far, F.names, TEXTS))
     assert len(frames) == far.steps_taken + 1
     assert np.array_equal(band(frames[-1]), expected_band(far, far.steps_taken))  # the header stays clean
