@@ -31,6 +31,7 @@ WIDTH, HEIGHT = 960, 540
 HEADER = 92  # the band with the title, the formula and the step counter
 MAX_FRAMES = 121
 FPS = 10
+LEVELS = 14  # bands of the map, like the page's contour levels
 HOLD_SECONDS = 2.0  # the last frame stays this long, so a looping slide shows where the run ended
 RENDERING = threading.BoundedSemaphore(1)  # one recording at a time per process
 # DejaVu Sans (free licence, beside it) has the Greek letters, superscripts and ∇ the default font lacks.
@@ -125,7 +126,7 @@ def _scene(grid: Grid, t: Trajectory, names: Sequence[str]) -> _Scene:
     # The map: f's colours, the first image row at the largest y, stretched over a square.
     side = HEIGHT - HEADER - 46
     left, top = 56, HEADER + 8
-    picture = Image.fromarray(colors(grid.z[::-1], grid.z_range), "RGBA").convert("RGB").resize((side, side))
+    picture = Image.fromarray(colors(_banded(grid, side), grid.z_range), "RGBA").convert("RGB")
     background.paste(picture, (left, top))
     map_box = (left, top, left + side, top + side)
     (x0, x1), (y0, y1) = (float(grid.xs[0]), float(grid.xs[-1])), (float(grid.ys[0]), float(grid.ys[-1]))
@@ -167,6 +168,21 @@ def _scene(grid: Grid, t: Trajectory, names: Sequence[str]) -> _Scene:
     draw.text(((p_left + p_right) / 2, p_bottom + 4), "step k", font=small, fill=INK, anchor="ma")
     draw.line([tuple(p) for p in loss_xy], fill=(200, 214, 230), width=2)  # the whole curve, faint
     return _Scene(background, map_box, (p_left, p_top, p_right, p_bottom), map_xy, loss_xy)
+
+
+def _banded(grid: Grid, side: int, levels: int = LEVELS) -> np.ndarray:
+    """f interpolated to side × side pixels and put in one of ``levels`` bands: filled level sets, as the page's
+    contour map draws them, so the path is seen crossing level curves (rows from the largest y down)."""
+    low, high = grid.z_range
+    fine = np.array(
+        Image.fromarray(np.nan_to_num(grid.z[::-1], nan=low).astype(np.float32), "F").resize(
+            (side, side), Image.Resampling.BILINEAR
+        )
+    )
+    if not high > low:
+        return fine
+    band = np.floor((np.clip(fine, low, high) - low) / (high - low) * levels).clip(0, levels - 1)
+    return low + (band + 0.5) / levels * (high - low)
 
 
 def _detail(t: Trajectory, k: int) -> str:
