@@ -115,7 +115,7 @@ def test_the_noise_and_the_schedule_survive_the_link():
 
 
 def test_the_race_and_the_sweep_see_the_same_noise():
-    query = {**NOISY, "race": "gd,adam"}
+    query = {**NOISY, "race": "gd,adam", "race_lr": "shared"}  # every runner at the page's η
     race = open_page(PAGE, {**query, "tab": "Compare optimizers"})
     assert_clean(race)
     assert any("same gradient noise (σ = 3)" in c.value for c in race.caption)
