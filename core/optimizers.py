@@ -42,6 +42,7 @@ class Hyper(NamedTuple):
     step: float
     format: str = "%.3f"
     widget: str = "slider"  # or "number" for a value typed on a log-like scale (ε)
+    integer: bool = False  # a count of steps
 
 
 class StepView(NamedTuple):
