@@ -515,14 +515,19 @@ FIRST_ORDER = dict(OPTIMIZERS)  # what a loop that only has gradients (mini-batc
 OPTIMIZERS.update(SECOND_ORDER)
 
 
-def make(name: str, lr: float, **hyper: float) -> Transform:
-    """Build the named optimizer with torch's defaults for every hyperparameter not given."""
+def make(name: str, lr: float | np.ndarray, **hyper: float) -> Transform:
+    """Build the named optimizer with torch's defaults for every hyperparameter not given.
+
+    ``lr`` may be one rate per start of a batch (shape (m,)): every rule is elementwise, so each start then steps
+    exactly as it would alone at its own rate.
+    """
     if name not in OPTIMIZERS:
         raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
     spec = OPTIMIZERS[name]
     unknown = set(hyper) - set(spec.defaults)
     if unknown:
         raise ValueError(f"{spec.label} has no hyperparameter {', '.join(sorted(unknown))}.")
-    if not (math.isfinite(lr) and lr > 0):
+    rates = np.asarray(lr, dtype=float)
+    if not (rates.size and np.isfinite(rates).all() and (rates > 0).all()):
         raise ValueError("The learning rate must be a positive number.")
     return spec.build(lr, **{**spec.defaults, **hyper})
