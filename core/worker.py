@@ -490,6 +490,14 @@ class _Pool:
 
 _POOL = _Pool()
 shutdown = _POOL.shutdown
+
+
+def warm() -> None:
+    """Start a worker in the background if none is idle or starting: the first formula of a cold server then
+    meets a worker that started while the page's own modules were imported (about a second of a cold start)."""
+    _POOL._keep_spare()
+
+
 idle_pids = _POOL.pids
 
 

@@ -26,6 +26,7 @@ from core.rnn import path_latex, sequence, unroll
 from ui import keep
 from ui.controls import Page, choice, number_box, slider
 from ui.page import begin, finish
+from ui.recording import walkthrough_buttons, walkthrough_texts
 from ui.render import show
 from ui.text import plain
 from ui.widgets import lecture, step_buttons, step_by
@@ -62,7 +63,6 @@ PATH = slider("path", "Highlight the path through step", 1, 6, 1, 1, integer=Tru
 
 slot = begin(
     PAGE,
-    "🕸️ Backpropagation",
     "How does a network get ∂L/∂w for every weight? By the chain rule on its **computation graph**: every edge "
     "carries a local partial derivative, and a node's ∂L/∂node is the sum, over the edges leaving it, of the next "
     "node's ∂L/∂· times that edge's partial — the total derivative, summed over every path to the loss.",
@@ -129,7 +129,7 @@ k = int(PAGE.draw(step_control, where=middle))
 
 # ---- Compute -----------------------------------------------------------------------------------------------------
 if data_error:
-    slot.error(plain(data_error), icon="⚠️")
+    slot.error(plain(data_error), icon=":material/warning:")
 net = build(arch, activation, loss)
 history = train(net, initial_weights(net, seed), points, optimizer, lr, trained)
 w = history.points[-1]
@@ -147,15 +147,19 @@ if history.status == "diverged":
     st.error(
         f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
         f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
-        icon="💥",
+        icon=":material/error:",
     )
 show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
+walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
 step = steps[k]
 what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
 st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
 st.latex(step.latex)
 if not np.isfinite(p.values["L"]):
-    st.warning("The loss of this example is not a number (a saturated unit): reset the weights or lower η.", icon="⚠️")
+    st.warning(
+        "The loss of this example is not a number (a saturated unit): reset the weights or lower η.",
+        icon=":material/warning:",
+    )
 st.caption(
     "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
     "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "

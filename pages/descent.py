@@ -5,17 +5,24 @@ from __future__ import annotations
 import streamlit as st
 
 from core import OPTIMIZERS
-from core.explain import explain_step, step_table
+from core.basins import basin_story
+from core.explain import explain_step, step_inputs, step_table
 from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
+from core.tuning import RACE_MODES, entrants, grid_story, grid_words, sweep_story
 from ui import cache, runs
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
+from ui.recording import recording_buttons, recording_texts
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
+from ui.text import plain
+from ui.training import noise_lesson, training_controls
 from ui.widgets import (
+    EXPLAINED_STEP,
+    explained_step,
     function_picker,
     learning_rate_follows,
     lecture,
@@ -25,6 +32,7 @@ from ui.widgets import (
     step_buttons,
 )
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
+from viz.tuning import grid_figure
 
 PAGE = Page("descent")
 TAB = choice(
@@ -40,6 +48,7 @@ RACE = choice(
     kind="multiselect",
     labels=lambda k: OPTIMIZERS[k].label,
 )
+RACE_LR = choice("race_lr", "Learning rate in the race", list(RACE_MODES), "tuned", kind="radio", labels=RACE_MODES.get)
 SWEEP = choice(
     "factors", "Learning rates (multiples of η)", [0.1, 0.5, 1.0, 2.0, 5.0, 10.0], [0.1, 1.0, 5.0], kind="multiselect"
 )
@@ -47,12 +56,9 @@ BASIN_GRID = choice("basin_n", "Grid of starts (per side)", [20, 30, 40, 60], 40
 
 slot = begin(
     PAGE,
-    "⛷️ Gradient descent",
     "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss and "
     "of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ against it, "
-    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size. "
-    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step; click the map "
-    "(or drag the ring) to start somewhere else.",
+    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size.",
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
@@ -60,26 +66,27 @@ start = start_controls(PAGE, picked)
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
+training = training_controls(PAGE, steps)  # the schedule and the gradient noise, used by every tab's runs
 big = lecture()
 
-run = runs.descent(f, start, name, lr, steps, **hyper)
+run = runs.descent(f, start, name, lr, steps, **training.settings, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
-        st.error("f or its gradient is undefined at the start point: move the start.", icon="⚠️")
+        st.error("f or its gradient is undefined at the start point: move the start.", icon=":material/warning:")
     else:
         st.error(
             f"**Diverged at step {run.diverged_at}**: the loss or the gradient blew up (|f| > 10¹² or not a number). "
             f"The path is drawn up to the last finite point, step {run.steps_taken}. Try a smaller learning rate.",
-            icon="💥",
+            icon=":material/error:",
         )
 elif run.status == "unbounded":
-    st.warning(run.reason, icon="📉")
+    st.warning(run.reason, icon=":material/trending_down:")
 two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 
 
-STEP = PAGE.key("k")  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
+STEP = PAGE.key(EXPLAINED_STEP)  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
 
 
 def follow_figure_step(frame: int) -> None:
@@ -115,9 +122,13 @@ def step_by_step() -> None:
             on_step=follow_figure_step,
             live=descent_live(f, PAGE, start, name, lr, steps, hyper),  # the dragged start's path, in the browser
         )
+        title = picked.preset.name if picked.preset else ""
+        texts = recording_texts(run, title, names, str(f.expr))
+        recording_buttons(PAGE.key("recording"), cache.grid(f, picked.domain, 51), run, names, texts)
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
     run_metrics()
+    noise_lesson(f, start, run)
     gradient_box = lazy_expander("The gradient used at every step", key=PAGE.key("gradient"))
     if gradient_box is not None:
         with gradient_box:
@@ -146,34 +157,30 @@ def step_by_step() -> None:
     )
 
 
+@st.fragment  # Back, Next and the step slider rerun this part only; the figure turns to the step (show_frame)
 def explain() -> None:
     """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
-    key = STEP
-    if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
-        st.session_state[key] = 1
-
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
-    step_buttons(PAGE, back, forward, key, 1, run.steps_taken)
-    if run.steps_taken > 1:
-        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key, persist_state="session")
-    else:
-        k = 1
-        middle.markdown("**Step k = 1**")
+    k = explained_step(PAGE, run.steps_taken, (picked.key, f.text), middle)
+    step_buttons(PAGE, back, forward, STEP, 1, run.steps_taken)
     if two_d:
         show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
-    before = ", ".join(number(v) for v in run.points[k - 1])
-    grad = ", ".join(number(v) for v in run.gradients[k - 1])
-    st.markdown(f"Step {k}: θ = ({', '.join(names)}) = ({before}), g = ∇f(θ) = ({grad})")
+    st.markdown(f"Step {k}: " + "  \n".join(plain(line) for line in step_inputs(run, k, names, number)))
     st.code("\n".join(line for step in explain_step(run, k, names) for line in step.lines), language=None)
 
 
 def race() -> None:
-    """All chosen optimizers from the same start with the same η."""
+    """All chosen optimizers from the same start: each at its own tuned η, or all at the page's η."""
     picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
-    races = runs.race(f, start, {OPTIMIZERS[o].label: (o, lr, {}) for o in chosen}, steps)
-    st.caption(f"Every optimizer starts at the same point with η = {number(lr)} and PyTorch's default settings.")
+    mode = PAGE.draw(RACE_LR.replace(horizontal=True), where=st)
+    tuned = runs.tuning(f, start, chosen, steps) if mode == "tuned" else None
+    field = entrants(chosen, lr, mode, tuned)
+    races = runs.race(f, start, {e.label: (e.optimizer, e.lr, training.settings) for e in field}, steps)
+    how = grid_words(steps) if mode == "tuned" else f"Shared: every optimizer runs with η = {number(lr)}."
+    noisy = f" Every run sees the same gradient noise (σ = {number(training.noise)})." if training.noise else ""
+    st.caption(f"Every optimizer starts at the same point with PyTorch's default settings. {how}{noisy}")
     if not races:
         return
     if two_d:
@@ -181,23 +188,33 @@ def race() -> None:
         with picture:
             show(race_figure(grid, races, names, minima, lecture=big), key=PAGE.key("race_fig"))
     show(curves_figure(races, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
-    for label, r in races.items():
+    warn_runs(races)
+
+
+def warn_runs(shown: dict) -> None:
+    """Say why a run stopped short or has no minimum to find: diverged, or f falls without bound."""
+    for label, r in shown.items():
         if r.status == "diverged":
-            st.warning(f"{label} diverged at step {r.diverged_at}.")
+            st.warning(f"{label}: {r.reason}")
+        elif r.status == "unbounded":
+            st.info(f"{label}: {r.reason}")
 
 
 def sweep() -> None:
-    """The chosen optimizer at several multiples of η, side by side."""
+    """The chosen optimizer at several multiples of η, side by side, and its loss at every η of the grid."""
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {number(v * lr)}"), where=st)
-    swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, hyper) for k in sorted(factors)}, steps)
+    settings = {**hyper, **training.settings}
+    swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, settings) for k in sorted(factors)}, steps)
     if swept:
         if two_d:
             show(sweep_figure(cache.grid(f, picked.domain, 51), swept, names, lecture=big), key=PAGE.key("sweep"))
         show(curves_figure(swept, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
-        for label, r in swept.items():
-            if r.status == "diverged":
-                st.warning(f"{label} diverged at step {r.diverged_at}.")
-    st.caption("Too small: slow. Just right: steady. Too large: oscillation across the valley, then divergence.")
+        warn_runs(swept)
+        st.caption(sweep_story(list(swept.values())))
+    grid_run = runs.tuning(f, start, [name], steps, tuple(sorted(hyper.items())))(name)
+    if grid_run.uses_lr:
+        show(grid_figure(grid_run, lr, steps, lecture=big), key=PAGE.key("sweep_grid"))
+        st.caption(grid_story(grid_run))
 
 
 def basins() -> None:
@@ -219,12 +236,13 @@ def basins() -> None:
     )
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {number(lr)}, all computed at once. "
-        "Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
+        + basin_story(bm, minima)
+        + (" The map uses exact gradients at a constant η: no schedule, no noise." if not training.exact else "")
     )
 
 
 # Only the open tab computes, so the hidden ones cost nothing.
 PAGE.tabs(TAB, [step_by_step, race, sweep, basins])
 
-code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper))
+code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
 finish(PAGE, slot)

@@ -25,6 +25,7 @@ from core.snippets import descent_snippet
 from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
 from ui import cache, keep
 from ui.controls import Page, choice, number_box, toggle
+from ui.live import descent_live
 from ui.page import begin, finish
 from ui.render import code_snippet, show
 from ui.text import plain
@@ -51,7 +52,6 @@ STANDARDIZE = toggle("std", "Standardize x: (x − mean) / standard deviation", 
 
 slot = begin(
     PAGE,
-    "📈 ML loss: linear regression",
     "Training a model is gradient descent on a loss. The model's weights w = (w₁, w₂) are the variables; the "
     "loss L(w) measures how wrong its predictions are. The partial derivative ∂L/∂w₁ says how to nudge w₁ so "
     "the predictions improve, and likewise for w₂.",
@@ -75,7 +75,7 @@ def stable_rate(X) -> float:
         st.warning(
             f"η = {number(lr)} is at or above 2/λmax = {number(bound)}: plain gradient descent will oscillate with "
             "growing steps and diverge. Choose a smaller η" + (" or standardize x." if X.shape[1] == 2 else "."),
-            icon="⚠️",
+            icon=":material/warning:",
         )
     return bound
 
@@ -156,7 +156,7 @@ def model() -> None:
         st.error(
             f"**Diverged at step {run.diverged_at}**: try a smaller learning rate. The path shown ends at the "
             "last finite point.",
-            icon="💥",
+            icon=":material/error:",
         )
     # One metric per weight: a pair of long numbers in one box is cut off.
     best = L(*target)
@@ -173,16 +173,23 @@ def model() -> None:
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=PAGE.key("fit"))
     with c2:
+        label = "full batch" if batch == "full" else f"mini-batch of {batch}"
+        starts = [c.name for c in START_CONTROLS]
         show(
             race_figure(
                 cache.grid(L, loss_domain(target, start), 51),
-                {"full batch" if batch == "full" else f"mini-batch of {batch}": run},
+                {label: run},
                 L.names,
                 [tuple(target)],
                 lecture=big,
+                start_handle=start,
             ),
             key=PAGE.key("surface"),
-            on_pick=pick_handler(PAGE, [c.name for c in START_CONTROLS]),  # a click moves the start there
+            on_pick=pick_handler(PAGE, starts),  # a click moves the start there
+            # A full-batch path follows the dragged start in the browser (mini-batches are the server's to draw).
+            live=descent_live(L, PAGE, start, name, lr, steps, hyper, run=label, controls=starts)
+            if not batch_size
+            else None,
         )
         st.caption(f"Start w = ({number(start[0])}, {number(start[1])}): click the loss map to start somewhere else.")
     st.markdown("The mean squared error and its gradient:")
@@ -216,7 +223,7 @@ def dataset(upload: object, seed: int) -> Dataset:
     except DataError as error:
         last_good = st.session_state.get(PAGE.key("last_good"))
         kept = "The last good upload stays in use." if last_good else "The generated dataset stays in use."
-        st.error(f"**CSV not used:** {plain(error)} {kept}", icon="⚠️")
+        st.error(f"**CSV not used:** {plain(error)} {kept}", icon=":material/warning:")
         return last_good or generated
     st.session_state[PAGE.key("last_good")] = data
     return data

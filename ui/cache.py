@@ -11,7 +11,7 @@ ordinary one's. Arrays handed out are read-only, since every session receives th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from core.parsing import Reading, read
 from core.regression import Dataset, mse_loss
 from core.steps import Step
 from core.steps import derivation as derive
+from core.tuning import Tuned, tune
 
 MB = 1_000_000
 # Bytes each cache may hold: with the worker's (core.function's Hessians 24 MB, LaTeX 8 MB) about 110 MB in all,
@@ -100,5 +101,14 @@ def mse(data: Dataset) -> Function:
 
 def run(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: int, **hyper: Any) -> Trajectory:
     """``descend`` through a bounded cache: a rerun of the same view (a slider elsewhere, a tab) costs nothing."""
-    key = (f.identity, tuple(float(v) for v in start), optimizer, float(lr), int(steps), tuple(sorted(hyper.items())))
+    # A schedule's parameters come as a dict: keyed by their sorted items.
+    settings = tuple(sorted((k, tuple(sorted(v.items())) if isinstance(v, Mapping) else v) for k, v in hyper.items()))
+    key = (f.identity, tuple(float(v) for v in start), optimizer, float(lr), int(steps), settings)
     return RUNS.get(key, lambda: frozen(descend(f, start, optimizer=optimizer, lr=lr, steps=steps, **hyper)))
+
+
+def tuned(f: Function, start: Sequence[float], optimizer: str, steps: int, hyper: tuple = ()) -> Tuned:
+    """The η of the learning-rate grid with the best final loss for this function, start and optimizer (cached:
+    the grid is a batch of runs; what it keeps is a few numbers)."""
+    key = ("tuned", f.identity, tuple(float(v) for v in start), optimizer, int(steps), hyper)
+    return RUNS.get(key, lambda: tune(f, start, optimizer, steps, **dict(hyper)))

@@ -7,7 +7,17 @@ import sympy as sp
 
 from core import ExpressionError, parse
 from core.equivalence import compare
-from core.practice import LESSON, LEVELS, Exercise, Verdict, check, check_answer, generate, preset_exercises
+from core.practice import (
+    LESSON,
+    LEVELS,
+    Exercise,
+    Verdict,
+    check,
+    check_answer,
+    generate,
+    placeholder,
+    preset_exercises,
+)
 
 LESSON_SIN_X = Exercise("x**2*y + sin(x*y)", "x", "lesson")
 
@@ -177,6 +187,20 @@ def test_an_answer_that_explodes_in_high_precision_is_still_judged():
     assert check_answer("x**2*y + sin(x*y)", "x", "2xy + ycos(xy) + 0*exp(exp(exp(x)))").correct
 
 
+def test_the_placeholder_gives_no_exercise_away():
+    """Regression (issue 25): the answer box's grey hint "e.g. 6x + 2y" was exactly exercise 1's answer."""
+    exercises = [*LESSON, *preset_exercises(), *(generate(level, n) for level in LEVELS for n in range(8))]
+    for exercise in exercises:
+        names = parse(exercise.text).names
+        hint = placeholder(names)
+        assert "6x + 2y" not in hint and all(name in hint for name in names)
+        try:
+            verdict = check(exercise, hint)
+        except ExpressionError:
+            continue  # not even a formula: nothing to copy
+        assert not verdict.correct, (exercise, hint)
+
+
 # issue 27: answers built to fool a checker. Each must be rejected, whatever points this check draws.
 ADVERSARIAL = [
     (QUADRATIC, "6x + 2y + 10^-31"),  # a tiny constant (was "Correct!" under a 1e-30 tolerance)
@@ -255,3 +279,12 @@ def test_a_graph_of_an_odd_root_is_the_real_root():
     f = parse("x^(1/3) + y^(2/3)")
     assert f(-8.0, -27.0) == pytest.approx(-2 + 9, rel=1e-15)
     assert f.grad(-8.0, -1.0).tolist() == pytest.approx([1 / 12, -2 / 3], rel=1e-14)
+
+
+@pytest.mark.parametrize("seed", [4])  # points where an earlier rule saw rounding noise as a difference
+def test_huge_equal_terms_cancelling_at_10_to_the_6_are_not_a_difference(seed):
+    """Goldstein–Price's ∂f/∂x times sin²x + cos²x: terms near 10⁴⁵ cancel; the noise is not a term."""
+    exercise = next(e for e in preset_exercises() if e.text.startswith("(1 + (x + y + 1)"))
+    f = parse(exercise.text)
+    verdict = check(exercise, f"({f.partials[0]})*(sin(x)**2 + cos(x)**2)", seed=seed)
+    assert verdict.correct, verdict.message

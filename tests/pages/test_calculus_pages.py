@@ -4,6 +4,7 @@ import pytest
 
 from core import PRESETS
 from tests.pages.conftest import assert_clean, figures, open_page, texts, trace
+from ui.navigation import PAGES
 
 CALCULUS_PAGES = ["pages/partials.py", "pages/gradient.py", "pages/total_derivative.py"]
 PREFIX = {"pages/partials.py": "partials", "pages/gradient.py": "gradient", "pages/total_derivative.py": "total"}
@@ -14,7 +15,8 @@ def test_home_page_shows_the_lessons_first_example():
     assert_clean(at)
     text = texts(at)
     assert "6 x + 2 y" in text and "2 x + 2 y" in text
-    assert len(at.get("page_link")) == 8  # a card for every page but the welcome page itself
+    # The path: a link to every page but the welcome page itself, in the registry's order.
+    assert [link.proto.page for link in at.get("page_link")] == [row.slug for row in PAGES if row.slug]
 
 
 @pytest.mark.parametrize("page", CALCULUS_PAGES)
@@ -163,6 +165,19 @@ def test_a_formula_as_students_type_it_is_read_and_shown_before_use():
     assert_clean(at)
     assert "f(x, y) = 3 x^{2} y + 2 x y" in [latex.value.strip("$\n") for latex in at.sidebar.latex]
     assert any("'xy' read as x·y" in c.value.replace("\\", "") for c in at.sidebar.caption)
+
+
+def test_a_teachers_notation_is_read_with_a_note_and_an_ambiguity_offers_both_readings():
+    """Issue 27: sin2x and w1w2 were single variables, silently; e^2x was e²·x."""
+    at = open_page("pages/partials.py", {"f": "custom", "expr": "sin2w1 + w1w2"})
+    assert_clean(at)
+    assert "f(w1, w2) = w_{1} w_{2} + \\sin{\\left(2 w_{1} \\right)}" in [
+        latex.value.strip("$\n") for latex in at.sidebar.latex
+    ]
+    captions = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
+    assert "'sin2w1' read as sin(2w1)" in captions and "'w1w2' read as w1·w2" in captions
+    at = open_page("pages/partials.py", {"f": "custom", "expr": "e^2x + y"})  # from a link: a warning says why
+    assert any("can be read as e^(2x) or e^2·x" in w.value.replace("\\", "") for w in at.warning)
 
 
 def test_at_a_kink_the_partial_is_said_not_to_exist():
