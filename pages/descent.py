@@ -186,7 +186,7 @@ def race() -> None:
 
 def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side."""
-    factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {number(v * lr)}"), where=st)
+    factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{number(v)} × η = {number(v * lr)}"), where=st)
     runs = {
         f"η = {number(factor * lr)}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
         for factor in sorted(factors)

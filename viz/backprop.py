@@ -50,6 +50,7 @@ POSITIONS = {
 }
 KIND_COLORS = {"input": "#999999", "weight": PALETTE[0], "pre": PALETTE[1], "act": PALETTE[2], "loss": PALETTE[3]}
 EDGE_GREY = "#BBBBBB"
+LABEL_PX = {False: 12, True: 18}  # the smallest label a laptop's reader (a projector's audience) reads
 LABEL_AT = 0.5  # an edge's label sits at this fraction of the way from its source to its target
 
 
@@ -115,7 +116,7 @@ def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool
     """
     pos = POSITIONS[net.arch]
     pairs = [(pos[e.source], pos[e.target]) for e in net.edges]
-    label_size = 15 if lecture else 11
+    label_size = LABEL_PX[lecture]
     labels = [
         e.text if e.text == "1" else f"{e.text} = {short_number(p.partials[(e.source, e.target)])}" for e in net.edges
     ]
@@ -314,7 +315,7 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
         edges.append((f"x{t}", f"h{t}", f"(1−{h}²)u = {short_number((1 - r.hs[t] ** 2) * r.u)}"))
     edges.append((f"h{T}", "L", f"2(h{T}−y)".translate(SUBSCRIPTS) + f" = {short_number(r.adjoints[T])}"))
     pairs = [(pos[a], pos[b]) for a, b, _ in edges]
-    size = 15 if lecture else 11
+    size = LABEL_PX[lecture]
     on_path = [(f"w{path}", f"h{path}")] + [(f"h{t - 1}", f"h{t}") for t in range(path + 1, T + 1)] + [(f"h{T}", "L")]
     traces = [
         _edge_trace(pairs, "edges", EDGE_GREY, 1.5, 0.3),

@@ -243,7 +243,7 @@ def slice_figure(
         if secant is not None and np.isfinite(secant[1]):
             h, secant_slope = secant
             t = np.array([min(0.0, h) - 0.1 * span, max(0.0, h) + 0.1 * span])
-            name = f"secant, h = {h:g}: slope {number(secant_slope)}"
+            name = f"secant, h = {number(h)}: slope {number(secant_slope)}"
             traces.append(slope_line(at, s.z0, secant_slope, t, name, color=GRADIENT, width=2, dash="dash"))
         traces.append(trace("scatter", x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
     layout = dict(

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from core.curvature import Curvature
 from core.descent import Trajectory
 from core.grid import Grid
+from core.numbers import number
 from viz.calculus import contour, point3d, surface
 from viz.style import DASHES, PALETTE, POINT, SYMBOLS, WHITE, YELLOW, figure, keyed, log_axis, series, trace
 
@@ -32,7 +33,7 @@ def eigen_axes(c: Curvature, domain: tuple, fraction: float = 0.3) -> list[tuple
 
 def _axis_name(i: int, lam: float, kind_zero: bool) -> str:
     shape = "flat" if kind_zero else ("curves up" if lam > 0 else "curves down")
-    return f"eigen-axis {i + 1}: λ{'₁₂'[i]} = {lam:.4g} ({shape})"
+    return f"eigen-axis {i + 1}: λ{'₁₂'[i]} = {number(lam)} ({shape})"
 
 
 def hessian_figure(
@@ -165,7 +166,7 @@ def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lec
                 x=k,
                 y=line,
                 mode="lines",
-                name=f"{label}: predicted ρ = {rho:.4g}",
+                name=f"{label}: predicted ρ = {number(rho)}",
                 line=dict(color=color, width=2, dash="dash"),
             )
         )
@@ -211,8 +212,8 @@ def lr_sweep_figure(
             name="measured (loss ratio per step)^½",
             marker=dict(size=9, color=PALETTE[1], line=dict(width=1, color="black")),
         ),
-        _marker_line(stable, top, f"largest stable η = 2/λmax = {stable:.4g}", PALETTE[3], "dash"),
-        _marker_line(best, top, f"fastest η* = 2/(λmin + λmax) = {best:.4g}", PALETTE[2], "dot"),
+        _marker_line(stable, top, f"largest stable η = 2/λmax = {number(stable)}", PALETTE[3], "dash"),
+        _marker_line(best, top, f"fastest η* = 2/(λmin + λmax) = {number(best)}", PALETTE[2], "dot"),
         trace(
             "scatter",
             x=[lrs[0], lrs[-1]],
@@ -229,7 +230,7 @@ def lr_sweep_figure(
                 x=[lr],
                 y=[float(np.interp(lr, lrs, predicted))],
                 mode="markers",
-                name=f"this η = {lr:.4g}",
+                name=f"this η = {number(lr)}",
                 marker=dict(size=14, color=POINT, symbol="diamond"),
             )
         )

@@ -272,7 +272,7 @@ def step_slider(count: int, labels: Sequence[str] | None = None, active: int = 0
 
 def run_label(t: Trajectory, label: str | None = None) -> str:
     """Legend text of a run, saying honestly where it diverged."""
-    text = label or f"{OPTIMIZERS[t.optimizer].label}, η = {t.lr:g}"
+    text = label or f"{OPTIMIZERS[t.optimizer].label}, η = {number(t.lr)}"
     return text + (f" — diverged at step {t.diverged_at}" if t.status == "diverged" else "")
 
 
