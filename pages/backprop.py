@@ -201,7 +201,10 @@ left, right = st.columns([1, 2]) if not big else (st.container(), st.container()
 left.metric(
     "mean loss L",
     number(history.values[-1], 6),
-    delta=delta(history.values[-1] - history.values[0], scale=abs(history.values[0])),
+    # No badge before the first training step: there is no change to show.
+    delta=delta(history.values[-1] - history.values[0], scale=abs(history.values[0]))
+    if len(history.points) > 1
+    else None,
     delta_color="inverse",
     delta_description="since the start of training",
 )

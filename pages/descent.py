@@ -98,6 +98,7 @@ def run_metrics() -> None:
         number(run.values[-1], scale=start_size),
         delta=delta(run.values[-1] - run.values[0], scale=start_size),
         delta_color="inverse",
+        delta_description=f"since the start, f(θ₀) = {number(run.values[0])}",
     )
     boxes[1].metric("final |∇f(θ)|", number(run.grad_norms[-1], scale=run.grad_norms[0]))
     for box, var, value in zip(boxes[2:], names, run.points[-1], strict=True):

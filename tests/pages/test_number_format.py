@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 
 from tests.pages.conftest import figures, open_page, texts
 
@@ -55,6 +56,7 @@ def test_log_axes_on_pages_write_powers_of_ten():
 
 
 # Python's own exponent notation, "1e-05", which read beside the pages' "3 × 10⁻⁵" as another kind of number.
+GRAY = Metric.MetricColor.GRAY  # a neutral badge: no good or bad direction
 PYTHON_EXPONENT = re.compile(r"\d(\.\d+)?e[-+]?\d")
 
 
@@ -76,3 +78,21 @@ def test_no_page_writes_pythons_exponent_notation(path, query):
     shown += [d.get("name") or "" for f in figures(at) for d in f["data"]]
     assert not [s for s in shown if PYTHON_EXPONENT.search(s)]
     assert "10⁻" in "\n".join(shown)  # the small numbers are there, written as powers of ten
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("pages/descent.py", {}),
+        ("pages/regression.py", {"tab": "Fit a line to data"}),
+        ("pages/backprop.py", {"trained": "3"}),
+    ],
+)
+def test_every_change_badge_says_what_it_compares_to(path, query):
+    # Regression: an unexplained "↓ -8" under the final loss, and a red "↑ +1.4×10⁻⁹" under the regression's MSE.
+    at = open_page(path, query)
+    badges = [m for m in at.metric if m.proto.delta]
+    assert badges
+    assert all(m.proto.delta_description for m in badges), [m.label for m in badges]
+    gap = [m for m in badges if m.label == "MSE"]
+    assert all(m.proto.delta_description == "above the least-squares fit" and m.proto.color == GRAY for m in gap)
