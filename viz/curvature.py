@@ -12,7 +12,7 @@ from core.descent import Trajectory
 from core.grid import Grid
 from core.numbers import number
 from viz.calculus import contour, point3d, surface
-from viz.style import DASHES, PALETTE, POINT, SYMBOLS, WHITE, YELLOW, figure, keyed, log_axis, series, trace
+from viz.style import DASHES, PALETTE, POINT, SYMBOLS, WHITE, YELLOW, figure, keyed, log_axis, series, text_px, trace
 
 UP = "#0072B2"  # an eigen-axis along which f curves up (λ > 0)
 DOWN = "#D55E00"  # … curves down (λ < 0)
@@ -109,16 +109,20 @@ def taylor_figure(near: Grid, model: Grid, c: Curvature, names: tuple[str, str],
 
     def scene(left: float, title: str) -> dict:
         return dict(
-            domain=dict(x=[left, left + 0.48], y=[0.0, 0.92]),
+            domain=dict(x=[left + 0.03, left + 0.48], y=[0.0, 0.9]),
             xaxis=dict(title=dict(text=names[0])),
             yaxis=dict(title=dict(text=names[1])),
             zaxis=dict(title=dict(text=title), range=[low, high]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=dict(x=1.6, y=-1.6, z=1.0)),
+            # From higher up than the other 3D views: a bowl seen along its valley (the lesson's f at P) was a
+            # thin sliver from the side; from above it shows as a surface whatever its shape.
+            camera=dict(eye=dict(x=1.1, y=-1.4, z=1.3)),
         )
 
-    heading = dict(y=1.0, xref="paper", yref="paper", yanchor="top", showarrow=False, font=dict(size=16))
+    heading = dict(
+        y=1.0, xref="paper", yref="paper", yanchor="top", showarrow=False, font=dict(size=text_px(16, lecture))
+    )
     layout = dict(
         scene=scene(0.0, "f"),
         scene2=scene(0.52, "q"),
@@ -127,7 +131,7 @@ def taylor_figure(near: Grid, model: Grid, c: Curvature, names: tuple[str, str],
             {**heading, "text": "q(P + d) = f + ∇f·d + ½ dᵀHd", "x": 0.76, "xanchor": "center"},
         ],
     )
-    return figure(traces, layout, height=480, lecture=lecture)
+    return figure(traces, layout, height=400, lecture=lecture)
 
 
 def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lecture: bool = False) -> go.Figure:
