@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
-from ui.navigation import FRAMED, pages
+from ui.guard import run_page
+from ui.navigation import pages
 from ui.render import page_style
 from ui.state import LECTURE
 from ui.text import code, plain
@@ -28,12 +27,5 @@ with st.sidebar:
     st.toggle(LECTURE.label, key="lecture", help=LECTURE.help)
 page_style(lecture=st.session_state["lecture"])
 
-token = FRAMED.set(True)
-try:
-    page.run()
-except Exception:
-    # A bug must never show a visitor a traceback: log it and say so plainly.
-    logging.getLogger("gradient_lab").exception("page %s failed", page.title)
-    st.error("Something went wrong while drawing this page. Try another function or reset the controls.")
-finally:
-    FRAMED.reset(token)
+# A limit, data or math error becomes the page's message with its last good state; a bug, a plain sentence.
+run_page(page)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import statistics
+import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from bench.harness import (
     slider_point,
     start_server,
     stop_server,
+    wait_healthy,
     wait_idle,
 )
 from bench.pages import INTERACTIONS, percentile
@@ -76,6 +80,85 @@ WATCH = """(capture) => {
 }"""
 
 
+# Live drag (issue 28): P (or the start) dragged around a circle on the map, one move after another as fast as
+# the browser takes them; ui/live_drag.js records when each preview frame was drawn and the work it took.
+DRAGS = {
+    "gradient": ("gradient.contour", {"f": "himmelblau", "x0": "0.5", "y0": "0.5", "theta": "30"}),
+    "descent": ("descent.playback", {"f": "himmelblau", "opt": "adam", "lr": "0.1", "steps": "100"}),
+}
+FRAME_TARGET_MS = 33  # 30 frames per second
+CENTRE = """([key]) => {
+  const gd = document.querySelector(`.st-key-${key.replaceAll('.', '-')} .js-plotly-plot`);
+  gd.scrollIntoView({block: 'center'});
+  const point = gd.gradientLab?.point() ?? [gd.layout.shapes[0].xanchor, gd.layout.shapes[0].yanchor];
+  const {xaxis, yaxis} = gd._fullLayout._plots.xy, box = gd.getBoundingClientRect();
+  return [box.left + xaxis._offset + xaxis.d2p(point[0]), box.top + yaxis._offset + yaxis.d2p(point[1])];
+}"""
+
+
+def drag_frames(page, url: str, name: str, moves: int = 120) -> dict[str, list[float]]:
+    """Drag the map's point around a circle of 60 px with ``moves`` moves; the intervals between the preview's
+    frames and each frame's work, in ms, and how many messages went to the server during the drag."""
+    key, query = DRAGS[name]
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))  # noqa: PLW0108
+    page.goto(f"{url}/{name}?{urllib.parse.urlencode(query)}")
+    page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
+    wait_idle(page)
+    x, y = page.evaluate(CENTRE, [key])
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.evaluate("() => { window.__gradientLabDragFrames = []; }")
+    before = len(sent)
+    page.mouse.down()
+    for i in range(moves):
+        angle = 2 * math.pi * i / 60
+        page.mouse.move(x + 60 * (1 - math.cos(angle)), y + 60 * math.sin(angle))
+    during = len(sent) - before
+    page.mouse.up()
+    wait_idle(page)
+    frames = page.evaluate("() => window.__gradientLabDragFrames")
+    times = [t for t, _ in frames]
+    return {
+        "interval": [b - a for a, b in itertools.pairwise(times)],
+        "work": [w for _, w in frames],
+        "during": [float(during)],
+    }
+
+
+def report_drags(drags: dict[str, dict[str, list[float]]]) -> None:
+    print(f"live drag: preview frames while P is dragged (120 moves), ms; target median interval ≤ {FRAME_TARGET_MS}")
+    print(f"{'map':<18}{'frames':>7}{'interval median':>17}{'p95':>6}{'work median':>13}{'p95':>6}{'messages':>10}")
+    for name, d in drags.items():
+        fast = bool(d["interval"]) and statistics.median(d["interval"]) <= FRAME_TARGET_MS
+        ok = "ok" if fast and not d["during"][0] else "OVER"
+        print(
+            f"{name:<18}{len(d['work']):>7}{percentile(d['interval'], 50):>17.1f}{percentile(d['interval'], 95):>6.1f}"
+            f"{percentile(d['work'], 50):>13.1f}{percentile(d['work'], 95):>6.1f}{int(d['during'][0]):>10}  {ok}"
+        )
+
+
+def run_drags() -> dict[str, float]:
+    """Only the live-drag measurement: `python -m bench.browser --drag`."""
+    if CHROMIUM is None:
+        print("browser benchmarks skipped: Chromium is not installed")
+        return {}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_server(port)
+    try:
+        wait_healthy(url, process)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            drags = {name: drag_frames(page, url, name) for name in DRAGS}
+            browser.close()
+    finally:
+        stop_server(process)
+    report_drags(drags)
+    return {f"drag {name}": statistics.median(d["interval"]) for name, d in drags.items()}
+
+
 def run(samples: int = 12) -> dict[str, float]:
     if CHROMIUM is None:
         print("browser benchmarks skipped: Chromium is not installed")
@@ -101,6 +184,7 @@ def run(samples: int = 12) -> dict[str, float]:
             # Twice the samples: medians of 12 moved by ±10 % from run to run here, more than the gap measured.
             clicks = {name: map_click_latency(page, url, name, 2 * samples) for name in CLICKS}
             reruns, advanced = playback_reruns(page, url)
+            drags = {name: drag_frames(page, url, name) for name in DRAGS}
             alone = {name: plotly_alone(page, url, latency.figures, samples) for name, latency in latencies.items()}
             browser.close()
     finally:
@@ -131,6 +215,7 @@ def run(samples: int = 12) -> dict[str, float]:
             f"{ms(move.sent, 50):>13}{ms(move.every, 50):>15}{ms(move.every, 95):>6}  {verdict}"
         )
     print(f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server (target 0)")
+    report_drags(drags)
     return {"cold": cold, "reruns": reruns, **{name: statistics.median(v.every) for name, v in latencies.items()}}
 
 
@@ -288,4 +373,4 @@ def playback_reruns(page, url: str) -> tuple[int, int]:
 
 
 if __name__ == "__main__":
-    run()
+    run_drags() if "--drag" in sys.argv else run()

@@ -25,6 +25,11 @@ STUDENT_ID_LENGTH = 16  # hex digits of a browser tab's anonymous id
 # Limits: together they bound what one store holds (MAX_ROOMS × MAX_ANSWERS × ANSWER_BYTES ≈ 30 MB at most).
 ROOM_SECONDS = 4 * 3600  # a room and everything in it is deleted this long after it was opened
 MAX_ROOMS = 30  # open rooms at once
+# Rooms are opened without an account, so one visitor must not be able to hold them all: an opener (a digest of
+# the client's address, or of the browser session where the address is unknown) keeps at most this many open ...
+MAX_ROOMS_PER_OPENER = 2
+# ... and a room no student has joined is deleted this long after it was opened (a real class joins within minutes).
+EMPTY_ROOM_SECONDS = 20 * 60
 MAX_STUDENTS = 1000  # students who joined one room
 MAX_ANSWERS = 1000  # answers to one activity (one per student; a new activity deletes the last one's)
 ANSWER_BYTES = 1024  # an answer as stored (JSON, UTF-8): a typed answer of ANSWER_CHARS fits

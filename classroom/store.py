@@ -6,7 +6,9 @@ Both back ends keep the same things with the same rules, and the same tests run 
 - the students who joined (id → display name), and the current activity's answers (id → JSON).
 An answer is counted exactly once per student and activity: the answers are a map keyed by the student's id,
 written in one atomic step with the checks before it (a Lua script in Redis, a lock here). A room, its students
-and its answers are deleted together when it is closed or ROOM_SECONDS after it was opened.
+and its answers are deleted together when it is closed or ROOM_SECONDS after it was opened, or already
+EMPTY_ROOM_SECONDS after it was opened if no student has joined by then. One opener holds at most
+MAX_ROOMS_PER_OPENER rooms at once, so a visitor pressing "Start a class" in a loop cannot fill the store.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from classroom import rooms as limits  # read at each call, so a test can lower a limit
-from classroom.rooms import ROOM_SECONDS, Outcome, RoomError, digest, dumps, new_code, new_secret, same_key
+from classroom.rooms import (
+    EMPTY_ROOM_SECONDS,
+    ROOM_SECONDS,
+    Outcome,
+    RoomError,
+    digest,
+    dumps,
+    new_code,
+    new_secret,
+    same_key,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +60,7 @@ class RoomView:
 class Store(Protocol):
     """The operations both back ends offer. Lecturer-only ones take the room's key and return False without it."""
 
-    def open_room(self) -> tuple[str, str]: ...
+    def open_room(self, opener: str = "") -> tuple[str, str]: ...
     def poll(self, code: str) -> Poll | None: ...
     def room(self, code: str) -> RoomView | None: ...
     def is_lecturer(self, code: str, secret: str) -> bool: ...
@@ -63,6 +75,18 @@ class Store(Protocol):
     def mine(self, code: str, student: str) -> dict | None: ...
 
 
+FULL = "This server already has {} open classes; close one or try again later."
+MINE = (
+    "You already have {} open. Close one with its Close button (its link is in your browser's history), "
+    "or wait: a class nobody joined closes itself after 20 minutes."
+)
+
+
+def classes(n: int) -> str:
+    """ "1 class", "2 classes"."""
+    return f"{n} class" if n == 1 else f"{n} classes"
+
+
 # --- in this process ---------------------------------------------------------------------------------------
 
 
@@ -70,6 +94,7 @@ class Store(Protocol):
 class _Room:
     key: str  # the key's digest
     opened: float
+    opener: str = ""
     stage: int = 0
     version: int = 0
     activity_id: int = 0
@@ -83,8 +108,11 @@ class _Room:
 class MemoryStore:
     """Rooms in a dict of this process, behind one lock: every session of one `streamlit run` shares them."""
 
-    def __init__(self, seconds: float = ROOM_SECONDS, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, seconds: float = ROOM_SECONDS, clock: Callable[[], float] = time.time, empty_seconds: float | None = None
+    ) -> None:
         self.seconds = seconds
+        self.empty_seconds = min(seconds, EMPTY_ROOM_SECONDS if empty_seconds is None else empty_seconds)
         self.clock = clock
         self._rooms: dict[str, _Room] = {}
         self._lock = threading.Lock()
@@ -92,20 +120,25 @@ class MemoryStore:
     def _live(self, code: str) -> _Room | None:
         """The room, or None when there is none or it expired (then it is deleted with all it holds)."""
         now = self.clock()
-        for stale in [c for c, r in self._rooms.items() if now >= r.opened + self.seconds]:
+        for stale in [c for c, r in self._rooms.items() if now >= r.opened + self._lifetime(r)]:
             del self._rooms[stale]
         return self._rooms.get(code)
 
-    def open_room(self) -> tuple[str, str]:
+    def _lifetime(self, room: _Room) -> float:
+        return self.seconds if room.students else self.empty_seconds
+
+    def open_room(self, opener: str = "") -> tuple[str, str]:
         secret = new_secret()
         with self._lock:
             self._live("")
             if len(self._rooms) >= limits.MAX_ROOMS:
-                raise RoomError(f"This server already has {limits.MAX_ROOMS} open rooms; close one or try again later.")
+                raise RoomError(FULL.format(limits.MAX_ROOMS))
+            if opener and sum(r.opener == opener for r in self._rooms.values()) >= limits.MAX_ROOMS_PER_OPENER:
+                raise RoomError(MINE.format(classes(limits.MAX_ROOMS_PER_OPENER)))
             code = new_code()
             while code in self._rooms:
                 code = new_code()
-            self._rooms[code] = _Room(digest(secret), self.clock())
+            self._rooms[code] = _Room(digest(secret), self.clock(), opener)
         return code, secret
 
     def _poll(self, room: _Room) -> Poll:
@@ -126,7 +159,7 @@ class MemoryStore:
                 self._poll(room),
                 _loads(room.activity),
                 _loads(room.solution),
-                room.opened + self.seconds,
+                room.opened + self._lifetime(room),
             )
 
     def _lecturer(self, code: str, secret: str) -> _Room | None:
@@ -234,14 +267,27 @@ def _loads(text: str | bytes | None) -> Any:
 # same student at the same instant still leave one answer. Keys share a {hash tag}, so a cluster keeps a room
 # in one slot. KEYS[1] is always the room's hash.
 
+# The index (KEYS[2]) and the opener's set (KEYS[3]) score each room by when it goes: EMPTY_ROOM_SECONDS after
+# opening until the first student joins (_JOIN then moves it to the room's full lifetime).
+# ARGV: 1 digest, 2 lifetime, 3 now, 4 MAX_ROOMS, 5 code, 6 empty lifetime, 7 MAX_ROOMS_PER_OPENER.
 _OPEN = """
 local now = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'full' end
+if KEYS[3] ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+  if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then return 'mine' end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
-redis.call('HSET', KEYS[1], 'key', ARGV[1], 'stage', 0, 'version', 0, 'act', 0, 'expires', now + tonumber(ARGV[2]))
-redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[2]) * 1000))
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[5])
+local empty = now + tonumber(ARGV[6])
+redis.call('HSET', KEYS[1], 'key', ARGV[1], 'stage', 0, 'version', 0, 'act', 0, 'expires', empty,
+  'closes', now + tonumber(ARGV[2]), 'opener', KEYS[3])
+redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[6]) * 1000))
+redis.call('ZADD', KEYS[2], empty, ARGV[5])
+if KEYS[3] ~= '' then
+  redis.call('ZADD', KEYS[3], empty, ARGV[5])
+  redis.call('PEXPIRE', KEYS[3], math.floor(tonumber(ARGV[2]) * 1000))
+end
 return 'ok'
 """
 
@@ -263,10 +309,21 @@ if new == 1 then return 'new' end
 return 'changed'
 """
 
+# The first student to join gives the room its full lifetime (ARGV[4]: the room's code, KEYS[3]: the index).
 _JOIN = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[3]) then
   return 0
+end
+if redis.call('HLEN', KEYS[2]) == 0 then
+  local room = redis.call('HMGET', KEYS[1], 'closes', 'opener')
+  local closes = tonumber(room[1])
+  if closes then
+    redis.call('PEXPIREAT', KEYS[1], math.floor(closes * 1000))
+    redis.call('HSET', KEYS[1], 'expires', closes)
+    redis.call('ZADD', KEYS[3], 'XX', closes, ARGV[4])
+    if room[2] and room[2] ~= '' then redis.call('ZADD', room[2], 'XX', closes, ARGV[4]) end
+  end
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
@@ -292,8 +349,10 @@ elseif action == 'clear' then
   redis.call('DEL', KEYS[2])
   redis.call('HDEL', KEYS[1], 'solution')
 elseif action == 'close' then
+  local opener = redis.call('HGET', KEYS[1], 'opener')
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
   redis.call('ZREM', KEYS[4], ARGV[4])
+  if opener and opener ~= '' then redis.call('ZREM', opener, ARGV[4]) end
   return 0
 end
 redis.call('HINCRBY', KEYS[1], 'stage', 1)
@@ -306,10 +365,17 @@ class RedisStore:
 
     PREFIX = "gradient-lab"
 
-    def __init__(self, url: str, seconds: float = ROOM_SECONDS, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        url: str,
+        seconds: float = ROOM_SECONDS,
+        clock: Callable[[], float] = time.time,
+        empty_seconds: float | None = None,
+    ) -> None:
         import redis  # only needed when REDIS_URL is set
 
         self.seconds = seconds
+        self.empty_seconds = min(seconds, EMPTY_ROOM_SECONDS if empty_seconds is None else empty_seconds)
         self.clock = clock
         # Short timeouts: a page waiting on a lost Redis says so rather than hanging on stage.
         self.redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
@@ -326,17 +392,21 @@ class RedisStore:
     def _index(self) -> str:
         return f"{self.PREFIX}:rooms"
 
-    def open_room(self) -> tuple[str, str]:
+    def open_room(self, opener: str = "") -> tuple[str, str]:
         secret = new_secret()
+        mine = f"{self.PREFIX}:opener:{digest(opener)}" if opener else ""
         for _ in range(20):
             code = new_code()
             room, _, _ = self._keys(code)
-            args = [digest(secret), self.seconds, self.clock(), limits.MAX_ROOMS, code]
-            result = _text(self._open(keys=[room, self._index], args=args))
+            args = [digest(secret), self.seconds, self.clock(), limits.MAX_ROOMS, code, self.empty_seconds]
+            args.append(limits.MAX_ROOMS_PER_OPENER)
+            result = _text(self._open(keys=[room, self._index, mine], args=args))
             if result == "ok":
                 return code, secret
             if result == "full":
-                raise RoomError(f"This server already has {limits.MAX_ROOMS} open rooms; close one or try again later.")
+                raise RoomError(FULL.format(limits.MAX_ROOMS))
+            if result == "mine":
+                raise RoomError(MINE.format(classes(limits.MAX_ROOMS_PER_OPENER)))
         raise RoomError("No free room code was found; try again.")
 
     def poll(self, code: str) -> Poll | None:
@@ -368,7 +438,7 @@ class RedisStore:
 
     def join(self, code: str, student: str, name: str = "") -> bool:
         room, _, students = self._keys(code)
-        return bool(self._join(keys=[room, students], args=[student, name, limits.MAX_STUDENTS]))
+        return bool(self._join(keys=[room, students, self._index], args=[student, name, limits.MAX_STUDENTS, code]))
 
     def names(self, code: str) -> dict[str, str]:
         _, _, students = self._keys(code)

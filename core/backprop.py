@@ -3,13 +3,17 @@ and a central finite-difference check of one weight's partial derivative."""
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from core.grid import Grid, evaluate_grid
 from core.network import ACTIVATIONS, LOSSES, Edge, Network, Pass, as_dict, loss_and_gradient, mean_loss, tex
+from core.numbers import number
 from core.points import Points
+
+EPSILON = float(np.finfo(float).eps)  # the spacing of floats near 1: a loss L is stored to about ε·|L|/2
 
 
 class Step(NamedTuple):
@@ -114,10 +118,42 @@ class Check(NamedTuple):
     backprop: float  # ∂L/∂w from the backward pass
     minus: float  # L(w − h)
     plus: float  # L(w + h)
+    coarse: float = math.nan  # the same central difference with step 2h, to measure the truncation error
 
     @property
     def difference(self) -> float:
         return abs(self.central - self.backprop)
+
+    @property
+    def truncation(self) -> float:
+        """The central difference's error from the step, ≈ h²·L‴/6: D(2h) − D(h) ≈ 3·(h²·L‴/6)."""
+        return abs(self.coarse - self.central) / 3
+
+    @property
+    def rounding(self) -> float:
+        """The error from rounding L(w ± h) to a float: about ε·|L|/h (each loss is off by about ε·|L|/2)."""
+        return EPSILON * max(abs(self.plus), abs(self.minus)) / self.h
+
+    @property
+    def caption(self) -> str:
+        """What explains the gap between the central difference and the backward pass, from the numbers."""
+        truncation, rounding = self.truncation, self.rounding
+        expected = truncation + rounding
+        cause = (
+            f"mostly truncation by the step (about h²·L‴/6 ≈ {number(truncation, 2)}; a smaller h shrinks it)"
+            if truncation >= rounding
+            else f"mostly rounding of the two losses (about ε·|L|/h ≈ {number(rounding, 2)}; a larger h shrinks it)"
+        )
+        if self.difference <= 10 * expected + 1e-300:
+            return (
+                f"The two differ by {number(self.difference, 2)}, as the step h = {number(self.h)} predicts: {cause}. "
+                "Backpropagation has neither error."
+            )
+        return (
+            f"The two differ by {number(self.difference, 2)}, more than the step h = {number(self.h)} explains "
+            f"(truncation ≈ {number(truncation, 2)}, rounding ≈ {number(rounding, 2)}): the loss is not smooth within "
+            "h of this weight (a ReLU kink), or it is computed with fewer digits than a float holds."
+        )
 
     @property
     def latex(self) -> str:
@@ -132,13 +168,16 @@ class Check(NamedTuple):
 def finite_difference(net: Network, w: np.ndarray, points: Points, weight: str, h: float = 1e-5) -> Check:
     """The central difference of the mean loss in one weight, beside the backward pass's ∂L/∂w."""
     i = net.weights.index(weight)
-    values = []
-    for sign in (-1.0, 1.0):
+
+    def at(shift: float) -> float:
         shifted = np.array(w, dtype=float)
-        shifted[i] += sign * h
-        values.append(float(mean_loss(net, dict(zip(net.weights, shifted, strict=True)), points)))
+        shifted[i] += shift
+        return float(mean_loss(net, dict(zip(net.weights, shifted, strict=True)), points))
+
+    minus, plus = at(-h), at(h)
+    coarse = (at(2 * h) - at(-2 * h)) / (4 * h)
     _, grad = loss_and_gradient(net, w, points)
-    return Check(weight, h, (values[1] - values[0]) / (2 * h), float(grad[i]), values[0], values[1])
+    return Check(weight, h, (plus - minus) / (2 * h), float(grad[i]), minus, plus, coarse)
 
 
 def loss_surface(

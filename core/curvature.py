@@ -3,59 +3,36 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-import sympy as sp
 
 from core.descent import Trajectory, descend, descend_with
-from core.function import Function, parse, real_part, to_latex
+from core.function import Function, parse
 from core.grid import Domain, Grid, domain_axes, robust_range
-from core.special import NUMPY_FUNCTIONS
 
 # An eigenvalue within this of zero (relative to the largest |λ|, at least this absolutely) counts as zero.
 EIGEN_TOLERANCE = 1e-8
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 
-def _dirac(u: object, *order: object) -> np.ndarray:
-    """δ(u) as a value: 0 where u ≠ 0, undefined (NaN) at the kink itself, where |x| or relu has no curvature."""
-    u = np.asarray(u, dtype=float)
-    return np.where(u == 0, np.nan, 0.0)
-
-
-@lru_cache(maxsize=128)  # bounded: one lambdified Hessian per function the session looked at
-def hessian_function(f: Function) -> Callable[..., object]:
-    """numpy function of f's variables returning the Hessian's entries as a nested list.
-
-    Second derivatives of |x|, sign and relu contain sympy's DiracDelta, which numpy lacks.
-    """
-    return sp.lambdify(f.variables, f.hessian.tolist(), modules=[{"DiracDelta": _dirac}, NUMPY_FUNCTIONS, "numpy"])
-
-
 def hessian_at(f: Function, point: Sequence[float]) -> np.ndarray:
-    """H(P) as an (n, n) float array; NaN where a second partial is undefined at P.
+    """H(P) as an (n, n) float array; NaN where a second partial is undefined at P (through ``Function.second``).
 
     >>> hessian_at(parse("3*x**2 + 2*x*y + y**2"), (1.0, 2.0)).tolist()
     [[6.0, 2.0], [2.0, 2.0]]
     """
-    n = len(f.variables)
-    with np.errstate(all="ignore"):
-        # numpy scalars, not floats: 1/0 at a pole is then inf (and undefined), not a ZeroDivisionError
-        rows = hessian_function(f)(*(np.float64(v) for v in point))
-    return np.array([[real_part(np.asarray(v)) for v in row] for row in rows], dtype=float).reshape(n, n)
+    return f.hessian_at(point)
 
 
 def hessian_latex(f: Function) -> str:
-    r"""H as a LaTeX matrix of its symbolic entries.
+    r"""H as a LaTeX matrix of its symbolic entries, shortened (⋯) when long: see ``Function.second``.
 
     >>> hessian_latex(parse("3*x**2 + 2*x*y + y**2"))
     '\\begin{pmatrix} 6 & 2 \\\\ 2 & 2 \\end{pmatrix}'
     """
-    rows = [" & ".join(to_latex(entry) for entry in f.hessian.row(i)) for i in range(f.hessian.rows)]
-    return r"\begin{pmatrix} " + r" \\ ".join(rows) + r" \end{pmatrix}"
+    return f.second.latex
 
 
 def matrix_latex(m: np.ndarray, digits: int = 4) -> str:

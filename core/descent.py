@@ -96,13 +96,12 @@ def _descend_second_order(
     f: Function, start: np.ndarray, optimizer: str, lr: float, steps: int, **hyper: Any
 ) -> Trajectory:
     """The loop for Newton's variants: each update also sees H(θ) and f (for the line search)."""
-    from core.curvature import hessian_at  # curvature runs descents itself, so it is imported when needed
 
     def value(p: np.ndarray) -> float:
         return float(f(*p))
 
     def step(transform: Any, grad: np.ndarray, state: Any, point: np.ndarray, v: float) -> tuple[np.ndarray, Any]:
-        return transform.update(grad, state, SecondOrder(point, float(v), grad, hessian_at(f, point), value))
+        return transform.update(grad, state, SecondOrder(point, float(v), grad, f.hessian_at(point), value))
 
     return descend_with(lambda p, k: f.value_and_grad(*p), start, optimizer, lr, steps, step=step, **hyper)
 

@@ -67,6 +67,29 @@ class Loss(NamedTuple):
     tex: str  # ℓ as LaTeX, with {y} for ŷ and {t} for the target
     dtex: str  # ∂ℓ/∂ŷ as LaTeX, the same way
     text: str  # ∂ℓ/∂ŷ as plain text
+    # For a sigmoid output ŷ = σ(z): ℓ and ∂ℓ/∂z computed from the logit z, where σ(z) would round to 0 or 1.
+    of_logit: Callable[[Array, Array], Array] | None = None
+    dz: Callable[[Array, Array], Array] | None = None
+
+
+def softplus(z: Array) -> Array:
+    """softplus(z) = ln(1 + eᶻ), as log-sum-exp: finite for every finite z (≈ z for large z, ≈ eᶻ for very negative)."""
+    return np.logaddexp(0.0, z)
+
+
+def cross_entropy_of_logit(z: Array, t: Array) -> Array:
+    """−[t ln σ(z) + (1−t) ln(1−σ(z))] = t·softplus(−z) + (1−t)·softplus(z), since ln σ(z) = −softplus(−z) and
+    ln(1 − σ(z)) = −softplus(z). No σ is formed, so no ln 0: the loss at z = ±800 is 800, not inf.
+
+    >>> float(cross_entropy_of_logit(800.0, 0.0)), float(cross_entropy_of_logit(-800.0, 1.0))
+    (800.0, 800.0)
+    """
+    return t * softplus(-z) + (1.0 - t) * softplus(z)
+
+
+def _cross_entropy_dz(z: Array, t: Array) -> Array:
+    # ∂ℓ/∂z = σ(z) − t, written (1 − t)σ(z) − tσ(−z) so that 1 − σ(z) is never formed by a subtraction.
+    return (1.0 - t) * _sigmoid(z) - t * _sigmoid(-z)
 
 
 LOSSES: dict[str, Loss] = {
@@ -87,6 +110,8 @@ LOSSES: dict[str, Loss] = {
         r"-\left[{t} \ln {y} + (1-{t})\ln(1-{y})\right]",
         r"-\frac{{{t}}}{{{y}}} + \frac{{1-{t}}}{{1-{y}}}",
         "(ŷ−t)/(ŷ(1−ŷ))",
+        cross_entropy_of_logit,
+        _cross_entropy_dz,
     ),
 }
 
@@ -212,17 +237,33 @@ def run(net: Network, weights: Mapping[str, Array], x: tuple[Array, Array], t: A
             elif node.kind == "act":
                 values[node.name] = ACTIVATIONS[node.fn].f(values[node.parents[0]])
             elif node.kind == "loss":
-                values[node.name] = loss.f(values["yhat"], t)
+                values[node.name] = _loss(net, loss, values, t)
         if not backward:
             return Pass(values, {}, {})
         partials = {(e.source, e.target): _partial(net, e, values, t) for e in net.edges}
         adjoints: dict[str, Array] = {"L": np.ones_like(values["L"]) if np.ndim(values["L"]) else 1.0}
+        logit = _logit(net, loss)
         for node in reversed(net.nodes[:-1]):
+            if node.name == logit:
+                # ∂L/∂ŷ · σ'(z) = (ŷ − t)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ) = ŷ − t, taken whole: the two factors are inf and 0
+                # once σ(z) rounds to 1, their product is not.
+                adjoints[node.name] = loss.dz(values[logit], t)  # type: ignore[misc]
+                continue
             # go one node at a time, latest first, and apply the chain rule along each outgoing edge
             adjoints[node.name] = sum(
                 adjoints[e.target] * partials[(e.source, e.target)] for e in net.edges if e.source == node.name
             )
     return Pass(values, partials, adjoints)
+
+
+def _logit(net: Network, loss: Loss) -> str | None:
+    """The output's pre-activation z, when the loss is computed from it (a sigmoid output and cross-entropy)."""
+    return net.node("yhat").parents[0] if loss.of_logit is not None and net.output == "sigmoid" else None
+
+
+def _loss(net: Network, loss: Loss, values: dict[str, Array], t: Array) -> Array:
+    logit = _logit(net, loss)
+    return loss.of_logit(values[logit], t) if logit else loss.f(values["yhat"], t)  # type: ignore[misc]
 
 
 def _partial(net: Network, edge: Edge, values: dict[str, Array], t: Array) -> Array:

@@ -1,11 +1,16 @@
 """The optimizer table: each optimizer is one entry holding its rule, hyperparameters, step, explanation and code.
 
-An optimizer is a pure ``(init, update)`` pair, as in optax: ``update(grads, state, params) -> (updates, state)``
-and the new parameters are ``params + updates``. Each rule does its arithmetic in torch's order (``addcdiv`` is
-``p + (value·g)/d``, Adam's first moment is a ``lerp``), so a trajectory matches torch.optim to the last bit
-rather than to a tolerance. Every function works elementwise, so the same rule steps one point of shape (n,)
-or a batch of shape (m, n). Sliders, link readers, the written-out step, the code snippet and the figure all
-read the entry; nothing else names an optimizer's hyperparameters.
+An optimizer is a pure ``(init, update)`` pair, as in optax: ``update(grads, state, params) -> (updates,
+state)`` and the new parameters are ``params + updates``. Each rule is torch.optim's rule with its defaults, its
+hyperparameter names and its order of arithmetic (``addcdiv`` is ``p + (value·g)/d``, Adam's first moment is a
+``lerp``). What holds against torch.optim in float64 is agreement to about 12 significant digits, not bit for
+bit: torch's CPU kernels round differently in places (a fused a·b + c is one rounding, numpy's is two), so most
+runs differ in the last bits (on x² + 3y², 20 random starts and rates, 30 steps: gd 1 run of 20 bit-identical,
+momentum and nesterov 0, adagrad 19, rmsprop 13, adam 6, adamw 2; the largest relative difference 2.3e-13).
+tests/core/test_optimizers.py holds every optimizer to torch's path at a relative 1e-12. Every function works
+elementwise, so the same rule steps one point of shape (n,) or a batch of shape (m, n). Sliders, link readers,
+the written-out step, the code snippet and the figure all read the entry; nothing else names an optimizer's
+hyperparameters.
 """
 
 from __future__ import annotations

@@ -20,7 +20,17 @@ from typing import NamedTuple
 
 import sympy as sp
 
-from core.notation import AmbiguityError, split_names, superscripts, symbols
+from core.notation import (
+    LOG_BASES,
+    AmbiguityError,
+    bars,
+    log_bases,
+    radicals,
+    readings,
+    split_names,
+    superscripts,
+    symbols,
+)
 from core.special import relu, sigmoid, softplus
 
 MAX_LENGTH = 200
@@ -65,7 +75,11 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...]]] = {
     "arcsin": (sp.asin, (1,)),
     "arccos": (sp.acos, (1,)),
     "arctan": (sp.atan, (1,)),
+    "cosec": (sp.csc, (1,)),
     "sinh": (sp.sinh, (1,)),
+    "sech": (sp.sech, (1,)),
+    "csch": (sp.csch, (1,)),
+    "coth": (sp.coth, (1,)),
     "cosh": (sp.cosh, (1,)),
     "tanh": (sp.tanh, (1,)),
     "asinh": (sp.asinh, (1,)),
@@ -74,7 +88,10 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...]]] = {
     "exp": (sp.exp, (1,)),
     "log": (_log, (1, 2)),
     "ln": (sp.log, (1,)),
+    "log2": (lambda arg: _log(arg, sp.Integer(2)), (1,)),
+    "log10": (lambda arg: _log(arg, sp.Integer(10)), (1,)),
     "sqrt": (sp.sqrt, (1,)),
+    "cbrt": (lambda arg: _power(arg, sp.Rational(1, 3)), (1,)),  # the real cube root, as ∛ shows
     "abs": (sp.Abs, (1,)),
     "sigmoid": (sigmoid, (1,)),
     "relu": (relu, (1,)),
@@ -102,7 +119,10 @@ def normalize(text: str, max_length: int = MAX_LENGTH) -> str:
     if len(text) > max_length * 4:
         raise ExpressionError(f"The formula is too long (at most {max_length} characters).")
     # Superscripts before NFKC, which would turn x² into x2.
-    text = symbols(unicodedata.normalize("NFKC", superscripts(text)))
+    try:
+        text = symbols(radicals(unicodedata.normalize("NFKC", superscripts(text))))
+    except AmbiguityError as error:
+        raise ExpressionError(str(error)) from None
     for position, char in enumerate(text):
         if char in "\t\n\r ":
             continue
@@ -129,7 +149,8 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
         if match is None:
             char = text[position]
             hint = {
-                "_": "underscores are not allowed in names",
+                "_": "underscores are not allowed in names: write x1 for x₁",
+                "|": "write abs(x) for |x|",
                 ".": "a dot may only appear inside a number",
                 "=": "write an expression, not an equation",
                 "[": "use round parentheses",
@@ -230,6 +251,9 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
                 raise ExpressionError("That power is too large a number to work with.")
     elif base.is_number and base.is_positive and float(base) > 1e6:
         raise ExpressionError("A very large number raised to a variable power is not supported.")
+    if base.is_number and base.is_negative and exponent.is_Rational and exponent.q % 2 == 1:
+        # An odd root of a negative number is the real root, as written: (−8)^(1/3) = −2, not 1 + i√3.
+        return (-1) ** int(exponent.p) * sp.Pow(-base, exponent)
     return sp.Pow(base, exponent)
 
 
@@ -241,6 +265,7 @@ class _Builder:
         self.typed_numbers = typed_numbers
         self.max_nodes = max_nodes
         self.nodes = 0
+        self.notes: list[str] = []  # readings the tree shows: log(a, b) is log to base b
 
     def build(self, node: ast.AST, depth: int = 0) -> sp.Expr:
         self.nodes += 1
@@ -310,6 +335,11 @@ class _Builder:
             expected = " or ".join(str(a) for a in arities)
             raise ExpressionError(f"{node.func.id}() takes {expected} argument(s), got {len(node.args)}.")
         args = [self.build(arg, depth + 1) for arg in node.args]
+        if node.func.id == "log" and len(args) == 2:
+            self.notes.append(f"log({args[0]}, {args[1]}) read as the logarithm of {args[0]} to base {args[1]}")
+        elif node.func.id in LOG_BASES:
+            base = LOG_BASES[node.func.id]
+            self.notes.append(f"{node.func.id}({args[0]}) read as log({args[0]}, {base}), the logarithm to base {base}")
         return builder(*args)
 
 
@@ -339,16 +369,20 @@ def read(
     ("'ycos' read as y·cos", "'xy' read as x·y")
     """
     text = normalize(text, max_length)
-    tokens = tokenize(text)
-    if not tokens:
-        raise ExpressionError("The formula is empty.")
-    _check_depth(tokens)
     declared = None if variables is None else (*variables, *(constants or ()))
     keep = {*FUNCTIONS, *CONSTANTS, *(declared or ()), *(constants or ())}
     try:
-        tokens, notes = split_names(tokens, keep, FUNCTIONS, CONSTANTS, declared)
+        text, notes = bars(text)
+        text, base_notes = log_bases(text)
+        tokens = tokenize(text)
+        if not tokens:
+            raise ExpressionError("The formula is empty.")
+        _check_depth(tokens)
+        tokens, teacher_notes = readings(tokens, FUNCTIONS, keep, declared)
+        tokens, split_notes = split_names(tokens, keep, FUNCTIONS, CONSTANTS, declared)
     except AmbiguityError as error:
         raise ExpressionError(str(error)) from None
+    notes += base_notes + teacher_notes + split_notes
     python_text, product_notes = _implicit_products(tokens, declared or ())
     try:
         tree = ast.parse(python_text, mode="eval")
@@ -359,6 +393,8 @@ def read(
     symbols: dict[str, sp.Symbol] = {}
     builder = _Builder(symbols, [value for kind, value, _ in tokens if kind == "number"], max_nodes)
     expr = builder.build(tree)
+    if not any("the logarithm to base" in note for note in notes):  # log_2(x) already said how it was read
+        notes += builder.notes
     if constants:
         expr = expr.subs(
             {symbols[name]: _constant(name, value) for name, value in constants.items() if name in symbols}

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.numbers import number
-from core.regression import DataError, csv_rows, read_csv
+from core.regression import _NUMBER, DataError, csv_rows, read_csv
 
 MAX_POINTS = 200  # a small data set: the loss surface evaluates the network on every point at every grid node
 COLUMNS = ("x1", "x2", "t")
@@ -55,10 +55,15 @@ def read_points(data: bytes) -> Points:
     for line, row in enumerate(rows, start=1):
         if len(row) != 3:
             raise DataError(f"Line {line} has {len(row)} columns; the file needs three: x1, x2 and the target t.")
+    # Whether the first row is a header is decided once, for all three columns: a first row numeric in one column
+    # and blank or text in another is a row of data with a bad value, not a header for one column only.
+    header = not any(_NUMBER.match(cell) for cell in rows[0])
+    body = rows[1:] if header else rows
     columns = []
     for i in (0, 1):
-        # The reader takes two columns (x, y): give it this input column beside the target.
-        pair = "\n".join(f"{row[i]},{row[2]}" for row in rows).encode()
+        # The reader takes two columns (x, y): give it this input column beside the target, under a header of
+        # its own, so it reads exactly the same rows for both columns.
+        pair = "\n".join(["x,t", *(f"{row[i]},{row[2]}" for row in body)]).encode()
         try:
             columns.append(read_csv(pair))
         except DataError as error:

@@ -125,11 +125,12 @@ def _read_answer(f: Function, index: int, answer: str) -> Reading:
     return reading
 
 
-def check_answer(text: str, var: str, answer: str, seed: int = 0) -> Verdict:
+def check_answer(text: str, var: str, answer: str, seed: int | None = None) -> Verdict:
     """Is ``answer`` ∂f/∂var for f given as ``text``? Plain values in, a picklable Verdict out.
 
-    Exact symbolic equivalence first; else the 50-digit comparison of core.equivalence at many points over
-    f's domain. Raises ExpressionError for an answer that does not parse, so the page shows a parse message.
+    Exact symbolic equivalence first; else core.equivalence's high-precision comparison at points drawn afresh
+    for each check (``seed`` fixes them, for a test). The message says how it was decided. Raises
+    ExpressionError for an answer that does not parse, so the page shows a parse message.
 
     >>> check_answer("3*x**2 + 2*x*y + y**2", "x", "2(3x + y)").correct
     True
@@ -143,24 +144,66 @@ def check_answer(text: str, var: str, answer: str, seed: int = 0) -> Verdict:
     given = reading.expr
     shown = dict(latex=to_latex(given), notes=reading.notes)
     result = compare(f.variables, given, target, f.expr, seed)
+    how = _how(result)
     if result.equal:
-        how = "" if result.how == "exact" else f" (equal at {len(result.points)} points, to {PRECISION} digits)"
-        return Verdict(True, f"Correct! Your answer equals ∂f/∂{var}.{how}", **shown)
+        return Verdict(True, f"Correct! Your answer equals ∂f/∂{var}. {how}", **shown)
     if result.how == "undecided":
-        return Verdict(False, "Could not compare: ∂f/∂" + var + " is undefined at almost every test point.", **shown)
+        return Verdict(
+            False,
+            f"Could not compare: ∂f/∂{var} is undefined at almost every point drawn, even after a search of f's "
+            "domain.",
+            **shown,
+        )
     at = evaluator(f.variables, [f.expr, target, given])
-    point, expected, got = _explain_at(f, at, [target, given], result)
-    where = ", ".join(f"{n} = {_short(v)}" for n, v in zip(f.names, point, strict=True))
-    if got is None:
-        message = f"Not quite. At ({where}) your answer is undefined, but ∂f/∂{var} = {_pair(expected, expected)[0]}."
+    explained = _explain_at(f, at, [target, given], result)
+    if explained is None:
+        difference = sp.sstr(result.difference) if result.difference is not None else "a nonzero amount"
+        message = f"Not quite. Your answer and ∂f/∂{var} differ by {difference} everywhere. {how}"
     else:
-        shown_got, shown_expected = _pair(got, expected)
-        message = f"Not quite. At ({where}) your answer gives {shown_got}, but ∂f/∂{var} = {shown_expected}."
+        point, expected, got = explained
+        where = ", ".join(f"{n} = {_short(v)}" for n, v in zip(f.names, point, strict=True))
+        if got is None:
+            message = (
+                f"Not quite. At ({where}) your answer is undefined, but ∂f/∂{var} = {_pair(expected, expected)[0]}."
+            )
+        else:
+            shown_got, shown_expected = _pair(got, expected)
+            message = f"Not quite. At ({where}) your answer gives {shown_got}, but ∂f/∂{var} = {shown_expected}."
+            if shown_got == shown_expected:  # a tiny term: the difference itself, at a precision that holds it
+                gap = _gap(f, [target, given], point)
+                message = (
+                    f"Not quite. At ({where}) your answer is ∂f/∂{var} {'+ ' if gap > 0 else '− '}"
+                    f"{mp.nstr(abs(gap), 3)}: an extra term, however small, makes a different answer."
+                )
+        message += f" {how}"
     hint = _hint(f, index, given, result)
     return Verdict(False, message, hint, **shown)
 
 
-def check(exercise: Exercise, answer: str, seed: int = 0) -> Verdict:
+def _gap(f: Function, exprs: list[sp.Expr], point: tuple[float, ...]) -> mp.mpf:
+    """answer − ∂f at the point, at the precision that separates them (up to 1000 digits)."""
+    residual = sp.expand(exprs[1] - exprs[0]) if tree_size(exprs[1] - exprs[0], 600) < 600 else exprs[1] - exprs[0]
+    at = evaluator(f.variables, [residual])
+    for dps in (60, 200, 1000):
+        (gap,) = at(point, dps)
+        if gap is not None and gap != 0:
+            return gap
+    return mp.mpf(0)
+
+
+def _how(result: Comparison) -> str:
+    """How the checker decided, for the student: exactly, or at how many random points."""
+    if result.how == "exact":
+        if result.equal:
+            return "(Decided exactly: sympy simplifies the difference to 0.)"
+        return "(Decided exactly: the difference does not cancel to 0.)"
+    bands = "from near 0 up to 10⁶, where f is defined" if "10⁶" in result.reason else "inside f's small domain"
+    if result.equal:
+        return f"(Equal at {len(result.points)} points drawn at random for this check, {bands}, to {PRECISION} digits.)"
+    return f"(Decided with numbers: they differ at a point drawn at random for this check, {bands}.)"
+
+
+def check(exercise: Exercise, answer: str, seed: int | None = None) -> Verdict:
     """check_answer for an Exercise."""
     return check_answer(exercise.text, exercise.var, answer, seed)
 
@@ -171,8 +214,9 @@ APPROXIMATE = 6  # an answer that agrees with the derivative on this many digits
 
 def _explain_at(
     f: Function, at: object, exprs: list[sp.Expr], result: Comparison
-) -> tuple[tuple[float, ...], mp.mpf, mp.mpf | None]:
-    """The simplest point where f is defined and the answer visibly differs: integers first, nonzero first."""
+) -> tuple[tuple[float, ...], mp.mpf, mp.mpf | None] | None:
+    """The simplest point where f is defined and the answer visibly differs: integers first, nonzero first.
+    None when they differ by less than the digits shown at every such point (a tiny term, decided exactly)."""
     kinks = [a.args[0] for e in exprs for a in e.atoms(sp.Abs, sp.Heaviside, sp.sign, relu)]
     kink_at = evaluator(f.variables, kinks) if kinks else None
     grid = sorted(
@@ -189,9 +233,12 @@ def _explain_at(
             continue
         if kink_at is not None and point != result.mismatch and any(v == 0 for v in kink_at(point)):
             continue  # at a kink the derivative's value is a convention, not a lesson
-        if got is None or differ(got, expected) or point == result.mismatch:
+        if got is None or differ(got, expected, SHOWN) or point == result.mismatch:
             return tuple(float(v) for v in point), expected, got
-    raise AssertionError("the mismatch point is always a candidate")
+    return None
+
+
+SHOWN = 40  # the most digits a message shows; differences beyond them are told as the exact difference
 
 
 def _short(value: float) -> str:
@@ -200,7 +247,7 @@ def _short(value: float) -> str:
 
 def _pair(a: mp.mpf, b: mp.mpf) -> tuple[str, str]:
     """Both numbers with just enough digits to tell them apart (never the same string for different values)."""
-    for digits in (6, 10, 15, 20, 30):
+    for digits in (6, 10, 15, 20, 30, SHOWN):
         left, right = (mp.nstr(v, digits, min_fixed=-5, max_fixed=10).removesuffix(".0") for v in (a, b))
         if left != right:
             break

@@ -115,3 +115,9 @@ def _np_softplus(u: np.ndarray) -> np.ndarray:
 
 
 NUMPY_FUNCTIONS = {"sigmoid": _np_sigmoid, "relu": _np_relu, "softplus": _np_softplus}
+
+
+def dirac(u: object, *order: object) -> np.ndarray:
+    """δ(u) as a value: 0 where u ≠ 0, undefined (NaN) at the kink itself, where |x| or relu has no curvature."""
+    u = np.asarray(u, dtype=float)
+    return np.where(u == 0, np.nan, 0.0)

@@ -27,9 +27,11 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +45,11 @@ CPU_SECONDS = 4  # CPU time a job may use
 WALL_SECONDS = 8  # wall-clock time a job may take, so a job starved of CPU still ends
 RESULT_BYTES = 4_000_000  # a pickled result beyond this is too large to bring back
 WORKERS = 2  # the machine's cores; more jobs than workers wait their turn
+SPARE = 1  # warm idle workers kept beside the busy ones, so a killed worker's replacement is already started
+PENALTY_LANES = 1  # workers the sessions with recent limit hits may occupy at once (the rest serve everyone else)
+BACKOFF_FIRST = 1.0  # seconds a session waits before its next job after hitting a limit; doubles with each hit
+BACKOFF_MAX = 16.0
+REMEMBERED_OWNERS = 1024
 JOBS_PER_WORKER = 500  # a worker retires after this many jobs, so sympy's caches in it stay small
 STARTUP_SECONDS = 60  # a worker importing sympy on a busy machine
 REMEMBERED_FAILURES = 256  # jobs that hit a limit fail at once when asked again (a shared bad link, a rerun)
@@ -68,7 +75,15 @@ def too_complex(formula: str | None) -> WorkLimitError:
     )
 
 
+# Who a job is for (a browser session's id, set by the UI for each script run); None: a job of its own.
+OWNER: ContextVar[object | None] = ContextVar("worker_owner", default=None)
+
 _inside_worker = False  # True in a worker process: its jobs call run() for their helpers, which then run inline
+
+
+def inside_worker() -> bool:
+    """True in a worker process (where run() calls its function inline)."""
+    return _inside_worker
 
 
 def run(func: Callable[..., T], *args: Any, formula: str | None = None, **kwargs: Any) -> T:
@@ -169,6 +184,7 @@ class _Worker:
         self.jobs_out = Connection(jobs_write, readable=False)
         self.replies_in = Connection(replies_read, writable=False)
         self.jobs = 0
+        self.penalized = False  # running a job of an owner with strikes, in their shared lane
         # Wait until it has imported sympy and core, so its start-up never counts against a job's time.
         try:
             ready = self.replies_in.poll(STARTUP_SECONDS) and self.replies_in.recv_bytes() == READY
@@ -206,53 +222,142 @@ class _Worker:
 
 
 class _Pool:
-    """Up to WORKERS idle-or-busy workers; a job takes an idle one, or starts one, or waits for one."""
+    """Up to WORKERS busy workers and SPARE warm idle ones, shared fairly between the sessions (owners) asking.
+
+    Fairness: an owner runs one job at a time (its next one waits for it); an owner whose jobs keep hitting
+    limits first sits out a back-off (1, 2, 4 … up to BACKOFF_MAX seconds, ``backoff``) before its job may queue,
+    and then runs only in the one lane such owners share, so the other worker always serves everyone else; among
+    the jobs that may start, the longest-waiting goes first. A worker killed by a limit is replaced at once by a
+    warm spare, and a new spare starts in the background, so no job waits for a start-up.
+    """
 
     def __init__(self) -> None:
         self.idle: list[_Worker] = []
-        self.alive = 0
+        self.busy = 0
+        self.starting = 0
         self.changed = threading.Condition()
+        self.running: set[object] = set()  # owners with a job in a worker
+        self.penalized_running = 0  # jobs of owners with strikes, in the lane they share
+        self.waiting: list[tuple[int, object, bool]] = []  # (ticket, owner, penalized), in arrival order
+        self.tickets = 0
+        self.strikes: OrderedDict[object, tuple[int, float]] = OrderedDict()  # owner -> (strikes, free again at)
 
     def submit(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any]:
-        worker = self._acquire()
+        owner = OWNER.get()
+        owner = owner if owner is not None else object()  # no session: a job of its own
+        time.sleep(self.backoff(owner))
+        worker = self._acquire(owner)
         answer = None
         try:
             answer = worker.ask(job, wall_seconds, result_bytes)
         finally:
-            self._release(worker, healthy=answer is not None and answer[0] != "limit")
+            limited = answer is None or answer[0] == "limit"
+            self._release(worker, owner, healthy=not limited)
         return answer if answer is not None else ("limit", None)
 
-    def _acquire(self) -> _Worker:
+    def backoff(self, owner: object) -> float:
+        """Seconds ``owner`` must wait before its next job may queue (0 for an owner without recent strikes)."""
         with self.changed:
-            while not self.idle and self.alive >= WORKERS:
-                self.changed.wait()
-            if self.idle:
-                return self.idle.pop()
-            self.alive += 1
-        try:
-            return _Worker()
-        except BaseException:
-            with self.changed:
-                self.alive -= 1
-                self.changed.notify()
-            raise
+            _, until = self.strikes.get(owner, (0, 0.0))
+        return max(0.0, until - time.monotonic())
 
-    def _release(self, worker: _Worker, healthy: bool) -> None:
-        retire = not healthy or worker.jobs >= JOBS_PER_WORKER or not worker.alive()
-        if retire:
+    def _penalized(self, owner: object) -> bool:
+        return self.strikes.get(owner, (0, 0.0))[0] > 0
+
+    def _may_start(self, ticket: int, owner: object, penalized: bool) -> bool:
+        if self.busy >= WORKERS or owner in self.running:
+            return False
+        if penalized and self.penalized_running >= PENALTY_LANES:
+            return False
+        # The longest-waiting job that could start goes first; an ordinary one never waits behind a penalized one.
+        for other, other_owner, other_penalized in self.waiting:
+            if other == ticket or other_owner in self.running:
+                continue
+            if other_penalized and (not penalized or other > ticket):
+                continue
+            if not other_penalized and not penalized and other > ticket:
+                continue
+            return False
+        return True
+
+    def _acquire(self, owner: object) -> _Worker:
+        with self.changed:
+            self.tickets += 1
+            ticket, penalized = self.tickets, self._penalized(owner)
+            self.waiting.append((ticket, owner, penalized))
+            try:
+                while not self._may_start(ticket, owner, penalized):
+                    self.changed.wait()
+            finally:
+                self.waiting.remove((ticket, owner, penalized))
+            self.busy += 1
+            self.running.add(owner)
+            self.penalized_running += penalized
+            worker = self.idle.pop() if self.idle else None
+            self.changed.notify_all()
+        if worker is None:
+            try:
+                worker = _Worker()  # only before the first spare is warm
+            except BaseException:
+                self._release(None, owner, healthy=False, penalized=penalized)
+                raise
+        worker.penalized = penalized
+        self._keep_spare()
+        return worker
+
+    def _release(self, worker: _Worker | None, owner: object, healthy: bool, penalized: bool | None = None) -> None:
+        retire = worker is None or not healthy or worker.jobs >= JOBS_PER_WORKER or not worker.alive()
+        if worker is not None and retire:
             worker.stop()
         with self.changed:
-            if retire:
-                self.alive -= 1
-            else:
+            self.busy -= 1
+            self.running.discard(owner)
+            self.penalized_running -= worker.penalized if worker is not None else bool(penalized)
+            if worker is not None and not retire and len(self.idle) < WORKERS + SPARE:
                 self.idle.append(worker)
-            self.changed.notify()
+            elif worker is not None and not retire:
+                worker.stop()
+            self._strike(owner, hit=worker is not None and not healthy)
+            self.changed.notify_all()
+        self._keep_spare()
+
+    def _strike(self, owner: object, hit: bool) -> None:
+        """Count a limit hit against ``owner`` (its back-off doubles), or forgive one strike after a clean job."""
+        strikes, _ = self.strikes.pop(owner, (0, 0.0))
+        strikes = strikes + 1 if hit else max(0, strikes - 1)
+        if strikes:
+            wait = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (strikes - 1)) if hit else 0.0
+            self.strikes[owner] = (strikes, time.monotonic() + wait)
+            while len(self.strikes) > REMEMBERED_OWNERS:
+                self.strikes.popitem(last=False)
+
+    def _keep_spare(self) -> None:
+        """Start a worker in the background while fewer than SPARE are idle or starting (and room is left)."""
+        with self.changed:
+            wanted = (
+                len(self.idle) + self.starting < SPARE and self.busy + len(self.idle) + self.starting < WORKERS + SPARE
+            )
+            if not wanted:
+                return
+            self.starting += 1
+        threading.Thread(target=self._start_spare, name="worker-spare", daemon=True).start()
+
+    def _start_spare(self) -> None:
+        try:
+            worker = _Worker()
+        except Exception:  # the next job starts one itself and reports the failure
+            worker = None
+        with self.changed:
+            self.starting -= 1
+            if worker is not None:
+                self.idle.append(worker)
+            self.changed.notify_all()
 
     def shutdown(self) -> None:
-        """Stop the idle workers (tests use it to start from a fresh pool)."""
+        """Stop the idle workers and forget the strikes (tests use it to start from a fresh pool)."""
         with self.changed:
             idle, self.idle = self.idle, []
-            self.alive -= len(idle)
+            self.strikes.clear()
             self.changed.notify_all()
         for worker in idle:
             worker.stop()

@@ -23,6 +23,7 @@ from core.optimizers import FIRST_ORDER as OPTIMIZERS  # training steps take gra
 from core.points import MAX_POINTS, PATTERNS, check_targets, make_points, read_points
 from core.regression import DataError
 from core.rnn import path_latex, sequence, unroll
+from ui import keep
 from ui.controls import Page, choice, number_box, slider
 from ui.page import begin, finish
 from ui.render import show
@@ -77,13 +78,23 @@ loss = PAGE.draw(LOSS)
 st.sidebar.subheader("Data")
 pattern = PAGE.draw(DATA)
 seed = int(PAGE.draw(SEED))
-upload = st.sidebar.file_uploader("…or upload a CSV: x1, x2, t", type=["csv"], key=PAGE.key("csv"))
+upload = keep.upload("…or upload a CSV: x1, x2, t", PAGE.key("csv"), ["csv"], where=st.sidebar)
 points, data_error = make_points(pattern, 12, seed), None
-if upload is not None:
+if upload is None:
+    st.session_state.pop(PAGE.key("last_good"), None)
+else:
     try:
         points = read_points(upload.getvalue())
+        st.session_state[PAGE.key("last_good")] = points
     except DataError as error:
-        data_error = f"CSV “{upload.name}” not used: {error} The generated data stays in use."
+        # A bad upload keeps the last good one (or the generated data when there is none).
+        points = st.session_state.get(PAGE.key("last_good"), points)
+        kept = (
+            "The last good upload stays in use."
+            if PAGE.key("last_good") in st.session_state
+            else ("The generated data stays in use.")
+        )
+        data_error = f"CSV “{upload.name}” not used: {error} {kept}"
 try:
     check_targets(points, loss)
 except DataError as error:
@@ -174,10 +185,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric(f"central difference, h = {number(h)}", number(check.central, 10))
 c2.metric(f"backward pass ∂L/∂{fd_weight}", number(check.backprop, 10))
 c3.metric("|difference|", number(check.difference, 3))
-st.caption(
-    "The central difference is off by about h²·(third derivative) for a large h and by rounding (about 10⁻¹⁶/h) "
-    "for a tiny one; backpropagation has neither error."
-)
+st.caption(check.caption)
 
 # ---- Loss surface and training ---------------------------------------------------------------------------------------
 st.subheader("The loss over two weights, and a training step")

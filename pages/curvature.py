@@ -13,7 +13,6 @@ from core.curvature import (
     curvature_at,
     escape_runs,
     from_condition,
-    hessian_latex,
     lr_sweep,
     matrix_latex,
     measured_rate,
@@ -31,10 +30,11 @@ from core.function import to_latex
 from core.grid import evaluate_grid
 from core.numbers import number
 from core.optimizers import SECOND_ORDER, Optimizer
-from ui import cache
+from ui import cache, formula
 from ui.controls import Control, Page, choice, number_box, slider
 from ui.page import begin, finish
 from ui.render import show
+from ui.runs import race
 from ui.widgets import function_picker, hyper_control, lecture, point_controls
 from viz.curvature import distance_figure, hessian_figure, lr_sweep_figure, paths_figure, rates_figure, taylor_figure
 from viz.descent import curves_figure
@@ -112,7 +112,7 @@ def hessian_tab() -> None:
     """H at P, its eigen-axes on the map, the classification, and f beside its Taylor model."""
     c = curvature_at(f, (x0, y0))
     if not c.defined:
-        st.latex(rf"H(x, y) = {hessian_latex(f)}")
+        formula.hessian(f, PAGE.key("hessian_tex"))
         st.warning(f"f or its second partials are undefined at P = ({number(x0)}, {number(y0)}): move P.", icon="⚠️")
         return
     local = window(picked.domain, (x0, y0))
@@ -126,7 +126,7 @@ def hessian_tab() -> None:
             "orange curves down. The dotted white lines are level curves of the quadratic model q near P."
         )
     with right:
-        st.latex(rf"H(x, y) = {hessian_latex(f)}")
+        formula.hessian(f, PAGE.key("hessian_tex"))
         st.latex(rf"H(P) = {matrix_latex(c.hessian)},\quad \nabla f(P) = {matrix_latex(c.gradient)}")
         m1, m2 = st.columns(2)
         m1.metric("λ₁", number(c.eigenvalues[0]))
@@ -226,12 +226,11 @@ def newton_tab() -> None:
         preset = PRESETS["ill_conditioned" if scene == "quadratic" else "rosenbrock"]
         g, start, domain, gd_lr = cache.function(preset.text), preset.start, preset.domain, preset.lr
         minima, saddles = [m for m, _ in preset.minima], []
-    steps = int(values["nsteps"])
-    runs = {f"Gradient descent (η = {number(gd_lr)})": descend(g, start, "gd", gd_lr, steps)}
+    chosen = {f"Gradient descent (η = {number(gd_lr)})": ("gd", gd_lr, {})}
     for name, entry in SECOND_ORDER.items():
-        hyper = {h.name: float(values[h.name]) for h in entry.hypers}
         # η scales the step of the variants whose rule has one (damped Newton); the others take the full step.
-        runs[entry.label] = descend(g, start, name, float(values["eta"]), steps, **hyper)
+        chosen[entry.label] = (name, float(values["eta"]), {h.name: float(values[h.name]) for h in entry.hypers})
+    runs = race(g, start, chosen, int(values["nsteps"]))
     st.latex(rf"f = {to_latex(g.expr)},\quad \text{{start}} = ({number(start[0])}, {number(start[1])})")
     with st.expander("The update rules"):
         for entry in SECOND_ORDER.values():

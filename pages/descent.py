@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import OPTIMIZERS, descend
+from core import OPTIMIZERS
 from core.explain import explain_step, step_table
 from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
-from ui import cache
+from ui import cache, runs
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
+from ui.live import descent_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.widgets import (
@@ -61,7 +62,7 @@ learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
 big = lecture()
 
-run = descend(f, start, optimizer=name, lr=lr, steps=steps, **hyper)
+run = runs.descent(f, start, name, lr, steps, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
@@ -113,6 +114,7 @@ def step_by_step() -> None:
             key=PAGE.key("playback"),
             on_pick=pick_handler(PAGE),  # a click on the map or the surface, or the dragged ring, moves the start
             on_step=follow_figure_step,
+            live=descent_live(f, PAGE, start, name, lr, steps, hyper),  # the dragged start's path, in the browser
         )
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
@@ -155,7 +157,7 @@ def explain() -> None:
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
     step_buttons(PAGE, back, forward, key, 1, run.steps_taken)
     if run.steps_taken > 1:
-        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key)
+        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key, persist_state="session")
     else:
         k = 1
         middle.markdown("**Step k = 1**")
@@ -171,16 +173,16 @@ def race() -> None:
     """All chosen optimizers from the same start with the same η."""
     picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
-    runs = {OPTIMIZERS[o].label: descend(f, start, optimizer=o, lr=lr, steps=steps) for o in chosen}
+    races = runs.race(f, start, {OPTIMIZERS[o].label: (o, lr, {}) for o in chosen}, steps)
     st.caption(f"Every optimizer starts at the same point with η = {number(lr)} and PyTorch's default settings.")
-    if not runs:
+    if not races:
         return
     if two_d:
         grid = cache.grid(f, picked.domain, 51)
         with picture:
-            show(race_figure(grid, runs, names, minima, lecture=big), key=PAGE.key("race_fig"))
-    show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
-    for label, r in runs.items():
+            show(race_figure(grid, races, names, minima, lecture=big), key=PAGE.key("race_fig"))
+    show(curves_figure(races, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
+    for label, r in races.items():
         if r.status == "diverged":
             st.warning(f"{label} diverged at step {r.diverged_at}.")
 
@@ -188,15 +190,12 @@ def race() -> None:
 def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side."""
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{number(v)} × η = {number(v * lr)}"), where=st)
-    runs = {
-        f"η = {number(factor * lr)}": descend(f, start, optimizer=name, lr=factor * lr, steps=steps, **hyper)
-        for factor in sorted(factors)
-    }
-    if runs:
+    swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, hyper) for k in sorted(factors)}, steps)
+    if swept:
         if two_d:
-            show(sweep_figure(cache.grid(f, picked.domain, 51), runs, names, lecture=big), key=PAGE.key("sweep"))
-        show(curves_figure(runs, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
-        for label, r in runs.items():
+            show(sweep_figure(cache.grid(f, picked.domain, 51), swept, names, lecture=big), key=PAGE.key("sweep"))
+        show(curves_figure(swept, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
+        for label, r in swept.items():
             if r.status == "diverged":
                 st.warning(f"{label} diverged at step {r.diverged_at}.")
     st.caption("Too small: slow. Just right: steady. Too large: oscillation across the valley, then divergence.")

@@ -13,6 +13,7 @@ from core.numbers import number
 from core.snippets import gradient_snippet
 from ui import cache
 from ui.controls import Page, choice, slider, toggle
+from ui.live import gradient_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, latex_source, show
 from ui.widgets import function_picker, lecture, pick_handler, point_controls
@@ -96,6 +97,7 @@ with left:
         ),
         key=PAGE.key("contour"),
         on_pick=pick_handler(PAGE),
+        live=gradient_live(f, PAGE, (x0, y0), ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1])), theta),
     )
 with right:
     st.markdown(

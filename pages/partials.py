@@ -12,7 +12,7 @@ from core.function import to_latex
 from core.numbers import cleaned, latex, minus, number, plus
 from core.slices import slices
 from core.snippets import partials_snippet
-from ui import cache
+from ui import cache, formula
 from ui.controls import Page, choice, toggle
 from ui.page import begin, finish
 from ui.render import about, code_snippet, derivation_steps, latex_source, show
@@ -87,6 +87,7 @@ left, right = st.columns(2)
 left.latex(partials_tex[0])
 right.latex(partials_tex[1])
 latex_source(partials_tex)
+formula.partials_download(f, PAGE.key("partials_tex"))
 with left:
     derivation_steps(
         lambda: cache.derivation(f, names[0]), f"Show the steps for ∂f/∂{names[0]}", key=PAGE.key("steps_x")

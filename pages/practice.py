@@ -58,7 +58,11 @@ st.caption(f"Hold {', '.join(v for v in f.names if v != exercise.var) or 'nothin
 st.session_state.setdefault(PAGE.key("answer"), "")
 max_chars, _ = answer_limits(exercise.text, exercise.var)
 answer = st.text_input(
-    f"∂f/∂{exercise.var} =", key=PAGE.key("answer"), max_chars=max_chars, placeholder="e.g. 6x + 2y, or 6*x + 2*y"
+    f"∂f/∂{exercise.var} =",
+    key=PAGE.key("answer"),
+    max_chars=max_chars,
+    placeholder="e.g. 6x + 2y, or 6*x + 2*y",
+    persist_state="session",  # an answer not yet checked survives a visit to another page
 )
 if answer.strip():
     # How the answer was read, before it is checked: 2xy is 2·x·y, x² is x^2.
@@ -93,9 +97,12 @@ if checked:
                     st.info(f"**Hint:** {verdict.hint}", icon="💡")
 
 with score_slot:
-    st.metric("Score this session", f"{score['solved']} solved", help="Exercises answered correctly")
+    st.metric("Score in this browser tab", f"{score['solved']} solved", help="Exercises answered correctly")
     attempts = score["attempts"]
-    st.caption(f"{attempts} answer{'' if attempts == 1 else 's'} checked")
+    st.caption(
+        f"{attempts} answer{'' if attempts == 1 else 's'} checked. The score belongs to this tab: it is kept while "
+        "you visit other pages, and a reload or a new tab starts again from 0."
+    )
 derivation_steps(
     lambda: cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=PAGE.key("steps")
 )

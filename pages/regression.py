@@ -23,7 +23,7 @@ from core.regression import (
 )
 from core.snippets import descent_snippet
 from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
-from ui import cache
+from ui import cache, keep
 from ui.controls import Page, choice, number_box, toggle
 from ui.page import begin, finish
 from ui.render import code_snippet, show
@@ -135,7 +135,7 @@ def model() -> None:
     left, right = st.columns(2)
     seed = PAGE.draw(SEED, where=left)
     with right:
-        upload = st.file_uploader("…or upload a CSV with two numeric columns x, y", type=["csv"], key=PAGE.key("csv"))
+        upload = keep.upload("…or upload a CSV with two numeric columns x, y", PAGE.key("csv"), ["csv"])
     data = dataset(upload, int(seed))
     if upload is not None and PAGE.draw(STANDARDIZE, where=st):
         scaling = standardize(data.x)

@@ -32,8 +32,11 @@ COMPONENT = "gradient_lab.plotly_chart"
 
 log = logging.getLogger("gradient_lab")
 
+# The component's script: the live drag's math and overlay (ui/live_math.js, ui/live_drag.js) before the chart
+# itself, which calls them; one module in the browser.
+SCRIPTS = ("live_math.js", "live_drag.js", "plotly_chart.js")
 _mount = st.components.v2.component(
-    COMPONENT, js=Path(__file__).with_name("plotly_chart.js").read_text(), isolate_styles=False
+    COMPONENT, js="\n".join(Path(__file__).with_name(name).read_text() for name in SCRIPTS), isolate_styles=False
 )
 _frame = st.components.v2.component(
     "gradient_lab.chart_frame", js=Path(__file__).with_name("chart_frame.js").read_text(), isolate_styles=False
@@ -89,14 +92,17 @@ def plotly_src() -> dict[str, str]:
     return {"src": f"{folder}/{PLOTLY_JS}", "gz": f"{folder}/{PLOTLY_JS_GZ}"}
 
 
-def chart_payload(fig: go.Figure, config: dict, revision: str, pick: Sequence[str] = ()) -> bytes:
-    """The bytes the component receives: JSON {src, gz, config, revision, pick, figure}, the figure serialized by
-    plotly; src and gz are plotly.js and its gzipped copy.
+def chart_payload(
+    fig: go.Figure, config: dict, revision: str, pick: Sequence[str] = (), live: dict | None = None
+) -> bytes:
+    """The bytes the component receives: JSON {src, gz, config, revision, pick, live, figure}, the figure serialized
+    by plotly; src and gz are plotly.js and its gzipped copy.
 
     ``pick`` names the subplots ("xy", "scene") where a click or a dragged handle is sent back as a ``pick`` event.
+    ``live`` is the map's live-drag spec (ui.live), or None.
     plotly.io writes the figure with orjson when it is installed; splicing it in avoids parsing it back.
     """
-    head = json.dumps({**plotly_src(), "config": config, "revision": revision, "pick": list(pick)})
+    head = json.dumps({**plotly_src(), "config": config, "revision": revision, "pick": list(pick), "live": live})
     return f'{head[:-1]}, "figure": {pio.to_json(fig, validate=False)}}}'.encode()
 
 
@@ -112,12 +118,15 @@ def plotly_chart(
     on_pick: Callable[[dict], None] | None = None,
     pick: Sequence[str] = ("xy", "scene"),
     on_step: Callable[[int], None] | None = None,
+    live: dict | None = None,
 ) -> None:
     """Draw the figure in the chart kept under ``key``; zoom and camera survive updates (layout.uirevision).
 
     The chart sends events back (see plotly_chart.js): ``on_pick({"x", "y", "via"})`` after a click on a subplot
     named in ``pick`` or a dragged handle shape; ``on_step(frame)`` when the student moves the figure's own step
     slider (never during playback). Both run as callbacks, before the page's next run draws its controls.
+    With a ``live`` spec (ui.live) a drag of the point is previewed in the browser on every animation frame and
+    picked once, on release (ui/live_drag.js).
     """
     if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
@@ -125,10 +134,12 @@ def plotly_chart(
     callbacks = {}
     if on_pick is not None:
         callbacks["on_pick_change"] = functools.partial(_deliver, key, "pick", on_pick)
-        config = {**config, "edits": {"shapePosition": True}}  # the handle ring (viz.handles) can be dragged
+        if live is None:  # plotly.js drags the handle ring (viz.handles); with a live spec, ui/live_drag.js does
+            config = {**config, "edits": {"shapePosition": True}}
     if on_step is not None:
         callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
-    payload = chart_payload(fig, config, revision=key, pick=pick if on_pick is not None else ())
+    live = live if on_pick is not None else None
+    payload = chart_payload(fig, config, revision=key, pick=pick if on_pick is not None else (), live=live)
     _mount(data=payload, key=key, **callbacks)
 
 

@@ -8,8 +8,10 @@ from the link like every other control (``ui.controls``), so a reload or a repli
 
 from __future__ import annotations
 
+import hmac
 import io
 import math
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +26,7 @@ from classroom.rooms import (
     RoomError,
     check_answer,
     clean_name,
+    digest,
     new_student,
     parse_code,
     parse_secret,
@@ -135,10 +138,37 @@ def identity(page: Page) -> tuple[str, str, str]:
     return room, key, me
 
 
+# A public deployment sets CLASS_KEY so that only lecturers who know it can open rooms (rooms need no account).
+CLASS_KEY_ENV = "CLASS_KEY"
+
+
+def opener() -> str:
+    """Who is opening a room, as far as the server can tell: the client's address, else this browser session.
+
+    Only a digest is passed on. The address can be forged through a proxy header, so this bounds careless
+    repetition, not a determined attacker; CLASS_KEY is the lock for a public deployment."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    address = st.context.ip_address
+    who = address if isinstance(address, str) and address else getattr(context, "session_id", "")
+    return digest(who) if isinstance(who, str) and who else ""
+
+
+def may_open(page: Page) -> bool:
+    """True without CLASS_KEY; with it, only when the lecturer typed the same key."""
+    expected = os.environ.get(CLASS_KEY_ENV, "")
+    typed = st.session_state.get(page.key("class_key"), "")
+    return not expected or (isinstance(typed, str) and hmac.compare_digest(typed.encode(), expected.encode()))
+
+
 def open_room(page: Page) -> None:
     """ "Start a class": a new room; its code and key go into this (the lecturer's) link."""
+    if not may_open(page):
+        st.session_state[page.key("_notice")] = "That is not this server's lecturer key; ask whoever runs it."
+        return
     try:
-        code_, secret = store().open_room()
+        code_, secret = store().open_room(opener())
     except RoomError as error:
         st.session_state[page.key("_notice")] = str(error)
         return
@@ -160,6 +190,8 @@ def lecturer_sidebar_start(page: Page) -> None:
     """The sidebar before a class: one button."""
     st.sidebar.subheader("🎓 Live class")
     st.sidebar.caption("Students join with a code or a QR code, on their own screens: no account, no names kept.")
+    if os.environ.get(CLASS_KEY_ENV):
+        st.sidebar.text_input("Lecturer key", type="password", key=page.key("class_key"), max_chars=200)
     st.sidebar.button(
         "Start a class", key=page.key("start_room"), type="primary", on_click=open_room, args=(page,), width="stretch"
     )

@@ -17,6 +17,7 @@ import streamlit as st
 
 from core import ExpressionError
 from core.numbers import number
+from ui import keep
 from ui.text import code, plain
 
 LINK_CHARS = 400  # a link value is read only this far
@@ -231,6 +232,7 @@ class Page:
                 st.session_state[key] = control.parse(raw)
             except (ValueError, ExpressionError) as error:
                 self.warn_link(control.name, raw, str(error).rstrip("."), f"{control.dump(control.default)}")
+        keep.restore(key)  # a value Streamlit dropped on a visit to another page (a tab, a widget without persist)
         if key not in st.session_state or not control.accepts(st.session_state[key]):
             st.session_state[key] = control.default
         return key
@@ -240,12 +242,14 @@ class Page:
         key = self.prepare(control)
         value = control.widget(key, where if where is not None else st.sidebar)
         self.drawn[control.name] = control.dump(value)
+        keep.remember(key)
         return value
 
     def value(self, control: Control) -> Any:
         """A control's value without drawing it (still read from the link, kept across reruns)."""
         key = self.prepare(control)
         self.drawn[control.name] = control.dump(st.session_state[key])
+        keep.remember(key)
         return st.session_state[key]
 
     def tabs(self, control: Control, renders: Sequence[Callable[[], None]]) -> None:
@@ -253,7 +257,9 @@ class Page:
         goes into the link like any control's value."""
         key = self.prepare(control)
         self.drawn[control.name] = control.dump(st.session_state[key])
-        for tab, render in zip(st.tabs(list(control.options), key=key, on_change="rerun"), renders, strict=True):
+        tabs = st.tabs(list(control.options), key=key, on_change="rerun")
+        keep.remember(key)
+        for tab, render in zip(tabs, renders, strict=True):
             if tab.open:
                 with tab:
                     render()

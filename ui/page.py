@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui import guard
 from ui.controls import Page
 from ui.navigation import ensure_framed
 from ui.render import share_link
+from ui.text import plain
 
 
 def begin(page: Page, title: str, intro: str) -> DeltaGenerator:
@@ -16,9 +18,13 @@ def begin(page: Page, title: str, intro: str) -> DeltaGenerator:
     Returns the slot at the top where the link's warnings appear once every control has read its parameter.
     """
     ensure_framed()
+    guard.begin(page)
     page.read_link()
     st.title(title)
     st.markdown(intro)
+    why = guard.message()
+    if why:
+        st.warning(f"**Not used:** {plain(why)} Showing the last good state of this page instead.", icon="⚠️")
     return st.container()
 
 
@@ -28,3 +34,4 @@ def finish(page: Page, slot: DeltaGenerator) -> None:
         page.show_warnings()
     share_link(page.publish())
     page.reset_button()
+    guard.remember(page)

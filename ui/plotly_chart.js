@@ -105,6 +105,7 @@ function draw(Plotly, chart) {
     .then(() => {
       seeThrough(chart.div);
       listen(chart);
+      LiveDrag.drawn(chart); // the server's numbers replace a drag's preview
       turnToWantedFrame(chart);
     })
     .finally(() => {
@@ -173,6 +174,11 @@ function listen(chart) {
   // mouseup after it, and the page's rerun need not wait for that. The release is heard on the window: plotly.js
   // lays a cover over the page while it drags.
   div.addEventListener("pointerdown", (event) => {
+    // A press on P on a map with a live spec is a drag of P, previewed in the browser (ui/live_drag.js).
+    if (LiveDrag.press(chart, event)) {
+      chart.pressed = null;
+      return;
+    }
     const pressed = {
       x: event.clientX,
       y: event.clientY,

@@ -14,7 +14,7 @@ from core.numbers import number
 from core.optimizers import OPTIMIZERS
 from viz.calculus import contour, surface
 from viz.handles import handle
-from viz.raster import map_image
+from viz.raster import levels, map_image
 from viz.style import (
     DASHES,
     GRADIENT,
@@ -159,7 +159,9 @@ def descent_figure(
     length = chunk_length(len(t.points) - 1)
     styles = _dynamic_styles(t)
     opening = _frame_data(t, step, path, head=step - step % length)
-    parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names)}
+    # Explicit levels, so the picture under the map (drawn while frames play) has the contour trace's own lines.
+    drawn = levels(grid.z_range)
+    parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names, autocontour=False, contours=drawn)}
     parts |= {name: {**opening[name], **styles[name]} for name in (*DYNAMIC, *DONE)}
     traces = [parts[name] for name in TRACES]
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
@@ -191,8 +193,8 @@ def descent_figure(
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
-        # The map's colours as a picture underneath: plotly.js drops the contour trace while frames play.
-        images=[map_image(grid)],
+        # The contour map as a picture underneath: plotly.js drops the contour trace while frames play.
+        images=[map_image(grid, contours=drawn)],
     )
     if start_handle:
         layout["shapes"] = [handle(t.points[0][0], t.points[0][1])]

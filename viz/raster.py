@@ -1,13 +1,16 @@
 """A contour map's colours as a picture behind the plot: it stays drawn while a playback animates the figure.
 
 plotly.js redraws only animatable traces (scatter) during an animation frame and drops the others' layers until
-the animation ends; a layout image is not a trace, so the map stays visible underneath.
+the animation ends; a layout image is not a trace, so the map stays visible underneath. With the contour trace's
+levels (``levels``) the picture is the contour map itself: the same bands of colour and a line at every level,
+so the map keeps its contour lines while the frames play.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import re
 import struct
 import threading
@@ -53,10 +56,74 @@ def png(rgba: np.ndarray) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b"")
 
 
-def map_image(grid: Grid, xref: str = "x", yref: str = "y") -> dict:
-    """A layout image of f's colours stretched over the grid's domain, below the traces."""
+def levels(z_range: tuple[float, float], count: int = 30) -> dict:
+    """Contour levels for a plotly contour trace: about ``count`` at a round spacing over z_range, as
+    {start, end, size} (plotly's ``contours``)."""
+    low, high = z_range
+    width = high - low if high > low else 1.0
+    raw = width / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    size = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return {"start": math.ceil(low / size) * size, "end": math.floor(high / size) * size, "size": size}
+
+
+LINE_SHADE = 0.55  # a line is its band's colour this much as bright: plotly's thin black line over the band
+UPSAMPLE = 8  # picture pixels per grid cell: about one per screen pixel where the map is drawn
+
+
+def contour_picture(z: np.ndarray, z_range: tuple[float, float], contours: dict, scale: list = SURFACE_SCALE) -> bytes:
+    """A filled contour map as an indexed PNG (rows top to bottom as given): each band between two levels in the
+    colour of its middle, a line (the band's colour, darker) where the band changes, NaN transparent. z is refined
+    UPSAMPLE times by linear interpolation, which is exact at the grid's nodes.
+
+    Palette: 0 transparent, 1 … count + 1 the bands from below the first level up, then the bands' line colours.
+    """
+    rows, cols = z.shape
+    fine_r = np.linspace(0, rows - 1, (rows - 1) * UPSAMPLE + 1)
+    fine_c = np.linspace(0, cols - 1, (cols - 1) * UPSAMPLE + 1)
+    along = np.array([np.interp(fine_c, np.arange(cols), row) for row in z])  # NaN spreads to its neighbours
+    fine = np.array([np.interp(fine_r, np.arange(rows), column) for column in along.T]).T
+    start, size = contours["start"], contours["size"]
+    count = min(round((contours["end"] - start) / size) + 1, 120)  # levels (a palette holds 256 colours)
+    finite = np.isfinite(fine)
+    with np.errstate(invalid="ignore"):
+        band = np.clip(np.floor((np.where(finite, fine, start) - start) / size) + 1, 0, count).astype(int)
+    middles = start + (np.arange(count + 1) - 0.5) * size
+    palette = colors(middles, z_range, scale)[:, :3]
+    index = band + 1  # 0 is transparent
+    edge = np.zeros_like(finite)
+    edge[:, :-1] |= (band[:, :-1] != band[:, 1:]) & finite[:, 1:]
+    edge[:-1, :] |= (band[:-1, :] != band[1:, :]) & finite[1:, :]
+    index = np.where(edge & finite, index + count + 1, np.where(finite, index, 0)).astype(np.uint8)
+    rgb = np.vstack([[0, 0, 0], palette, np.round(palette * LINE_SHADE)]).astype(np.uint8)
+    alpha = np.array([0] + [255] * (2 * count + 2), dtype=np.uint8)
+    return indexed_png(index, rgb, alpha)
+
+
+def indexed_png(index: np.ndarray, rgb: np.ndarray, alpha: np.ndarray) -> bytes:
+    """An 8-bit palette PNG: IHDR, PLTE (rgb), tRNS (alpha per entry), one IDAT, IEND."""
+    height, width = index.shape
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + index[i].tobytes() for i in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"PLTE", rgb.tobytes())
+        + chunk(b"tRNS", alpha.tobytes())
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def map_image(grid: Grid, xref: str = "x", yref: str = "y", contours: dict | None = None) -> dict:
+    """A layout image of f's colours stretched over the grid's domain, below the traces; with ``contours`` (the
+    contour trace's levels) the filled contour map with its lines."""
     return dict(
-        source=picture_source(grid.z, grid.z_range),
+        source=picture_source(grid.z, grid.z_range, contours),
         xref=xref,
         yref=yref,
         x=float(grid.xs[0]),
@@ -77,15 +144,18 @@ _PICTURES: OrderedDict[tuple, str] = OrderedDict()
 PICTURES_KEPT = 32
 
 
-def picture_source(z: np.ndarray, z_range: tuple[float, float]) -> str:
-    """z's colours as a PNG data URL, rows from the largest y down (the first row of an image is its top)."""
+def picture_source(z: np.ndarray, z_range: tuple[float, float], contours: dict | None = None) -> str:
+    """z's colours as a PNG data URL, rows from the largest y down (the first row of an image is its top); with
+    ``contours``, the contour map with its lines (contour_picture)."""
     data = np.ascontiguousarray(z, dtype=float)
-    key = (hashlib.blake2b(data.tobytes(), digest_size=16).digest(), data.shape, tuple(map(float, z_range)))
+    drawn = tuple(sorted(contours.items())) if contours else None
+    key = (hashlib.blake2b(data.tobytes(), digest_size=16).digest(), data.shape, tuple(map(float, z_range)), drawn)
     with _LOCK:
         if key in _PICTURES:
             _PICTURES.move_to_end(key)
             return _PICTURES[key]
-    source = "data:image/png;base64," + base64.b64encode(png(colors(data[::-1], z_range))).decode("ascii")
+    picture = contour_picture(data[::-1], z_range, contours) if contours else png(colors(data[::-1], z_range))
+    source = "data:image/png;base64," + base64.b64encode(picture).decode("ascii")
     with _LOCK:
         _PICTURES[key] = source
         while len(_PICTURES) > PICTURES_KEPT:

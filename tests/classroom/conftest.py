@@ -70,12 +70,12 @@ def make_store(request) -> Iterator[Callable[..., object]]:
     """A factory of empty stores of one back end: make_store(seconds=...) (Redis: a flushed database)."""
     made = []
 
-    def make(seconds: float = 3600.0):
+    def make(seconds: float = 3600.0, empty_seconds: float | None = None):
         if request.param == "memory":
-            store = MemoryStore(seconds=seconds)
+            store = MemoryStore(seconds=seconds, empty_seconds=empty_seconds)
         else:
             url = request.getfixturevalue("redis_url")
-            store = RedisStore(url, seconds=seconds)
+            store = RedisStore(url, seconds=seconds, empty_seconds=empty_seconds)
             if not made:
                 store.redis.flushdb()
         made.append(store)

@@ -182,10 +182,38 @@ def test_a_store_opens_at_most_max_rooms(make_store, monkeypatch):
     store = make_store()
     first, secret = store.open_room()
     store.open_room()
-    with pytest.raises(RoomError, match="2 open rooms"):
+    with pytest.raises(RoomError, match="2 open classes"):
         store.open_room()
     store.close(first, secret)
     store.open_room()  # a closed room frees its place
+
+
+def test_one_opener_holds_at_most_max_rooms_per_opener_and_others_still_open(make_store, monkeypatch):
+    """A visitor pressing "Start a class" in a loop once filled the whole store (30 rooms) for everyone."""
+    monkeypatch.setattr(rooms, "MAX_ROOMS_PER_OPENER", 2)
+    store = make_store()
+    first, secret = store.open_room("tab-a")
+    store.open_room("tab-a")
+    with pytest.raises(RoomError, match="You already have 2 classes open"):
+        store.open_room("tab-a")
+    store.open_room("tab-b")  # another opener is not held back
+    store.close(first, secret)
+    store.open_room("tab-a")  # a closed room frees its opener's place
+
+
+def test_a_room_nobody_joined_closes_early_and_a_joined_one_lives_on(make_store, monkeypatch):
+    monkeypatch.setattr(rooms, "MAX_ROOMS_PER_OPENER", 1)
+    store = make_store(seconds=30.0, empty_seconds=0.4)
+    empty, _ = store.open_room("a")
+    joined, _ = store.open_room("b")
+    assert store.join(joined, new_student(), "")
+    time.sleep(0.6)
+    assert store.room(empty) is None and store.poll(empty) is None
+    assert store.poll(joined).students == 1
+    assert store.room(joined).expires > time.time() + 20  # the first join gave it the full lifetime
+    store.open_room("a")  # the opener of the room that closed itself may open again
+    with pytest.raises(RoomError, match="You already have 1 class open"):
+        store.open_room("b")
 
 
 def test_a_room_takes_at_most_max_students_and_keeps_their_names_only_inside(make_store, monkeypatch):

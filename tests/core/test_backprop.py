@@ -6,6 +6,7 @@ import pytest
 from core.backprop import backward_order, finite_difference, forward_order, walkthrough
 from core.network import ACTIVATIONS, ARCHITECTURES, LOSSES, as_dict, build, initial_weights, loss_and_gradient, run
 from core.network import train as train_network
+from core.numbers import number
 from core.points import DataError, check_targets, make_points, read_points
 from core.rnn import sequence, unroll
 
@@ -61,7 +62,12 @@ def test_each_adjoint_is_the_sum_over_outgoing_edges_of_adjoint_times_local_part
     for node in net.nodes[:-1]:
         outgoing = [e for e in net.edges if e.source == node.name]
         assert outgoing, node.name
-        assert p.adjoints[node.name] == sum(p.adjoints[e.target] * p.partials[(e.source, e.target)] for e in outgoing)
+        chain = sum(p.adjoints[e.target] * p.partials[(e.source, e.target)] for e in outgoing)
+        if loss == "cross_entropy" and node.name == net.node("yhat").parents[0]:
+            # the output's logit takes ŷ − t whole (issue 27); the product of the two factors is the same number
+            assert p.adjoints[node.name] == pytest.approx(chain, rel=1e-13)
+            continue
+        assert p.adjoints[node.name] == chain
     # the inputs of the 2-2-1 network feed both hidden units: their adjoints are sums of two paths
     if arch == "2-2-1":
         assert len([e for e in net.edges if e.source == "x1"]) == 2
@@ -224,3 +230,75 @@ def test_cross_entropy_rejects_targets_outside_zero_one():
     check_targets(points, "squared")
     with pytest.raises(DataError, match=r"point 2 has t = 2.5"):
         check_targets(points, "cross_entropy")
+
+
+# issue 27: cross-entropy from the logit. Formed from σ(z) it was inf or NaN once |z| ≳ 37 and lost digits from
+# |z| ≈ 30 (σ(z) rounds to 1); the loss is finite (≈ |z|). The reference is mpmath at 50 digits.
+LOGITS = [-1e300, -1e5, -800.0, -40.0, -37.0, -30.0, -1.5, 0.0, 1e-9, 2.5, 30.0, 37.0, 40.0, 800.0, 1e5, 1e300]
+
+
+def reference_cross_entropy(z, t):
+    mp = pytest.importorskip("mpmath")
+    with mp.workdps(50):
+        z, t = mp.mpf(z), mp.mpf(t)
+        loss = t * mp.log1p(mp.exp(-z)) + (1 - t) * mp.log1p(mp.exp(z))
+        dz = 1 / (1 + mp.exp(-z)) - t
+        return loss, dz
+
+
+@pytest.mark.parametrize("t", [0.0, 1.0, 0.25])
+@pytest.mark.parametrize("z", LOGITS)
+def test_cross_entropy_from_the_logit_is_finite_and_right_to_the_last_digits(z, t):
+    loss, dz = LOSSES["cross_entropy"].of_logit, LOSSES["cross_entropy"].dz
+    expected_loss, expected_dz = reference_cross_entropy(z, t)
+    assert np.isfinite(loss(z, t)) and np.isfinite(dz(z, t))
+    assert float(loss(z, t)) == pytest.approx(float(expected_loss), rel=4e-16, abs=1e-300)
+    assert float(dz(z, t)) == pytest.approx(float(expected_dz), rel=4e-16, abs=1e-300)
+
+
+@pytest.mark.parametrize("scale", [1.0, 20.0, 60.0, 500.0])
+def test_a_saturated_classifier_has_a_finite_loss_and_gradient(scale):
+    """A neuron whose logits reach ±scale·(a few): the loss and ∂L/∂w from the graph equal the 50-digit values."""
+    mp = pytest.importorskip("mpmath")
+    net = build("neuron", "sigmoid", "cross_entropy")
+    w = np.array([scale, -scale, 0.5 * scale])
+    L, grad = loss_and_gradient(net, w, POINTS)
+    z = POINTS.x @ w[:2] + w[2]
+    with mp.workdps(50):
+        per = [reference_cross_entropy(zi, ti) for zi, ti in zip(z, POINTS.t, strict=True)]
+        expected_L = sum(loss for loss, _ in per) / len(per)
+        expected_grad = [
+            sum(d * mp.mpf(float(a)) for (_, d), a in zip(per, column, strict=True)) / len(per)
+            for column in (POINTS.x[:, 0], POINTS.x[:, 1], np.ones(len(z)))
+        ]
+    assert np.isfinite(L) and np.all(np.isfinite(grad))
+    assert pytest.approx(float(expected_L), rel=1e-14) == L
+    np.testing.assert_allclose(grad, [float(g) for g in expected_grad], rtol=1e-13, atol=1e-300)
+
+
+def test_the_finite_difference_check_holds_where_sigma_rounds_to_one():
+    """issue 27: at |z| ≈ 35 the check was off by 0.3 while its caption blamed the step size."""
+    net = build("neuron", "sigmoid", "cross_entropy")
+    w = np.array([15.0, -15.0, 7.5])  # logits up to about ±36 on these points
+    assert np.abs(POINTS.x @ w[:2] + w[2]).max() > 30
+    for weight in net.weights:
+        check = finite_difference(net, w, POINTS, weight, h=1e-5)
+        assert check.difference < 1e-6 * max(1.0, abs(check.backprop)), (weight, check)
+        assert "as the step h = 1\u202f×\u202f10⁻⁵ predicts" in check.caption
+
+
+def test_the_caption_names_what_explains_the_gap():
+    net = build("neuron", "sigmoid", "squared")
+    w = initial_weights(net, 0)
+    rough = finite_difference(net, w, POINTS, "w1", h=0.5)
+    assert rough.caption.startswith(f"The two differ by {number(rough.difference, 2)}, as the step h = 0.5 predicts")
+    assert "mostly truncation" in rough.caption
+    tiny = finite_difference(net, w, POINTS, "w1", h=1e-13)
+    assert "mostly rounding" in tiny.caption and "as the step h = 1\u202f×\u202f10⁻¹³ predicts" in tiny.caption
+    # A ReLU neuron with one example exactly at its kink in b: no step explains the gap, and the caption says so.
+    net = build("neuron", "relu", "squared")
+    w = np.array([0.7, -0.4, 0.0])
+    w[2] = -(POINTS.x[0] @ w[:2])
+    kink = finite_difference(net, w, POINTS, "b", h=1e-5)
+    assert kink.difference > 1e-3
+    assert "more than the step h = 1\u202f×\u202f10⁻⁵ explains" in kink.caption and "kink" in kink.caption

@@ -6,6 +6,7 @@ import pytest
 import sympy as sp
 
 from core import ExpressionError, parse
+from core.equivalence import compare
 from core.practice import LESSON, LEVELS, Exercise, Verdict, check, check_answer, generate, preset_exercises
 
 LESSON_SIN_X = Exercise("x**2*y + sin(x*y)", "x", "lesson")
@@ -104,9 +105,12 @@ def test_a_rounded_constant_gets_a_message_that_does_not_contradict_itself():
 
 def test_explanations_use_simple_points_in_the_domain():
     verdict = check_answer("log(x)", "x", "1/x + 1")
-    assert verdict.message == "Not quite. At (x = 1) your answer gives 2, but ∂f/∂x = 1."
+    assert verdict.message == (
+        "Not quite. At (x = 1) your answer gives 2, but ∂f/∂x = 1. "
+        "(Decided exactly: the difference does not cancel to 0.)"
+    )
     verdict = check_answer(QUADRATIC, "x", "6x + 2y + relu(x - 2)")
-    assert verdict.message == "Not quite. At (x = 3, y = 1) your answer gives 21, but ∂f/∂x = 20."
+    assert verdict.message.startswith("Not quite. At (x = 3, y = 1) your answer gives 21, but ∂f/∂x = 20. (Decided")
 
 
 def test_log_is_never_explained_where_it_is_undefined():
@@ -171,3 +175,83 @@ def test_an_answer_that_explodes_in_high_precision_is_still_judged():
     verdict = check_answer("x**2*y + sin(x*y)", "x", "exp(exp(exp(x)))")
     assert not verdict.correct and verdict.message.startswith("Not quite. At (x = 1, y = 1)")
     assert check_answer("x**2*y + sin(x*y)", "x", "2xy + ycos(xy) + 0*exp(exp(exp(x)))").correct
+
+
+# issue 27: answers built to fool a checker. Each must be rejected, whatever points this check draws.
+ADVERSARIAL = [
+    (QUADRATIC, "6x + 2y + 10^-31"),  # a tiny constant (was "Correct!" under a 1e-30 tolerance)
+    (QUADRATIC, "6x + 2y + 10^(-31)*sin(x)"),  # a tiny term that is not a rational function
+    (QUADRATIC, "6x + 2y + 10^(-60)*exp(x/100)"),
+    (QUADRATIC, "6x + 2y + relu(x - 100)"),  # differs only outside the old box |v| ≤ 64
+    (QUADRATIC, "6x + 2y + relu(x - 10^8)"),  # ... and far beyond any sampled scale
+    (QUADRATIC, "6x + 2y + relu(10^-4 - (x - 3)^2 - (y - 2)^2)"),  # only on a disc of radius 0.01
+    (QUADRATIC, "6x + 2y + exp(-10^6((x - 3)^2 + (y - 2)^2))"),  # a smooth bump, tiny outside it
+    (QUADRATIC, "6x + 2y + sin(1000000*pi*x)"),  # 0 at the old fixed points (multiples of 10^-6)
+    (QUADRATIC, "2(3x + y) + abs(x)*10^-20"),
+    ("x**2*y + sin(x*y)", "y(2x + cos(xy)) + 10^-45*y"),  # tiny, in a form sympy does not cancel
+    ("x**2*y + sin(x*y)", "y*cos(xy + 10^-40) + 2xy"),  # tiny, inside a function
+    ("x^(2/3) + y", "2/(3abs(x)^(1/3))"),  # wrong for x < 0 once x^(2/3) is the real root
+]
+
+
+@pytest.mark.parametrize(("text", "answer"), ADVERSARIAL)
+def test_adversarial_answers_are_rejected(text, answer):
+    for seed in (None, None, 7):
+        verdict = check_answer(text, "x", answer, seed=seed)
+        assert not verdict.correct, verdict.message
+        assert verdict.message.startswith("Not quite.")
+        assert "(Decided " in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("sqrt(x - 50) + y", "1/(2sqrt(x - 50))"),  # issue 27: "could not compare" (domain x > 50)
+        ("log(1 - x^2 - y^2)", "-2x/(1 - x² - y²) + log(abs(1 - x² - y²)) - log(1 - x² - y²)"),  # numeric path
+        ("log(1 - (x - 50)^2 - (y + 70)^2)", "-2(x - 50)/(1 - (x - 50)^2 - (y + 70)^2) + 0*log(2)"),
+        ("x^(2/3) + y", "2/(3x^(1/3))"),  # issue 27: the real cube root, as the preview shows ∛x
+        ("x^(2/3) + y", "2/(3x^(1/3)) + log(abs(x)) - log(abs(x))"),
+        ("(x - y)^(1/5)", "(x - y)^(-4/5)/5"),
+    ],
+)
+def test_correct_answers_on_small_domains_and_odd_roots_are_accepted(text, answer):
+    verdict = check_answer(text, "x", answer)
+    assert verdict.correct, verdict.message
+    assert verdict.message.startswith("Correct! Your answer equals ∂f/∂x. (")
+
+
+def test_the_numeric_path_searches_a_small_domain_and_says_so():
+    verdict = check_answer(
+        "log(1 - (x - 50)^2 - (y + 70)^2) + x*sin(y)",
+        "x",
+        "-2(x - 50)/(1 - (x - 50)^2 - (y + 70)^2) + sin(y) + log(abs(y)) - log(-y)",
+    )
+    assert verdict.correct, verdict.message
+    assert "inside f's small domain" in verdict.message
+
+
+def test_each_check_draws_new_points():
+    x, y = sp.symbols("x y", real=True)
+    assert compare([x, y], sp.cos(x) ** 2, 1 - sp.sin(x) ** 2 + 0 * y, x + y).how == "exact"
+    given, target = sp.log(sp.Abs(x)) - sp.log(x) + y, y  # equal where f = log(x) is defined; numeric
+    a, b = (compare([x, y], given, target, sp.log(x) + y) for _ in range(2))
+    assert a.equal and b.equal and a.how == "numeric"
+    assert set(a.points).isdisjoint(b.points)
+    assert (
+        compare([x, y], given, target, sp.log(x) + y, seed=3).points
+        == compare([x, y], given, target, sp.log(x) + y, seed=3).points
+    )
+
+
+def test_the_sampled_points_span_every_scale():
+    x, y = sp.symbols("x y", real=True)
+    result = compare([x, y], sp.log(sp.Abs(x)) - sp.log(x) + y, y, sp.log(x) + y, seed=11)
+    sizes = [max(map(abs, p)) for p in result.points]
+    assert min(sizes) < 0.1 and any(1 < s < 3 for s in sizes) and any(30 < s < 300 for s in sizes)
+    assert max(sizes) > 3e5
+
+
+def test_a_graph_of_an_odd_root_is_the_real_root():
+    f = parse("x^(1/3) + y^(2/3)")
+    assert f(-8.0, -27.0) == pytest.approx(-2 + 9, rel=1e-15)
+    assert f.grad(-8.0, -1.0).tolist() == pytest.approx([1 / 12, -2 / 3], rel=1e-14)

@@ -191,8 +191,107 @@ def test_the_practice_checker_runs_whole_in_the_worker():
     exercise = LESSON[0]  # ∂/∂x of 3x² + 2xy + y²
     verdict = worker.run(check, exercise, "6*x + 2*y", formula="6*x + 2*y")
     assert isinstance(verdict, Verdict) and verdict.correct
-    assert verdict.message == "Correct! Your answer equals ∂f/∂x."
+    assert verdict.message.startswith("Correct! Your answer equals ∂f/∂x.")
     verdict = worker.run(check, exercise, "6*x", formula="6*x")
     assert not verdict.correct and verdict.message.startswith("Not quite.")
     with pytest.raises(ExpressionError, match="ends with"):
         worker.run(check, exercise, "6*x +", formula="6*x +")
+
+
+# ---- fairness: one job at a time per session, back-off after limits, a shared lane, a warm spare -----------------
+
+
+def stamped_sleep(seconds: float) -> tuple[float, float]:
+    """When the job ran, by the wall clock both processes share."""
+    start = time.time()
+    time.sleep(seconds)
+    return start, time.time()
+
+
+def run_as(owner: object, func, *args):
+    """worker.run on behalf of ``owner``, in a thread of its own (as a session's script thread would)."""
+    import threading
+
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        worker.OWNER.set(owner)
+        try:
+            box["value"] = worker.run(func, *args)
+        except Exception as error:  # handed to the test
+            box["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread, box
+
+
+def warm_pool(workers: int) -> None:
+    """Wait until ``workers`` workers are started and idle (the spare starts in the background)."""
+    worker.run(pow, 2, 2)
+    deadline = time.monotonic() + worker.STARTUP_SECONDS
+    while len(worker.idle_pids()) < workers and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_a_session_runs_one_job_at_a_time_while_two_sessions_run_side_by_side(limits):
+    limits(WALL_SECONDS=30)
+    warm_pool(2)
+    same = [run_as("tab-a", stamped_sleep, 1.5) for _ in range(2)]
+    thread, other = run_as("tab-b", stamped_sleep, 1.5)
+    for t, _ in [*same, (thread, other)]:
+        t.join(60)
+    first, second = sorted(box["value"] for _, box in same)
+    assert second[0] >= first[1] - 0.01  # the same session's second job started after its first ended
+    b = other["value"]
+    assert b[0] < first[1] and first[0] < b[1]  # another session's job ran beside the first one
+
+
+def test_a_session_that_hits_a_limit_waits_longer_before_its_next_job_and_others_do_not(limits):
+    limits(RESULT_BYTES=10_000, BACKOFF_FIRST=0.7)
+    worker.OWNER.set("attacker")
+    try:
+        with pytest.raises(WorkLimitError):
+            worker.run(bytes, 50_000)
+        first = worker._POOL.backoff("attacker")
+        with pytest.raises(WorkLimitError):
+            worker.run(bytes, 50_001)  # a fresh job: the remembered failures do not match it
+        second = worker._POOL.backoff("attacker")
+    finally:
+        worker.OWNER.set(None)
+    assert 0.3 < first <= 0.7
+    assert 0.7 < second <= 1.4  # doubled
+    assert worker._POOL.backoff("student") == 0.0
+    assert worker.run(pow, 3, 2) == 9  # an ordinary job is not held up
+
+
+def test_sessions_with_limit_hits_share_one_lane_so_a_student_is_never_queued_behind_them(limits):
+    limits(RESULT_BYTES=10_000, BACKOFF_FIRST=0.0, WALL_SECONDS=30)
+    for size, owner in enumerate(("attacker-1", "attacker-2")):
+        worker.OWNER.set(owner)
+        with pytest.raises(WorkLimitError):
+            worker.run(bytes, 60_000 + size)  # two different jobs: a remembered failure would not strike
+    worker.OWNER.set(None)
+    warm_pool(2)
+    attackers = [run_as(owner, stamped_sleep, 3.0) for owner in ("attacker-1", "attacker-2")]
+    time.sleep(0.5)
+    thread, student = run_as("student", stamped_sleep, 0.0)
+    thread.join(60)
+    for t, _ in attackers:
+        t.join(60)
+    spans = sorted(box["value"] for _, box in attackers)
+    assert spans[1][0] >= spans[0][1] - 0.01  # one lane: the two attackers ran one after the other
+    assert student["value"][0] < spans[0][1]  # the student ran while the first attacker still held its lane
+
+
+def test_a_killed_workers_replacement_is_already_warm(limits):
+    limits(WALL_SECONDS=0.5)
+    with pytest.raises(WorkLimitError):
+        worker.run(time.sleep, 5.5)  # a job of its own: a remembered failure would not reach a worker
+    deadline = time.monotonic() + worker.STARTUP_SECONDS
+    while not worker.idle_pids() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    warm = set(worker.idle_pids())
+    assert warm  # a spare started in the background, without a job asking for it
+    limits(WALL_SECONDS=30)  # the next job is no race against the clock on a busy machine
+    assert worker.run(my_pid) in warm

@@ -49,6 +49,11 @@ def student(at_lecturer, name: str = ""):
     return at
 
 
+def sidebar_errors(at) -> str:
+    """The sidebar's error messages as read (without the escapes that keep them plain text)."""
+    return " ".join(e.value for e in at.sidebar.error).replace("\\", "")
+
+
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -69,6 +74,29 @@ def test_starting_a_class_gives_a_code_a_join_link_and_a_qr_code_and_only_the_le
     assert "You are in" in texts(pupil)
     at.run()
     assert metric(at, "Students") == "1"
+
+
+def test_with_a_class_key_only_the_lecturer_who_types_it_opens_a_room(empty_store, monkeypatch):
+    monkeypatch.setenv("CLASS_KEY", "pumpkin-seventeen")
+    at = open_page(PAGE)
+    at.sidebar.button(key="classroom.start_room").click().run()
+    assert_clean(at)
+    assert not empty_store._rooms and "room" not in at.query_params
+    assert "not this server's lecturer key" in sidebar_errors(at)
+    at.sidebar.text_input(key="classroom.class_key").input("pumpkin-seventeen").run()
+    at.sidebar.button(key="classroom.start_room").click().run()
+    assert list(empty_store._rooms) == [at.query_params["room"]]
+    assert "pumpkin" not in str(dict(at.query_params))  # the key never enters the link
+
+
+def test_one_browser_pressing_start_again_and_again_cannot_fill_the_server(empty_store):
+    at = lecturer()
+    for _ in range(5):
+        at.query_params.clear()
+        at = open_page(PAGE)
+        at.sidebar.button(key="classroom.start_room").click().run()
+    assert len(empty_store._rooms) <= stores.limits.MAX_ROOMS_PER_OPENER + 1
+    assert "You already have 2 classes open" in sidebar_errors(at)
 
 
 def test_a_prediction_is_counted_once_and_the_reveal_runs_the_optimizer_and_measures_each_answer():

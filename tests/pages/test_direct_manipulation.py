@@ -84,9 +84,15 @@ def test_only_charts_with_a_pick_handler_ask_for_picks_and_may_drag_their_ring()
     at = open_page("pages/gradient.py", {"f": "lesson_quadratic"})
     payloads = {e.proto.id.split("-")[-1]: read_payload(e.proto.bytes) for e in charts(at)}
     assert payloads["gradient.contour"]["pick"] == ["xy", "scene"]
-    assert payloads["gradient.contour"]["config"]["edits"] == {"shapePosition": True}
+    # Its ring is dragged by the live drag (ui/live_drag.js), not by plotly.js's shape editing.
+    assert payloads["gradient.contour"]["live"]["kind"] == "gradient"
+    assert "edits" not in payloads["gradient.contour"]["config"]
     assert payloads["gradient.directional"]["pick"] == []
+    assert payloads["gradient.directional"]["live"] is None
     assert "edits" not in payloads["gradient.directional"]["config"]
+    basins = open_page("pages/descent.py", {"f": "himmelblau", "tab": "Basins of attraction"})
+    payload = next(read_payload(e.proto.bytes) for e in charts(basins) if e.proto.id.endswith("descent.basins"))
+    assert payload["live"] is None and payload["config"]["edits"] == {"shapePosition": True}
 
 
 def test_a_click_on_a_basin_starts_the_descent_there():

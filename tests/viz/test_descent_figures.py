@@ -233,24 +233,64 @@ def test_the_lesson_map_draws_the_whole_line_of_minima():
 def test_the_map_has_a_picture_underneath_that_survives_playback():
     """Regression: the contour panel stayed blank for the whole of Play (plotly.js drops non-scatter traces while
     frames play); a layout image of the same colours stays drawn."""
+    grid = evaluate_grid(LOSS, PRESET.domain, 21)
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=3)
+    fig = descent_figure(grid, t, LOSS.names)
+    image = fig.layout.images[0]
+    width, height = grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0]
+    assert (image.x, image.y, image.sizex, image.sizey) == (grid.xs[0], grid.ys[-1], width, height)
+    assert image.layer == "below" and image.xref == "x" and image.yref == "y"
+    picture = decoded(image.source)
+    assert picture.shape == (161, 161, 4)  # 8 picture pixels per grid cell
+    low = np.unravel_index(np.nanargmin(grid.z), grid.z.shape)
+    # The image's first row is the top (largest y); the lowest band is coloured near Viridis' dark end.
+    r, g, b, a = picture[(20 - low[0]) * 8, low[1] * 8]
+    assert a == 255 and r < 80 and g < 20 and b > 60
+
+
+def decoded(source: str, mode: str = "RGBA") -> np.ndarray:
+    """A data URL's picture as an array: RGBA, or the palette indices ("P")."""
     import base64
     import io
 
     from PIL import Image
 
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert(mode))
+
+
+def test_the_map_keeps_its_contour_lines_while_playing():
+    """Regression (issue 25): during Play the contour lines vanished into a blur. The picture under the map is the
+    contour map: the contour trace's own levels, a line wherever f crosses one, bands of one colour between."""
+    from viz.raster import UPSAMPLE
+
     grid = evaluate_grid(LOSS, PRESET.domain, 21)
-    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=3)
-    image = descent_figure(grid, t, LOSS.names).layout.images[0]
-    width, height = grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0]
-    assert (image.x, image.y, image.sizex, image.sizey) == (grid.xs[0], grid.ys[-1], width, height)
-    assert image.layer == "below" and image.xref == "x" and image.yref == "y"
-    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(image.source.split(",", 1)[1]))))
-    assert picture.shape == (21, 21, 4)
-    low = np.unravel_index(np.nanargmin(grid.z), grid.z.shape)
-    high = np.unravel_index(np.nanargmax(grid.z), grid.z.shape)
-    # The image's first row is the top (largest y); the ends of the colour scale are Viridis' ends.
-    assert tuple(picture[20 - low[0], low[1]][:3]) == (68, 1, 84)
-    assert tuple(picture[20 - high[0], high[1]][:3]) == (253, 231, 37)
+    fig = descent_figure(grid, descend(LOSS, (1.0, 1.0), lr=0.02, steps=3), LOSS.names)
+    trace = next(t for t in fig.data if t.type == "contour")
+    assert trace.autocontour is False
+    start, end, size = trace.contours.start, trace.contours.end, trace.contours.size
+    assert 20 <= (end - start) / size <= 60  # about 30 levels over the colour range
+    index = decoded(fig.layout.images[0].source, "P")
+    count = round((end - start) / size) + 1
+    lines = index > count + 1  # the palette's second half: each band's line colour
+    assert 0.02 < lines.mean() < 0.4
+    # Every line pixel has f across a level between it and its right or lower neighbour (on the refined grid).
+    rows, cols = grid.z.shape
+    fine_x = np.linspace(grid.xs[0], grid.xs[-1], (cols - 1) * UPSAMPLE + 1)
+    fine_y = np.linspace(grid.ys[-1], grid.ys[0], (rows - 1) * UPSAMPLE + 1)
+    X, Y = np.meshgrid(fine_x, fine_y)
+    band = np.floor((LOSS(X, Y) - start) / size)
+    crossed = np.zeros_like(lines)
+    crossed[:, :-1] |= band[:, :-1] != band[:, 1:]
+    crossed[:-1, :] |= band[:-1, :] != band[1:, :]
+    near = crossed.copy()  # the picture interpolates f between nodes: its lines lie within 2 pixels of the true ones
+    for shift in (1, 2):
+        near[shift:, :] |= crossed[:-shift, :]
+        near[:-shift, :] |= crossed[shift:, :]
+        near[:, shift:] |= crossed[:, :-shift]
+        near[:, :-shift] |= crossed[:, shift:]
+    assert near[lines].mean() > 0.97
+    # Between the lines, each band is one colour: a band and its line's colour per band.
+    assert len(np.unique(index)) <= 2 * (count + 1)
 
 
 def test_the_map_picture_is_made_once_per_grid_and_the_kept_pictures_are_bounded(monkeypatch):
@@ -258,17 +298,20 @@ def test_the_map_picture_is_made_once_per_grid_and_the_kept_pictures_are_bounded
 
     monkeypatch.setattr(raster, "_PICTURES", raster.OrderedDict())
     made = []
-    monkeypatch.setattr(raster, "png", lambda rgba, real=raster.png: made.append(rgba.shape) or real(rgba))
+    monkeypatch.setattr(
+        raster, "contour_picture", lambda z, *a, real=raster.contour_picture: made.append(z.shape) or real(z, *a)
+    )
     grid = evaluate_grid(LOSS, PRESET.domain, 21)
     t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.02, steps=3)
     first = descent_figure(grid, t, LOSS.names).layout.images[0].source
     moved = descend(LOSS, (-1.0, 2.0), optimizer="gd", lr=0.02, steps=3)  # a slider move: same map, new path
     again = descent_figure(evaluate_grid(LOSS, PRESET.domain, 21), moved, LOSS.names).layout.images[0].source
-    assert again == first and made == [(21, 21, 4)]  # coloured and packed once
+    assert again == first and made == [(21, 21)]  # coloured and packed once
     other = descent_figure(evaluate_grid(LOSS, PRESET.domain, 31), t, LOSS.names).layout.images[0].source
-    assert other != first and made == [(21, 21, 4), (31, 31, 4)]
+    assert other != first and made == [(21, 21), (31, 31)]
+    drawn = raster.levels(grid.z_range)
     for n in range(raster.PICTURES_KEPT + 5):  # a class exploring many functions: the oldest pictures go
-        raster.picture_source(np.full((2, 2), float(n)), (0.0, 100.0))
+        raster.picture_source(np.full((2, 2), float(n)), (0.0, 100.0), drawn)
     assert len(raster._PICTURES) == raster.PICTURES_KEPT
-    assert raster.picture_source(grid.z, grid.z_range) == first  # made again, the same picture
+    assert raster.picture_source(grid.z, grid.z_range, drawn) == first  # made again, the same picture
     assert len(made) == 2 + raster.PICTURES_KEPT + 5 + 1

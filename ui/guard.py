@@ -1,0 +1,111 @@
+"""The one error path: a limit, data or math error on any page becomes that page's message, with its last good state.
+
+``run_page`` runs a page for the entry point. Each run that reaches the page's end records the page's controls
+(and the shared function) as its last good state (``remember``). When a run stops on an ExpressionError (a worker
+limit, a budget, a formula), a DataError (an upload) or a numeric error, the message is kept, the last good state
+(or the page's defaults when there is none) is put back, and the page runs again: it shows the message at its top
+above the last good state. A formula that parses but fails further on is thereby never left as the function every
+page shares. Only a bug reaches the last-resort message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from core import ExpressionError, worker
+from core.regression import DataError
+from ui import keep
+from ui.controls import Page
+from ui.navigation import FRAMED
+from ui.text import plain
+
+log = logging.getLogger("gradient_lab")
+
+SHARED = ("shared.choice", "shared.text")  # the function every page starts from
+LAST_RESORT = "Something went wrong while drawing this page. Try another function or reset the controls."
+RECOVERABLE = (ExpressionError, DataError, ArithmeticError, np.linalg.LinAlgError)
+_CURRENT = "_guard.page"  # the Page drawing in this session's run
+_RESTORE = "_guard.restore"  # state to put back at the next run's start, before any widget is drawn
+_MESSAGE = "_guard.message"  # why, shown at the top of that run
+
+
+def run_page(page: st.Page) -> None:
+    """Run the page inside the dashboard's frame, for this session's fair share of the worker pool."""
+    ctx = get_script_run_ctx()
+    # Not reset afterwards: a fragment's rerun happens in this session's thread too.
+    worker.OWNER.set(ctx.session_id if ctx is not None else None)
+    st.session_state.pop(_CURRENT, None)  # set again by the page's begin, if it has one
+    token = FRAMED.set(True)
+    try:
+        page.run()
+    except RECOVERABLE as error:
+        recover(error)
+    except Exception:
+        # A bug must never show a visitor a traceback: log it and say so plainly.
+        log.exception("page %s failed", page.title)
+        st.error(LAST_RESORT)
+    finally:
+        FRAMED.reset(token)
+
+
+def begin(page: Page) -> None:
+    """At a page's start: note which page runs, and put back the state a failed run asked for."""
+    st.session_state[_CURRENT] = page
+    restore = st.session_state.pop(_RESTORE, None)
+    if restore is not None and restore[0] == page.name:
+        for key, value in restore[1].items():
+            # The kept copy (ui.keep) goes too, or it would bring back what is being undone.
+            st.session_state.pop(keep.shadow(key), None)
+            if value is _DEFAULT:
+                st.session_state.pop(key, None)
+            else:
+                st.session_state[key] = value
+
+
+def message() -> str | None:
+    """Why this run shows the last good state (once), or None."""
+    return st.session_state.pop(_MESSAGE, None)
+
+
+def remember(page: Page) -> None:
+    """At a page's end: this run's controls and shared function are the page's last good state."""
+    keys = [page.key(c) for c in page.controls.values()] + [page.key("_last_good"), *SHARED]
+    st.session_state[page.key("_good_state")] = {k: st.session_state[k] for k in keys if k in st.session_state}
+    st.session_state.pop(page.key("_recovering"), None)
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "<default>"
+
+
+_DEFAULT = _Default()
+
+
+def describe(error: BaseException) -> str:
+    """The error as a student reads it."""
+    if isinstance(error, ExpressionError | DataError):
+        return str(error)
+    return f"the numbers went out of range ({type(error).__name__}: {error})."
+
+
+def recover(error: BaseException) -> None:
+    """Keep the message, put back the last good state and rerun; if that state fails too, say so in place."""
+    page: Page | None = st.session_state.get(_CURRENT)
+    text = describe(error)
+    if page is None or st.session_state.get(page.key("_recovering")):
+        st.session_state.pop(page.key("_recovering"), None) if page is not None else None
+        st.error(f"**This view cannot be shown:** {plain(text)}", icon="⚠️")
+        return
+    good: dict[str, Any] = st.session_state.get(page.key("_good_state")) or {}
+    keys = {page.key(c) for c in page.controls.values()} | set(SHARED) | {page.key("_last_good")} | set(good)
+    restore = {k: good.get(k, _DEFAULT) for k in keys} | {page.key("_link"): {}}  # nothing left from the link
+    st.session_state[_RESTORE] = (page.name, restore)
+    st.session_state[_MESSAGE] = text
+    st.session_state[page.key("_recovering")] = True
+    st.rerun()

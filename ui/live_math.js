@@ -1,0 +1,216 @@
+// The math a chart runs in the browser while the student drags: f and ∇f from the tree core/portable.py reads out
+// of the server's own numpy code, the first-order optimizers of core/optimizers.py in torch's order of arithmetic,
+// the descent loop of core/descent.py, and core/numbers.py's way of writing a number. Each is tested equal to the
+// server's (tests/e2e/test_live_math.py). Nothing here reads a name from the tree that is not in the tables below.
+const LiveMath = (() => {
+  const has = (table, name) => Object.prototype.hasOwnProperty.call(table, name);
+
+  // numpy's sigmoid and softplus as core/special.py computes them.
+  function logaddexp0(u) {
+    if (u === 0) return Math.LN2;
+    if (u > 0) return u + Math.log1p(Math.exp(-u));
+    if (u <= 0) return Math.log1p(Math.exp(u));
+    return u; // NaN
+  }
+  const FUNCTIONS = Object.freeze({
+    sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
+    sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, asinh: Math.asinh, acosh: Math.acosh, atanh: Math.atanh,
+    exp: Math.exp, log: Math.log, sqrt: Math.sqrt, cbrt: Math.cbrt, abs: Math.abs, sign: Math.sign,
+    sigmoid: (u) => 0.5 * (1.0 + Math.tanh(0.5 * u)),
+    relu: (u) => (u > 0 ? u : u === u ? 0 : u), // numpy.maximum(u, 0) keeps NaN
+    softplus: logaddexp0,
+  });
+  const CONSTANTS = Object.freeze({ e: Math.E, pi: Math.PI, nan: NaN, inf: Infinity });
+  const COMPARISONS = Object.freeze({
+    less: (a, b) => a < b, equal: (a, b) => a === b, greater: (a, b) => a > b,
+    less_equal: (a, b) => a <= b, greater_equal: (a, b) => a >= b, not_equal: (a, b) => a !== b,
+  });
+  const OPERATORS = Object.freeze({
+    "+": (a, b) => a + b, "-": (a, b) => a - b, "*": (a, b) => a * b, "/": (a, b) => a / b,
+    "**": (a, b) => Math.pow(a, b),
+  });
+
+  // A tree as a function of the inputs: closures built once, so a frame only runs arithmetic.
+  function compile(tree) {
+    const lets = [];
+    const x = [];
+    function build(e) {
+      if (typeof e === "number") return () => e;
+      if (!Array.isArray(e)) throw new Error("not a tree");
+      const [op, a, b] = e;
+      if (op === "x" && Number.isInteger(a)) return () => x[a];
+      if (op === "t" && Number.isInteger(a)) return () => lets[a];
+      if (op === "const" && has(CONSTANTS, a)) { const c = CONSTANTS[a]; return () => c; }
+      if (op === "neg") { const f = build(a); return () => -f(); }
+      if (op === "call" && has(FUNCTIONS, a)) { const g = FUNCTIONS[a], f = build(b); return () => g(f()); }
+      if (op === "select") {
+        const conditions = a.map((c) => (c === true ? () => true : comparison(c)));
+        const values = b.map(build);
+        const otherwise = build(e[3]);
+        return () => {
+          for (let i = 0; i < conditions.length; i++) if (conditions[i]()) return values[i]();
+          return otherwise();
+        };
+      }
+      if (has(OPERATORS, op)) { const g = OPERATORS[op], f = build(a), h = build(b); return () => g(f(), h()); }
+      throw new Error("not a tree");
+    }
+    function comparison(c) {
+      if (!Array.isArray(c) || !has(COMPARISONS, c[0])) throw new Error("not a tree");
+      const g = COMPARISONS[c[0]], f = build(c[1]), h = build(c[2]);
+      return () => g(f(), h());
+    }
+    const steps = tree.lets.map(build);
+    const outs = tree.out.map(build);
+    // (values) -> [f, ∂f/∂v0, …]
+    return (values) => {
+      for (let i = 0; i < tree.inputs; i++) x[i] = values[i];
+      for (let j = 0; j < steps.length; j++) lets[j] = steps[j]();
+      return outs.map((f) => f());
+    };
+  }
+
+  // ---- numbers as core/numbers.py writes them ----
+  const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+  // |v| rounded to p significant digits as Python does (half to even on the exact binary value): [digits, exponent].
+  function significant(v, p) {
+    const [mantissa, exp] = Math.abs(v).toExponential(99).split("e");
+    const all = mantissa.replace(".", "");
+    let kept = all.slice(0, p);
+    const rest = all.slice(p);
+    const half = "5".padEnd(rest.length, "0");
+    const up = rest > half || (rest === half && Number(kept[p - 1]) % 2 === 1);
+    let e = Number(exp);
+    if (up) {
+      const bumped = (BigInt(kept) + 1n).toString();
+      if (bumped.length > p) { kept = bumped.slice(0, p); e += 1; } else kept = bumped;
+    }
+    return [kept, e];
+  }
+
+  function stripZeros(text) {
+    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+  }
+
+  // Python's f"{v:.{p}g}" of a value already rounded to p digits.
+  function formatG(v, p) {
+    if (v === 0) return "0";
+    const [digits, e] = significant(v, p);
+    const sign = v < 0 ? "-" : "";
+    if (e >= -4 && e < p) {
+      const text = e >= 0
+        ? digits.slice(0, e + 1).padEnd(e + 1, "0") + "." + digits.slice(e + 1)
+        : "0." + "0".repeat(-e - 1) + digits;
+      return sign + stripZeros(text);
+    }
+    const mantissa = stripZeros(digits[0] + "." + digits.slice(1));
+    return `${sign}${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+
+  function number(value, digits = 4, scale = 0) {
+    if (!Number.isFinite(value)) return "undefined";
+    if (Math.abs(value) <= 1e-12 * Math.abs(scale)) value = 0;
+    if (value === 0) return "0";
+    const [kept, e] = significant(value, digits);
+    const rounded = (value < 0 ? -1 : 1) * Number(`${kept[0]}.${kept.slice(1)}e${e}`);
+    let text;
+    if (Math.abs(rounded) >= 1e-4 && Math.abs(rounded) < 1e5) {
+      text = formatG(rounded, digits);
+    } else {
+      const [m, exponent] = significant(rounded, digits);
+      const mantissa = (rounded < 0 ? "-" : "") + stripZeros(m[0] + "." + m.slice(1));
+      const power = String(exponent).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]);
+      text = `${mantissa}\u202f×\u202f10${power}`;
+    }
+    return text.replaceAll("-", "−");
+  }
+
+  // ---- the first-order optimizers of core/optimizers.py, elementwise, in torch's order of arithmetic ----
+  const zeros = (n) => new Array(n).fill(0);
+  function adamMoments(g, s, h) {
+    const weight = 1 - h.beta1;
+    const m = s.m.map((mi, i) => (weight < 0.5 ? mi + weight * (g[i] - mi) : g[i] - (g[i] - mi) * (1 - weight)));
+    const v = s.v.map((vi, i) => vi * h.beta2 + ((1 - h.beta2) * g[i]) * g[i]);
+    return { step: s.step + 1, m, v };
+  }
+  function adamStep(s, lr, h) {
+    const stepSize = lr / (1 - h.beta1 ** s.step);
+    const root = Math.sqrt(1 - h.beta2 ** s.step);
+    return s.m.map((mi, i) => (-stepSize * mi) / (Math.sqrt(s.v[i]) / root + h.eps));
+  }
+  const adamInit = (n) => ({ step: 0, m: zeros(n), v: zeros(n) });
+  function momentum(nesterov) {
+    return {
+      init: (n) => ({ buf: zeros(n) }),
+      update(g, s, p, lr, h) {
+        const buf = s.buf.map((b, i) => b * h.momentum + g[i]);
+        const direction = nesterov ? g.map((gi, i) => gi + h.momentum * buf[i]) : buf;
+        return [direction.map((d) => -lr * d), { buf }];
+      },
+    };
+  }
+  const OPTIMIZERS = Object.freeze({
+    gd: { init: () => ({}), update: (g, s, p, lr) => [g.map((gi) => -lr * gi), s] },
+    momentum: momentum(false),
+    nesterov: momentum(true),
+    adagrad: {
+      init: (n) => ({ sum: zeros(n) }),
+      update(g, s, p, lr, h) {
+        const sum = s.sum.map((si, i) => si + g[i] * g[i]);
+        return [g.map((gi, i) => (-lr * gi) / (Math.sqrt(sum[i]) + h.eps)), { sum }];
+      },
+    },
+    rmsprop: {
+      init: (n) => ({ v: zeros(n) }),
+      update(g, s, p, lr, h) {
+        const v = s.v.map((vi, i) => vi * h.alpha + ((1 - h.alpha) * g[i]) * g[i]);
+        return [g.map((gi, i) => (-lr * gi) / (Math.sqrt(v[i]) + h.eps)), { v }];
+      },
+    },
+    adam: {
+      init: adamInit,
+      update(g, s, p, lr, h) {
+        const next = adamMoments(g, s, h);
+        return [adamStep(next, lr, h), next];
+      },
+    },
+    adamw: {
+      init: adamInit,
+      update(g, s, p, lr, h) {
+        const next = adamMoments(g, s, h);
+        const step = adamStep(next, lr, h);
+        return [p.map((pi, i) => pi * (1 - lr * h.weight_decay) + step[i] - pi), next];
+      },
+    },
+  });
+
+  const DIVERGENCE_LIMIT = 1e12;
+  const healthy = (point, value, grad) =>
+    point.every(Number.isFinite) && Number.isFinite(value) && Math.abs(value) <= DIVERGENCE_LIMIT &&
+    grad.every(Number.isFinite);
+
+  // core.descent.descend_with for a first-order optimizer: {points, values, gradients, divergedAt}.
+  function descend(valueAndGrad, start, name, lr, steps, hyper) {
+    if (!has(OPTIMIZERS, name)) return null;
+    const rule = OPTIMIZERS[name];
+    let point = start.slice();
+    let [value, ...grad] = valueAndGrad(point);
+    const out = { points: [point], values: [value], gradients: [grad], divergedAt: null };
+    if (!healthy(point, value, grad)) { out.divergedAt = 0; return out; }
+    let state = rule.init(point.length);
+    for (let k = 1; k <= steps; k++) {
+      const [update, next] = rule.update(grad, state, point, lr, hyper);
+      state = next;
+      point = point.map((p, i) => p + update[i]);
+      [value, ...grad] = valueAndGrad(point);
+      if (!healthy(point, value, grad)) { out.divergedAt = k; break; }
+      out.points.push(point);
+      out.values.push(value);
+      out.gradients.push(grad);
+    }
+    return out;
+  }
+
+  return { compile, number, descend, OPTIMIZERS: Object.keys(OPTIMIZERS) };
+})();
