@@ -475,7 +475,7 @@ def basin_colors(count: int) -> list[str]:
     return ["#000000", "#BBBBBB", *[PALETTE[i % 8] for i in range(count)]]
 
 
-BASIN_MARKS = 12  # marks per side of the map: a texture that tells the basins apart without their colour
+BASIN_MARKS = 10  # marks per side of the map: a texture that tells the basins apart without their colour
 
 
 def basin_marks(bm: BasinMap, minima: Sequence[tuple[float, float]]) -> list[dict]:
@@ -502,7 +502,7 @@ def basin_marks(bm: BasinMap, minima: Sequence[tuple[float, float]]) -> list[dic
                     mode="markers",
                     name=name,
                     # White with a dark rim: seen on every basin's colour, and its legend key on either theme.
-                    marker=dict(symbol=symbol, size=9, color=WHITE, line=dict(width=1.5, color="#000000")),
+                    marker=dict(symbol=symbol, size=8, color=WHITE, line=dict(width=1, color="#000000")),
                     hoverinfo="skip",
                 )
             )
