@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.backprop import backward_order, finite_difference, forward_order, loss_surface, num, walkthrough
+from core.backprop import backward_order, finite_difference, forward_order, loss_surface, walkthrough
 from core.network import (
     ACTIVATIONS,
     ARCHITECTURES,
@@ -18,7 +18,7 @@ from core.network import (
     text,
     train,
 )
-from core.numbers import delta, number
+from core.numbers import delta, number, signed
 from core.optimizers import FIRST_ORDER as OPTIMIZERS  # training steps take gradients only
 from core.points import MAX_POINTS, PATTERNS, check_targets, make_points, read_points
 from core.regression import DataError
@@ -244,8 +244,8 @@ st.markdown(
 show(rnn_figure(r, path, lecture=big), key=PAGE.key("rnn"))
 for t_step in range(1, T_steps + 1):
     st.latex(path_latex(r, t_step))
-terms = " + ".join(num(v) for v in r.paths_w)
-st.latex(rf"\frac{{dL}}{{dw}} = {terms} = {num(r.grad_w)}")
+terms = " + ".join(signed(v) for v in r.paths_w)
+st.latex(rf"\frac{{dL}}{{dw}} = {terms} = {signed(r.grad_w)}")
 st.caption(
     f"Only the last term, {number(r.paths_w[-1])}, is the partial ∂L/∂w with the earlier states held fixed; the "
     f"total derivative {number(r.grad_w)} adds the paths through "
