@@ -289,7 +289,10 @@ def surface3d_figure(
         )
     if np.isfinite(value):
         traces.append(point3d(x0, y0, value, name="current weights"))
-    layout = dict(scene=scene(names, grid) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range))))
+    # Half a laptop's width and taller than wide: the camera steps back to keep the vertical axis's numbers inside.
+    layout = dict(
+        scene=scene(names, grid, distance=1.4) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range)))
+    )
     return figure(traces, layout, height=520, lecture=lecture)
 
 

@@ -117,7 +117,7 @@ def taylor_figure(near: Grid, model: Grid, c: Curvature, names: tuple[str, str],
             aspectratio=dict(x=1, y=1, z=0.7),
             # From higher up than the other 3D views: a bowl seen along its valley (the lesson's f at P) was a
             # thin sliver from the side; from above it shows as a surface whatever its shape.
-            camera=dict(eye=dict(x=1.1, y=-1.4, z=1.3)),
+            camera=dict(eye=dict(x=1.3, y=-1.6, z=1.5)),
         )
 
     heading = dict(

@@ -189,7 +189,7 @@ def descent_figure(
             zaxis=dict(title=dict(text="f"), range=[low, high]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=dict(x=1.3, y=-1.3, z=0.95)),
+            camera=dict(eye=dict(x=1.45, y=-1.45, z=1.05)),
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from bench.harness import CHART, wait_idle
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_layout import SETTINGS, VIEWS, luminance, rgba, settle
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +37,13 @@ SCENES = """
   });
 })
 """
+
+
+# Scroll the page's own scroller until the scene is in view (Streamlit scrolls its main block, not the window).
+SHOW = """([chart, id]) => document.querySelectorAll(".gl-plotly")[chart]._fullLayout[id]._scene.container
+  .scrollIntoView({block: "center"})"""
+HIDE_SVG = """([chart, visibility]) => document.querySelectorAll(".gl-plotly")[chart]
+  .querySelectorAll("svg").forEach((svg) => { svg.style.visibility = visibility; })"""
 
 
 def luminances(pixels: np.ndarray) -> np.ndarray:
@@ -99,11 +107,17 @@ def test_no_3d_scene_cuts_its_labels_at_its_edges(scene_tabs, server, setting, v
     scenes = page.evaluate(SCENES)
     assert scenes, f"{view} draws no 3D scene any more: take it off SCENE_VIEWS"
     found = []
-    for scene in scenes:
-        page.evaluate("(y) => window.scrollTo(0, y)", max(0, scene["top"] + page.evaluate("scrollY") - 100))
-        box = page.evaluate(SCENES)[scenes.index(scene)]
+    for number, scene in enumerate(scenes):
+        page.evaluate(SHOW, [scene["chart"], scene["id"]])
+        page.wait_for_timeout(300)
+        box = page.evaluate(SCENES)[number]
         clip = {k: box[k] for k in ("width", "height")} | {"x": box["left"], "y": box["top"]}
+        # The scene alone: the chart's SVG (legend, a 2D panel's axis title beside the scene) is hidden meanwhile.
+        page.evaluate(HIDE_SVG, [scene["chart"], "hidden"])
         picture = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB"))
+        page.evaluate(HIDE_SVG, [scene["chart"], ""])
+        SCREENSHOTS.mkdir(exist_ok=True)
+        Image.fromarray(picture).save(SCREENSHOTS / f"scene-{setting}-{view}-{scene['chart'] + 1}-{scene['id']}.png")
         for side, count in cut_at_edges(picture, background).items():
             if count:
                 found.append(f"chart {scene['chart'] + 1} {scene['id']}: {count} px drawn at its {side} edge")
