@@ -12,6 +12,8 @@ RUN mkdir -p static && chown lab:lab /app static
 USER lab
 
 EXPOSE 8501
+# A server opens no browser (.streamlit/config.toml opens one for the README's command on a laptop).
+ENV STREAMLIT_SERVER_HEADLESS=true
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD [".venv/bin/python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
 CMD [".venv/bin/streamlit", "run", "dashboard.py"]

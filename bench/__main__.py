@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from bench import browser, load, memory, pages, throughput, worker
+from bench import browser, load, memory, pages, throughput, tuning, worker
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
     print("== descend_many throughput ==")
     throughput.run()
+    print("\n== tuned race and basin look-ahead ==")
+    tuning.run()
     print("\n== symbolic worker (cold parse before/after, cached repeat) ==")
     worker.run()
     print("\n== page interactions (server side, AppTest) ==")

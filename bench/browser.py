@@ -9,7 +9,6 @@ import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -24,7 +23,7 @@ from bench.harness import (
     wait_healthy,
     wait_idle,
 )
-from bench.pages import INTERACTIONS, percentile
+from bench.pages import INTERACTIONS, SLUGS, percentile
 from ui.chart import PLOTLY_JS
 
 # Timed inside the page, from the press on the slider, for every chart the rerun redraws; Plotly.react is
@@ -180,7 +179,7 @@ def run(samples: int = 12) -> dict[str, float]:
                     time.sleep(0.1)
             page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=120_000)
             cold = time.perf_counter() - started
-            latencies = {Path(name).stem: slider_latency(page, url, name, samples) for name in INTERACTIONS}
+            latencies = {SLUGS[name]: slider_latency(page, url, name, samples) for name in INTERACTIONS}
             # Twice the samples: medians of 12 moved by ±10 % from run to run here, more than the gap measured.
             clicks = {name: map_click_latency(page, url, name, 2 * samples) for name in CLICKS}
             reruns, advanced = playback_reruns(page, url)
@@ -240,7 +239,7 @@ def slider_latency(page, url: str, name: str, samples: int) -> Latency:
     press, the time until the first chart is redrawn and until every redrawn chart is on screen. Two more
     moves, untimed, keep the figures the charts received, for ``plotly_alone``."""
     query, key, _ = INTERACTIONS[name]
-    page.goto(f"{url}/{Path(name).stem}?{urllib.parse.urlencode(query)}")
+    page.goto(f"{url}/{SLUGS[name]}?{urllib.parse.urlencode(query)}")
     page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
     result = Latency()
@@ -288,7 +287,7 @@ LINK = "() => Object.fromEntries(new URLSearchParams(location.search))"
 
 def map_click_latency(page, url: str, name: str, samples: int) -> tuple[Latency, Latency]:
     """Click the page's contour map and move its main slider in turns; the timings of each, as slider_latency's."""
-    page_file = next(path for path in INTERACTIONS if Path(path).stem == name)
+    page_file = next(path for path in INTERACTIONS if SLUGS[path] == name)
     query, slider, _ = INTERACTIONS[page_file]
     key, subplot = CLICKS[name]
     page.goto(f"{url}/{name}?{urllib.parse.urlencode(query)}")

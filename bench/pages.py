@@ -21,23 +21,27 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 from bench.apptest import charts, send_event
+from ui.navigation import BY_PREFIX, PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# page -> (URL parameters, the main slider's key, the values it moves through)
-INTERACTIONS = {
-    "pages/partials.py": ({"f": "lesson_sin"}, "partials.x0", [-1.5, -0.5, 0.5, 1.5]),
-    "pages/gradient.py": ({"f": "himmelblau"}, "gradient.x0", [-3.0, -1.0, 1.0, 3.0]),
-    "pages/total_derivative.py": ({"f": "lesson_sin"}, "total.x0", [-1.5, -0.5, 0.5, 1.5]),
-    "pages/descent.py": (
-        {"f": "rosenbrock", "opt": "adam", "lr": "0.05", "steps": "60"},
-        "descent.x0",
-        [-1.8, -1.2, -0.6, 0.0],
-    ),
-    "pages/regression.py": ({"tab": "Fit a line to data"}, "regression.steps", [40, 60, 80, 100]),
-    "pages/curvature.py": ({"f": "himmelblau"}, "curvature.x0", [-3.0, -1.0, 1.0, 3.0]),
-    "pages/backprop.py": ({}, "backprop.step", [5, 10, 15, 20]),
+# page (its session prefix in ui.navigation's registry) -> (URL parameters, its main slider, the values it moves
+# through); the page's file and the slider's key come from the registry.
+MAIN_SLIDERS = {
+    "partials": ({"f": "lesson_sin"}, "x0", [-1.5, -0.5, 0.5, 1.5]),
+    "gradient": ({"f": "himmelblau"}, "x0", [-3.0, -1.0, 1.0, 3.0]),
+    "weights": ({}, "y", [3.0, 4.0, 6.0, 7.0]),
+    "total": ({"f": "lesson_sin"}, "x0", [-1.5, -0.5, 0.5, 1.5]),
+    "descent": ({"f": "rosenbrock", "opt": "adam", "lr": "0.05", "steps": "60"}, "x0", [-1.8, -1.2, -0.6, 0.0]),
+    "regression": ({"tab": "Fit a line to data"}, "steps", [40, 60, 80, 100]),
+    "curvature": ({"f": "himmelblau"}, "x0", [-3.0, -1.0, 1.0, 3.0]),
+    "backprop": ({}, "step", [5, 10, 15, 20]),
 }
+INTERACTIONS = {
+    BY_PREFIX[prefix].path: (query, f"{prefix}.{name}", values)
+    for prefix, (query, name, values) in MAIN_SLIDERS.items()
+}
+SLUGS = {row.path: row.slug for row in PAGES}  # a page file's URL path
 TARGET_RATIO = 4  # a page's main gesture costs at most this many floors
 
 
@@ -151,7 +155,7 @@ def run(rounds: int = 8) -> list[dict]:
         ratio = result["median"] / base
         ok = "ok" if ratio <= TARGET_RATIO and result["bytes"] <= 400_000 else "OVER"
         print(
-            f"{Path(page).stem:<20}{result['median'] * 1000:>10.1f}{result['p95'] * 1000:>9.1f}{ratio:>9.1f}"
+            f"{SLUGS[page]:<20}{result['median'] * 1000:>10.1f}{result['p95'] * 1000:>9.1f}{ratio:>9.1f}"
             f"{result['bytes'] / 1000:>15.1f}  {ok}"
         )
         rows.append({"page": page, **result, "floor": base, "ratio": ratio})
@@ -159,7 +163,7 @@ def run(rounds: int = 8) -> list[dict]:
     for page, click in clicks.items():
         ok = "ok" if click["median"] <= results[page]["median"] * 1.1 else "OVER"
         print(
-            f"{Path(page).stem:<20}{click['median'] * 1000:>10.1f}{click['p95'] * 1000:>9.1f}"
+            f"{SLUGS[page]:<20}{click['median'] * 1000:>10.1f}{click['p95'] * 1000:>9.1f}"
             f"{results[page]['median'] * 1000:>15.1f}  {ok}"
         )
     return rows

@@ -149,21 +149,22 @@ def partial_at(f: Function, point: Sequence[float], index: int) -> PartialAt:
         step[index] = h * scale
         sides.append(((f0 - float(f(*(base - step)))) / (h * scale), (float(f(*(base + step))) - f0) / (h * scale)))
     (left1, right1), (left, right) = sides
-    # Rounding alone moves a quotient by about eps·|f|/h: differences below that say nothing.
-    noise = 1e3 * np.finfo(float).eps * max(1.0, abs(f0)) / (STEPS[-1] * scale)
+    # Rounding alone moves a quotient by about eps·|f|/h (16 times that covers the four values in a gap):
+    # differences below that say nothing. Relative to f itself, so a kink of slopes ±1e-6 is still seen.
+    noise = 16 * np.finfo(float).eps * abs(f0) / (STEPS[-1] * scale)
     if not (math.isfinite(left) and math.isfinite(right)):
         side = "left" if not math.isfinite(left) else "right"
         reason = f"f is undefined just to the {side} of P along {name}, so ∂f/∂{name} does not exist there."
         return PartialAt(value, left, right, False, reason)
     steepest, before = max(abs(left), abs(right)), max(abs(left1), abs(right1))
-    if steepest > max(2 * before, 1.0) + noise:
+    if steepest > 2 * before + noise:
         reason = (
             f"The difference quotients grow without bound as h → 0 ({number(before)}, then {number(steepest)}): "
             f"f is infinitely steep (or jumps) at P along {name}, so ∂f/∂{name} does not exist there."
         )
         return PartialAt(value, left, right, False, reason)
     gap, gap1 = abs(right - left), abs(right1 - left1)
-    if gap > 1e-6 * max(1.0, abs(left), abs(right)) + noise and gap > 0.5 * gap1:
+    if gap > 1e-6 * max(abs(left), abs(right)) + noise and gap > 0.5 * gap1:
         reason = (
             f"The slope is {number(right)} just to the right of P and {number(left)} just to the left along {name}: "
             f"f has a corner there, so ∂f/∂{name} does not exist."

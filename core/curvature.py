@@ -12,8 +12,12 @@ from core.descent import Trajectory, descend, descend_with
 from core.function import Function, parse
 from core.grid import Domain, Grid, domain_axes, robust_range
 
-# An eigenvalue within this of zero (relative to the largest |λ|, at least this absolutely) counts as zero.
+# An eigenvalue within this of zero, relative to the largest |λ|, counts as zero: only the Hessian's own scale
+# decides, so 10⁻⁹(x² + y²) is a minimum like x² + y² (an absolute floor called it degenerate).
 EIGEN_TOLERANCE = 1e-8
+# P is stationary when the model's stationary point is within this of P, relative to 1 + |P| (or, where H is
+# singular, when |∇f| is this small against the scale of f and H there).
+STATIONARY_TOLERANCE = 1e-6
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 
@@ -59,9 +63,11 @@ def classify(eigenvalues: Sequence[float], tolerance: float = EIGEN_TOLERANCE) -
 
     >>> classify([2.0, 6.0]), classify([-2.0, 2.0]), classify([-1.0, -3.0]), classify([0.0, 0.0])
     ('minimum', 'saddle', 'maximum', 'degenerate')
+    >>> classify([2e-9, 2e-9]), classify([1e-20, 1.0])
+    ('minimum', 'degenerate')
     """
     lam = np.asarray(eigenvalues, dtype=float)
-    zero = tolerance * max(1.0, float(np.max(np.abs(lam), initial=0.0)))
+    zero = tolerance * float(np.max(np.abs(lam), initial=0.0))
     positive, negative = lam > zero, lam < -zero
     if positive.any() and negative.any():
         return "saddle"  # up one way and down another, whatever the remaining directions do
@@ -114,9 +120,33 @@ def curvature_at(f: Function, point: Sequence[float], tolerance: float = EIGEN_T
     else:
         lam, vec = np.full(len(p), np.nan), np.full((len(p), len(p)), np.nan)
     kind = classify(lam, tolerance) if np.isfinite(lam).all() else "undefined"
-    scale = max(1.0, float(np.max(np.abs(lam), initial=0.0)) if np.isfinite(lam).all() else 1.0)
-    stationary = bool(np.linalg.norm(grad) <= 1e-6 * scale)
-    return Curvature(p, float(value), np.asarray(grad, float), h, lam, vec, kind, stationary)
+    grad = np.asarray(grad, float)
+    return Curvature(p, float(value), grad, h, lam, vec, kind, stationary(float(value), grad, h, lam, p))
+
+
+def stationary(value: float, grad: np.ndarray, hessian: np.ndarray, eigenvalues: np.ndarray, point: np.ndarray) -> bool:
+    """Is ∇f(P) = 0, judged against the scale of f, ∇f and H rather than an absolute threshold?
+
+    Where H is nonsingular: the quadratic model's stationary point P − H⁻¹∇f must be within
+    STATIONARY_TOLERANCE·(1 + |P|) of P, whatever the size of f (10⁻⁷((x − 1)² + y²) at (0, 0) is a whole unit
+    away from it, though |∇f| = 2·10⁻⁷). Where H is singular: |∇f| must be that small against |f|/(1 + |P|) and
+    ‖H‖·(1 + |P|), the sizes a gradient of this f could have here.
+
+    >>> stationary(1e-7, np.array([-2e-7, 0.0]), np.diag([2e-7, 2e-7]), np.array([2e-7, 2e-7]), np.zeros(2))
+    False
+    """
+    if not (np.isfinite(grad).all() and math.isfinite(value)):
+        return False
+    norm = float(np.linalg.norm(grad))
+    if norm == 0:
+        return True
+    size = 1.0 + float(np.linalg.norm(point))
+    if np.isfinite(eigenvalues).all() and classify(eigenvalues) != "degenerate":
+        step = np.linalg.solve(hessian, grad)
+        return bool(np.linalg.norm(step) <= STATIONARY_TOLERANCE * size)
+    finite_h = np.where(np.isfinite(hessian), hessian, 0.0)
+    scale = max(abs(value) / size, float(np.linalg.norm(finite_h, 2)) * size)
+    return bool(norm <= STATIONARY_TOLERANCE * scale)
 
 
 def window(domain: Domain, point: Sequence[float], fraction: float = 0.25) -> Domain:

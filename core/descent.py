@@ -218,21 +218,26 @@ def descend_many(
     f: Function,
     starts: np.ndarray,
     optimizer: str = "gd",
-    lr: float = 0.1,
+    lr: float | np.ndarray = 0.1,
     steps: int = 50,
+    every: int = 1,
     **hyper: Any,
 ) -> Batch:
-    """``descend`` for every row of ``starts`` (m, n) at once, vectorized over the starts."""
+    """``descend`` for every row of ``starts`` (m, n) at once, vectorized over the starts (``lr`` may give each
+    start its own rate, shape (m,)). With ``every`` > 1 only every such step is kept (``points[j]`` is after
+    j·every steps; ``steps`` must be a multiple), so a long look-ahead over many starts stays small in memory."""
     params = np.array(starts, dtype=float)
     if params.ndim != 2:
         raise ValueError("starts must be an array of shape (m, n).")
     _check(f, int(steps), params.shape[1])
     if OPTIMIZERS[optimizer].second_order:
         raise ValueError(f"{OPTIMIZERS[optimizer].label} needs the Hessian at each start; run it with descend.")
+    if every < 1 or int(steps) % every:
+        raise ValueError(f"steps ({steps}) must be a multiple of every ({every}).")
     transform = make(optimizer, lr, **hyper)
     m, n = params.shape
-    points = np.empty((int(steps) + 1, m, n))
-    values = np.empty((int(steps) + 1, m))
+    points = np.empty((int(steps) // every + 1, m, n))
+    values = np.empty((int(steps) // every + 1, m))
     # Work in (n, m) layout: each variable's coordinates contiguous, as the lambdified f wants them.
     params = np.ascontiguousarray(params.T)
     value, grads = f.value_and_grad(*params)
@@ -253,5 +258,6 @@ def descend_many(
             value = np.where(alive, new_value, value)
             # A frozen start feeds zero gradients so its optimizer state stays finite.
             grads = np.where(alive, new_grads, 0.0)
-            points[k], values[k] = params.T, value
+            if k % every == 0:
+                points[k // every], values[k // every] = params.T, value
     return Batch(points, values, diverged_at >= 0, diverged_at)

@@ -21,6 +21,7 @@ from core.special import NUMPY_FUNCTIONS, dirac
 # Bounds on the size of derived expressions, so differentiation, lambdify and LaTeX stay well inside a
 # second: measured on the heavy-but-legal corpus in tests/core/test_hostile.py.
 MAX_DERIVED_NODES = 4000
+HEAVY_NODES = 400  # partials larger than this make their Hessian a heavy job for the worker (core.worker)
 
 _MODULES: list[object] = [NUMPY_FUNCTIONS, "numpy"]
 
@@ -333,9 +334,12 @@ class Function:
         Kept in a memo bounded by bytes (a large Hessian's compiled source weighs as much as a hundred small
         functions), not on the function itself.
         """
-        return _SECONDS.get(
-            self.identity, lambda: worker.run(hessian_parts, self.partials, self.variables, formula=self.text)
-        )
+        heavy = sum(tree_size(p, HEAVY_NODES) for p in self.partials) > HEAVY_NODES
+
+        def compute() -> Hessian:
+            return worker.run(hessian_parts, self.partials, self.variables, formula=self.text, heavy=heavy)
+
+        return _SECONDS.get(self.identity, compute)
 
     def hessian_at(self, point: Sequence[float]) -> np.ndarray:
         """H(P) as an (n, n) float array; NaN where a second partial is undefined at P.
@@ -349,7 +353,7 @@ class Function:
 
     def hessian_latex_whole(self) -> str:
         """H's whole LaTeX, however long (for a download): printed in the worker, under its limits."""
-        return worker.run(whole_hessian_latex, self.partials, self.variables, formula=self.text)
+        return worker.run(whole_hessian_latex, self.partials, self.variables, formula=self.text, heavy=True)
 
 
 class Hessian(NamedTuple):

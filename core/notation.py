@@ -140,7 +140,10 @@ def radicals(text: str) -> str:
             )
         return f" {root}({operand})"  # the space ends a name before it: x√2 is x·√2
 
-    return _RADICAL.sub(one, text)
+    text = _RADICAL.sub(one, text)
+    if "√" in text or "∛" in text:  # √ at the end, before a sign or before another root
+        raise AmbiguityError("Write a root with its argument in parentheses: sqrt(…) for √, cbrt(…) for ∛.")
+    return text
 
 
 _BAR = re.compile(r"\|([^|]*)\|")
@@ -340,6 +343,13 @@ def _check_dots_and_commas(tokens: list[Token], functions: Collection[str]) -> l
         elif value == ")" and calls:
             calls.pop()
         elif kind == "number" and value.startswith(".") and previous and _touching(previous, token):
+            found = _function_in(previous[1], functions) if previous[0] == "name" else None
+            if found is not None and found[0] + len(found[1]) < len(previous[1]):  # sin2.5x
+                fn, start = found[1], found[0] + len(found[1])
+                raise AmbiguityError(
+                    f"'{previous[1]}{value}' at position {previous[2] + 1}: write the argument of {fn} in "
+                    f"parentheses, as {fn}({previous[1][start:]}{value}…)."
+                )
             if previous[0] == "name" or previous[1] == ")":
                 raise AmbiguityError(
                     f"'{previous[1]}{value}' at position {previous[2] + 1}: a dot may only stand inside a number. "
@@ -444,6 +454,14 @@ def _fused_functions(
             continue
         start, fn = found
         head, rest = value[:start], value[start + len(fn) :]
+        if not rest:
+            out.append(token)  # xsin alone: split_names says to write sin(...)
+            continue
+        if _function_in(rest, functions) is not None:
+            raise AmbiguityError(
+                f"'{value}' at position {position + 1} holds more than one function: write each with parentheses, "
+                f"as {fn}({_function_in(rest, functions)[1]}(…))."  # type: ignore[index]
+            )
         if fn in LOG_BASES or (fn == "log" and rest[:1].isdigit()):
             after_log = value[start + 3 :]
             base = re.match(r"\d+", after_log).group()  # type: ignore[union-attr]

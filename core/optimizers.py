@@ -419,7 +419,23 @@ def _explain_damped(v: StepView, fmt: Fmt) -> Explained:
 
 
 _NEWTON_CODE = ("H = np.array(hess(*w), dtype=float)",)
-_NEWTON_STATE = ("hess = sp.lambdify(variables, sp.hessian(f, variables))",)
+# The dashboard's handling, written out: δ in the Hessian of |x| or relu is 0 off the kink and undefined on it;
+# a singular H gets the least-squares step of smallest norm (core.newton.newton_direction).
+# (``dirac`` is defined by the snippet before the gradient, which needs it too where f has a kink.)
+_NEWTON_STATE = (
+    'hess = sp.lambdify(variables, sp.hessian(f, variables), modules=[{"DiracDelta": dirac}, "numpy"])',
+    "",
+    "",
+    "def newton_direction(H, g):  # d = -H⁻¹g; where H is singular, the least-squares d of smallest norm",
+    "    if not np.isfinite(H).all():",
+    "        return np.full_like(g, np.nan)",
+    "    try:",
+    "        return np.linalg.solve(H, -g)",
+    "    except np.linalg.LinAlgError:",
+    "        return np.linalg.lstsq(H, -g, rcond=None)[0]",
+    "",
+    "",
+)
 
 SECOND_ORDER: dict[str, Optimizer] = {
     "newton": Optimizer(
@@ -433,7 +449,7 @@ SECOND_ORDER: dict[str, Optimizer] = {
         "maximum attracts it as much as a minimum.",
         _explain_newton,
         _NEWTON_STATE,
-        (*_NEWTON_CODE, "w = w - np.linalg.solve(H, g)"),
+        (*_NEWTON_CODE, "w = w + newton_direction(H, g)"),
         second_order=True,
     ),
     "newton_damped": Optimizer(
@@ -446,7 +462,7 @@ SECOND_ORDER: dict[str, Optimizer] = {
         "quadratic and the quadratic convergence near a minimum.",
         _explain_damped,
         _NEWTON_STATE,
-        (*_NEWTON_CODE, "w = w - lr * np.linalg.solve(H, g)"),
+        (*_NEWTON_CODE, "w = w + lr * newton_direction(H, g)"),
         second_order=True,
     ),
     "newton_ls": Optimizer(
@@ -465,10 +481,15 @@ SECOND_ORDER: dict[str, Optimizer] = {
         (*_NEWTON_STATE, "value = sp.lambdify(variables, f)"),
         (
             *_NEWTON_CODE,
-            "d, t = -np.linalg.solve(H, g), 1.0",
-            "while t > 1e-9 and not value(*(w + t * d)) <= value(*w) + c * t * (g @ d):",
+            "d = newton_direction(H, g)",
+            "t, slope = 1.0, float(g @ d)",
+            "for trial in range(30):  # Armijo's test; an uphill d (slope >= 0) never passes",
+            "    if slope < 0 and value(*(w + t * d)) <= value(*w) + c * t * slope:",
+            "        break",
             "    t = t * shrink",
-            "w = w + t * d",
+            "else:",
+            "    t = 0.0  # no length passed: stay",
+            "w = w + t * d if t > 0 else w",
         ),
         second_order=True,
     ),
@@ -484,8 +505,8 @@ SECOND_ORDER: dict[str, Optimizer] = {
         _NEWTON_STATE,
         (
             *_NEWTON_CODE,
-            "lam, V = np.linalg.eigh(H)",
-            "w = w - V @ ((V.T @ g) / np.maximum(np.abs(lam), delta))",
+            "lam, V = np.linalg.eigh(np.where(np.isfinite(H), H, 0.0))",
+            "w = w - V @ ((V.T @ g) / np.maximum(np.abs(lam), delta)) if np.isfinite(H).all() else w * np.nan",
         ),
         second_order=True,
     ),
@@ -494,14 +515,19 @@ FIRST_ORDER = dict(OPTIMIZERS)  # what a loop that only has gradients (mini-batc
 OPTIMIZERS.update(SECOND_ORDER)
 
 
-def make(name: str, lr: float, **hyper: float) -> Transform:
-    """Build the named optimizer with torch's defaults for every hyperparameter not given."""
+def make(name: str, lr: float | np.ndarray, **hyper: float) -> Transform:
+    """Build the named optimizer with torch's defaults for every hyperparameter not given.
+
+    ``lr`` may be one rate per start of a batch (shape (m,)): every rule is elementwise, so each start then steps
+    exactly as it would alone at its own rate.
+    """
     if name not in OPTIMIZERS:
         raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
     spec = OPTIMIZERS[name]
     unknown = set(hyper) - set(spec.defaults)
     if unknown:
         raise ValueError(f"{spec.label} has no hyperparameter {', '.join(sorted(unknown))}.")
-    if not (math.isfinite(lr) and lr > 0):
+    rates = np.asarray(lr, dtype=float)
+    if not (rates.size and np.isfinite(rates).all() and (rates > 0).all()):
         raise ValueError("The learning rate must be a positive number.")
     return spec.build(lr, **{**spec.defaults, **hyper})

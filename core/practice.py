@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import mpmath as mp
@@ -92,6 +93,11 @@ def preset_exercises() -> list[Exercise]:
 def _function(text: str) -> Function:
     # Exercises come from a small pool; parsing and differentiating one costs more than checking an answer.
     return parse(text)
+
+
+def placeholder(names: Sequence[str]) -> str:
+    """How to type an answer, with no formula in it: a sample formula may be some exercise's answer."""
+    return f"a formula in {', '.join(names)}: ^ for powers, * or nothing for times, sin(…) for functions"
 
 
 def answer_limits(text: str, var: str) -> tuple[int, int]:
@@ -328,3 +334,77 @@ def _missed_rule(f: Function, index: int, given_values: np.ndarray, grads: np.nd
         if same_as_answer and not np.allclose(wrong, grads[index], rtol=RTOL, atol=ATOL):
             return f"It looks like a slip in the {mistake}: {advice[mistake]}."
     return "Compare your answer with the derivation's steps, one rule at a time."
+
+
+class Question(NamedTuple):
+    """A check-yourself question: the prompt a student reads (markdown, $…$ for math) and the partial derivative
+    that answers it, checked by ``check``."""
+
+    prompt: str
+    exercise: Exercise
+
+
+def _q(prompt: str, text: str, var: str) -> Question:
+    return Question(prompt, Exercise(text, var, "check"))
+
+
+# Two or three questions per idea of the lesson, each answered by a partial derivative the checker knows.
+CHECK_YOURSELF: dict[str, tuple[Question, ...]] = {
+    "partials": (
+        _q("$f = 3x^2 + 2xy + y^2$. Holding y constant, $\\partial f/\\partial x$ =", "3*x**2 + 2*x*y + y**2", "x"),
+        _q("$f = x^2y + \\sin(xy)$. Holding x constant, $\\partial f/\\partial y$ =", "x**2*y + sin(x*y)", "y"),
+    ),
+    "gradient": (
+        _q("$f = x^2 + 3y^2$. The first component of $\\nabla f$, $\\partial f/\\partial x$ =", "x**2 + 3*y**2", "x"),
+        _q("The second component of the same $\\nabla f$, $\\partial f/\\partial y$ =", "x**2 + 3*y**2", "y"),
+        _q("$f = x\\,e^{y}$. The second component of $\\nabla f$ =", "x*exp(y)", "y"),
+    ),
+    "several_weights": (
+        _q("$L = (w_1 + 2w_2 - 5)^2$. $\\partial L/\\partial w_1$ =", "(w1 + 2*w2 - 5)**2", "w1"),
+        _q("The same loss: $\\partial L/\\partial w_2$ =", "(w1 + 2*w2 - 5)**2", "w2"),
+        _q(
+            "Two examples: $L = (w_1 + 2w_2 - 5)^2 + (w_1 + w_2 - 3)^2$. $\\partial L/\\partial w_1$ =",
+            "(w1 + 2*w2 - 5)**2 + (w1 + w2 - 3)**2",
+            "w1",
+        ),
+    ),
+    "total_derivative": (
+        _q("$z = x^2y$ with $y = x^2$. The total derivative $dz/dx$ (in x alone) =", "x**2*x**2", "x"),
+        _q("$z = xy$ with $y = \\sin x$. The total derivative $dz/dx$ (in x alone) =", "x*sin(x)", "x"),
+        _q("$z = x^2y$ again, but the partial: holding y constant, $\\partial z/\\partial x$ =", "x**2*y", "x"),
+    ),
+    "descent": (
+        _q("$f = (x - 1)^2 + 10y^2$. The step uses $\\partial f/\\partial x$ =", "(x - 1)**2 + 10*y**2", "x"),
+        _q("…and $\\partial f/\\partial y$ =", "(x - 1)**2 + 10*y**2", "y"),
+    ),
+    "curvature": (
+        _q(
+            "$f = 3x^2 + 2xy + y^2$ has $\\partial f/\\partial x = 6x + 2y$. The Hessian entry "
+            "$\\partial^2 f/\\partial x^2 = \\partial/\\partial x\\,(6x + 2y)$ =",
+            "6*x + 2*y",
+            "x",
+        ),
+        _q(
+            "The mixed entry $\\partial^2 f/\\partial y\\,\\partial x = \\partial/\\partial y\\,(6x + 2y)$ =",
+            "6*x + 2*y",
+            "y",
+        ),
+    ),
+    "backprop": (
+        _q("$L = (2w - 1)^2$. By the chain rule, $\\partial L/\\partial w$ =", "(2*w - 1)**2", "w"),
+        _q(
+            "$a = \\sigma(3w_1 + 2w_2)$, a neuron with inputs 3 and 2. $\\partial a/\\partial w_1$ "
+            "(write σ as sigmoid) =",
+            "sigmoid(3*w1 + 2*w2)",
+            "w1",
+        ),
+    ),
+    "regression": (
+        _q(
+            "A line through one point (x, y) = (2, 5): $L = (2w_1 + w_2 - 5)^2$. $\\partial L/\\partial w_1$ =",
+            "(2*w1 + w2 - 5)**2",
+            "w1",
+        ),
+        _q("The same loss: $\\partial L/\\partial w_2$ =", "(2*w1 + w2 - 5)**2", "w2"),
+    ),
+}

@@ -197,8 +197,10 @@ PRESETS: dict[str, Preset] = {
         "x**2 + 10*y**2",
         ((-3.0, 3.0), (-3.0, 3.0)),
         [((0.0, 0.0), 0.0)],
-        "A bowl ten times steeper in y than in x. A learning rate small enough for y is too slow for x, so "
-        "gradient descent zig-zags across the valley; momentum and Adam fix this.",
+        "A bowl ten times steeper in y than in x. The learning rate must stay below 0.1 for y, and near that "
+        "limit gradient descent overshoots in y at every step: it zig-zags across the valley while it moves "
+        "steadily along x. Momentum averages the zig-zag out and Adam scales each direction on its own: compare "
+        "their paths in the race.",
         start=(-2.5, 1.0),
         lr=0.09,
     ),

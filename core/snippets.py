@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
-from core.function import Function
+from core.function import Function, real_roots
 from core.optimizers import OPTIMIZERS
 
 _SPECIAL = {
@@ -28,6 +29,7 @@ _OWN = frozenset(
     {"sp", "np", "math", "f", "g", "P", "grad", "theta", "direction", "at", "x0", "chain", "direct"}
     | {"dz_dx", "dz_dy", "dy_dx", "w", "lr", "mu", "alpha", "beta1", "beta2", "eps", "b", "s", "v", "m", "k"}
     | {"m_hat", "v_hat", "variables", "partials", "hess", "value", "H", "d", "t", "lam", "V"}
+    | {"dirac", "newton_direction", "slope", "trial", "order", "exp", "modules"}
     | {h.name for spec in OPTIMIZERS.values() for h in spec.hypers}  # the optimizer table's names
     | set(_SPECIAL)
 )
@@ -52,10 +54,27 @@ def _header(f: Function, extra_names: Sequence[str] = ()) -> list[str]:
     return list(_header_lines(f.expr, (*f.names, *extra_names)))
 
 
+class _Source(StrPrinter):
+    """f as sympify reads it back: Euler's e as exp(1), so a variable named E stays a variable."""
+
+    def _print_Exp1(self, expr: sp.Expr) -> str:  # noqa: N802 - sympy dispatches on the class name
+        return "exp(1)"
+
+
+def source(expr: sp.Expr) -> str:
+    """The text of f in a snippet: odd roots as real roots (as the dashboard computes them), e as exp(1).
+
+    >>> x, E = sp.symbols("x E", real=True)
+    >>> source(sp.E * E * x + x ** sp.Rational(1, 3))
+    'exp(1)*E*x + Abs(x)**(1/3)*sign(x)'
+    """
+    return _Source().doprint(real_roots(expr))
+
+
 @functools.lru_cache(maxsize=64)
 def _header_lines(expr: sp.Expr, names: tuple[str, ...]) -> tuple[str, ...]:
     """Imports, symbols and f; cached, as printing the expression costs more than the rest of a snippet."""
-    text = str(expr)
+    text = source(expr)
     idents = [identifier(n) for n in names]
     lines = ["import sympy as sp", ""]
     # seq=True: a tuple even for one variable, so `x, = ...` unpacks.
@@ -116,7 +135,7 @@ def total_snippet(f: Function, g_text: str, g_expr: sp.Expr, x0: float) -> str:
     x, y = (identifier(n) for n in f.names)
     lines = _header(f)
     lines += [
-        f'g = sp.sympify("{g_expr}", locals={{"{f.names[0]}": {x}}})  # y = g(x), typed as {g_text!r}',
+        f'g = sp.sympify("{source(g_expr)}", locals={{"{f.names[0]}": {x}}})  # y = g(x), typed as {g_text!r}',
         f"x0 = {float(x0)!r}",
         f"at = {{{x}: x0, {y}: g.subs({x}, x0)}}",
         "",
@@ -148,9 +167,22 @@ def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: flo
     variables = _tuple([identifier(n) for n in f.names])
     lines = _header(f)
     lines[0:1] = ["import math", "", "import numpy as np", "import sympy as sp"]
+    # δ appears in the derivatives of sign(x) (a real odd root) and in second derivatives of |x| and relu.
+    kinks = any(name in source(f.expr) for name in ("relu", "sign", "Abs"))
+    second = OPTIMIZERS[optimizer].second_order
+    modules = ', modules=[{"DiracDelta": dirac}, "numpy"]' if kinks else ""
+    lines += [f"variables = {variables}"]
+    if kinks or second:
+        lines += [
+            "",
+            "",
+            "def dirac(u, *order):  # δ(u): 0 off the kink of |x| or relu, undefined on it (as the dashboard)",
+            "    return np.where(np.asarray(u, dtype=float) == 0, np.nan, 0.0)",
+            "",
+            "",
+        ]
     lines += [
-        f"variables = {variables}",
-        "grad = sp.lambdify(variables, [sp.diff(f, v) for v in variables])",
+        f"grad = sp.lambdify(variables, [sp.diff(f, v) for v in variables]{modules})",
         "",
         f"w = np.array({[float(v) for v in start]!r})",
         f"lr = {float(lr)!r}",

@@ -16,6 +16,8 @@ from core import worker
 from core.function import to_latex, tree_size
 from core.special import relu, sigmoid
 
+STEPS_HEAVY_NODES = 40  # a formula with more nodes than this has its steps worked out in the restricted lane
+
 MISTAKES = ("chain rule", "product rule", "quotient rule", "power rule", "constant rule", "constant multiple rule")
 
 
@@ -182,7 +184,9 @@ def derivation(expr: sp.Expr, var: sp.Symbol | str, formula: str | None = None) 
     >>> derivation(3*x**2 + 2*x*y + y**2, x)[-1].after
     6*x + 2*y
     """
-    return worker.run(derivation_here, expr, var, formula=formula)
+    # Steps can expand what the formula only writes down: a large formula's are a heavy job for the worker.
+    heavy = tree_size(expr, STEPS_HEAVY_NODES) > STEPS_HEAVY_NODES
+    return worker.run(derivation_here, expr, var, formula=formula, heavy=heavy)
 
 
 def derivation_here(expr: sp.Expr, var: sp.Symbol | str) -> list[Step]:

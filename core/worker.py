@@ -1,16 +1,18 @@
 """Symbolic work on a visitor's text runs in worker processes with hard limits: a formula can fail, the server not.
 
-``run(func, *args)`` sends a module-level function and its arguments to one of at most WORKERS persistent
-worker processes (fresh interpreters with sympy, numpy and core imported) and returns the result. Each job
-runs under an address-space limit (``resource.RLIMIT_AS``) and a CPU-time limit (``RLIMIT_CPU``) and is
-killed when it outlasts a wall-clock limit; a job over any limit raises ``WorkLimitError`` and its worker is
-replaced. The limits are module settings, read at every job, so tests can lower them.
+``run(func, *args)`` sends a module-level function and its arguments to one of at most WORKERS busy worker
+processes and returns the result. Each job runs under an address-space limit (``resource.RLIMIT_AS``) and a
+CPU-time limit (``RLIMIT_CPU``) and is killed when it outlasts a wall-clock limit; a job over any limit raises
+``WorkLimitError`` and its worker is replaced. The limits are module settings, read at every job, so tests can
+lower them.
 
-Measured (``python -m bench.worker``): a round trip to a waiting worker costs about 0.1 ms, against 8-40 ms
-for a cold parse itself, so a fresh formula costs what it did in-process; starting a worker costs 0.6-1.6 s,
-paid once (and after a kill). A process per job would pay a fork for every parse, and multiprocessing's
-forkserver re-runs the server's main script in each child, so the workers are plain ``python -c`` processes.
-Memory: an idle worker holds ~70 MB; a second one starts only while two jobs run at once.
+Workers are forked from a zygote: one ``python -c`` process (multiprocessing's forkserver would re-run the
+server's main script) that imports sympy, numpy and core once and warms them up, then forks a ready worker in
+milliseconds. Starting an interpreter costs 0.6-1.6 s of CPU (5 s and more on a busy machine), which a stream of
+formulas over the limits would otherwise make the pool pay again and again. The pool shares the workers fairly
+between sessions (``_Pool``). Measured (``python -m bench.worker``): a round trip to a waiting worker costs about
+0.1 ms, against 8-40 ms for a cold parse itself. Memory: the zygote and each idle worker hold ~70 MB resident,
+most of it the same shared pages.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import math
 import os
 import pickle
 import resource
+import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -43,10 +47,13 @@ from core.parsing import ExpressionError
 MEMORY_MB = 160  # address space a job may add to its worker's idle size (server + 2 busy workers < 690 MB)
 CPU_SECONDS = 4  # CPU time a job may use
 WALL_SECONDS = 8  # wall-clock time a job may take, so a job starved of CPU still ends
+CONTENDED_SECONDS = 0.75  # wall-clock time a job may take while another session's quick job waits for a worker
+WORKER_NICE = 5  # workers run at a lower CPU priority than the server, so a formula never slows the pages
 RESULT_BYTES = 4_000_000  # a pickled result beyond this is too large to bring back
 WORKERS = 2  # the machine's cores; more jobs than workers wait their turn
 SPARE = 1  # warm idle workers kept beside the busy ones, so a killed worker's replacement is already started
-PENALTY_LANES = 1  # workers the sessions with recent limit hits may occupy at once (the rest serve everyone else)
+PENALTY_LANES = 1  # workers that heavy jobs and sessions with recent limit hits may occupy at once (the rest serve
+# everyone else's quick jobs)
 BACKOFF_FIRST = 1.0  # seconds a session waits before its next job after hitting a limit; doubles with each hit
 BACKOFF_MAX = 16.0
 REMEMBERED_OWNERS = 1024
@@ -78,6 +85,16 @@ def too_complex(formula: str | None) -> WorkLimitError:
 # Who a job is for (a browser session's id, set by the UI for each script run); None: a job of its own.
 OWNER: ContextVar[object | None] = ContextVar("worker_owner", default=None)
 
+
+def busy(formula: str | None) -> WorkLimitError:
+    """The message when a long job was stopped to let other students' quick ones go first."""
+    named = f"The formula {formula.strip()!r}" if formula and formula.strip() else "This formula"
+    return WorkLimitError(
+        f"{named} needs more time than the shared server can give it while other students are waiting: its work "
+        "was stopped so theirs could go first. Try again in a moment, or try a simpler formula."
+    )
+
+
 _inside_worker = False  # True in a worker process: its jobs call run() for their helpers, which then run inline
 
 
@@ -86,10 +103,12 @@ def inside_worker() -> bool:
     return _inside_worker
 
 
-def run(func: Callable[..., T], *args: Any, formula: str | None = None, **kwargs: Any) -> T:
+def run(func: Callable[..., T], *args: Any, formula: str | None = None, heavy: bool = False, **kwargs: Any) -> T:
     """func(*args, **kwargs) in a limited worker; ExpressionError re-raised as is, WorkLimitError over a limit.
 
-    ``formula`` names the visitor's text in the message of a WorkLimitError.
+    ``formula`` names the visitor's text in the message of a WorkLimitError. A ``heavy`` job (a large formula's
+    Hessian, a whole LaTeX) runs in the restricted lane, with the jobs of sessions that hit limits, so it never
+    holds up everyone else's quick ones.
 
     >>> run(pow, 2, 10)
     1024
@@ -103,12 +122,14 @@ def run(func: Callable[..., T], *args: Any, formula: str | None = None, **kwargs
     key = hashlib.sha256(job).digest()
     if key in _failures:
         raise too_complex(formula)
-    kind, value = _POOL.submit(job, WALL_SECONDS, RESULT_BYTES)
+    kind, value = _POOL.submit(job, WALL_SECONDS, RESULT_BYTES, heavy)
     if kind == "ok":
         return value
     if kind == "limit":
         _remember(key)
         raise too_complex(formula)
+    if kind == "yielded":  # not remembered: on a quieter server the same work may well fit
+        raise busy(formula)
     raise value
 
 
@@ -157,35 +178,104 @@ def rebuild(cls: type[sp.Basic], args: tuple[sp.Basic, ...]) -> sp.Basic:
         return cls(*args)
 
 
+def _environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
+        # One BLAS thread: nothing here is linear algebra, fewer threads reserve less address space, and a
+        # single-threaded process forks safely.
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+    }
+
+
+class _Zygote:
+    """A process that imports sympy and core once, then forks a ready worker in milliseconds on each request.
+
+    Starting a worker from scratch costs 0.6-1.6 s of CPU (5 s and more on a busy machine), paid after every
+    job killed by a limit: a stream of formulas over the limits would keep the pool starting processes. A fork
+    of this warm process costs milliseconds, and its children share the imported modules' pages.
+    """
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        start = "import sys, core.worker as w; w.zygote(int(sys.argv[1]))"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", start, str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            env=_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self.socket = ours
+        self.lock = threading.Lock()
+        self.socket.settimeout(STARTUP_SECONDS)
+        try:
+            ready = self.socket.recv(len(READY)) == READY
+        except OSError:
+            ready = False
+        if not ready:
+            self.stop()
+            raise RuntimeError("The process that starts symbolic workers did not start.")
+
+    def fork(self, jobs_read: int, replies_write: int) -> int:
+        """A new worker serving these two pipe ends; its pid."""
+        with self.lock:
+            socket.send_fds(self.socket, [b"f"], [jobs_read, replies_write])
+            return struct.unpack("q", self.socket.recv(8))[0]
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.socket.close()
+        self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+
+_zygote: _Zygote | None = None
+_zygote_lock = threading.Lock()
+
+
+def _fork(jobs_read: int, replies_write: int) -> int:
+    """A worker forked from the zygote (started, or started again, when needed)."""
+    global _zygote  # noqa: PLW0603 - one zygote per server process
+    with _zygote_lock:
+        if _zygote is None or not _zygote.alive():
+            _zygote = _Zygote()
+        zygote = _zygote
+    try:
+        return zygote.fork(jobs_read, replies_write)
+    except OSError:
+        with _zygote_lock:
+            if _zygote is zygote:
+                zygote.stop()
+                _zygote = None
+        raise
+
+
 class _Worker:
-    """One worker process (a fresh interpreter running this module) and the parent's ends of its two pipes."""
+    """One worker process (forked from the zygote, running ``serve``) and the parent's ends of its two pipes."""
 
     def __init__(self) -> None:
         jobs_read, jobs_write = os.pipe()
         replies_read, replies_write = os.pipe()
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
-            # One BLAS thread: nothing here is linear algebra, and fewer threads reserve less address space.
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-        }
-        start = "import sys, core.worker as w; w.serve_fds(int(sys.argv[1]), int(sys.argv[2]))"
-        command = [sys.executable, "-c", start, str(jobs_read), str(replies_write)]
-        self.process = subprocess.Popen(
-            command,
-            pass_fds=(jobs_read, replies_write),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-        )
-        os.close(jobs_read)
-        os.close(replies_write)
+        try:
+            self.pid = _fork(jobs_read, replies_write)
+        except (OSError, struct.error) as error:
+            for fd in (jobs_write, replies_read):
+                os.close(fd)
+            raise RuntimeError("A symbolic worker process did not start.") from error
+        finally:
+            os.close(jobs_read)
+            os.close(replies_write)
         self.jobs_out = Connection(jobs_write, readable=False)
         self.replies_in = Connection(replies_read, writable=False)
         self.jobs = 0
-        self.penalized = False  # running a job of an owner with strikes, in their shared lane
-        # Wait until it has imported sympy and core, so its start-up never counts against a job's time.
+        self.penalized = False  # running a job of an owner with strikes, or a heavy job, in the restricted lane
         try:
             ready = self.replies_in.poll(STARTUP_SECONDS) and self.replies_in.recv_bytes() == READY
         except (EOFError, OSError):
@@ -194,13 +284,25 @@ class _Worker:
             self.stop()
             raise RuntimeError("A symbolic worker process did not start.")
 
-    def ask(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any] | None:
-        """The (kind, value) answer to a job, or None if the worker died or timed out (then it is killed)."""
+    def ask(
+        self, job: bytes, wall_seconds: float, result_bytes: int, yield_to: Callable[[], bool] = lambda: False
+    ) -> tuple[str, Any] | None:
+        """The (kind, value) answer to a job, or None if the worker died or timed out (then it is killed).
+
+        Past CONTENDED_SECONDS the job also ends as soon as ``yield_to()`` says another job is waiting for a
+        worker: a long job gives way to the quick ones queued behind it instead of holding them up for seconds.
+        """
         self.jobs += 1
         try:
             self.jobs_out.send_bytes(job)
-            if not self.replies_in.poll(wall_seconds):
-                raise TimeoutError
+            start = time.monotonic()
+            while not self.replies_in.poll(0.1):
+                waited = time.monotonic() - start
+                if waited >= wall_seconds:
+                    raise TimeoutError
+                if waited >= CONTENDED_SECONDS and yield_to():
+                    self.stop()
+                    return ("yielded", None)
             # A reply longer than the bound is refused unread (OSError), so it never occupies this process.
             data = self.replies_in.recv_bytes(result_bytes + 4096)
         except (EOFError, OSError, TimeoutError):
@@ -209,16 +311,19 @@ class _Worker:
         return loads(data)
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        # The zygote reaps its children (SIGCHLD ignored), so an ended worker's pid is gone at once.
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def stop(self) -> None:
         for conn in (self.jobs_out, self.replies_in):
             with contextlib.suppress(OSError):
                 conn.close()
-        if self.alive():
-            self.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
 
 
 class _Pool:
@@ -226,7 +331,8 @@ class _Pool:
 
     Fairness: an owner runs one job at a time (its next one waits for it); an owner whose jobs keep hitting
     limits first sits out a back-off (1, 2, 4 … up to BACKOFF_MAX seconds, ``backoff``) before its job may queue,
-    and then runs only in the one lane such owners share, so the other worker always serves everyone else; among
+    and then runs only in the one lane such owners share with heavy jobs, so the other worker always serves
+    everyone else; among
     the jobs that may start, the longest-waiting goes first. A worker killed by a limit is replaced at once by a
     warm spare, and a new spare starts in the background, so no job waits for a start-up.
     """
@@ -242,18 +348,30 @@ class _Pool:
         self.tickets = 0
         self.strikes: OrderedDict[object, tuple[int, float]] = OrderedDict()  # owner -> (strikes, free again at)
 
-    def submit(self, job: bytes, wall_seconds: float, result_bytes: int) -> tuple[str, Any]:
+    def submit(self, job: bytes, wall_seconds: float, result_bytes: int, heavy: bool = False) -> tuple[str, Any]:
         owner = OWNER.get()
         owner = owner if owner is not None else object()  # no session: a job of its own
         time.sleep(self.backoff(owner))
-        worker = self._acquire(owner)
+        worker = self._acquire(owner, heavy)
         answer = None
         try:
-            answer = worker.ask(job, wall_seconds, result_bytes)
+            # A job in the restricted lane holds at most that lane, so only an ordinary one gives way.
+            answer = worker.ask(
+                job, wall_seconds, result_bytes, (lambda: False) if worker.penalized else self.contended
+            )
         finally:
-            limited = answer is None or answer[0] == "limit"
-            self._release(worker, owner, healthy=not limited)
+            limited = answer is None or answer[0] in ("limit", "yielded")
+            # Only a result too large to bring back leaves the worker as it was; any other limit retires it.
+            kept = answer is not None and (answer[0] not in ("limit", "yielded") or answer[1] == "result")
+            self._release(worker, owner, healthy=kept, hit=limited)
         return answer if answer is not None else ("limit", None)
+
+    def contended(self) -> bool:
+        """Whether every worker is busy while an ordinary job of another owner waits (a long job then gives way)."""
+        with self.changed:
+            if self.busy < WORKERS:
+                return False
+            return any(not penalized and owner not in self.running for _, owner, penalized in self.waiting)
 
     def backoff(self, owner: object) -> float:
         """Seconds ``owner`` must wait before its next job may queue (0 for an owner without recent strikes)."""
@@ -280,10 +398,11 @@ class _Pool:
             return False
         return True
 
-    def _acquire(self, owner: object) -> _Worker:
+    def _acquire(self, owner: object, heavy: bool = False) -> _Worker:
         with self.changed:
             self.tickets += 1
-            ticket, penalized = self.tickets, self._penalized(owner)
+            # "penalized" here means the restricted lane: an owner with strikes, or a heavy job.
+            ticket, penalized = self.tickets, self._penalized(owner) or heavy
             self.waiting.append((ticket, owner, penalized))
             try:
                 while not self._may_start(ticket, owner, penalized):
@@ -305,7 +424,9 @@ class _Pool:
         self._keep_spare()
         return worker
 
-    def _release(self, worker: _Worker | None, owner: object, healthy: bool, penalized: bool | None = None) -> None:
+    def _release(
+        self, worker: _Worker | None, owner: object, healthy: bool, penalized: bool | None = None, hit: bool = False
+    ) -> None:
         retire = worker is None or not healthy or worker.jobs >= JOBS_PER_WORKER or not worker.alive()
         if worker is not None and retire:
             worker.stop()
@@ -317,7 +438,7 @@ class _Pool:
                 self.idle.append(worker)
             elif worker is not None and not retire:
                 worker.stop()
-            self._strike(owner, hit=worker is not None and not healthy)
+            self._strike(owner, hit=hit)
             self.changed.notify_all()
         self._keep_spare()
 
@@ -364,11 +485,19 @@ class _Pool:
 
     def pids(self) -> list[int]:
         with self.changed:
-            return [w.process.pid for w in self.idle]
+            return [w.pid for w in self.idle]
 
 
 _POOL = _Pool()
 shutdown = _POOL.shutdown
+
+
+def warm() -> None:
+    """Start a worker in the background if none is idle or starting: the first formula of a cold server then
+    meets a worker that started while the page's own modules were imported (about a second of a cold start)."""
+    _POOL._keep_spare()
+
+
 idle_pids = _POOL.pids
 
 
@@ -380,6 +509,7 @@ def serve(jobs: Connection, replies: Connection) -> None:
     global _inside_worker  # noqa: PLW0603 - this process is now a worker, for good
     _inside_worker = True
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a job killed by SIGXCPU leaves no core file behind
+    os.nice(WORKER_NICE)  # the server's pages come first on a busy machine
     for module in PRELOAD:
         importlib.import_module(module)
     replies.send_bytes(READY)
@@ -392,6 +522,50 @@ def serve(jobs: Connection, replies: Connection) -> None:
         replies.send_bytes(reply)
         if retire:
             return
+
+
+def zygote(fd: int) -> None:
+    """The zygote's loop: import everything a worker needs once, then fork a worker for each pair of pipe ends
+    received on the socket ``fd``; exit when the server closes it."""
+    control = socket.socket(fileno=fd)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended workers are reaped by the kernel
+    for module in PRELOAD:
+        importlib.import_module(module)
+    _warm_up()
+    control.sendall(READY)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 1, 2)
+        except OSError:
+            return
+        if not message:
+            return
+        pid = os.fork()
+        if pid == 0:  # the new worker
+            try:
+                control.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                serve_fds(fds[0], fds[1])
+            finally:
+                os._exit(0)
+        for received in fds:
+            os.close(received)
+        control.sendall(struct.pack("q", pid))
+
+
+def _warm_up() -> None:
+    """Do once, before forking, the first-time work of sympy's parser, printers and lambdify (lazy imports,
+    caches), which would otherwise cost each new worker's first job about a second."""
+    global _inside_worker  # noqa: PLW0603 - the zygote works like a worker for this
+    from core.function import hessian_parts, parse_here, to_latex
+
+    _inside_worker = True
+    try:
+        f = parse_here("x^2*y + sin(x*y) + exp(x)/y")
+        to_latex(f.expr)
+        hessian_parts(f.partials, f.variables)
+    finally:
+        _inside_worker = False
 
 
 def serve_fds(jobs_fd: int, replies_fd: int) -> None:
@@ -407,7 +581,7 @@ def _answer(job: bytes) -> tuple[bytes, bool]:
         func, args, kwargs = pickle.loads(job[_HEADER.size :])
         reply = _dump(("ok", func(*args, **kwargs)))
         if len(reply) > result_bytes:
-            reply = None
+            reply = _dump(("limit", "result"))  # the worker itself is fine: it stays
     except (MemoryError, RecursionError):
         # The job's memory may be half torn down: answer once its frames are gone, then leave for a fresh worker.
         retire = True

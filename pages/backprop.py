@@ -62,7 +62,6 @@ PATH = slider("path", "Highlight the path through step", 1, 6, 1, 1, integer=Tru
 
 slot = begin(
     PAGE,
-    "🕸️ Backpropagation",
     "How does a network get ∂L/∂w for every weight? By the chain rule on its **computation graph**: every edge "
     "carries a local partial derivative, and a node's ∂L/∂node is the sum, over the edges leaving it, of the next "
     "node's ∂L/∂· times that edge's partial — the total derivative, summed over every path to the loss.",
@@ -129,7 +128,7 @@ k = int(PAGE.draw(step_control, where=middle))
 
 # ---- Compute -----------------------------------------------------------------------------------------------------
 if data_error:
-    slot.error(plain(data_error), icon="⚠️")
+    slot.error(plain(data_error), icon=":material/warning:")
 net = build(arch, activation, loss)
 history = train(net, initial_weights(net, seed), points, optimizer, lr, trained)
 w = history.points[-1]
@@ -147,7 +146,7 @@ if history.status == "diverged":
     st.error(
         f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
         f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
-        icon="💥",
+        icon=":material/error:",
     )
 show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
 step = steps[k]
@@ -155,7 +154,10 @@ what = {"start": "Known at the start", "forward": "Forward pass", "backward": "B
 st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
 st.latex(step.latex)
 if not np.isfinite(p.values["L"]):
-    st.warning("The loss of this example is not a number (a saturated unit): reset the weights or lower η.", icon="⚠️")
+    st.warning(
+        "The loss of this example is not a number (a saturated unit): reset the weights or lower η.",
+        icon=":material/warning:",
+    )
 st.caption(
     "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
     "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "

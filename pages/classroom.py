@@ -10,7 +10,6 @@ PAGE = Page("classroom")
 
 slot = begin(
     PAGE,
-    "🎓 Live class",
     "Ask the whole room at once: everyone predicts on the map, types a derivative or votes on their own screen, "
     "and the answers appear together before the reveal.",
 )

@@ -89,7 +89,6 @@ CONTROLS: dict[str, list[Control]] = {
 
 slot = begin(
     PAGE,
-    "🥣 Curvature and Newton's method",
     "The gradient says which way is down; the **Hessian** H, the matrix of second partials ∂²f/∂xᵢ∂xⱼ, says how "
     "the slope itself changes. Its eigenvalues are the curvatures along its eigenvectors: they decide what kind "
     "of point P is, how fast gradient descent can go, and where Newton's method jumps.",
@@ -113,7 +112,10 @@ def hessian_tab() -> None:
     c = curvature_at(f, (x0, y0))
     if not c.defined:
         formula.hessian(f, PAGE.key("hessian_tex"))
-        st.warning(f"f or its second partials are undefined at P = ({number(x0)}, {number(y0)}): move P.", icon="⚠️")
+        st.warning(
+            f"f or its second partials are undefined at P = ({number(x0)}, {number(y0)}): move P.",
+            icon=":material/warning:",
+        )
         return
     local = window(picked.domain, (x0, y0))
     grid = cache.grid(f, picked.domain, 61)
@@ -245,7 +247,9 @@ def newton_tab() -> None:
     for label, t in runs.items():
         if t.status == "diverged":
             where = "at the start: move P" if t.diverged_at == 0 else f"at step {t.diverged_at}"
-            st.warning(f"{label}: f, its gradient or its Hessian is undefined or blew up {where}.", icon="💥")
+            st.warning(
+                f"{label}: f, its gradient or its Hessian is undefined or blew up {where}.", icon=":material/error:"
+            )
     rows = []
     for label, t in runs.items():
         end = curvature_at(g, t.points[-1])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core import OPTIMIZERS
+from core.basins import basin_story
 from core.explain import explain_step, step_table
 from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
+from core.tuning import RACE_MODES, entrants, grid_story, grid_words, sweep_story
 from ui import cache, runs
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
@@ -16,6 +18,8 @@ from ui.live import descent_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.widgets import (
+    EXPLAINED_STEP,
+    explained_step,
     function_picker,
     learning_rate_follows,
     lecture,
@@ -25,6 +29,7 @@ from ui.widgets import (
     step_buttons,
 )
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
+from viz.tuning import grid_figure
 
 PAGE = Page("descent")
 TAB = choice(
@@ -40,6 +45,7 @@ RACE = choice(
     kind="multiselect",
     labels=lambda k: OPTIMIZERS[k].label,
 )
+RACE_LR = choice("race_lr", "Learning rate in the race", list(RACE_MODES), "tuned", kind="radio", labels=RACE_MODES.get)
 SWEEP = choice(
     "factors", "Learning rates (multiples of η)", [0.1, 0.5, 1.0, 2.0, 5.0, 10.0], [0.1, 1.0, 5.0], kind="multiselect"
 )
@@ -47,12 +53,9 @@ BASIN_GRID = choice("basin_n", "Grid of starts (per side)", [20, 30, 40, 60], 40
 
 slot = begin(
     PAGE,
-    "⛷️ Gradient descent",
     "Partial derivatives in action — the core of every neural network's training loop. Think of f as a loss and "
     "of the point θ as the weights: at every step compute the gradient g = ∇f(θ) and move θ against it, "
-    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size. "
-    "Press ▶ on the figure to play the descent in your browser, or drag its slider step by step; click the map "
-    "(or drag the ring) to start somewhere else.",
+    "$\\theta \\leftarrow \\theta - \\eta\\, g$, with the learning rate η setting the step's size.",
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
@@ -66,20 +69,20 @@ run = runs.descent(f, start, name, lr, steps, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
-        st.error("f or its gradient is undefined at the start point: move the start.", icon="⚠️")
+        st.error("f or its gradient is undefined at the start point: move the start.", icon=":material/warning:")
     else:
         st.error(
             f"**Diverged at step {run.diverged_at}**: the loss or the gradient blew up (|f| > 10¹² or not a number). "
             f"The path is drawn up to the last finite point, step {run.steps_taken}. Try a smaller learning rate.",
-            icon="💥",
+            icon=":material/error:",
         )
 elif run.status == "unbounded":
-    st.warning(run.reason, icon="📉")
+    st.warning(run.reason, icon=":material/trending_down:")
 two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 
 
-STEP = PAGE.key("k")  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
+STEP = PAGE.key(EXPLAINED_STEP)  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
 
 
 def follow_figure_step(frame: int) -> None:
@@ -147,20 +150,13 @@ def step_by_step() -> None:
     )
 
 
+@st.fragment  # Back, Next and the step slider rerun this part only; the figure turns to the step (show_frame)
 def explain() -> None:
     """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
-    key = STEP
-    if not 1 <= st.session_state.get(key, 1) <= run.steps_taken:
-        st.session_state[key] = 1
-
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
-    step_buttons(PAGE, back, forward, key, 1, run.steps_taken)
-    if run.steps_taken > 1:
-        k = middle.slider("Explain step k (the figure follows)", 1, run.steps_taken, key=key, persist_state="session")
-    else:
-        k = 1
-        middle.markdown("**Step k = 1**")
+    k = explained_step(PAGE, run.steps_taken, (picked.key, f.text), middle)
+    step_buttons(PAGE, back, forward, STEP, 1, run.steps_taken)
     if two_d:
         show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
     before = ", ".join(number(v) for v in run.points[k - 1])
@@ -170,11 +166,15 @@ def explain() -> None:
 
 
 def race() -> None:
-    """All chosen optimizers from the same start with the same η."""
+    """All chosen optimizers from the same start: each at its own tuned η, or all at the page's η."""
     picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
-    races = runs.race(f, start, {OPTIMIZERS[o].label: (o, lr, {}) for o in chosen}, steps)
-    st.caption(f"Every optimizer starts at the same point with η = {number(lr)} and PyTorch's default settings.")
+    mode = PAGE.draw(RACE_LR.replace(horizontal=True), where=st)
+    tuned = runs.tuning(f, start, chosen, steps) if mode == "tuned" else None
+    field = entrants(chosen, lr, mode, tuned)
+    races = runs.race(f, start, {e.label: (e.optimizer, e.lr, {}) for e in field}, steps)
+    how = grid_words(steps) if mode == "tuned" else f"Shared: every optimizer runs with η = {number(lr)}."
+    st.caption(f"Every optimizer starts at the same point with PyTorch's default settings. {how}")
     if not races:
         return
     if two_d:
@@ -182,23 +182,32 @@ def race() -> None:
         with picture:
             show(race_figure(grid, races, names, minima, lecture=big), key=PAGE.key("race_fig"))
     show(curves_figure(races, "loss", log=True, lecture=big), key=PAGE.key("race_loss"))
-    for label, r in races.items():
+    warn_runs(races)
+
+
+def warn_runs(shown: dict) -> None:
+    """Say why a run stopped short or has no minimum to find: diverged, or f falls without bound."""
+    for label, r in shown.items():
         if r.status == "diverged":
-            st.warning(f"{label} diverged at step {r.diverged_at}.")
+            st.warning(f"{label}: {r.reason}")
+        elif r.status == "unbounded":
+            st.info(f"{label}: {r.reason}")
 
 
 def sweep() -> None:
-    """The chosen optimizer at several multiples of η, side by side."""
+    """The chosen optimizer at several multiples of η, side by side, and its loss at every η of the grid."""
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{number(v)} × η = {number(v * lr)}"), where=st)
     swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, hyper) for k in sorted(factors)}, steps)
     if swept:
         if two_d:
             show(sweep_figure(cache.grid(f, picked.domain, 51), swept, names, lecture=big), key=PAGE.key("sweep"))
         show(curves_figure(swept, "loss", log=True, lecture=big), key=PAGE.key("sweep_loss"))
-        for label, r in swept.items():
-            if r.status == "diverged":
-                st.warning(f"{label} diverged at step {r.diverged_at}.")
-    st.caption("Too small: slow. Just right: steady. Too large: oscillation across the valley, then divergence.")
+        warn_runs(swept)
+        st.caption(sweep_story(list(swept.values())))
+    grid_run = runs.tuning(f, start, [name], steps, tuple(sorted(hyper.items())))(name)
+    if grid_run.uses_lr:
+        show(grid_figure(grid_run, lr, steps, lecture=big), key=PAGE.key("sweep_grid"))
+        st.caption(grid_story(grid_run))
 
 
 def basins() -> None:
@@ -220,7 +229,7 @@ def basins() -> None:
     )
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {number(lr)}, all computed at once. "
-        "Each start is coloured by the minimum it reaches; grey did not converge, black diverged."
+        + basin_story(bm, minima)
     )
 
 

@@ -34,7 +34,6 @@ THETA = slider("theta", "Direction θ of u (degrees)", 0, 359, 1, 30, integer=Tr
 
 slot = begin(
     PAGE,
-    "🧭 The gradient",
     "The gradient ∇f collects the partial derivatives into one vector. It points in the direction of "
     "**steepest ascent**, it is perpendicular to the level curve through the point, and its length is the "
     "steepest slope. That is why it tells us which way to change each weight: step against it. "
@@ -60,7 +59,7 @@ if not defined:
     st.warning(
         f"∇f is undefined at P = ({number(x0)}, {number(y0)}) (a cusp, pole or the edge of the domain of f). "
         "Move the point to see the gradient.",
-        icon="⚠️",
+        icon=":material/warning:",
     )
 if grid.clipped:
     st.info("The surface has a pole: values beyond the typical range were cut out so the rest stays visible.")

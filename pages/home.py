@@ -1,4 +1,5 @@
-"""Page: welcome — what Gradient Lab teaches, a picture of descent, a card per page, the lesson's first example."""
+"""Page: welcome — the path through the lesson first, then what it teaches, a picture of descent and the lesson's
+first example."""
 
 from __future__ import annotations
 
@@ -7,13 +8,32 @@ import streamlit as st
 from core import PRESETS, descend
 from core.function import to_latex
 from ui import cache
-from ui.navigation import ensure_framed
+from ui.navigation import CLASS, LABS, LESSON, PAGES, STEPS, ensure_framed
 from ui.render import show
+from ui.view import view_values
 from ui.widgets import lecture
 from viz.home import welcome_figure
 
 ensure_framed()
 st.title("∇ Gradient Lab")
+st.markdown(
+    f"Partial derivatives and gradient descent, made visible. **Start with step 1** and follow the lesson's {STEPS} "
+    "steps in order; each page ends with questions to check yourself and a link to the next one."
+)
+
+# The path, in the first screen: the lesson's steps as cards, then the labs and the live class as links.
+steps = [row for row in PAGES if row.section == LESSON]
+for column, row in zip(st.columns(len(steps)), steps, strict=True):
+    with column.container(border=True, height="stretch"):
+        st.page_link(row.path, label=row.label, icon=row.icon)
+        st.caption(row.intro)
+others = [row for row in PAGES if row.section in (LABS, CLASS)]
+st.markdown(f"**{LABS}** — explore further, in any order:")
+columns = st.columns(len(others) // 2 + len(others) % 2)
+for number, row in enumerate(others):
+    columns[number // 2].page_link(row.path, label=row.title, icon=row.icon)
+st.divider()
+
 example = cache.function(PRESETS["lesson_quadratic"].text)
 words, picture = st.columns([3, 2], vertical_alignment="center")
 words.markdown(
@@ -22,7 +42,7 @@ words.markdown(
     "steepest ascent — so **gradient descent** steps against it: from a point θ, step to "
     "$\\theta - \\eta\\,\\nabla f(\\theta)$, where the learning rate η sets the step's size. "
     "That single rule is the engine of every machine-learning training loop, where f is the loss and θ the "
-    "model's weights. Each page below makes one piece of it visible."
+    "model's weights. Each page makes one piece of it visible."
 )
 with picture:
     preset = PRESETS["lesson_quadratic"]
@@ -39,57 +59,5 @@ with st.container(border=True):
     right.latex(r"\frac{\partial f}{\partial y} = " + to_latex(example.partials[1]))
     st.caption("Holding y constant, 2xy behaves like (2y)·x, whose derivative in x is 2y; likewise for ∂f/∂y.")
 
-CARDS = [
-    (
-        "pages/partials.py",
-        "📐 Partial derivatives",
-        "Slice the surface through a point and see each partial as the "
-        "slope of a tangent line; watch secant slopes converge as h → 0; lay the tangent plane on the surface.",
-    ),
-    (
-        "pages/gradient.py",
-        "🧭 Gradient",
-        "A field of gradient arrows over the contour map, perpendicular to the "
-        "level curves; the directional derivative peaks in the gradient's direction.",
-    ),
-    (
-        "pages/total_derivative.py",
-        "🔗 Partial vs total derivative",
-        "When y depends on x, dz/dx = ∂z/∂x + ∂z/∂y · dy/dx: the path on the surface and its two tangent lines.",
-    ),
-    (
-        "pages/descent.py",
-        "⛷️ Gradient descent",
-        "Step through descent frame by frame with seven optimizers and Newton's method, race "
-        "them, sweep the learning rate and map the basins of attraction.",
-    ),
-    (
-        "pages/curvature.py",
-        "🥣 Curvature and Newton's method",
-        "The Hessian at a point and what its eigenvalues say: minimum, maximum or saddle; how the condition "
-        "number sets the speed of descent; Newton's method and escaping a saddle.",
-    ),
-    (
-        "pages/regression.py",
-        "📈 ML loss: linear regression",
-        "The lesson's loss and its one hand step to "
-        "(1.4, 1.8), then fit a line to data with full-batch and mini-batch gradient descent.",
-    ),
-    (
-        "pages/backprop.py",
-        "🕸️ Backpropagation",
-        "How a network gets ∂L/∂w for every weight: the chain rule on a computation graph, node by node, "
-        "and through time in a recurrent unit.",
-    ),
-    (
-        "pages/practice.py",
-        "✍️ Practice",
-        "Derive partials yourself: your answer is checked symbolically, a slip gets a hint naming the rule, "
-        "and every derivation can be shown step by step.",
-    ),
-]
-columns = st.columns(3)
-for i, (path, title, text) in enumerate(CARDS):
-    with columns[i % 3].container(border=True):
-        st.page_link(path, label=title)
-        st.caption(text)
+# The lecturer's projector settings stay in the address on this page too.
+st.query_params.update(view_values())

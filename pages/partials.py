@@ -26,7 +26,6 @@ H_TABLE = [1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6]
 
 slot = begin(
     PAGE,
-    "📐 Partial derivatives",
     "To find a partial derivative at a point P, **hold the other variable constant**: cut the surface with a "
     "vertical plane through P. What is left is an ordinary curve, and the partial derivative at P is the slope "
     "of its tangent line there.",
@@ -45,12 +44,12 @@ about(picked.preset)
 checks = [partial_at(f, (x0, y0), i) for i in range(2)] if defined else []
 for check in checks:
     if not check.exists:
-        st.warning(check.reason, icon="⚠️")
+        st.warning(check.reason, icon=":material/warning:")
 if not defined:
     st.warning(
         f"f or one of its partials is undefined at P = ({number(x0)}, {number(y0)}): no tangent line exists there. "
         "Move the point.",
-        icon="⚠️",
+        icon=":material/warning:",
     )
 if grid.clipped:
     st.info("The surface has a pole: values beyond the typical range were cut out so the rest stays visible.")

@@ -6,7 +6,16 @@ import streamlit as st
 
 from core import ExpressionError, worker
 from core.function import to_latex
-from core.practice import LESSON, LEVELS, answer_limits, check, generate, preset_exercises, read_answer
+from core.practice import (
+    LESSON,
+    LEVELS,
+    answer_limits,
+    check,
+    generate,
+    placeholder,
+    preset_exercises,
+    read_answer,
+)
 from ui import cache
 from ui.controls import Page, choice, number_box
 from ui.page import begin, finish
@@ -21,10 +30,10 @@ EXERCISE = number_box("n", "Exercise number", 0, 10_000, 1, 0, integer=True)
 
 slot = begin(
     PAGE,
-    "✍️ Practice",
     "Work out the partial derivative yourself, type it in, and check it. Remember the key idea: **treat every "
     "other variable as a constant**. Equivalent forms count — `y*(2*x + cos(x*y))` is as right as "
-    "`2*x*y + y*cos(x*y)`.",
+    "`2*x*y + y*cos(x*y)`. Write it as on paper (`2xy`, `x²`, `sin2x`, `√x`, `|x|`): the preview says how it was "
+    "read. An answer is checked exactly, or in 50-digit arithmetic at points drawn afresh for every check.",
 )
 score = st.session_state.setdefault("practice_score", {"solved": 0, "attempts": 0, "done": []})
 
@@ -57,15 +66,18 @@ st.caption(f"Hold {', '.join(v for v in f.names if v != exercise.var) or 'nothin
 
 st.session_state.setdefault(PAGE.key("answer"), "")
 max_chars, _ = answer_limits(exercise.text, exercise.var)
-answer = st.text_input(
-    f"∂f/∂{exercise.var} =",
-    key=PAGE.key("answer"),
-    max_chars=max_chars,
-    placeholder="e.g. 6x + 2y, or 6*x + 2*y",
-    persist_state="session",  # an answer not yet checked survives a visit to another page
-)
+# A form, so Enter in the box checks the answer as the button does.
+with st.form(PAGE.key("form"), border=False):
+    answer = st.text_input(
+        f"∂f/∂{exercise.var} =",
+        key=PAGE.key("answer"),
+        max_chars=max_chars,
+        placeholder=placeholder(f.names),
+        persist_state="session",  # an answer not yet checked survives a visit to another page
+    )
+    checked = st.form_submit_button("Check my answer", key=PAGE.key("check"), type="primary")
 if answer.strip():
-    # How the answer was read, before it is checked: 2xy is 2·x·y, x² is x^2.
+    # How the answer was read: 2xy is 2·x·y, x² is x^2.
     try:
         reading = read_answer(exercise.text, exercise.var, answer)
     except ExpressionError:
@@ -74,7 +86,6 @@ if answer.strip():
         st.latex(rf"\text{{read as: }}\ {to_latex(reading.expr)}")
         if reading.notes:
             st.caption("; ".join(reading.notes))
-checked = st.button("Check my answer", key=PAGE.key("check"), type="primary")
 if checked:
     if not answer.strip():
         st.warning("Type your answer first.")
@@ -82,7 +93,7 @@ if checked:
         try:
             verdict = worker.run(check, exercise, answer, formula=answer)
         except ExpressionError as error:
-            st.warning(f"**Could not read your answer:** {plain(error)}", icon="✏️")
+            st.warning(f"**Could not read your answer:** {plain(error)}", icon=":material/edit:")
         else:
             score["attempts"] += 1
             tag = (exercise.text, exercise.var)
@@ -90,11 +101,11 @@ if checked:
                 if tag not in score["done"]:
                     score["done"].append(tag)
                     score["solved"] += 1
-                st.success(verdict.message, icon="✅")
+                st.success(verdict.message, icon=":material/check_circle:")
             else:
-                st.error(verdict.message, icon="❌")
+                st.error(verdict.message, icon=":material/cancel:")
                 if verdict.hint:
-                    st.info(f"**Hint:** {verdict.hint}", icon="💡")
+                    st.info(f"**Hint:** {verdict.hint}", icon=":material/lightbulb:")
 
 with score_slot:
     st.metric("Score in this browser tab", f"{score['solved']} solved", help="Exercises answered correctly")

@@ -51,7 +51,6 @@ STANDARDIZE = toggle("std", "Standardize x: (x − mean) / standard deviation", 
 
 slot = begin(
     PAGE,
-    "📈 ML loss: linear regression",
     "Training a model is gradient descent on a loss. The model's weights w = (w₁, w₂) are the variables; the "
     "loss L(w) measures how wrong its predictions are. The partial derivative ∂L/∂w₁ says how to nudge w₁ so "
     "the predictions improve, and likewise for w₂.",
@@ -75,7 +74,7 @@ def stable_rate(X) -> float:
         st.warning(
             f"η = {number(lr)} is at or above 2/λmax = {number(bound)}: plain gradient descent will oscillate with "
             "growing steps and diverge. Choose a smaller η" + (" or standardize x." if X.shape[1] == 2 else "."),
-            icon="⚠️",
+            icon=":material/warning:",
         )
     return bound
 
@@ -156,7 +155,7 @@ def model() -> None:
         st.error(
             f"**Diverged at step {run.diverged_at}**: try a smaller learning rate. The path shown ends at the "
             "last finite point.",
-            icon="💥",
+            icon=":material/error:",
         )
     # One metric per weight: a pair of long numbers in one box is cut off.
     best = L(*target)
@@ -224,7 +223,7 @@ def dataset(upload: object, seed: int) -> Dataset:
     except DataError as error:
         last_good = st.session_state.get(PAGE.key("last_good"))
         kept = "The last good upload stays in use." if last_good else "The generated dataset stays in use."
-        st.error(f"**CSV not used:** {plain(error)} {kept}", icon="⚠️")
+        st.error(f"**CSV not used:** {plain(error)} {kept}", icon=":material/warning:")
         return last_good or generated
     st.session_state[PAGE.key("last_good")] = data
     return data

@@ -11,7 +11,7 @@ from core.calculus import TERMS
 from core.function import to_latex
 from core.numbers import latex, signed
 from core.numbers import number as written
-from core.slices import path_data
+from core.slices import path_data, path_domain
 from core.snippets import total_snippet
 from ui import cache
 from ui.controls import Page, slider, text
@@ -34,7 +34,6 @@ X0 = slider("x0", "x₀", -3.0, 3.0, 0.05, 1.0, format="%.2f")
 
 slot = begin(
     PAGE,
-    "🔗 Partial vs total derivative",
     "A partial derivative holds the other variables fixed. But when y itself depends on x, moving x moves y "
     "too, and z changes through both: the **total derivative** adds that second route, "
     "$\\frac{dz}{dx} = \\frac{\\partial z}{\\partial x} + \\frac{\\partial z}{\\partial y}\\cdot\\frac{dy}{dx}$.",
@@ -60,7 +59,7 @@ for candidate in (g_text, st.session_state.get(PAGE.key("last_g"), default_g), d
     except ExpressionError as err:
         error = error or str(err)
 if error:
-    st.error(f"**g not used:** {plain(error)} Showing the last good path.", icon="⚠️")
+    st.error(f"**g not used:** {plain(error)} Showing the last good path.", icon=":material/warning:")
     PAGE.drawn[PATH.name] = candidate  # the link keeps the last good path
 g_text = candidate
 st.session_state[PAGE.key("last_g")] = g_text
@@ -68,12 +67,16 @@ st.session_state[PAGE.key("last_g")] = g_text
 values = td.at(x0)
 defined = all(math.isfinite(values[k]) for k in ("y", *TERMS))
 if not defined:
-    st.warning(f"f, g or a derivative is undefined at {x_name}₀ = {written(x0)}: move {x_name}₀.", icon="⚠️")
+    st.warning(
+        f"f, g or a derivative is undefined at {x_name}₀ = {written(x0)}: move {x_name}₀.", icon=":material/warning:"
+    )
 
 about(picked.preset)
 st.latex(f"{y_name} = g({x_name}) = {to_latex(td.g)}")
-path = path_data(f, td, picked.domain, x0)
-grid = cache.grid(f, picked.domain, 61)
+# The surface reaches as far in y as the path does, so P and the path lie on it (y = x² leaves y ∈ [−3, 3]).
+shown = path_domain(picked.domain, td, x0)
+path = path_data(f, td, shown, x0)
+grid = cache.grid(f, shown, 61)
 big = lecture()
 left, right = st.columns([3, 2])
 with left:

@@ -24,6 +24,7 @@ from core.parsing import Reading, read
 from core.regression import Dataset, mse_loss
 from core.steps import Step
 from core.steps import derivation as derive
+from core.tuning import Tuned, tune
 
 MB = 1_000_000
 # Bytes each cache may hold: with the worker's (core.function's Hessians 24 MB, LaTeX 8 MB) about 110 MB in all,
@@ -102,3 +103,10 @@ def run(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: i
     """``descend`` through a bounded cache: a rerun of the same view (a slider elsewhere, a tab) costs nothing."""
     key = (f.identity, tuple(float(v) for v in start), optimizer, float(lr), int(steps), tuple(sorted(hyper.items())))
     return RUNS.get(key, lambda: frozen(descend(f, start, optimizer=optimizer, lr=lr, steps=steps, **hyper)))
+
+
+def tuned(f: Function, start: Sequence[float], optimizer: str, steps: int, hyper: tuple = ()) -> Tuned:
+    """The η of the learning-rate grid with the best final loss for this function, start and optimizer (cached:
+    the grid is a batch of runs; what it keeps is a few numbers)."""
+    key = ("tuned", f.identity, tuple(float(v) for v in start), optimizer, int(steps), hyper)
+    return RUNS.get(key, lambda: tune(f, start, optimizer, steps, **dict(hyper)))

@@ -63,7 +63,11 @@ ROOM = text("room", "Room code", "", check=_optional(parse_code), max_chars=12)
 KEY = text("key", "Room key", "", check=_optional(parse_secret), max_chars=64)
 ME = text("me", "Student id", "", check=_optional(parse_student), max_chars=16)
 
-KINDS = {"predict": "📍 Predict on the map", "answer": "✍️ Answer: find a partial derivative", "vote": "🗳️ Vote"}
+KINDS = {
+    "predict": ":material/location_on: Predict on the map",
+    "answer": ":material/edit_note: Answer: find a partial derivative",
+    "vote": ":material/how_to_vote: Vote",
+}
 KIND = choice("activity", "Activity", list(KINDS), "predict", kind="radio", labels=KINDS.get)
 QUESTIONS = {
     "end": "Where does the optimizer end?",
@@ -188,7 +192,7 @@ UNREACHABLE = "The class's shared store is not reachable right now; answers cann
 
 def lecturer_sidebar_start(page: Page) -> None:
     """The sidebar before a class: one button."""
-    st.sidebar.subheader("🎓 Live class")
+    st.sidebar.subheader(":material/school: Live class")
     st.sidebar.caption("Students join with a code or a QR code, on their own screens: no account, no names kept.")
     if os.environ.get(CLASS_KEY_ENV):
         st.sidebar.text_input("Lecturer key", type="password", key=page.key("class_key"), max_chars=200)
@@ -197,7 +201,7 @@ def lecturer_sidebar_start(page: Page) -> None:
     )
     notice = st.session_state.pop(page.key("_notice"), None)
     if notice:
-        st.sidebar.error(plain(notice), icon="⚠️")
+        st.sidebar.error(plain(notice), icon=":material/warning:")
 
 
 def join_panel(room: str) -> None:
@@ -217,10 +221,10 @@ def join_panel(room: str) -> None:
 
 def lecturer(page: Page, room: str, secret: str, view: RoomView) -> None:
     """The lecturer's page: the join panel, the activity set up from the picture, and the live answers."""
-    st.sidebar.subheader(f"🎓 Class {room}")
+    st.sidebar.subheader(f":material/school: Class {room}")
     activity = setup(page, room, secret, view)
     st.sidebar.button(
-        "🧹 Clear the answers",
+        ":material/mop: Clear the answers",
         key=page.key("clear"),
         on_click=_as_lecturer,
         args=("clear", room, secret),
@@ -264,7 +268,7 @@ def setup(page: Page, room: str, secret: str, view: RoomView) -> dict | None:
     try:
         planned = plan(page, kind, picked)
     except ValueError as error:
-        st.sidebar.warning(plain(str(error)), icon="⚠️")
+        st.sidebar.warning(plain(str(error)), icon=":material/warning:")
         planned = None
     st.sidebar.button(
         "▶ Start this activity",
@@ -378,20 +382,24 @@ def live_view(page: Page, room: str, secret: str, activity: dict | None) -> None
         try:
             view = store().room(room)
         except UNAVAILABLE:
-            st.error(UNREACHABLE, icon="📡")
+            st.error(UNREACHABLE, icon=":material/wifi_off:")
             return
         if view is None:
-            st.warning("This class has ended: its room was closed or expired.", icon="🔚")
+            st.warning("This class has ended: its room was closed or expired.", icon=":material/event_busy:")
             return
         if view.activity is None:
-            st.info("Start an activity from the sidebar: its question appears on every student's screen.", icon="👈")
+            st.info(
+                "Start an activity from the sidebar: its question appears on every student's screen.",
+                icon=":material/arrow_back:",
+            )
             st.metric("Students", view.poll.students)
             return
         left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
         left.metric("Answers", view.poll.answers)
         middle.metric("Students", view.poll.students)
         right.button(
-            "👁 Reveal" if view.solution is None else "✓ Revealed",
+            "Reveal" if view.solution is None else "Revealed",
+            icon=":material/visibility:" if view.solution is None else ":material/check:",
             key=page.key("reveal"),
             type="primary",
             on_click=reveal,
@@ -430,7 +438,7 @@ def results(page: Page, view: RoomView, answers: dict[str, dict], lecturer: bool
     reveal the true answer and how far each answer was."""
     activity, solution = view.activity, view.solution
     if solution is not None and "error" in solution:
-        st.warning(plain(f"The answer could not be worked out: {solution['error']}"), icon="⚠️")
+        st.warning(plain(f"The answer could not be worked out: {solution['error']}"), icon=":material/warning:")
         solution = None
     kind = activity["kind"]
     if kind == "predict":
@@ -446,7 +454,10 @@ def results(page: Page, view: RoomView, answers: dict[str, dict], lecturer: bool
         show(votes_figure(activity["options"], counts, correct, lecture=lecture()), key=page.key("votes"), export=False)
         if correct is not None:
             share = counts[correct] / max(1, sum(counts))
-            st.success(f"The answer: **{plain(activity['options'][correct])}**, chosen by {share:.0%}.", icon="✅")
+            st.success(
+                f"The answer: **{plain(activity['options'][correct])}**, chosen by {share:.0%}.",
+                icon=":material/check_circle:",
+            )
     else:
         typed(activity, answers, reveal_hint=lecturer)
 
@@ -457,7 +468,7 @@ def distances(page: Page, activity: dict, answers: dict[str, dict], solution: di
     errors = summary.errors(activity, answers, solution)
     if not errors:
         if activity["question"] == "end" and not solution.get("targets"):
-            st.warning("The run diverged: it has no end point to measure the answers against.", icon="💥")
+            st.warning("The run diverged: it has no end point to measure the answers against.", icon=":material/error:")
         return
     direction = activity["question"] == "direction"
     (x0, x1), (y0, y1) = activity["domain"]
@@ -495,11 +506,11 @@ def typed(activity: dict, answers: dict[str, dict], reveal_hint: bool) -> None:
         hint = hint_for(activity["f"], activity["var"], wrong.text)
         st.markdown(f"**Most common wrong answer** ({wrong.count}×): {code(wrong.text, ANSWER_CHARS)}")
         if hint:
-            st.info(f"**Hint it gets:** {plain(hint)}", icon="💡")
+            st.info(f"**Hint it gets:** {plain(hint)}", icon=":material/lightbulb:")
     total = sum(g.count for g in groups)
+    marks = {True: ":material/check:", False: ":material/close:"}
     rows = [
-        f"| {'✅' if g.correct else '❌'} | {g.count} | {100 * g.count / total:.0f} % | {code(g.text, 60)} |"
-        for g in groups[:12]
+        f"| {marks[g.correct]} | {g.count} | {100 * g.count / total:.0f} % | {code(g.text, 60)} |" for g in groups[:12]
     ]
     more = f"\n\n{len(groups) - 12} more classes of answers." if len(groups) > 12 else ""
     head = "|  | answers | share | typed as (the most common form) |\n|---|---|---|---|\n"
@@ -511,11 +522,11 @@ def typed(activity: dict, answers: dict[str, dict], reveal_hint: bool) -> None:
 
 def student(page: Page, room: str, me: str, view: RoomView) -> None:
     """A student's page: the question, the map or box to answer in, their answer, and after the reveal the truth."""
-    st.sidebar.subheader(f"🎓 Class {room}")
+    st.sidebar.subheader(f":material/school: Class {room}")
     name_box(page, room, me)
     watch(room, view.poll.stage)
     if view.activity is None:
-        st.info("You are in. The question appears here when your lecturer starts it.", icon="⏳")
+        st.info("You are in. The question appears here when your lecturer starts it.", icon=":material/hourglass_top:")
         return
     st.subheader(title(view.activity))
     answering(page, room, me, view)
@@ -528,7 +539,7 @@ def answering(page: Page, room: str, me: str, view: RoomView) -> None:
     try:
         mine = store().mine(room, me)
     except UNAVAILABLE:
-        st.error(UNREACHABLE, icon="📡")
+        st.error(UNREACHABLE, icon=":material/wifi_off:")
         return
     outcome = st.session_state.pop(page.key("_outcome"), None)
     if outcome is not None:
@@ -578,18 +589,18 @@ def watch(room: str, stage: int) -> None:
 
 
 MESSAGES = {
-    Outcome.NEW: ("Your answer is in.", "✅"),
-    Outcome.CHANGED: ("Your answer is changed: only the latest one counts.", "✅"),
-    Outcome.STALE: ("That question is over; here is the current one.", "⏭️"),
-    Outcome.REVEALED: ("Answers are closed: the answer has been revealed.", "🔒"),
-    Outcome.FULL: ("This question has all the answers it can take.", "🈵"),
-    Outcome.SLOW: ("Slow down a little: too many answers in a minute. Try again shortly.", "🐢"),
-    Outcome.GONE: ("This class has ended.", "🔚"),
+    Outcome.NEW: ("Your answer is in.", ":material/check_circle:"),
+    Outcome.CHANGED: ("Your answer is changed: only the latest one counts.", ":material/check_circle:"),
+    Outcome.STALE: ("That question is over; here is the current one.", ":material/skip_next:"),
+    Outcome.REVEALED: ("Answers are closed: the answer has been revealed.", ":material/lock:"),
+    Outcome.FULL: ("This question has all the answers it can take.", ":material/block:"),
+    Outcome.SLOW: ("Slow down a little: too many answers in a minute. Try again shortly.", ":material/timer:"),
+    Outcome.GONE: ("This class has ended.", ":material/event_busy:"),
 }
 
 
 def say(outcome: str) -> None:
-    text_, icon = MESSAGES.get(Outcome(outcome), (outcome, "ℹ️"))
+    text_, icon = MESSAGES.get(Outcome(outcome), (outcome, ":material/info:"))
     (st.success if Outcome(outcome).accepted else st.warning)(text_, icon=icon)
 
 
@@ -627,7 +638,7 @@ def predict(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict
     show(fig, key=page.key("map"), export=False, on_pick=on_pick if solution is None else None)
     problem = st.session_state.pop(page.key("_problem"), None)
     if problem:
-        st.warning(plain(problem), icon="⚠️")
+        st.warning(plain(problem), icon=":material/warning:")
     if shown is not None and point is not None:
         errors = summary.errors(activity, {me: mine}, shown)
         if errors:
@@ -659,7 +670,7 @@ def vote(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict | 
     if solution is not None and "correct" in solution:
         right = solution["correct"]
         verdict = "You were right." if mine and mine["option"] == right else "Compare with your answer above."
-        st.success(f"The answer: **{plain(activity['options'][right])}**. {verdict}", icon="✅")
+        st.success(f"The answer: **{plain(activity['options'][right])}**. {verdict}", icon=":material/check_circle:")
 
 
 def answer_box(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict | None) -> None:
@@ -690,7 +701,7 @@ def answer_box(page: Page, room: str, me: str, act: int, view: RoomView, mine: d
         )
     problem = st.session_state.pop(page.key("_problem"), None)
     if problem:
-        st.warning(f"**Could not read your answer:** {plain(problem)}", icon="✏️")
+        st.warning(f"**Could not read your answer:** {plain(problem)}", icon=":material/edit:")
     if mine:
         try:
             verdict = marked(activity["f"], var, mine["text"]).verdict
@@ -699,11 +710,11 @@ def answer_box(page: Page, room: str, me: str, act: int, view: RoomView, mine: d
         st.latex(rf"\text{{your answer: }}\ {verdict.latex}")
         if solution is not None:
             if verdict.correct:
-                st.success(plain(verdict.message), icon="✅")
+                st.success(plain(verdict.message), icon=":material/check_circle:")
             else:
-                st.error(plain(verdict.message), icon="❌")
+                st.error(plain(verdict.message), icon=":material/cancel:")
             if verdict.hint:
-                st.info(f"**Hint:** {plain(verdict.hint)}", icon="💡")
+                st.info(f"**Hint:** {plain(verdict.hint)}", icon=":material/lightbulb:")
         else:
             st.caption("Your lecturer reveals whether it is right; you can change it until then.")
 
@@ -734,10 +745,10 @@ def join_by_code(page: Page) -> None:
         try:
             found = parse_code(typed_code)
         except ValueError as error:
-            st.warning(f"{code(typed_code, 12)} {plain(f'is not a room code: {error}.')}", icon="⚠️")
+            st.warning(f"{code(typed_code, 12)} {plain(f'is not a room code: {error}.')}", icon=":material/warning:")
             return
         if store().poll(found) is None:
-            st.warning(f"No class is open with the code {code(found, 12)}.", icon="🔍")
+            st.warning(f"No class is open with the code {code(found, 12)}.", icon=":material/search:")
             return
         page.set(ROOM, found)
         st.rerun()
@@ -754,7 +765,7 @@ def class_page(page: Page) -> None:
         view = store().room(room)
         if view is None:
             ended = f"No class is open with the code {code(room, 12)}: it has ended or the code is wrong."
-            st.warning(ended, icon="🔚")
+            st.warning(ended, icon=":material/event_busy:")
             page.drawn.pop(ROOM.name, None)
             page.drawn.pop(KEY.name, None)
             join_by_code(page)
@@ -771,4 +782,4 @@ def class_page(page: Page) -> None:
                 page.drawn[ME.name] = me
         student(page, room, me, view)
     except UNAVAILABLE:
-        st.error(UNREACHABLE, icon="📡")
+        st.error(UNREACHABLE, icon=":material/wifi_off:")

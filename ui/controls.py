@@ -209,15 +209,14 @@ class Page:
 
     def show_warnings(self) -> None:
         for message in st.session_state.pop(self.key("_warnings"), []):
-            st.warning(message, icon="🔗")
+            st.warning(message, icon=":material/link:")
 
-    def publish(self, last_good: dict[str, str] | None = None) -> dict[str, str]:
-        """Write the drawn controls (a rejected text replaced by its last good value) into the address bar."""
+    def publish(self, view: dict[str, str] | None = None) -> dict[str, str]:
+        """Write the drawn controls, then the ``view`` settings outside the page (lecture mode, theme), into the
+        address bar; returns what it wrote."""
         # Kept for the generated control tests, which read every declaration a page drew.
         st.session_state[self.key("_controls")] = dict(self.controls)
-        values = {**self.drawn, **(last_good or {})}
-        if st.session_state.get("lecture"):
-            values["lecture"] = "1"
+        values = {**self.drawn, **(view or {})}
         st.query_params.from_dict(values)
         return values
 

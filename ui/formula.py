@@ -45,7 +45,7 @@ def partials_download(f: Function, key: str) -> None:
     st.caption("A partial derivative is shown shortened (⋯ marks what is left out): too long to read or to draw here.")
 
     def whole() -> str:
-        lines = worker.run(whole_latex, f.partials, formula=f.text)
+        lines = worker.run(whole_latex, f.partials, formula=f.text, heavy=True)
         return "\n".join(rf"\frac{{\partial f}}{{\partial {v}}} = {t}" for v, t in zip(f.names, lines, strict=True))
 
     st.download_button(

@@ -100,7 +100,7 @@ def recover(error: BaseException) -> None:
     text = describe(error)
     if page is None or st.session_state.get(page.key("_recovering")):
         st.session_state.pop(page.key("_recovering"), None) if page is not None else None
-        st.error(f"**This view cannot be shown:** {plain(text)}", icon="⚠️")
+        st.error(f"**This view cannot be shown:** {plain(text)}", icon=":material/warning:")
         return
     good: dict[str, Any] = st.session_state.get(page.key("_good_state")) or {}
     keys = {page.key(c) for c in page.controls.values()} | set(SHARED) | {page.key("_last_good")} | set(good)

@@ -159,8 +159,9 @@ export default function (component) {
 // ---- Events back to Python: a click or a dragged handle sets a point; the figure's own step slider a step ----
 // Protocol (trigger values, one per gesture, never one per animation frame):
 //   pick: {x, y, via}  via "click" (a click on a 2D subplot named in spec.pick, data coordinates of the pixel),
-//                      "drag" (a shape named "handle" was dragged; its new centre), "surface" (a click on a 3D
-//                      surface, the point plotly reports)
+//                      "drag" (a shape named "handle" was dragged, or P on a map with a live spec: its new
+//                      centre, ui/live_drag.js), "surface" (a press on a 3D surface released where it began,
+//                      the point plotly reports; a press that moves turns the scene and picks nothing)
 //   step: k            the index of the figure slider's step, after the student moved that slider.
 
 const CLICK_SLOP = 5; // pixels a press may move and still count as a click (more is plotly's zoom or rotate)
@@ -187,25 +188,33 @@ function listen(chart) {
       sent: false, // a pick went out for this press
       held: null, // the mousedown kept from plotly.js (see below)
       dragged: false, // handed to plotly.js as a drag
+      moved: false, // went further than CLICK_SLOP: a drag (a zoom box, or a 3D scene turning), never a pick
+      released: false,
+      surface: null, // the point a 3D scene reported under this press, sent on its release if it stayed put
     };
     chart.pressed = pressed;
     const done = new AbortController(); // this press's listeners go with its release or its cancel
     const listening = { capture: true, signal: done.signal };
     window.addEventListener("pointermove", (move) => {
-      if (pressed.held && Math.hypot(move.clientX - pressed.x, move.clientY - pressed.y) > CLICK_SLOP) {
+      if (Math.hypot(move.clientX - pressed.x, move.clientY - pressed.y) <= CLICK_SLOP) return;
+      pressed.moved = true;
+      if (pressed.held) {
         pressed.dragged = true;
         handOver(pressed); // before this move's mousemove, which plotly.js's drag then receives
       }
     }, listening);
     window.addEventListener("pointerup", (release) => {
       done.abort();
-      const moved = pressed.dragged || Math.hypot(release.clientX - pressed.x, release.clientY - pressed.y) > CLICK_SLOP;
-      if (!moved && release.button === 0 && !pressed.sent) pickAtPixel(chart, pressed, release);
+      pressed.moved ||= pressed.dragged || Math.hypot(release.clientX - pressed.x, release.clientY - pressed.y) > CLICK_SLOP;
+      pressed.released = true;
+      if (!pressed.moved && release.button === 0 && !pressed.sent) pickAtPixel(chart, pressed, release);
+      if (!pressed.moved && pressed.surface && !pressed.sent) sendSurface(chart, pressed);
       if (pressed.held) setTimeout(() => replayClick(pressed, release), 0);
     }, listening);
     window.addEventListener("pointercancel", () => {
       done.abort();
       pressed.held = null;
+      pressed.moved = true; // nothing to pick
     }, listening);
   }, true);
   // A press on a map's plot area stays a click until the pointer moves CLICK_SLOP pixels. plotly.js would start
@@ -228,6 +237,16 @@ function listen(chart) {
   div.on("plotly_sliderchange", (event) => {
     if (event.interaction) sendStep(chart, event.slider.steps.indexOf(event.step));
   });
+  // Playback that stops (its last frame, or ❚❚ Pause) leaves the figure at a step: the page's step follows, one
+  // message when it stops, none while it plays. A turn asked for by the page itself (turnToWantedFrame) is not.
+  const stopped = () => {
+    if (chart.turning) return;
+    const active = div._fullLayout?.sliders?.[0]?.active;
+    const wanted = window.__gradientLabFrames?.[chart.latest?.revision];
+    if (Number.isInteger(active) && active !== wanted) sendStep(chart, active);
+  };
+  div.on("plotly_animated", stopped);
+  div.on("plotly_animationinterrupted", stopped);
 }
 
 // plotly.js's drag starts from the press it was kept from: the start point and keys are the press's own.
@@ -297,17 +316,28 @@ function seeThrough(div) {
   }
 }
 
+// A scene reports a "click" from every frame it draws while the button is down, turning included. The point
+// under the press is kept and sent only once the press is released without having moved: a press that moves
+// turns the scene and never moves P (issue 25). A report that comes after a still release is sent at once.
 function pickOnSurface(chart, event) {
   const point = event.points?.[0];
-  if (!point || point.data?.type !== "surface" || !picks(chart, point.data.scene ?? "scene")) return;
-  // A scene reports the click from every frame drawn while the button is down: one pick per press.
-  if (chart.pressed?.sent) return;
-  if (chart.pressed) chart.pressed.sent = true;
-  chart.send?.("pick", { x: point.x, y: point.y, via: "surface" });
+  const pressed = chart.pressed;
+  if (!pressed || !point || point.data?.type !== "surface" || !picks(chart, point.data.scene ?? "scene")) return;
+  if (pressed.sent || pressed.moved || pressed.surface) return;
+  pressed.surface = { x: point.x, y: point.y };
+  if (pressed.released) sendSurface(chart, pressed);
 }
 
+function sendSurface(chart, pressed) {
+  pressed.sent = true;
+  chart.send?.("pick", { ...pressed.surface, via: "surface" });
+}
+
+// The step goes to the page, and is recorded as the one the page wants: the page's answer turns nothing again.
 function sendStep(chart, index) {
-  if (Number.isInteger(index) && index >= 0) chart.send?.("step", index);
+  if (!Number.isInteger(index) || index < 0) return;
+  if (chart.latest?.revision) (window.__gradientLabFrames ??= {})[chart.latest.revision] = index;
+  chart.send?.("step", index);
 }
 
 // The frame the page's own step control asks for (ui/chart_frame.js), applied once the chart has its frames.
@@ -316,9 +346,12 @@ function turnToWantedFrame(chart) {
   const gd = chart.div;
   const slider = gd._fullLayout?.sliders?.[0];
   if (!Number.isInteger(frame) || !slider || slider.active === frame || !gd._transitionData?._frames?.[frame]) return;
-  window.Plotly.animate(gd, [String(frame)], {
-    mode: "immediate",
-    frame: { duration: 0, redraw: true },
-    transition: { duration: 0 },
-  });
+  chart.turning = true;
+  Promise.resolve(
+    window.Plotly.animate(gd, [String(frame)], {
+      mode: "immediate",
+      frame: { duration: 0, redraw: true },
+      transition: { duration: 0 },
+    }),
+  ).finally(() => setTimeout(() => { chart.turning = false; }, 0));
 }

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -15,7 +14,6 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core import ExpressionError
 from ui.chart import plotly_chart
-from ui.state import query_string
 from ui.text import plain
 
 log = logging.getLogger("gradient_lab")
@@ -34,6 +32,19 @@ PAGE_CSS = """
     flex: 0 1 auto; min-width: 0 !important; text-align: left;
   }
   [data-testid="stSidebarNav"] a { height: auto !important; min-height: 2rem; }
+  /* A page's Material icon is one glyph (a ligature of its name): it never wraps, and a long name beside it
+     never squeezes it. */
+  [data-testid="stSidebarNav"] [data-testid="stIconMaterial"],
+  [data-testid="stPageLink"] [data-testid="stIconMaterial"] { white-space: nowrap !important; }
+  [data-testid="stSidebarNav"] span:has([data-testid="stIconMaterial"]),
+  [data-testid="stPageLink"] span:has([data-testid="stIconMaterial"]) {
+    flex: none !important; min-width: max-content !important;
+  }
+  /* So do the page links in the main area (the welcome page's path, each page's Next). */
+  [data-testid="stMain"] [data-testid="stPageLink"] span, [data-testid="stMain"] [data-testid="stPageLink"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  }
+  [data-testid="stMain"] [data-testid="stPageLink-NavLink"] { height: auto !important; }
   /* A long formula in the sidebar wraps at its + and = signs instead of being cut at the sidebar's edge. */
   [data-testid="stSidebar"] .katex-display > .katex { white-space: normal; }
   [data-testid="stSidebar"] .katex-display { text-align: left; }
@@ -100,21 +111,16 @@ def show(fig: go.Figure, key: str, export: bool = True, **events: Any) -> None:
 
 def csv_bytes(columns: dict) -> bytes:
     """A dict of equal-length columns as CSV text (full float precision)."""
+    import pandas as pd  # only when a CSV is downloaded: pandas costs about a second of a cold start
+
     buffer = io.StringIO()
     pd.DataFrame(columns).to_csv(buffer, index=False, float_format="%.17g")
     return buffer.getvalue().encode()
 
 
-def share_link(values: dict[str, str]) -> None:
-    """A copyable link to exactly this view (the query string; the address bar holds the same)."""
-    with st.expander("🔗 Link to this view"):
-        st.caption("The address bar always holds this view. Copy it, or copy the query below and append it.")
-        st.code("?" + query_string(values), language=None)
-
-
 def code_snippet(code: str) -> None:
     """'Show the code': a runnable sympy/numpy snippet reproducing the numbers on screen."""
-    with st.expander("🐍 Show the code"):
+    with st.expander("Show the code", icon=":material/code:"):
         st.caption("Runs as is in a notebook with sympy and numpy installed, and prints the numbers shown here.")
         st.code(code, language="python")
 
@@ -149,7 +155,7 @@ def derivation_steps(steps: Callable[[], list], title: str, key: str) -> None:
         try:
             worked = steps()
         except ExpressionError as error:
-            st.warning(plain(str(error)), icon="⚠️")
+            st.warning(plain(str(error)), icon=":material/warning:")
             return
         for number, step in enumerate(worked, start=1):
             name = step.rule if step.rule != "result" else "result, simplified"

@@ -6,13 +6,14 @@ an ExpressionError, so the page shows its message like any other limit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
 from core import Function, Trajectory
 from core.budget import budget
+from core.tuning import GRID, Tuned, uses_lr
 from ui import cache
 
 
@@ -20,7 +21,7 @@ def descent(f: Function, start: Sequence[float], optimizer: str, lr: float, step
     """One run of ``optimizer`` from ``start``: cached, and shortened (with a note) when f is costly to evaluate."""
     allowed = budget(f, [optimizer], steps)
     if allowed.note:
-        st.info(allowed.note, icon="⏱️")
+        st.info(allowed.note, icon=":material/timer:")
     return cache.run(f, start, optimizer, lr, allowed.steps, **hyper)
 
 
@@ -33,8 +34,21 @@ def race(
     """Several runs from one start, ``{label: (optimizer, η, hyperparameters)}``, sharing one budget."""
     allowed = budget(f, [optimizer for optimizer, _, _ in runs.values()], steps)
     if allowed.note:
-        st.info(allowed.note, icon="⏱️")
+        st.info(allowed.note, icon=":material/timer:")
     return {
         label: cache.run(f, start, optimizer, lr, allowed.steps, **hyper)
         for label, (optimizer, lr, hyper) in runs.items()
     }
+
+
+def tuning(
+    f: Function, start: Sequence[float], optimizers: Sequence[str], steps: int, hyper: tuple = ()
+) -> Callable[[str], Tuned]:
+    """Each optimizer's η tuned on the learning-rate grid (cached), within the budget: every η of the grid is a
+    run, so a costly f tunes over fewer steps, with a note."""
+    tunable = [o for o in optimizers if uses_lr(o)]
+    allowed = budget(f, tunable, steps, starts=len(GRID)) if tunable else None
+    if allowed is not None and allowed.note:
+        st.info(f"Tuning η: {allowed.note}", icon="⏱️")
+    horizon = allowed.steps if allowed is not None else steps
+    return lambda optimizer: cache.tuned(f, start, optimizer, horizon, hyper)

@@ -1,14 +1,29 @@
-"""The one piece of link state outside a page: lecture mode, read from ``?lecture=`` on a session's first run."""
+"""Link state outside a page: the lecturer's choices for the projector, read from the link on a session's first
+run. Lecture mode and the theme hold for every page; a link for students leaves them out (ui.view)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ui.controls import toggle
+from ui.controls import choice, toggle
 
 LECTURE = toggle(
-    "lecture", "🎓 Lecture mode", help="Bigger type and figures for a projector; the same numbers and controls."
+    "lecture",
+    "Lecture mode",
+    help="Bigger type and figures for a projector; the same numbers and controls.",
 )
+THEMES = {"auto": "Auto", "light": "Light", "dark": "Dark"}
+THEME = choice(
+    "theme",
+    "Theme",
+    list(THEMES),
+    "auto",
+    kind="radio",
+    horizontal=True,
+    labels=THEMES.get,
+    help="Auto follows the computer's setting; Light or Dark holds on any computer (a projector, say).",
+)
+VIEW = (LECTURE, THEME)  # kept in session_state under their own names, for every page
 
 
 def query_string(values: dict[str, str]) -> str:

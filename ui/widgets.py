@@ -113,7 +113,7 @@ def function_picker(page: Page, max_variables: int = 2) -> Picked:
         f = _parse(key, formula, max_variables)
     with st.sidebar:
         if error:
-            st.error(f"**Formula not used:** {plain(error)} Showing the last good function.", icon="⚠️")
+            st.error(f"**Formula not used:** {plain(error)} Showing the last good function.", icon=":material/warning:")
         # How the text was read, before it is used: x² is x^2, 2xy is 2·x·y.
         st.latex(f"f({', '.join(f.names)}) = {to_latex(f.expr)}")
         if key == CUSTOM and not error:
@@ -212,6 +212,26 @@ def step_buttons(page: Page, back: DeltaGenerator, forward: DeltaGenerator, key:
     forward.button(
         "Next ▶", key=page.key("next"), on_click=step_by, args=(key, 1, low, high), shortcut="N", help="Next step"
     )
+
+
+EXPLAINED_STEP = slider("k", "Explain step k (the figure follows)", 1, 5000, 1, 1, integer=True)
+
+
+def explained_step(page: Page, steps: int, token: object, where: DeltaGenerator) -> int:
+    """The page's one step index k, 1 … ``steps``: a declared control (``k`` in the link) drawn in ``where`` that
+    the written-out step, the figure's frame k − 1, Back/Next and the figure's own slider and playback all read or
+    set (under ``page.key(EXPLAINED_STEP)``). Another function (``token``) starts again at step 1."""
+    page.follow(token, [EXPLAINED_STEP], tag="k")
+    control = EXPLAINED_STEP.replace(high=max(1, int(steps)))
+    if steps <= 1:
+        page.prepare(control)
+        page.set(control, 1)
+        where.markdown("**Step k = 1**")
+        return 1
+    k = int(page.draw(control, where=where))
+    # A rerun of only the step's part of the page (a fragment) does not publish the link: k goes in itself.
+    st.query_params[control.name] = control.dump(k)
+    return k
 
 
 def lecture() -> bool:

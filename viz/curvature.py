@@ -69,7 +69,8 @@ def hessian_figure(
                     y=ys,
                     mode="lines",
                     name=_axis_name(i, float(lam), flat),
-                    line=dict(color=color, width=5, dash="solid" if i else "dash"),
+                    # The caption's code: solid curves up, dashed curves down (a dash-dot axis is flat).
+                    line=dict(color=color, width=5, dash="dashdot" if flat else ("solid" if lam > 0 else "dash")),
                 )
             )
     traces.append(

@@ -311,7 +311,9 @@ def curves_figure(
             **(log_axis(np.concatenate(shown)) if log and shown else {}),
         ),
     )
-    return figure(traces, layout, title=title.capitalize(), height=340, lecture=lecture)
+    # The legend below takes a row per run or two: the plot keeps its height as the race grows.
+    height = 340 + 28 * max(0, len(runs) - 2)
+    return figure(traces, layout, title=title.capitalize(), height=height, lecture=lecture)
 
 
 def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lecture: bool = False) -> go.Figure:
@@ -471,8 +473,16 @@ def sweep_figure(
 
 
 def basin_colors(count: int) -> list[str]:
-    """Colours for labels DIVERGED, NOT_CONVERGED, then minimum 0, 1, …"""
-    return ["#000000", "#BBBBBB", *[PALETTE[i % 8] for i in range(count)]]
+    """Colours for labels DIVERGED, NOT_CONVERGED, then minimum 0, 1, … reached, then the same minima paler
+    (still heading there)."""
+    reached = [PALETTE[i % 8] for i in range(count)]
+    return ["#000000", "#BBBBBB", *reached, *[pale(c) for c in reached]]
+
+
+def pale(color: str, amount: float = 0.55) -> str:
+    """The colour mixed with white: a start still on its way to the minimum of that colour."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
 
 
 BASIN_MARKS = 10  # marks per side of the map: a texture that tells the basins apart without their colour
@@ -516,22 +526,33 @@ def basin_figure(
     start: Sequence[float] | None = None,
     lecture: bool = False,
 ) -> go.Figure:
-    """Each start coloured by the minimum it reaches: grey did not converge, black diverged. ``start`` (the page's
-    start point) is drawn as a draggable ring."""
+    """Each start coloured by the minimum it reaches, paler where it is still heading there: grey near no
+    listed minimum, black diverged. ``start`` (the page's start point) is drawn as a draggable ring."""
     colors = basin_colors(len(minima))
     levels = len(colors)
-    # A stepped colour scale: label L (from −2) occupies its own band [L+2, L+3)/levels.
+    # A stepped colour scale: colour index c occupies its own band [c, c + 1)/levels.
     scale = []
     for i, color in enumerate(colors):
         scale += [[i / levels, color], [(i + 1) / levels, color]]
-    legend = {DIVERGED: "diverged", NOT_CONVERGED: "did not converge"}
-    text = np.vectorize(lambda v: legend.get(int(v), f"minimum {int(v) + 1}"))(bm.labels)
+    heading = (bm.labels >= 0) & ~bm.reached
+    z = np.where(heading, bm.labels + 2 + len(minima), bm.labels + 2)
+
+    def say(label: int, on_the_way: bool, k: int) -> str:
+        if label == DIVERGED:
+            return "diverged"
+        if label == NOT_CONVERGED:
+            return f"near no listed minimum after {bm.horizon} steps"
+        if on_the_way:
+            return f"heading to minimum {label + 1}: there by step {k}"
+        return f"minimum {label + 1}, reached at step {k}"
+
+    text = np.vectorize(say)(bm.labels, heading, bm.arrival)
     traces = [
         trace(
             "heatmap",
             x=bm.xs,
             y=bm.ys,
-            z=bm.labels + 2,
+            z=z,
             zmin=0,
             zmax=levels,
             colorscale=scale,

@@ -17,10 +17,15 @@ def total_surface_figure(
 ) -> go.Figure:
     """Surface with the lifted path (x, g(x), f(x, g(x))) and the two tangent lines at x0: slice and path."""
     x0, y0 = values["x"], values["y"]
-    z0 = float(np.interp(x0, path.xs, path.z_path)) if np.isfinite(path.z_path).any() else np.nan
+    z0 = path.z0  # P on the surface itself: the sampled path between its points would put it off by a little
     (low, high) = grid.z_range
     with np.errstate(invalid="ignore"):
-        inside = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1]) & (path.z_path >= low) & (path.z_path <= high)
+        over = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1]) & np.isfinite(path.z_path)
+        if not grid.clipped:
+            # No pole was cut away: the z-axis grows to hold the path and P, which may dip between grid points.
+            heights = [*path.z_path[over], *([z0] if np.isfinite(z0) else [])]
+            low, high = min(low, *heights), max(high, *heights)
+        inside = over & (path.z_path >= low) & (path.z_path <= high)
     traces: list[dict] = [
         surface(grid, opacity=0.8),
         *keyed(
@@ -61,7 +66,9 @@ def total_surface_figure(
             )
         )
         traces.append(point3d(x0, y0, z0))
-    return figure(traces, dict(scene=scene(names, grid)), height=540, lecture=lecture)
+    view = scene(names, grid)
+    view["zaxis"]["range"] = [low, high]
+    return figure(traces, dict(scene=view), height=540, lecture=lecture)
 
 
 def total_curves_figure(
@@ -69,7 +76,7 @@ def total_curves_figure(
 ) -> go.Figure:
     """z against x along the path and along the frozen slice, with their tangent lines at x0."""
     x0 = values["x"]
-    z0 = float(np.interp(x0, path.xs, path.z_path))
+    z0 = path.z0
     span = path.xs[-1] - path.xs[0]
     t = np.array([-0.2 * span, 0.2 * span])
     traces = [

@@ -225,3 +225,29 @@ def test_hessian_of_a_kink_or_a_pole_is_undefined_there_not_an_exception():
     assert not curvature_at(kink, (0.0, 0.0)).defined
     pole = curvature_at(parse("log(x) + x/y"), (0.0, 0.0))
     assert not pole.defined and pole.kind == "undefined"
+
+
+# issue 27: verdicts relative to the scale of f, ∇f and H, never to absolute thresholds.
+@pytest.mark.parametrize("scale", [1e-12, 1e-9, 1.0, 1e9])
+def test_a_scaled_bowl_is_a_minimum_at_any_scale(scale):
+    c = curvature_at(parse(f"{scale:g}*(x^2 + y^2)"), (0.0, 0.0))
+    assert (c.kind, c.stationary) == ("minimum", True)  # 1e-9(x² + y²) was "degenerate"
+    assert curvature_at(parse(f"{scale:g}*(x^2 - y^2)"), (0.0, 0.0)).kind == "saddle"
+    assert curvature_at(parse(f"{scale:g}*(x^4 + y^2)"), (0.0, 0.0)).kind == "degenerate"
+
+
+@pytest.mark.parametrize("scale", [1e-12, 1e-7, 1.0, 1e6])
+def test_a_point_on_a_gentle_slope_is_not_stationary_at_any_scale(scale):
+    f = parse(f"{scale:g}*((x - 1)^2 + y^2)")
+    c = curvature_at(f, (0.0, 0.0))
+    assert not c.stationary  # 1e-7((x−1)² + y²) was called a minimum at (0, 0), where ∇f ≠ 0
+    assert c.kind == "minimum"  # how f bends there, as the page says beside "∇f(P) ≠ 0"
+    assert curvature_at(f, (1.0, 0.0)).stationary
+
+
+def test_stationarity_where_the_hessian_is_singular_is_relative_to_f_and_h():
+    f = parse("x^4 + y^4")
+    assert curvature_at(f, (0.0, 0.0)).stationary
+    assert not curvature_at(f, (1e-3, 0.0)).stationary  # |∇f| = 4e-9, but f and H are as small there
+    small = parse("1e-9*(x^4 + y^4)")
+    assert curvature_at(small, (0.0, 0.0)).stationary and not curvature_at(small, (0.5, 0.0)).stationary

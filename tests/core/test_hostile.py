@@ -271,6 +271,11 @@ def test_partial_at_the_kink_of_abs_x_plus_y_does_not_exist():
         ("sqrt(abs(x)) + y", (0.0, 0.0), "grow without bound"),
         ("log(x) + y", (0.0, 1.0), "undefined at P"),
         ("sqrt(x) + y", (0.0, 1.0), "undefined just to the left"),
+        # issue 27: one-sided slopes compared relatively; these were called smooth under absolute thresholds
+        ("1e-6*abs(x) + y", (0.0, 1.0), "corner"),
+        ("1e-6*abs(x - 2) + 5*y", (2.0, 3.0), "corner"),
+        ("1e-9*relu(x) + y", (0.0, 0.0), "corner"),
+        ("1e-9*sqrt(abs(x)) + y", (0.0, 1.0), "grow without bound"),
     ],
 )
 def test_a_partial_that_does_not_exist_says_why(text, point, fragment):
@@ -287,6 +292,8 @@ def test_a_partial_that_does_not_exist_says_why(text, point, fragment):
         ("abs(x) + y", (1e-3, 0.0)),
         ("exp(x)*1e8 + y", (3.0, 0.0)),
         ("x*abs(x) + y", (0.0, 0.0)),
+        ("1e-9*x^2 + y", (0.0, 1.0)),  # small but smooth: not a corner
+        ("1e10*x^2 + y", (1e-3, 1e6)),
     ],
 )
 def test_a_partial_that_exists_is_the_formulas_value(text, point):

@@ -7,7 +7,17 @@ import sympy as sp
 
 from core import ExpressionError, parse
 from core.equivalence import compare
-from core.practice import LESSON, LEVELS, Exercise, Verdict, check, check_answer, generate, preset_exercises
+from core.practice import (
+    LESSON,
+    LEVELS,
+    Exercise,
+    Verdict,
+    check,
+    check_answer,
+    generate,
+    placeholder,
+    preset_exercises,
+)
 
 LESSON_SIN_X = Exercise("x**2*y + sin(x*y)", "x", "lesson")
 
@@ -175,6 +185,20 @@ def test_an_answer_that_explodes_in_high_precision_is_still_judged():
     verdict = check_answer("x**2*y + sin(x*y)", "x", "exp(exp(exp(x)))")
     assert not verdict.correct and verdict.message.startswith("Not quite. At (x = 1, y = 1)")
     assert check_answer("x**2*y + sin(x*y)", "x", "2xy + ycos(xy) + 0*exp(exp(exp(x)))").correct
+
+
+def test_the_placeholder_gives_no_exercise_away():
+    """Regression (issue 25): the answer box's grey hint "e.g. 6x + 2y" was exactly exercise 1's answer."""
+    exercises = [*LESSON, *preset_exercises(), *(generate(level, n) for level in LEVELS for n in range(8))]
+    for exercise in exercises:
+        names = parse(exercise.text).names
+        hint = placeholder(names)
+        assert "6x + 2y" not in hint and all(name in hint for name in names)
+        try:
+            verdict = check(exercise, hint)
+        except ExpressionError:
+            continue  # not even a formula: nothing to copy
+        assert not verdict.correct, (exercise, hint)
 
 
 # issue 27: answers built to fool a checker. Each must be rejected, whatever points this check draws.

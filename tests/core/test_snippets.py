@@ -12,9 +12,10 @@ import sys
 import numpy as np
 import pytest
 
-from core import PRESETS, Function, descend, parse
+from core import OPTIMIZERS, PRESETS, Function, descend, parse
+from core.calculus import total_derivative
 from core.parsing import read
-from core.snippets import descent_snippet, gradient_snippet, identifier, partials_snippet
+from core.snippets import descent_snippet, gradient_snippet, identifier, partials_snippet, total_snippet
 
 RUNNER = """
 import contextlib, io, json, sys
@@ -107,3 +108,65 @@ def test_every_snippet_prints_the_numbers_core_computes():
             assert len(lines) == 3, (label, out)
             for k, line in enumerate(lines, start=1):
                 assert numbers(line) == pytest.approx(t.points[k].tolist(), rel=1e-9), (kind, label, line)
+
+
+# issue 27: every optimizer of the table, Newton's variants included, on the functions where snippets and the
+# dashboard parted: a singular Hessian (the lesson's loss), |x| and relu (DiracDelta in the Hessian), Euler's e
+# beside a variable E, and odd roots of negative numbers (real roots, as the dashboard takes them).
+NEWTON_CASES = [
+    (parse("(w1 + 2*w2 - 5)**2"), (1.0, 1.0)),
+    (parse("abs(x - 1) + 3*relu(x*y) + y^2"), (0.3, 0.7)),
+    (parse("abs(x) + relu(y - 1)^2 + E*e + x^(1/3)"), (0.5, -2.0, 3.0)),
+    (parse("x^(2/3) + (y + 1)^2"), (-1.5, 0.3)),
+    (parse("e^(E*x/4) + E^2 + (x - e)^2"), (0.3, 0.2)),
+    (function("(f - 1)^2 + exp(1)*lam^2 + H*d", ("f", "lam", "H", "d")), (0.4, 0.3, 0.2, 0.1)),
+]
+
+
+def test_every_optimizer_snippet_reproduces_the_dashboards_steps():
+    snippets, runs = [], []
+    for f, start in NEWTON_CASES:
+        for name in OPTIMIZERS:
+            snippets.append(descent_snippet(f, start, name, 0.05, 4))
+            runs.append((name, f, descend(f, start, optimizer=name, lr=0.05, steps=4)))
+    for (name, f, t), out in zip(runs, run_all(snippets), strict=True):
+        lines = out.splitlines()
+        assert len(lines) == 4 and not lines[0].startswith("ERROR"), (name, f.text, out)
+        for k, line in enumerate(lines[: len(t.points) - 1], start=1):
+            assert numbers(line) == pytest.approx(t.points[k].tolist(), rel=1e-9, abs=1e-12), (name, f.text, line)
+
+
+def test_newton_on_the_lessons_singular_hessian_runs_in_a_fresh_interpreter():
+    """Each snippet alone in its own Python, as a student runs it: np.linalg.solve used to raise there."""
+    f = parse("(w1 + 2*w2 - 5)**2")
+    for name in ("newton", "newton_damped", "newton_ls", "newton_pd"):
+        result = subprocess.run(
+            [sys.executable, "-c", descent_snippet(f, (1.0, 1.0), name, 0.5, 2)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        t = descend(f, (1.0, 1.0), optimizer=name, lr=0.5, steps=2)
+        lines = result.stdout.splitlines()
+        assert [numbers(line) for line in lines] == [pytest.approx(p.tolist(), rel=1e-12) for p in t.points[1:]]
+
+
+def test_eulers_e_and_a_variable_e_stay_apart_in_every_snippet():
+    f = parse("E*x + e^x + 2e")
+    code = partials_snippet(f, (1.5, 0.5))
+    assert 'f = sp.sympify("E*x + exp(x) + 2*exp(1)"' in code
+    out = run_all([code])[0].splitlines()
+    assert numbers(out[0])[0] == pytest.approx(f(1.5, 0.5), rel=1e-12)
+    assert numbers(out[1])[-1] == pytest.approx(0.5) and numbers(out[2])[-1] == pytest.approx(1.5 + np.exp(0.5))
+
+
+def test_the_total_derivative_snippet_keeps_eulers_e_apart_from_a_variable_e():
+    f = function("E^2 + y*exp(1)", ("E", "y"))  # the variables are E and y; Euler's e multiplies y
+    td = total_derivative(f, "e*E^(1/3)")  # y = g(E) = e·∛E, real for E < 0
+    code = total_snippet(f, "e*E^(1/3)", td.g, -8.0)
+    out = run_all([code])[0].splitlines()
+    values = td.at(-8.0)
+    assert numbers(out[3])[0] == pytest.approx(float(values["chain"]), rel=1e-12)
+    assert numbers(out[4])[0] == pytest.approx(float(values["chain"]), rel=1e-12)

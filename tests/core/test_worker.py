@@ -252,10 +252,10 @@ def test_a_session_that_hits_a_limit_waits_longer_before_its_next_job_and_others
     worker.OWNER.set("attacker")
     try:
         with pytest.raises(WorkLimitError):
-            worker.run(bytes, 50_000)
+            worker.run(bytes, 50_002)  # jobs of their own: a remembered failure would not strike
         first = worker._POOL.backoff("attacker")
         with pytest.raises(WorkLimitError):
-            worker.run(bytes, 50_001)  # a fresh job: the remembered failures do not match it
+            worker.run(bytes, 50_003)
         second = worker._POOL.backoff("attacker")
     finally:
         worker.OWNER.set(None)
@@ -295,3 +295,43 @@ def test_a_killed_workers_replacement_is_already_warm(limits):
     assert warm  # a spare started in the background, without a job asking for it
     limits(WALL_SECONDS=30)  # the next job is no race against the clock on a busy machine
     assert worker.run(my_pid) in warm
+
+
+def test_heavy_jobs_share_the_restricted_lane_and_quick_ones_pass_them(limits):
+    limits(WALL_SECONDS=30)
+    warm_pool(2)
+    import threading
+
+    spans: dict[str, tuple[float, float]] = {}
+
+    def heavy(owner: str) -> None:
+        worker.OWNER.set(owner)
+        spans[owner] = worker.run(stamped_sleep, 3.0 + len(spans) / 100, heavy=True)
+
+    threads = [threading.Thread(target=heavy, args=(f"curvature-{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    thread, student = run_as("student", stamped_sleep, 0.0)
+    thread.join(60)
+    for t in threads:
+        t.join(60)
+    first, second = sorted(spans.values())
+    assert second[0] >= first[1] - 0.01  # one lane for the heavy jobs
+    assert student["value"][0] < first[1]  # the quick job did not wait for them
+
+
+def test_a_long_ordinary_job_gives_way_to_a_waiting_quick_one_and_is_not_remembered(limits):
+    limits(WALL_SECONDS=30, CONTENDED_SECONDS=0.5)
+    warm_pool(2)
+    long_jobs = [run_as(owner, stamped_sleep, 6.0) for owner in ("tab-a", "tab-b")]
+    time.sleep(0.3)
+    thread, student = run_as("student", stamped_sleep, 0.0)
+    thread.join(60)
+    for t, _ in long_jobs:
+        t.join(60)
+    errors = [box["error"] for _, box in long_jobs if "error" in box]
+    assert len(errors) == 1 and "while other students are waiting" in str(errors[0])
+    finished = next(box["value"] for _, box in long_jobs if "value" in box)
+    assert student["value"][0] < finished[1]  # the quick job ran before the other long one ended
+    assert worker.run(stamped_sleep, 6.0)[1] > 0  # not a remembered failure: alone, the same job runs

@@ -8,8 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bench.harness import free_port, start_server, stop_server, wait_healthy, wait_idle
+from ui.navigation import PAGES
 
 pytestmark = pytest.mark.e2e
+LABELS = {row.slug: row.label for row in PAGES}  # each page's name in the navigation
 
 
 def test_a_deep_link_as_a_fresh_servers_first_request_runs_inside_the_frame(browser):
@@ -24,7 +26,7 @@ def test_a_deep_link_as_a_fresh_servers_first_request_runs_inside_the_frame(brow
         page.goto(f"{url}/gradient?f=himmelblau&x0=1.5&y0=-2&theta=120")
         wait_idle(page)
         nav = page.get_by_test_id("stSidebarNav")
-        assert nav.get_by_role("link", name="Gradient descent", exact=True).count() == 1  # the frame's navigation
+        assert nav.get_by_role("link", name=LABELS["descent"], exact=True).count() == 1  # the frame's navigation
         assert page.get_by_test_id("stMetricValue").all_inner_texts()[:2] == ["−67.5", "−9.5"]  # ∇f(1.5, −2)
         assert page.get_by_test_id("stException").count() == 0
         page.context.close()
@@ -59,9 +61,9 @@ def test_link_text_is_shown_as_text_never_as_a_link_or_an_image(page, server):
 def test_settings_survive_a_visit_to_another_page(page, server):
     page.goto(f"{server}/descent?f=rosenbrock&opt=momentum&lr=0.0015&steps=120")
     wait_idle(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gradient", exact=True).click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=LABELS["gradient"], exact=True).click()
     wait_idle(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gradient descent", exact=True).click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=LABELS["descent"], exact=True).click()
     page.wait_for_url(lambda url: urlsplit(url).path.endswith("/descent"))
     wait_idle(page)
     page.wait_for_function("() => location.search.includes('steps=')")

@@ -138,3 +138,89 @@ def test_at_random_release_points_the_preview_equals_the_server(page, server, pa
         wait_idle(page)
         shown = metrics(page)
         assert {k: shown[k] for k in preview["values"]} == preview["values"], (x, y)
+
+
+@pytest.mark.parametrize(("path", "key", "query"), [("gradient", "gradient.surface", "f=lesson_quadratic&x0=2&y0=-2")])
+def test_turning_a_3d_chart_never_moves_p(page, server, path, key, query):
+    """Regression (issue 25): a drag that began on the surface was taken as a click and moved P (4 of 5 tries).
+    A press that moves turns the scene; only a press released where it began picks."""
+    sent = counting(page)
+    open_page(page, server, path, query)
+    gd = page.locator(f".st-key-{key.replace('.', '-')} .gl-plotly.js-plotly-plot")
+    gd.locator("canvas").first.wait_for(state="visible", timeout=30_000)
+    gd.scroll_into_view_if_needed()
+    eye = gd.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)")
+    box = gd.bounding_box()
+    before = len(sent)
+    for attempt in range(3):  # begin on the surface's middle, hold (a scene reports picks while held), turn
+        x, y = box["x"] + box["width"] * (0.5 + 0.03 * attempt), box["y"] + box["height"] * 0.6
+        page.mouse.move(x, y)
+        page.wait_for_timeout(500)
+        page.mouse.down()
+        page.wait_for_timeout(800)
+        for i in range(1, 11):
+            page.mouse.move(x + 12 * i, y + 3 * i)
+            page.wait_for_timeout(60)
+        page.mouse.up()
+    page.wait_for_timeout(2000)  # time for a pick and its rerun, had one gone out
+    assert len(sent) == before
+    assert (link(page)["x0"], link(page)["y0"]) == ("2", "-2")
+    assert gd.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)") != eye  # the scene turned
+
+
+PLAYBACK = ".st-key-descent-playback .gl-plotly.js-plotly-plot"
+
+
+def test_where_playback_stops_is_the_explained_step_and_next_goes_on_from_there(page, server):
+    """Regression (issue 25): after Play reached step 52, Next went to step 2. Playback sends its step once, when it
+    stops (nothing while it plays); the written-out step and Next follow from there."""
+    sent = counting(page)
+    open_page(page, server, "descent", "f=rosenbrock&opt=momentum&lr=0.001&steps=60")
+    gd = chart(page, "descent.playback")
+    gd.scroll_into_view_if_needed()
+    before = len(sent)
+    page.get_by_text("▶ Play").first.click()
+    page.wait_for_function(f"() => document.querySelector('{PLAYBACK}').layout.sliders[0].active >= 8", timeout=30_000)
+    assert len(sent) == before  # nothing while it plays
+    page.get_by_text("❚❚ Pause").first.click()
+    page.wait_for_timeout(300)
+    active = gd.evaluate("gd => gd._fullLayout.sliders[0].active")
+    page.get_by_text(f"Step {active + 1}: θ = (").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert link(page)["k"] == str(active + 1)
+    page.keyboard.press("n")
+    page.get_by_text(f"Step {active + 2}: θ = (").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.wait_for_function(
+        f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === {active + 1}", timeout=10_000
+    )
+
+
+def test_a_link_to_a_step_opens_the_figure_at_that_step(page, server):
+    open_page(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=10&k=6")
+    gd = chart(page, "descent.playback")
+    page.get_by_text("Step 6: θ = (").wait_for(timeout=60_000)
+    page.wait_for_function(f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === 5")
+    assert gd.evaluate("gd => gd.data[10].x.length + gd.data[3].x.length - 1") == 6  # the path so far: θ0 … θ5
+
+
+def test_back_and_next_rerun_only_the_step_and_the_figure_turns_without_being_sent(page, server):
+    """Issue 28 item 4: Next reruns only the written-out step (a fragment); the page's charts are not sent again,
+    the figure turns to the step in the browser, and the link follows."""
+    open_page(page, server, "descent", "f=himmelblau&opt=adam&lr=0.1&steps=60")
+    gd = chart(page, "descent.playback")
+    gd.evaluate("gd => { window.__data = gd.data; }")
+    # An element outside the rerun part goes stale while the script runs: watch the page's own charts and metrics.
+    page.evaluate(
+        """() => { window.__stale = [];
+            new MutationObserver((changes) => changes.forEach((c) => {
+              if (c.target.getAttribute('data-stale') === 'true') window.__stale.push(c.target.className);
+            })).observe(document.body, {attributes: true, attributeFilter: ['data-stale'], subtree: true}); }"""
+    )
+    page.keyboard.press("n")
+    page.get_by_text("Step 2: θ = (").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.wait_for_function(f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === 1")
+    assert gd.evaluate("gd => gd.data === window.__data")  # turned, not drawn again
+    assert page.evaluate("() => window.__stale") == []  # nothing outside the step's part was run again
+    assert link(page)["k"] == "2"

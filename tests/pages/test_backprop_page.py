@@ -107,6 +107,8 @@ def test_the_finite_difference_check_follows_the_chosen_weight_and_h():
     m = metrics(at)
     assert "central difference, h = 0.1" in m
     assert value(m["|difference|"]) > 1e-6
+    # issue 27: the caption says what the numbers show, here the step's truncation
+    assert any("as the step h = 0.1 predicts: mostly truncation" in c.value for c in at.caption)
 
 
 def test_the_rnn_controls_change_the_paths():

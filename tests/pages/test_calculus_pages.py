@@ -166,6 +166,19 @@ def test_a_formula_as_students_type_it_is_read_and_shown_before_use():
     assert any("'xy' read as x·y" in c.value.replace("\\", "") for c in at.sidebar.caption)
 
 
+def test_a_teachers_notation_is_read_with_a_note_and_an_ambiguity_offers_both_readings():
+    """Issue 27: sin2x and w1w2 were single variables, silently; e^2x was e²·x."""
+    at = open_page("pages/partials.py", {"f": "custom", "expr": "sin2w1 + w1w2"})
+    assert_clean(at)
+    assert "f(w1, w2) = w_{1} w_{2} + \\sin{\\left(2 w_{1} \\right)}" in [
+        latex.value.strip("$\n") for latex in at.sidebar.latex
+    ]
+    captions = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
+    assert "'sin2w1' read as sin(2w1)" in captions and "'w1w2' read as w1·w2" in captions
+    at = open_page("pages/partials.py", {"f": "custom", "expr": "e^2x + y"})  # from a link: a warning says why
+    assert any("can be read as e^(2x) or e^2·x" in w.value.replace("\\", "") for w in at.warning)
+
+
 def test_at_a_kink_the_partial_is_said_not_to_exist():
     """Issue 13: at the kink of abs(x)+y the page showed ∂f/∂x = 0 while every secant slope was ±1."""
     at = open_page("pages/partials.py", {"f": "custom", "expr": "abs(x) + y", "x0": "0", "y0": "1"})

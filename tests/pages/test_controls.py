@@ -10,17 +10,9 @@ import pytest
 
 from tests.pages.conftest import assert_clean, open_page
 from ui.controls import Control
+from ui.navigation import PAGES as REGISTRY
 
-PAGES = {
-    "pages/partials.py": "partials",
-    "pages/gradient.py": "gradient",
-    "pages/total_derivative.py": "total",
-    "pages/descent.py": "descent",
-    "pages/regression.py": "regression",
-    "pages/practice.py": "practice",
-    "pages/curvature.py": "curvature",
-    "pages/backprop.py": "backprop",
-}
+PAGES = {row.path: row.prefix for row in REGISTRY if row.slug}  # every page with controls
 # Text a stranger may put in a link: markdown and HTML that must not render, code that must not run, and junk.
 HOSTILE = [
     "[Sign in here](https://evil.example/login)",

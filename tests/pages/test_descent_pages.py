@@ -109,7 +109,18 @@ def test_only_the_open_tab_computes_and_a_link_can_open_any_tab():
     race = open_page("pages/descent.py", query | {"tab": "Compare optimizers"})
     assert_clean(race)
     names = [d.get("name", "") for f in figures(race) for d in f["data"]]
-    assert {"Adam", "Gradient descent", "Momentum", "Nesterov momentum", "Newton's method"} <= set(names)
+    # Tuned by default: each legend entry says its η and where it came from (the grid's choice for this start).
+    assert {
+        "Gradient descent, η = 0.02 (tuned)",
+        "Momentum, η = 0.02 (tuned)",
+        "Nesterov momentum, η = 0.01 (tuned)",
+        "Adam, η = 1 (tuned)",
+        "Newton's method (no η)",
+    } <= set(names)
+    shared = open_page("pages/descent.py", query | {"tab": "Compare optimizers", "race_lr": "shared"})
+    names = [d.get("name", "") for f in figures(shared) for d in f["data"]]
+    assert {"Gradient descent, η = 0.01 (shared)", "Adam, η = 0.01 (shared)", "Newton's method (no η)"} <= set(names)
+    assert shared.query_params["race_lr"] == "shared"  # the choice stays in the link
     sweep = open_page("pages/descent.py", query | {"tab": "Learning-rate sweep"})
     assert [a["text"] for a in figures(sweep)[0]["layout"]["annotations"]][:2] == ["η = 0.001", "η = 0.01"]
     basins = open_page("pages/descent.py", query | {"tab": "Basins of attraction"})
@@ -182,3 +193,30 @@ def test_a_function_without_a_minimum_is_said_to_have_none():
     at = open_page("pages/descent.py", {"f": "custom", "expr": "x*y", "opt": "gd", "lr": "0.05", "steps": "60"})
     assert_clean(at)
     assert any("no minimum in view" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_the_rosenbrock_race_diverges_nowhere_and_the_captions_follow_the_pictures():
+    """Regression (issue 25): on Rosenbrock 3 of 5 optimizers diverged at the shared η by default; the sweep's fixed
+    caption promised divergence; the basin caption called most of Himmelblau's starts 'did not converge'."""
+    race = open_page("pages/descent.py", {"f": "rosenbrock", "tab": "Compare optimizers"})
+    assert_clean(race)
+    assert not race.warning
+    race_map = figures(race)[0]  # the map of the paths, above its controls
+    runs = {d["name"] for d in race_map["data"] if "η" in d.get("name", "") and not d["name"].endswith(" end")}
+    assert runs == {
+        "Gradient descent, η = 0.002 (tuned)",
+        "Momentum, η = 0.002 (tuned)",
+        "Nesterov momentum, η = 0.001 (tuned)",
+        "Adam, η = 1 (tuned)",
+        "Newton's method (no η)",
+    }
+    sweep = open_page("pages/descent.py", {"f": "himmelblau", "tab": "Learning-rate sweep"})
+    captions = [c.value for c in sweep.caption]
+    assert any(c.startswith("η = 0.01 ends lowest") and "η = 0.05 diverges" in c for c in captions), captions
+    assert any(c.startswith("On the grid, η = 0.02 ends lowest") for c in captions), captions
+    assert not any("Too small: slow" in c for c in captions)
+    basins = open_page(
+        "pages/descent.py", {"f": "himmelblau", "opt": "adam", "lr": "0.01", "tab": "Basins of attraction"}
+    )
+    caption = next(c.value for c in basins.caption if "Starts per minimum" in c.value)
+    assert "paler shade" in caption and "Grey" not in caption and "did not converge" not in caption

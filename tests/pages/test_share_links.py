@@ -111,6 +111,6 @@ def test_a_point_outside_the_domain_warns_and_uses_the_start():
     assert at.sidebar.slider(key="partials.x0").value == -6.0
 
 
-def test_the_link_is_shown_on_the_page():
+def test_the_link_is_shown_on_the_page_with_the_pages_path():
     at = open_page("pages/partials.py", {"f": "booth"})
-    assert any(c.value.startswith("?f=booth&x0=") for c in at.code)
+    assert any(c.value.startswith("/partials?f=booth&x0=") for c in at.code)

@@ -1,0 +1,78 @@
+"""Page: gradient descent with several weights — the lesson's one step by hand on L = (w1 + 2w2 − y)², then more."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import PRESETS, descend
+from core.explain import explain_step
+from core.function import to_latex
+from core.numbers import number
+from ui import cache
+from ui.controls import Page, choice, slider
+from ui.page import begin, finish
+from ui.render import show
+from ui.widgets import lecture, pick_handler
+from viz.descent import race_figure
+from viz.regression import minima_line
+
+PAGE = Page("weights")
+ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2), prediction w1·1 + w2·2
+TARGET = slider("y", "Target y", 0.0, 10.0, 0.5, 5.0, help="The example's target: L = (w₁ + 2w₂ − y)².")
+RATE = choice("eta", "Learning rate η", [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25], 0.1, kind="select_slider")
+STEPS = slider("steps", "Steps drawn on the map", 1, 20, 1, 1, integer=True)
+START = tuple(slider(f"w{i}", f"start w{i}", -1.0, 4.0, 0.1, 1.0) for i in (1, 2))
+
+slot = begin(
+    PAGE,
+    "A model with two weights w = (w₁, w₂) has a loss L(w); descent needs **both** partial derivatives, one per "
+    "weight, and moves every weight at once: $w \\leftarrow w - \\eta\\,\\nabla L(w)$.",
+)
+y = float(PAGE.draw(TARGET))
+lr = float(PAGE.draw(RATE))
+steps = int(PAGE.draw(STEPS))
+start = tuple(float(PAGE.draw(c)) for c in START)
+big = lecture()
+
+loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", y),))
+symbolic = cache.function("(w1 + 2*w2 - y)**2")
+run = descend(loss, start, optimizer="gd", lr=lr, steps=steps)
+words, picture = st.columns([1, 1])
+with words:
+    st.markdown("One training example with inputs (1, 2) and target y; the model predicts w₁·1 + w₂·2:")
+    st.latex(r"L(w_1, w_2) = (w_1 + 2w_2 - y)^2")
+    grad = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
+    st.latex(rf"\nabla L = \left[{grad}\right]")
+    st.markdown(
+        f"With **y = {number(y)}**, from **(w₁, w₂) = ({number(start[0])}, {number(start[1])})** and "
+        f"**η = {number(lr)}**, one step by hand:"
+    )
+    st.code("\n".join(line for s in explain_step(run, 1, loss.names) for line in s.lines), language=None)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("∇L at the start", f"({number(run.gradients[0][0])}, {number(run.gradients[0][1])})")
+    c2.metric("new w₁", number(run.points[1][0]))
+    c3.metric("new w₂", number(run.points[1][1]))
+    st.caption(
+        f"L goes from {number(run.values[0])} to {number(run.values[1], scale=run.values[0])} in one step. "
+        f"Both weights moved, each by −η times its own partial derivative."
+    )
+with picture:
+    domain = PRESETS["lesson_loss"].domain
+    show(
+        race_figure(
+            cache.grid(loss, domain, 51),
+            {f"{steps} step{'s' if steps > 1 else ''} of gradient descent": run},
+            loss.names,
+            lecture=big,
+            extra=minima_line(ROW, y, domain),
+        ),
+        key=PAGE.key("map"),
+        on_pick=pick_handler(PAGE, [c.name for c in START]),  # a click on the map starts there
+    )
+    landed = run.points[1][0] + 2 * run.points[1][1]
+    st.caption(
+        f"The loss is zero on the whole dashed line w₁ + 2w₂ = {number(y)}; the first step lands where "
+        f"w₁ + 2w₂ = {number(landed)}. Click the map to start somewhere else."
+    )
+
+finish(PAGE, slot)

@@ -1,0 +1,67 @@
+"""Where a page sits on the lesson's path: its opening sentence, and at its end the check-yourself questions
+(answered in place, checked by the practice checker) and the link to the next page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import ExpressionError, worker
+from core.practice import CHECK_YOURSELF, Question, answer_limits, check
+from ui.navigation import CLASS, LABS, STEPS, PageRow, following
+from ui.text import plain
+
+BADGES = {LABS: "Lab", CLASS: "Live class"}
+
+
+def opening(row: PageRow) -> None:
+    """The page's title and its one sentence on what the student will see and do (with its step in the lesson)."""
+    st.title(row.title)
+    where = f"Step {row.step} of {STEPS}" if row.step else BADGES.get(row.section, row.section)
+    st.markdown(f":primary-badge[{where}] {row.intro}")
+
+
+def check_yourself(row: PageRow) -> None:
+    """Two or three questions on the page's idea, each a small form: Enter or the button checks the answer."""
+    questions = CHECK_YOURSELF.get(row.idea, ())
+    if not questions:
+        return
+    st.subheader("Check yourself", anchor="check-yourself")
+    for number, question in enumerate(questions, start=1):
+        ask(question, f"{row.prefix}.check{number}", number)
+
+
+def ask(question: Question, key: str, number: int) -> None:
+    """One question: its prompt, an answer box and the checker's verdict (with its hint for a slip)."""
+    exercise = question.exercise
+    limit, _ = answer_limits(exercise.text, exercise.var)
+    with st.form(key, border=False, enter_to_submit=True):
+        st.markdown(f"**{number}.** {question.prompt}")
+        box, button = st.columns([5, 1], vertical_alignment="bottom")
+        answer = box.text_input(
+            f"Answer {number}", key=f"{key}.answer", max_chars=limit, label_visibility="collapsed", placeholder="…"
+        )
+        checked = button.form_submit_button("Check", width="stretch")
+    if not checked:
+        return
+    if not answer.strip():
+        st.warning("Type your answer first.", icon=":material/edit:")
+        return
+    try:
+        verdict = worker.run(check, exercise, answer, formula=answer)
+    except ExpressionError as error:
+        st.warning(f"**Could not read your answer:** {plain(error)}", icon=":material/edit:")
+        return
+    if verdict.correct:
+        st.success(verdict.message, icon=":material/check_circle:")
+    else:
+        st.error(verdict.message, icon=":material/cancel:")
+        if verdict.hint:
+            st.info(f"**Hint:** {verdict.hint}", icon=":material/lightbulb:")
+
+
+def next_link(row: PageRow) -> None:
+    """The link to the next page on the path."""
+    after = following(row)
+    if after is not None:
+        what = f"step {after.step}" if after.step else BADGES.get(after.section, after.section).lower()
+        st.page_link(after.path, label=f"Next, {what}: {after.title}", icon=":material/arrow_forward:")
