@@ -26,6 +26,7 @@ from core.rnn import path_latex, sequence, unroll
 from ui import keep
 from ui.controls import Page, choice, number_box, slider
 from ui.page import begin, finish
+from ui.recording import walkthrough_buttons, walkthrough_texts
 from ui.render import show
 from ui.text import plain
 from ui.widgets import lecture, step_buttons, step_by
@@ -149,6 +150,7 @@ if history.status == "diverged":
         icon=":material/error:",
     )
 show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
+walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
 step = steps[k]
 what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
 st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))

@@ -25,6 +25,7 @@ from core.snippets import descent_snippet
 from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
 from ui import cache, keep
 from ui.controls import Page, choice, number_box, toggle
+from ui.live import descent_live
 from ui.page import begin, finish
 from ui.render import code_snippet, show
 from ui.text import plain
@@ -180,16 +181,23 @@ def model() -> None:
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=PAGE.key("fit"))
     with c2:
+        label = "full batch" if batch == "full" else f"mini-batch of {batch}"
+        starts = [c.name for c in START_CONTROLS]
         show(
             race_figure(
                 cache.grid(L, loss_domain(target, start), 51),
-                {"full batch" if batch == "full" else f"mini-batch of {batch}": run},
+                {label: run},
                 L.names,
                 [tuple(target)],
                 lecture=big,
+                start_handle=start,
             ),
             key=PAGE.key("surface"),
-            on_pick=pick_handler(PAGE, [c.name for c in START_CONTROLS]),  # a click moves the start there
+            on_pick=pick_handler(PAGE, starts),  # a click moves the start there
+            # A full-batch path follows the dragged start in the browser (mini-batches are the server's to draw).
+            live=descent_live(L, PAGE, start, name, lr, steps, hyper, run=label, controls=starts)
+            if not batch_size
+            else None,
         )
         st.caption(f"Start w = ({number(start[0])}, {number(start[1])}): click the loss map to start somewhere else.")
     st.markdown("The mean squared error and its gradient:")

@@ -31,7 +31,8 @@ def check_yourself(row: PageRow) -> None:
 
 
 def ask(question: Question, key: str, number: int) -> None:
-    """One question: its prompt, an answer box and the checker's verdict (with its hint for a slip)."""
+    """One question: its prompt, an answer box and the checker's verdict (with its hint for a slip). The verdict
+    stays while the answer it judged stays, so checking another question leaves this one's in place."""
     exercise = question.exercise
     limit, _ = answer_limits(exercise.text, exercise.var)
     with st.form(key, border=False, enter_to_submit=True):
@@ -41,22 +42,36 @@ def ask(question: Question, key: str, number: int) -> None:
             f"Answer {number}", key=f"{key}.answer", max_chars=limit, label_visibility="collapsed", placeholder="…"
         )
         checked = button.form_submit_button("Check", width="stretch")
-    if not checked:
+    judged = f"{key}.verdict"
+    if checked:
+        st.session_state[judged] = (answer, judge(question, answer))
+    kept = st.session_state.get(judged)
+    if kept is None or kept[0] != answer:
         return
+    for kind, text in kept[1]:
+        getattr(st, kind)(text, icon=ICONS[kind])
+
+
+ICONS = {
+    "success": ":material/check_circle:",
+    "error": ":material/cancel:",
+    "info": ":material/lightbulb:",
+    "warning": ":material/edit:",
+}
+
+
+def judge(question: Question, answer: str) -> tuple[tuple[str, str], ...]:
+    """The checker's verdict on an answer as messages to show: (kind, markdown) pairs."""
     if not answer.strip():
-        st.warning("Type your answer first.", icon=":material/edit:")
-        return
+        return (("warning", "Type your answer first."),)
     try:
-        verdict = worker.run(check, exercise, answer, formula=answer)
+        verdict = worker.run(check, question.exercise, answer, formula=answer)
     except ExpressionError as error:
-        st.warning(f"**Could not read your answer:** {plain(error)}", icon=":material/edit:")
-        return
+        return (("warning", f"**Could not read your answer:** {plain(error)}"),)
     if verdict.correct:
-        st.success(verdict.message, icon=":material/check_circle:")
-    else:
-        st.error(verdict.message, icon=":material/cancel:")
-        if verdict.hint:
-            st.info(f"**Hint:** {verdict.hint}", icon=":material/lightbulb:")
+        return (("success", verdict.message),)
+    hint = (("info", f"**Hint:** {verdict.hint}"),) if verdict.hint else ()
+    return (("error", verdict.message), *hint)
 
 
 def next_link(row: PageRow) -> None:

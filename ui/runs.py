@@ -49,6 +49,6 @@ def tuning(
     tunable = [o for o in optimizers if uses_lr(o)]
     allowed = budget(f, tunable, steps, starts=len(GRID)) if tunable else None
     if allowed is not None and allowed.note:
-        st.info(f"Tuning η: {allowed.note}", icon="⏱️")
+        st.info(f"Tuning η: {allowed.note}", icon=":material/timer:")
     horizon = allowed.steps if allowed is not None else steps
     return lambda optimizer: cache.tuned(f, start, optimizer, horizon, hyper)

@@ -242,7 +242,9 @@ def lecture() -> bool:
 def hyper_control(h: Hyper) -> Control:
     """The control of one hyperparameter, from the optimizer table's own range."""
     kind = h.widget
-    return Control(h.name, h.label, kind, h.default, low=h.low, high=h.high, step=h.step, format=h.format)
+    return Control(
+        h.name, h.label, kind, h.default, low=h.low, high=h.high, step=h.step, format=h.format, integer=h.integer
+    )
 
 
 def optimizer_controls(

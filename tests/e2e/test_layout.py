@@ -35,6 +35,8 @@ TABS = {
         "descent-basins": "descent?tab=" + quote("Basins of attraction"),
         # The longest update rule and a long formula in the sidebar.
         "descent-adam": "descent?f=rosenbrock&opt=adam",
+        # Gradient noise and a schedule: the noisy step written out, η_k on the loss panel's right axis.
+        "descent-noisy": "descent?f=himmelblau&opt=adam&lr=0.1&schedule=warmup_cosine&noise=4&seed=3",
     },
     "regression": {
         "regression-lesson": "regression?tab=" + quote("The lesson's loss"),

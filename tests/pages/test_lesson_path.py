@@ -149,3 +149,13 @@ def test_the_lessons_hand_step_shows_early_on_step_3():
     assert metrics == {"∇L at the start": "(−4, −8)", "new w₁": "1.4", "new w₂": "1.8"}
     step = next(c.value for c in at.code if "w1 ←" in c.value)
     assert "= 1.4" in step and "= 1.8" in step
+
+
+def test_a_verdict_stays_while_another_question_is_checked_and_a_new_answer_replaces_it():
+    at = open_page("pages/gradient.py")
+    answer(at, "gradient.check1", "2x")
+    answer(at, "gradient.check2", "6x")
+    assert [s.value.startswith("Correct!") for s in at.success] == [True]  # question 1's, still shown
+    assert [e.value.startswith("Not quite") for e in at.error] == [True]  # question 2's
+    answer(at, "gradient.check1", "3x")
+    assert not at.success and len(at.error) == 2
