@@ -170,7 +170,15 @@ def model() -> None:
     m2.metric(f"w₁ (step {run.steps_taken})", number(w[0]))
     m3.metric("w₂ (target)", number(target[1]))
     m4.metric(f"w₂ (step {run.steps_taken})", number(w[1]))
-    m5.metric("MSE", number(loss), delta=delta(loss - best, scale=best), delta_color="inverse")
+    # The gap to the least-squares fit is never negative: said in words, grey, without an arrow that reads as a trend.
+    m5.metric(
+        "MSE",
+        number(loss),
+        delta=delta(loss - best, scale=best),
+        delta_color="off",
+        delta_arrow="off",
+        delta_description="above the least-squares fit",
+    )
     c1, c2 = pictures.columns(2)
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=PAGE.key("fit"))

@@ -77,6 +77,10 @@ LECTURE_CSS = """
   [data-testid="stMarkdownContainer"] th { font-size: 1.3rem; }
   [data-testid="stTextInput"] input { font-size: 1.4rem; }
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.1rem !important; }
+  /* A slider's value above its handle, never on it: the enlarged paragraph type made its line taller than the
+     room above the handle, so the handle covered the value's middle ("-1.50" read "-1 50"). */
+  [data-testid="stSliderThumbValue"] { top: auto !important; bottom: calc(100% + 2px) !important; }
+  [data-testid="stSliderThumbValue"] p { font-size: 1.2rem; line-height: 1.2; }
   /* A wider sidebar for the larger type: slider values clear of their knobs, a preset's name not cut. */
   [data-testid="stSidebar"] { width: 400px !important; min-width: 400px !important; }
 </style>
