@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import browser, load, memory, pages, throughput, tuning, worker
+from bench import browser, load, memory, pages, recording, throughput, tuning, worker
 
 
 def main() -> None:
@@ -17,6 +17,8 @@ def main() -> None:
     worker.run()
     print("\n== page interactions (server side, AppTest) ==")
     pages.run()
+    print("\n== recordings for slides (the longest descent, the 2-2-1 walk-through) ==")
+    recording.run()
     if quick:
         return
     print("\n== in the browser (Chromium) ==")

@@ -295,7 +295,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--arrivals", type=float, default=20.0, help="seconds over which the spread moves arrive")
     parser.add_argument("--no-plotly-js", action="store_true", help="as if every browser had plotly.js cached")
     parser.add_argument("--class", dest="live_class", action="store_true", help="a live class: bench/class_load.py")
+    parser.add_argument("--attack", action="store_true", help="attackers beside ordinary students: bench/attack.py")
+    parser.add_argument("--duration", type=float, default=45.0, help="seconds of the attack mix (with --attack)")
+    parser.add_argument("--students", type=int, default=6, help="ordinary students in the attack mix")
     args = parser.parse_args(argv)
+    if args.attack:
+        from bench import attack
+
+        attack.run(args.students, args.duration)
+        return
     if args.live_class:
         from bench import class_load
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from core.function import Function
 from core.newton import SecondOrder
+from core.noise import gradient_noise
+from core.numbers import number
 from core.optimizers import OPTIMIZERS, make
+from core.schedules import rates
 
 MAX_STEPS = 5000
 DIVERGENCE_LIMIT = 1e12  # |f| beyond this counts as diverged
@@ -29,6 +32,12 @@ class Trajectory(NamedTuple):
     lr: float
     hyper: dict[str, Any]
     reason: str = ""  # why the run is "diverged" or "unbounded", as a sentence a page can show
+    lrs: np.ndarray | None = None  # (steps,): η_k for every step asked for (a diverged run took fewer)
+    used: np.ndarray | None = None  # (k, n): the gradient step k's optimizer received, noise included
+    schedule: str = "constant"
+    schedule_params: dict[str, Any] | None = None
+    noise: float = 0.0  # σ of the gradient noise
+    seed: int = 0
 
     @property
     def steps_taken(self) -> int:
@@ -75,9 +84,17 @@ def descend(
     optimizer: str = "gd",
     lr: float = 0.1,
     steps: int = 50,
+    *,
+    schedule: str = "constant",
+    schedule_params: Mapping[str, float] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
     **hyper: Any,
 ) -> Trajectory:
     """Run ``steps`` steps of θ_{k+1} = θ_k + update(∇f(θ_k)), stopping early only if the run diverges.
+
+    Step k uses the schedule's η_k and, with ``noise`` σ > 0, the gradient ∇f(θ_{k−1}) + σ·ε_k with ε_k the
+    seeded normal draws of ``core.noise`` (stochastic gradient descent). σ = 0 is exact gradient descent.
 
     >>> from core.function import parse
     >>> t = descend(parse("(w1 + 2*w2 - 5)**2"), start=(1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
@@ -86,9 +103,10 @@ def descend(
     """
     point = np.array(start, dtype=float).reshape(-1)
     _check(f, int(steps), point.size)
+    settings = dict(schedule=schedule, schedule_params=schedule_params, noise=noise, seed=seed)
     if OPTIMIZERS.get(optimizer, OPTIMIZERS["gd"]).second_order:
-        return _descend_second_order(f, point, optimizer, lr, steps, **hyper)
-    return descend_with(lambda p, k: f.value_and_grad(*p), point, optimizer, lr, steps, **hyper)
+        return _descend_second_order(f, point, optimizer, lr, steps, **settings, **hyper)
+    return descend_with(lambda p, k: f.value_and_grad(*p), point, optimizer, lr, steps, **settings, **hyper)
 
 
 def _descend_second_order(
@@ -116,22 +134,36 @@ def descend_with(
     lr: float,
     steps: int,
     step: Callable[..., tuple[np.ndarray, Any]] = _first_order_step,
+    *,
+    schedule: str = "constant",
+    schedule_params: Mapping[str, float] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
     **hyper: Any,
 ) -> Trajectory:
     """The loop itself, for any ``value_and_grad(θ, k)``: f's exact gradient, or a mini-batch estimate of it.
 
-    ``step(transform, g, state, θ, f(θ))`` applies one update; second-order updates also see H(θ).
+    ``step(transform, g, state, θ, f(θ))`` applies one update; second-order updates also see H(θ). A schedule
+    rebuilds the optimizer with η_k before step k (the state carries over, as torch's scheduler only changes the
+    group's lr); gradient noise σ·ε_k is added to the gradient the update sees.
     """
     transform = make(optimizer, lr, **hyper)
+    spec = OPTIMIZERS[optimizer]
     point = np.array(start, dtype=float)
     n = point.size
+    etas = rates(schedule, lr, int(steps), **(schedule_params or {}))
+    jitter = gradient_noise(noise, seed, int(steps), n) if noise else None
     value, grad = value_and_grad(point, 0)
-    points, values, grads, updates, states = [point], [float(value)], [grad], [], []
+    points, values, grads, updates, states, used = [point], [float(value)], [grad], [], [], []
     diverged_at = None if bool(_healthy(point, np.asarray(value), grad)) else 0
     state = transform.init(point)
     for k in range(1, int(steps) + 1 if diverged_at is None else 0):
+        if schedule != "constant":
+            # Built from the entry directly: a rate decayed to 0 is a schedule's own, not a student's bad η.
+            transform = spec.build(etas[k - 1], **{**spec.defaults, **hyper})
+        g = grad if jitter is None else grad + jitter[k - 1]
         with np.errstate(all="ignore"):
-            update, state = step(transform, grad, state, point, value)
+            update, state = step(transform, g, state, point, value)
             point = point + update
         value, grad = value_and_grad(point, k)
         if not _healthy(point, np.asarray(value), grad):
@@ -142,6 +174,7 @@ def descend_with(
         grads.append(grad)
         updates.append(update)
         states.append(state)
+        used.append(g)
     gradients = np.array(grads).reshape(-1, n)
     with np.errstate(all="ignore"):
         status, reason = _verdict(value_and_grad, points, values, diverged_at, float(value))
@@ -157,6 +190,12 @@ def descend_with(
         lr=float(lr),
         hyper=dict(hyper),
         reason=reason,
+        lrs=np.array(etas, dtype=float),
+        used=np.array(used).reshape(-1, n),
+        schedule=schedule,
+        schedule_params=dict(schedule_params or {}),
+        noise=float(noise),
+        seed=int(seed),
     )
 
 
@@ -183,7 +222,7 @@ def _verdict(
         )
     if _falls_without_bound(value_and_grad, points, values):
         return "unbounded", (
-            f"The loss was still falling at the last step ({values[-1]:.4g}), and further along the path it only "
+            f"The loss was still falling at the last step ({number(values[-1])}), and further along the path it only "
             "falls faster: f has no minimum in view (it falls without bound in this direction)."
         )
     return "ok", ""

@@ -194,23 +194,30 @@ def _exactly_different(variables: Sequence[sp.Symbol], given: sp.Expr, target: s
     return None
 
 
-def _residual(at_difference: Evaluator, point: Sequence[float], first: mp.mpf) -> bool:
-    """Is the difference at ``point`` really nonzero? ``first`` is its value at PRECISION digits.
+def _residual(at_difference: Evaluator, point: Sequence[float]) -> bool:
+    """Is the difference really nonzero at ``point``, where PRECISION digits gave a nonzero value?
 
-    Rounding noise in a difference that is 0 shrinks by about 10^-70 when 70 digits are added; a real
-    difference, however small, stays the same. Two rechecks at most.
+    ``at_difference`` gives the difference d = Σ tᵢ (expanded) and its terms tᵢ. Rounding at p digits leaves
+    noise of about 10^-p·Σ|tᵢ| in d. With 70 more digits: a |d| at that noise level is an exact 0; above it,
+    d is real when it is the same value again with 140 more digits. So a term 10^-31 as small as the answer is
+    seen, while the cancellation of huge equal terms is not mistaken for a difference.
     """
-    previous = first
-    for extra in (RECHECK, 2 * RECHECK):
-        (current,) = at_difference(point, PRECISION + extra)
-        if current is None or current == 0:
+    for dps in (PRECISION + RECHECK, PRECISION + 2 * RECHECK):
+        values = at_difference(point, dps)
+        d, terms = values[0], values[1:]
+        if d is None or d == 0:
             return False
-        if abs(current - previous) <= mp.mpf("1e-10") * abs(current):
-            return True  # the same value at two precisions: a real difference
-        if abs(current) <= mp.mpf(10) ** (-(RECHECK - 10)) * abs(previous):
-            return False  # shrank with the precision: rounding noise of an exact 0
-        previous = current
-    return True  # neither settled nor shrinking: treated as a difference, never waved through
+        scale = sum(abs(t) for t in terms) if all(t is not None for t in terms) else abs(d)
+        if abs(d) <= mp.mpf(10) ** (-(dps - 20)) * scale:
+            return False  # rounding noise of an exact 0
+        if dps == PRECISION + RECHECK:
+            previous = d
+    return _same(previous, d)  # above the noise twice: real if it is the same number
+
+
+def _same(a: mp.mpf, b: mp.mpf) -> bool:
+    """The same value to 10 significant digits."""
+    return abs(a - b) <= mp.mpf("1e-10") * abs(b)
 
 
 def _kink_points(
@@ -355,7 +362,7 @@ def compare(
     except (TypeError, ValueError, ArithmeticError, RecursionError):
         residual = given - target
     at = evaluator(variables, [domain, target, given, residual])
-    at_difference = evaluator(variables, [residual])
+    at_difference = evaluator(variables, [residual, *sp.Add.make_args(residual)[:EXPAND_SIZE]])
     used: list[tuple[float, ...]] = []
     mismatch: tuple[float, ...] | None = None
     worst = PRECISION
@@ -377,7 +384,7 @@ def compare(
         elif d is None:  # the expanded difference is undefined here (a removable singularity): compare values
             different = differ(g, t) and differ(*at(point, PRECISION + RECHECK)[1:3], PRECISION + RECHECK - 10)
         else:
-            different = d != 0 and _residual(at_difference, point, d)
+            different = d != 0 and _residual(at_difference, point)
         if different and mismatch is None:
             mismatch = point
         worst = 0 if g is None else min(worst, agreeing_digits(g, t))

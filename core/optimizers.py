@@ -42,6 +42,7 @@ class Hyper(NamedTuple):
     step: float
     format: str = "%.3f"
     widget: str = "slider"  # or "number" for a value typed on a log-like scale (ε)
+    integer: bool = False  # a count of steps
 
 
 class StepView(NamedTuple):
@@ -422,8 +423,9 @@ _NEWTON_CODE = ("H = np.array(hess(*w), dtype=float)",)
 # The dashboard's handling, written out: δ in the Hessian of |x| or relu is 0 off the kink and undefined on it;
 # a singular H gets the least-squares step of smallest norm (core.newton.newton_direction).
 # (``dirac`` is defined by the snippet before the gradient, which needs it too where f has a kink.)
+_HESS_STATE = ('hess = sp.lambdify(variables, sp.hessian(f, variables), modules=[{"DiracDelta": dirac}, "numpy"])',)
 _NEWTON_STATE = (
-    'hess = sp.lambdify(variables, sp.hessian(f, variables), modules=[{"DiracDelta": dirac}, "numpy"])',
+    *_HESS_STATE,
     "",
     "",
     "def newton_direction(H, g):  # d = -H⁻¹g; where H is singular, the least-squares d of smallest norm",
@@ -502,7 +504,7 @@ SECOND_ORDER: dict[str, Optimizer] = {
         "Make H positive definite before solving: flip negative eigenvalues and raise tiny ones to δ. Along "
         "negative curvature it now steps away from the saddle, so it always heads downhill.",
         _explain_newton,
-        _NEWTON_STATE,
+        _HESS_STATE,
         (
             *_NEWTON_CODE,
             "lam, V = np.linalg.eigh(np.where(np.isfinite(H), H, 0.0))",

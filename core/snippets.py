@@ -18,6 +18,7 @@ from sympy.printing.str import StrPrinter
 
 from core.function import Function, real_roots
 from core.optimizers import OPTIMIZERS
+from core.schedules import SCHEDULES
 
 _SPECIAL = {
     "sigmoid": "sigmoid = sp.Lambda(u_, 1 / (1 + sp.exp(-u_)))  # σ(u)",
@@ -29,8 +30,10 @@ _OWN = frozenset(
     {"sp", "np", "math", "f", "g", "P", "grad", "theta", "direction", "at", "x0", "chain", "direct"}
     | {"dz_dx", "dz_dy", "dy_dx", "w", "lr", "mu", "alpha", "beta1", "beta2", "eps", "b", "s", "v", "m", "k"}
     | {"m_hat", "v_hat", "variables", "partials", "hess", "value", "H", "d", "t", "lam", "V"}
+    | {"steps", "base_lr", "sigma", "seed", "rng", "noise", "W", "peak", "start", "end", "pct"}
     | {"dirac", "newton_direction", "slope", "trial", "order", "exp", "modules"}
     | {h.name for spec in OPTIMIZERS.values() for h in spec.hypers}  # the optimizer table's names
+    | {p.name for spec in SCHEDULES.values() for p in spec.params}  # the schedule table's
     | set(_SPECIAL)
 )
 _RESERVED = _OWN | set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins))
@@ -161,8 +164,25 @@ def update_code(optimizer: str, values: Mapping[str, Any]) -> tuple[list[str], l
     return setup + list(spec.code_state), list(spec.code_update)
 
 
-def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: int, **hyper: Any) -> str:
-    """The first steps of the chosen optimizer, as a plain numpy loop with the update rule written out."""
+def descent_snippet(
+    f: Function,
+    start: Sequence[float],
+    optimizer: str,
+    lr: float,
+    steps: int,
+    *,
+    total: int | None = None,
+    schedule: str = "constant",
+    schedule_params: Mapping[str, float] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    **hyper: Any,
+) -> str:
+    """The first ``steps`` steps of the chosen optimizer, as a plain numpy loop with the update rule written out.
+
+    A schedule computes η for step k of a run of ``total`` steps (its T) from its entry's code; gradient noise
+    draws the same σ·ε_k as ``core.noise`` from numpy's generator with the run's seed.
+    """
     setup, step = update_code(optimizer, {**OPTIMIZERS[optimizer].defaults, **hyper})
     variables = _tuple([identifier(n) for n in f.names])
     lines = _header(f)
@@ -185,10 +205,28 @@ def descent_snippet(f: Function, start: Sequence[float], optimizer: str, lr: flo
         f"grad = sp.lambdify(variables, [sp.diff(f, v) for v in variables]{modules})",
         "",
         f"w = np.array({[float(v) for v in start]!r})",
-        f"lr = {float(lr)!r}",
+    ]
+    scheduled = schedule != "constant"
+    if scheduled:
+        spec = SCHEDULES[schedule]
+        values = {**spec.defaults, **(schedule_params or {})}
+        lines += [
+            f"base_lr = {float(lr)!r}  # η; the {spec.label.lower()} schedule sets lr for each step",
+            f"steps = {int(total if total is not None else steps)}  # T, the run's length",
+            *(f"{p.name} = {(int(values[p.name]) if p.integer else float(values[p.name]))!r}" for p in spec.params),
+        ]
+    else:
+        lines.append(f"lr = {float(lr)!r}")
+    if noise:
+        lines += [
+            f"sigma = {float(noise)!r}  # gradient noise: g = grad f(w) + sigma * eps_k, eps_k ~ N(0, I)",
+            f"noise = sigma * np.random.default_rng({int(seed)}).standard_normal(({int(steps)}, len(w)))",
+        ]
+    lines += [
         *setup,
         f"for k in range(1, {int(steps)} + 1):",
-        "    g = np.array(grad(*w), dtype=float)",
+        *([f"    {line}" for line in SCHEDULES[schedule].code] if scheduled else []),
+        "    g = np.array(grad(*w), dtype=float)" + (" + noise[k - 1]" if noise else ""),
         *[f"    {line}" for line in step],
         '    print("step", k, "w =", w.tolist())',
     ]

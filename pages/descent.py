@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import OPTIMIZERS
 from core.basins import basin_story
-from core.explain import explain_step, step_table
+from core.explain import explain_step, step_inputs, step_table
 from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
@@ -16,7 +16,10 @@ from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
+from ui.recording import recording_buttons, recording_texts
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
+from ui.text import plain
+from ui.training import noise_lesson, training_controls
 from ui.widgets import (
     EXPLAINED_STEP,
     explained_step,
@@ -63,9 +66,10 @@ start = start_controls(PAGE, picked)
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
+training = training_controls(PAGE, steps)  # the schedule and the gradient noise, used by every tab's runs
 big = lecture()
 
-run = runs.descent(f, start, name, lr, steps, **hyper)
+run = runs.descent(f, start, name, lr, steps, **training.settings, **hyper)
 about(picked.preset)
 if run.status == "diverged":
     if run.diverged_at == 0:
@@ -102,6 +106,7 @@ def run_metrics() -> None:
         number(run.values[-1], scale=start_size),
         delta=delta(run.values[-1] - run.values[0], scale=start_size),
         delta_color="inverse",
+        delta_description=f"since the start, f(θ₀) = {number(run.values[0])}",
     )
     boxes[1].metric("final |∇f(θ)|", number(run.grad_norms[-1], scale=run.grad_norms[0]))
     for box, var, value in zip(boxes[2:], names, run.points[-1], strict=True):
@@ -118,9 +123,13 @@ def step_by_step() -> None:
             on_step=follow_figure_step,
             live=descent_live(f, PAGE, start, name, lr, steps, hyper),  # the dragged start's path, in the browser
         )
+        title = picked.preset.name if picked.preset else ""
+        texts = recording_texts(run, title, names, str(f.expr))
+        recording_buttons(PAGE.key("recording"), cache.grid(f, picked.domain, 51), run, names, texts)
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
     run_metrics()
+    noise_lesson(f, start, run)
     gradient_box = lazy_expander("The gradient used at every step", key=PAGE.key("gradient"))
     if gradient_box is not None:
         with gradient_box:
@@ -158,9 +167,7 @@ def explain() -> None:
     step_buttons(PAGE, back, forward, STEP, 1, run.steps_taken)
     if two_d:
         show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
-    before = ", ".join(number(v) for v in run.points[k - 1])
-    grad = ", ".join(number(v) for v in run.gradients[k - 1])
-    st.markdown(f"Step {k}: θ = ({', '.join(names)}) = ({before}), g = ∇f(θ) = ({grad})")
+    st.markdown(f"Step {k}: " + "  \n".join(plain(line) for line in step_inputs(run, k, names, number)))
     st.code("\n".join(line for step in explain_step(run, k, names) for line in step.lines), language=None)
 
 
@@ -171,9 +178,10 @@ def race() -> None:
     mode = PAGE.draw(RACE_LR.replace(horizontal=True), where=st)
     tuned = runs.tuning(f, start, chosen, steps) if mode == "tuned" else None
     field = entrants(chosen, lr, mode, tuned)
-    races = runs.race(f, start, {e.label: (e.optimizer, e.lr, {}) for e in field}, steps)
+    races = runs.race(f, start, {e.label: (e.optimizer, e.lr, training.settings) for e in field}, steps)
     how = grid_words(steps) if mode == "tuned" else f"Shared: every optimizer runs with η = {number(lr)}."
-    st.caption(f"Every optimizer starts at the same point with PyTorch's default settings. {how}")
+    noisy = f" Every run sees the same gradient noise (σ = {number(training.noise)})." if training.noise else ""
+    st.caption(f"Every optimizer starts at the same point with PyTorch's default settings. {how}{noisy}")
     if not races:
         return
     if two_d:
@@ -195,8 +203,9 @@ def warn_runs(shown: dict) -> None:
 
 def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side, and its loss at every η of the grid."""
-    factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {number(v * lr)}"), where=st)
-    swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, hyper) for k in sorted(factors)}, steps)
+    factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{number(v)} × η = {number(v * lr)}"), where=st)
+    settings = {**hyper, **training.settings}
+    swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, settings) for k in sorted(factors)}, steps)
     if swept:
         if two_d:
             show(sweep_figure(cache.grid(f, picked.domain, 51), swept, names, lecture=big), key=PAGE.key("sweep"))
@@ -229,11 +238,12 @@ def basins() -> None:
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {number(lr)}, all computed at once. "
         + basin_story(bm, minima)
+        + (" The map uses exact gradients at a constant η: no schedule, no noise." if not training.exact else "")
     )
 
 
 # Only the open tab computes, so the hidden ones cost nothing.
 PAGE.tabs(TAB, [step_by_step, race, sweep, basins])
 
-code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), **hyper))
+code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
 finish(PAGE, slot)

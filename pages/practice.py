@@ -110,10 +110,8 @@ if checked:
 with score_slot:
     st.metric("Score in this browser tab", f"{score['solved']} solved", help="Exercises answered correctly")
     attempts = score["attempts"]
-    st.caption(
-        f"{attempts} answer{'' if attempts == 1 else 's'} checked. The score belongs to this tab: it is kept while "
-        "you visit other pages, and a reload or a new tab starts again from 0."
-    )
+    st.caption(f"{attempts} answer{'' if attempts == 1 else 's'} checked")
+    st.caption("The score belongs to this tab: kept while you visit other pages; a reload or a new tab starts at 0.")
 derivation_steps(
     lambda: cache.derivation(f, exercise.var), "Show the steps (try it yourself first)", key=PAGE.key("steps")
 )

@@ -11,7 +11,7 @@ ordinary one's. Arrays handed out are read-only, since every session receives th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -101,7 +101,9 @@ def mse(data: Dataset) -> Function:
 
 def run(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: int, **hyper: Any) -> Trajectory:
     """``descend`` through a bounded cache: a rerun of the same view (a slider elsewhere, a tab) costs nothing."""
-    key = (f.identity, tuple(float(v) for v in start), optimizer, float(lr), int(steps), tuple(sorted(hyper.items())))
+    # A schedule's parameters come as a dict: keyed by their sorted items.
+    settings = tuple(sorted((k, tuple(sorted(v.items())) if isinstance(v, Mapping) else v) for k, v in hyper.items()))
+    key = (f.identity, tuple(float(v) for v in start), optimizer, float(lr), int(steps), settings)
     return RUNS.get(key, lambda: frozen(descend(f, start, optimizer=optimizer, lr=lr, steps=steps, **hyper)))
 
 

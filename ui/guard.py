@@ -11,11 +11,12 @@ page shares. Only a bug reaches the last-resort message.
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from typing import Any
 
 import numpy as np
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import ExpressionError, worker
 from core.regression import DataError
@@ -34,12 +35,34 @@ _RESTORE = "_guard.restore"  # state to put back at the next run's start, before
 _MESSAGE = "_guard.message"  # why, shown at the top of that run
 
 
+# The server process's fair share: a tab may use SHARE of a core, measured over the last WINDOW seconds; a tab
+# rerunning a heavy view in a loop waits (in its own thread, so nobody else does) before its next run.
+SHARE = 0.5
+WINDOW = 2.0
+MAX_WAIT = 1.0
+_OWNER = "_guard.owner"  # who this session's worker jobs are for
+_CPU = "_guard.cpu"  # (finished at, CPU seconds) of this session's recent runs
+
+
+def wait_for_share(history: list[tuple[float, float]], now: float) -> float:
+    """Seconds a session must wait before its next run so that its runs stay within SHARE of a core.
+
+    >>> wait_for_share([(9.5, 0.4)], now=10.0), wait_for_share([(9.0, 0.9), (9.8, 0.9)], now=10.0)
+    (0.0, 1.0)
+    """
+    used = sum(cpu for end, cpu in history if now - end < WINDOW)
+    return min(MAX_WAIT, max(0.0, (used - SHARE * WINDOW) / SHARE))
+
+
 def run_page(page: st.Page) -> None:
-    """Run the page inside the dashboard's frame, for this session's fair share of the worker pool."""
-    ctx = get_script_run_ctx()
-    # Not reset afterwards: a fragment's rerun happens in this session's thread too.
-    worker.OWNER.set(ctx.session_id if ctx is not None else None)
+    """Run the page inside the dashboard's frame, for this session's fair share of the server and its workers."""
+    # A token of this session's own (AppTest gives every session the same id). Not reset afterwards: a
+    # fragment's rerun happens in this session's thread too.
+    worker.OWNER.set(st.session_state.setdefault(_OWNER, uuid.uuid4().hex))
     st.session_state.pop(_CURRENT, None)  # set again by the page's begin, if it has one
+    history = [(end, cpu) for end, cpu in st.session_state.get(_CPU, []) if time.monotonic() - end < WINDOW]
+    time.sleep(wait_for_share(history, time.monotonic()))
+    started = time.thread_time()
     token = FRAMED.set(True)
     try:
         page.run()
@@ -51,6 +74,7 @@ def run_page(page: st.Page) -> None:
         st.error(LAST_RESORT)
     finally:
         FRAMED.reset(token)
+        st.session_state[_CPU] = [*history, (time.monotonic(), time.thread_time() - started)]
 
 
 def begin(page: Page) -> None:

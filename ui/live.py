@@ -23,7 +23,15 @@ def _grid(page: Page, names: Sequence[str]) -> list[dict]:
     return [{"low": page.controls[n].low, "high": page.controls[n].high, "step": page.controls[n].step} for n in names]
 
 
-def _base(kind: str, f: Function, page: Page, point: Sequence[float], hide: Sequence[str], subplot: str) -> dict | None:
+def _base(
+    kind: str,
+    f: Function,
+    page: Page,
+    point: Sequence[float],
+    hide: Sequence[str],
+    subplot: str,
+    controls: Sequence[str] = POINT,
+) -> dict | None:
     tree = portable(f) if len(f.names) == 2 else None
     if tree is None or not all(math.isfinite(v) for v in point):
         return None
@@ -31,7 +39,7 @@ def _base(kind: str, f: Function, page: Page, point: Sequence[float], hide: Sequ
         "kind": kind,
         "subplot": subplot,
         "point": [float(v) for v in point],
-        "grid": _grid(page, POINT),
+        "grid": _grid(page, controls),
         "names": list(f.names),
         "tree": tree,
         "hide": list(hide),
@@ -58,14 +66,19 @@ def descent_live(
     lr: float,
     steps: int,
     hyper: Mapping[str, float],
+    run: str | None = None,
+    controls: Sequence[str] = POINT,
 ) -> dict | None:
     """The descent map: the whole path of a first-order optimizer from the dragged start (the browser runs the
-    optimizer table's own rules, ui/live_math.js); second-order optimizers get the pick on release only."""
+    optimizer table's own rules, ui/live_math.js); second-order optimizers get the pick on release only.
+
+    ``run`` names the path's trace on a map of runs (viz.descent.race_figure: the path and "<run> end"), else the
+    playback figure's traces are the ones replaced; ``controls`` are the start's controls."""
     if optimizer not in FIRST_ORDER:
         return None
     arrow = OPTIMIZERS[optimizer].arrow  # the state arrow (momentum's −η·b), hidden too while it is stale
     hide = ("path", "θ at the current step", "−ηg", "actual update", *([arrow.label] if arrow else []))
-    spec = _base("descent", f, page, start, hide, "xy")
+    spec = _base("descent", f, page, start, (run,) if run else hide, "xy", controls)
     if spec is None:
         return None
     spec |= {
@@ -73,6 +86,6 @@ def descent_live(
         "lr": float(lr),
         "steps": int(steps),
         "hyper": {**OPTIMIZERS[optimizer].defaults, **{k: float(v) for k, v in hyper.items()}},
-        "styles": {"point": "θ at the current step", "path": "path of θ so far"},
+        "styles": {"point": f"{run} end", "path": run} if run else {"point": "θ at the current step", "path": "path"},
     }
     return spec

@@ -56,15 +56,18 @@ def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, 
     """At step k: the plain step −η∇L(w_k), the actual update w_{k+1} − w_k, and the state arrow the optimizer's
     entry draws (momentum's −η·b, Adam's −η·m̂), as (x, y, dx, dy)."""
     x, y = t.points[k][:2]
-    g = t.gradients[k]
-    out = {"gradient": (x, y, -t.lr * g[0], -t.lr * g[1])}
+    taken = k < t.steps_taken
+    # Step k + 1's own η and gradient: the schedule's η_{k+1}, the noisy gradient the optimizer received.
+    lr = float(t.lrs[k]) if taken and t.lrs is not None else t.lr
+    g = t.used[k] if taken and t.used is not None else t.gradients[k]
+    out = {"gradient": (x, y, -lr * g[0], -lr * g[1])}
     arrow = OPTIMIZERS[t.optimizer].arrow
-    if k < t.steps_taken:
+    if taken:
         u = t.updates[k]
         out["update"] = (x, y, u[0], u[1])
         if arrow is not None:
             hyper = {**OPTIMIZERS[t.optimizer].defaults, **t.hyper}
-            v = arrow.vector(t.states[k], t.lr, hyper)
+            v = arrow.vector(t.states[k], lr, hyper)
             out["velocity"] = (x, y, v[0], v[1])
     else:
         out["update"] = (x, y, 0.0, 0.0)
@@ -189,7 +192,7 @@ def descent_figure(
             zaxis=dict(title=dict(text="f"), range=[low, high]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=dict(x=1.3, y=-1.3, z=0.95)),
+            camera=dict(eye=dict(x=1.45, y=-1.45, z=1.05)),
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
@@ -274,7 +277,7 @@ def step_slider(count: int, labels: Sequence[str] | None = None, active: int = 0
 
 def run_label(t: Trajectory, label: str | None = None) -> str:
     """Legend text of a run, saying honestly where it diverged."""
-    text = label or f"{OPTIMIZERS[t.optimizer].label}, η = {t.lr:g}"
+    text = label or f"{OPTIMIZERS[t.optimizer].label}, η = {number(t.lr)}"
     return text + (f" — diverged at step {t.diverged_at}" if t.status == "diverged" else "")
 
 
@@ -355,7 +358,9 @@ def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lect
         )
         for i, name in enumerate(names)
     ]
+    traces += rate_traces(t)
     layout = dict(
+        **rate_axis(t),
         xaxis=dict(domain=[0, 1], anchor="y", showticklabels=False),
         xaxis2=dict(domain=[0, 1], anchor="y2", matches="x", showticklabels=False),
         xaxis3=dict(domain=[0, 1], anchor="y3", matches="x", title=dict(text="step k")),
@@ -366,6 +371,42 @@ def progress_figure(t: Trajectory, names: Sequence[str], log: bool = False, lect
         yaxis3=dict(domain=[0.0, 0.30], title=dict(text="θₖ")),
     )
     return figure(traces, layout, title="Loss, gradient norm and weights per step", height=620, lecture=lecture)
+
+
+def rate_traces(t: Trajectory) -> list[dict]:
+    """η_k per step on the loss panel's right axis, when a schedule changes it (step k moves θ_{k−1} to θ_k)."""
+    if t.schedule == "constant" or t.lrs is None:
+        return []
+    k = np.arange(1, t.steps_taken + 1)
+    return [
+        trace(
+            "scatter",
+            x=k,
+            y=t.lrs[: t.steps_taken],
+            mode="lines",
+            name="ηₖ (right axis)",
+            line=dict(width=2, color=PALETTE[4], dash="dash"),
+            yaxis="y4",
+        )
+    ]
+
+
+def rate_axis(t: Trajectory) -> dict:
+    """The loss panel's right axis for η_k, if the run has a schedule."""
+    if t.schedule == "constant" or t.lrs is None:
+        return {}
+    return dict(
+        yaxis4=dict(
+            overlaying="y",
+            side="right",
+            anchor="x",
+            title=dict(text="ηₖ"),
+            rangemode="tozero",
+            showgrid=False,
+            tickmode="auto",  # its own round numbers, not the loss axis's grid carried over
+            nticks=4,
+        )
+    )
 
 
 def _path(t: Trajectory, label: str, i: int) -> list[dict]:
@@ -404,9 +445,11 @@ def race_figure(
     minima: Sequence[tuple[float, float]] = (),
     lecture: bool = False,
     extra: Sequence[dict] = (),
+    start_handle: tuple[float, float] | None = None,
 ) -> go.Figure:
     """Several runs from the same start on one contour map: each path, its end (✕ if it diverged), the minima,
-    and ``extra`` traces drawn under the paths (a line of minima)."""
+    and ``extra`` traces drawn under the paths (a line of minima); ``start_handle`` puts a draggable ring on the
+    start (see viz.handles)."""
     traces: list[dict] = [contour(grid, names, showscale=True, hoverinfo="skip", opacity=0.9), *extra]
     for i, (label, t) in enumerate(runs.items()):
         traces += _path(t, label, i)
@@ -416,6 +459,8 @@ def race_figure(
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
     )
+    if start_handle is not None:
+        layout["shapes"] = [handle(*start_handle)]
     return figure(traces, layout, height=560, lecture=lecture)
 
 
@@ -485,7 +530,7 @@ def pale(color: str, amount: float = 0.55) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
 
 
-BASIN_MARKS = 12  # marks per side of the map: a texture that tells the basins apart without their colour
+BASIN_MARKS = 10  # marks per side of the map: a texture that tells the basins apart without their colour
 
 
 def basin_marks(bm: BasinMap, minima: Sequence[tuple[float, float]]) -> list[dict]:
@@ -512,7 +557,7 @@ def basin_marks(bm: BasinMap, minima: Sequence[tuple[float, float]]) -> list[dic
                     mode="markers",
                     name=name,
                     # White with a dark rim: seen on every basin's colour, and its legend key on either theme.
-                    marker=dict(symbol=symbol, size=9, color=WHITE, line=dict(width=1.5, color="#000000")),
+                    marker=dict(symbol=symbol, size=8, color=WHITE, line=dict(width=1, color="#000000")),
                     hoverinfo="skip",
                 )
             )

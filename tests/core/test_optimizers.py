@@ -171,9 +171,10 @@ def test_every_entry_is_complete(spec):
     for h in spec.hypers:
         assert h.low <= h.default <= h.high, h
         assert 0 < h.step <= h.high - h.low, h
-    # the step uses its state: every name the state assigns at the top level (helpers defined there aside)
-    state_names = {line.split(" = ")[0] for line in spec.code_state if re.match(r"\w+ = ", line)}
-    assert all(any(n in line for line in spec.code_update) for n in state_names), state_names
+    # the names the state binds: assignments, and helper functions (Newton's newton_direction)
+    state_names = {m.group(1) for line in spec.code_state if (m := re.match(r"(?:def )?(\w+)(?: = |\()", line))}
+    assert state_names or not spec.code_state
+    assert all(any(n in line for line in spec.code_update) for n in state_names)  # the step uses its state
 
 
 @pytest.mark.parametrize("name", list(FIRST_ORDER))

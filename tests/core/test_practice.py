@@ -279,3 +279,12 @@ def test_a_graph_of_an_odd_root_is_the_real_root():
     f = parse("x^(1/3) + y^(2/3)")
     assert f(-8.0, -27.0) == pytest.approx(-2 + 9, rel=1e-15)
     assert f.grad(-8.0, -1.0).tolist() == pytest.approx([1 / 12, -2 / 3], rel=1e-14)
+
+
+@pytest.mark.parametrize("seed", [4])  # points where an earlier rule saw rounding noise as a difference
+def test_huge_equal_terms_cancelling_at_10_to_the_6_are_not_a_difference(seed):
+    """Goldstein–Price's ∂f/∂x times sin²x + cos²x: terms near 10⁴⁵ cancel; the noise is not a term."""
+    exercise = next(e for e in preset_exercises() if e.text.startswith("(1 + (x + y + 1)"))
+    f = parse(exercise.text)
+    verdict = check(exercise, f"({f.partials[0]})*(sin(x)**2 + cos(x)**2)", seed=seed)
+    assert verdict.correct, verdict.message

@@ -170,3 +170,27 @@ def test_the_total_derivative_snippet_keeps_eulers_e_apart_from_a_variable_e():
     values = td.at(-8.0)
     assert numbers(out[3])[0] == pytest.approx(float(values["chain"]), rel=1e-12)
     assert numbers(out[4])[0] == pytest.approx(float(values["chain"]), rel=1e-12)
+
+
+SCHEDULED = [
+    ("gd", "step", {"step_size": 2, "gamma": 0.5}, 0.0),
+    ("momentum", "exponential", {}, 0.7),
+    ("adam", "cosine", {"eta_min": 0.01}, 0.0),
+    ("adamw", "warmup_cosine", {"warmup": 3}, 1.5),
+    ("nesterov", "one_cycle", {"pct_start": 0.5}, 0.2),
+    ("rmsprop", "constant", {}, 0.3),
+]
+
+
+@pytest.mark.parametrize("f", [parse("x**2 + 3*y**2"), AWKWARD[1]], ids=["parabola", "awkward"])
+def test_a_snippet_with_a_schedule_and_noise_prints_the_pages_steps(f):
+    """The snippet shows the first 5 steps of a 12-step run: η_k from the schedule over T = 12, the seeded noise."""
+    P = point_for(f)
+    settings = [dict(optimizer=o, schedule=s, schedule_params=p, noise=n, seed=7) for o, s, p, n in SCHEDULED]
+    outputs = run_all([descent_snippet(f, P, lr=0.01, steps=5, total=12, **s) for s in settings])
+    for s, out in zip(settings, outputs, strict=True):
+        t = descend(f, P, lr=0.01, steps=12, **s)
+        lines = out.splitlines()
+        assert len(lines) == 5, (s, out)
+        for k, line in enumerate(lines, start=1):
+            assert numbers(line) == pytest.approx(t.points[k].tolist(), rel=1e-9), (s, line)

@@ -10,6 +10,7 @@ import random
 import pytest
 
 from bench.harness import wait_idle
+from core.numbers import number
 from tests.e2e.test_direct_manipulation import chart, link, open_page, pixel
 
 pytestmark = pytest.mark.e2e
@@ -210,6 +211,8 @@ def test_back_and_next_rerun_only_the_step_and_the_figure_turns_without_being_se
     open_page(page, server, "descent", "f=himmelblau&opt=adam&lr=0.1&steps=60")
     gd = chart(page, "descent.playback")
     gd.evaluate("gd => { window.__data = gd.data; }")
+    page.wait_for_timeout(1500)  # the page settled: no rerun of its opening still on its way
+    wait_idle(page)
     # An element outside the rerun part goes stale while the script runs: watch the page's own charts and metrics.
     page.evaluate(
         """() => { window.__stale = [];
@@ -222,5 +225,36 @@ def test_back_and_next_rerun_only_the_step_and_the_figure_turns_without_being_se
     wait_idle(page)
     page.wait_for_function(f"() => document.querySelector('{PLAYBACK}')._fullLayout.sliders[0].active === 1")
     assert gd.evaluate("gd => gd.data === window.__data")  # turned, not drawn again
-    assert page.evaluate("() => window.__stale") == []  # nothing outside the step's part was run again
+    # The step's own elements go stale while it reruns; the page around it, its charts and controls, must not.
+    stale = {token for classes in page.evaluate("() => window.__stale") for token in classes.split()}
+    outside = {f"st-key-descent-{key}" for key in ("playback", "progress", "log", "lr", "opt", "steps", "f")}
+    assert stale & {"st-key-descent-next", "st-key-descent-k"}  # the step's part did rerun (and was watched)
+    assert not stale & outside, stale & outside
     assert link(page)["k"] == "2"
+
+
+def test_dragging_the_start_on_the_regression_loss_map_redraws_the_fit_path(page, server):
+    sent = counting(page)
+    open_page(page, server, "regression", "tab=Fit+a+line+to+data&opt=momentum&lr=0.05&steps=30")
+    gd = chart(page, "regression.surface")
+    x0, y0 = gd.evaluate(
+        "gd => gd.gradientLab ? gd.gradientLab.point() : [gd.layout.shapes[0].xanchor, gd.layout.shapes[0].yanchor]"
+    )
+    (low, high), (bottom, top) = gd.evaluate("gd => [gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range]")
+    end = (round(low + 0.3 * (high - low), 2), round(bottom + 0.7 * (top - bottom), 2))
+    before = len(sent)
+    live_drag(page, gd, (x0, y0), twenty_moves((x0, y0), end), sent)
+    assert page.locator(".gl-live path").first.get_attribute("d").count("L") == 30
+    preview = gd.evaluate("gd => gd.gradientLab.released")
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('w1_0') === '{end[0]:g}'", timeout=30_000)
+    wait_idle(page)
+    assert len(sent) - before == 1
+    path = gd.evaluate(
+        "gd => { const t = gd._fullData.find(d => d.name === 'full batch'); return [[...t.x], [...t.y]]; }"
+    )
+    assert [path[0][0], path[1][0]] == list(end)
+    size = max(abs(v) for v in end)
+    assert [number(path[0][-1], scale=size), number(path[1][-1], scale=size)] == [
+        preview["values"]["final w1"],
+        preview["values"]["final w2"],
+    ]

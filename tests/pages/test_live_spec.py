@@ -53,3 +53,17 @@ def test_a_function_of_more_than_two_variables_has_no_map_and_no_spec():
     at = open_page("pages/descent.py", {"f": "custom", "expr": "x^2 + y^2 + z^2"})
     assert_clean(at)
     assert all(read_payload(e.proto.bytes)["live"] is None for e in charts(at))
+
+
+def test_the_regression_loss_map_sends_the_full_batch_run_and_no_spec_for_mini_batches():
+    query = {"tab": "Fit a line to data", "opt": "momentum", "lr": "0.05", "steps": "20"}
+    at = open_page("pages/regression.py", query)
+    assert_clean(at)
+    live = payload(at, "regression.surface")["live"]
+    assert (live["kind"], live["optimizer"], live["steps"]) == ("descent", "momentum", 20)
+    assert live["hide"] == ["full batch"] and live["styles"] == {"point": "full batch end", "path": "full batch"}
+    assert live["grid"] == [{"low": -100.0, "high": 100.0, "step": 0.01}] * 2
+    shapes = figures(at)[1]["layout"]["shapes"]
+    assert [(s["name"], s["xanchor"], s["yanchor"]) for s in shapes] == [("handle", *live["point"])]
+    at = open_page("pages/regression.py", {**query, "batch": "8"})
+    assert payload(at, "regression.surface")["live"] is None

@@ -75,4 +75,5 @@ def test_an_unchecked_answer_and_the_explained_step_survive_a_visit_to_another_p
 def test_the_practice_score_says_it_belongs_to_this_tab():
     at = open_page("pages/practice.py")
     assert "The score belongs to this tab" in texts(at)
+    assert "a reload or a new tab starts at 0" in texts(at)
     assert any(m.label == "Score in this browser tab" for m in at.metric)

@@ -197,6 +197,13 @@ def test_basin_map_assigns_known_starts_to_the_right_minimum():
         assert bm.labels[i, j] == expected, (start, bm.labels[i, j])
     fig = basin_figure(bm, minima, f.names)
     assert np.array_equal(np.array(fig.data[0].z), bm.labels + 2)
+    # Not by colour alone: each basin also carries marks of its own shape, each mark on a start of that basin.
+    marks = [t for t in fig.data if (t.name or "").startswith("basin of minimum")]
+    assert [t.name.split(" (")[0] for t in marks] == [f"basin of minimum {i}" for i in (1, 2, 3, 4)]
+    assert len({t.marker.symbol for t in marks}) == 4
+    for label, t in enumerate(marks):
+        for mx, my in zip(t.x, t.y, strict=True):
+            assert bm.labels[np.flatnonzero(bm.ys == my)[0], np.flatnonzero(bm.xs == mx)[0]] == label
 
 
 def test_basin_map_marks_diverged_and_unconverged_starts():
@@ -315,3 +322,17 @@ def test_the_map_picture_is_made_once_per_grid_and_the_kept_pictures_are_bounded
     assert len(raster._PICTURES) == raster.PICTURES_KEPT
     assert raster.picture_source(grid.z, grid.z_range, drawn) == first  # made again, the same picture
     assert len(made) == 2 + raster.PICTURES_KEPT + 5 + 1
+
+
+def test_under_noise_and_a_schedule_the_plain_step_arrow_is_the_step_actually_taken():
+    """Frame k draws step k + 1's −η_{k+1}·g̃_{k+1}: the schedule's rate and the noisy gradient the optimizer saw."""
+    t = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.05, steps=6, noise=2.0, seed=9, schedule="exponential")
+    for k in range(6):
+        x, y, dx, dy = frame_arrows(t, k)["gradient"]
+        assert (x, y) == tuple(t.points[k])  # from θ_k
+        assert (dx, dy) == (-t.lrs[k] * t.used[k][0], -t.lrs[k] * t.used[k][1])
+        assert np.allclose((dx, dy), t.updates[k], rtol=0, atol=1e-15)  # for plain descent, the update itself
+    progress = progress_figure(t, ("w1", "w2"))
+    eta = next(d for d in progress.data if d.name == "ηₖ (right axis)")
+    assert eta.yaxis == "y4" and list(eta.y) == t.lrs.tolist() and list(eta.x) == [1, 2, 3, 4, 5, 6]
+    assert "ηₖ (right axis)" not in [d.name for d in progress_figure(descend(LOSS, (1.0, 1.0)), ("w1", "w2")).data]
