@@ -103,4 +103,4 @@ def noise_lesson(f: Function, start: Sequence[float], run: Trajectory) -> None:
             "about η long whatever σ: its jitter grows far more slowly with σ than plain descent's, whose steps "
             "grow with σ — but it only stops jittering when η itself gets small."
         )
-    st.info(text, icon="🎲")
+    st.info(text, icon=":material/casino:")
