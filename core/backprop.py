@@ -10,6 +10,7 @@ import numpy as np
 
 from core.grid import Grid, evaluate_grid
 from core.network import ACTIVATIONS, LOSSES, Edge, Network, Pass, as_dict, loss_and_gradient, mean_loss, tex
+from core.numbers import number, signed
 from core.points import Points
 
 EPSILON = float(np.finfo(float).eps)  # the spacing of floats near 1: a loss L is stored to about ε·|L|/2
@@ -22,21 +23,6 @@ class Step(NamedTuple):
     node: str  # "" for the start
     edges: tuple[Edge, ...]  # forward: the node's incoming edges; backward: its outgoing edges
     latex: str
-
-
-def num(value: float, digits: int = 4) -> str:
-    """A number for an equation: ``digits`` significant digits, in parentheses when negative.
-
-    >>> num(0.123456), num(-2.0), num(3.1e-05)
-    ('0.1235', '(-2)', '3.1\\\\times 10^{-5}')
-    """
-    if not np.isfinite(value):
-        return r"\text{undefined}"
-    text = f"{float(value) + 0.0:.{digits}g}"  # + 0.0 turns −0 into 0
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa}\times 10^{{{int(exponent)}}}"
-    return f"({text})" if text.startswith("-") else text
 
 
 def d(name: str) -> str:
@@ -68,8 +54,8 @@ def backward_order(net: Network) -> list[str]:
 def walkthrough(net: Network, p: Pass, t: float) -> list[Step]:
     """Step 0 knows the inputs and weights; then the forward pass node by node; then the backward pass."""
     v = p.values
-    leaves = ", ".join(f"{tex(n.name)} = {num(v[n.name])}" for n in net.nodes if n.kind in ("input", "weight"))
-    steps = [Step("start", "", (), f"{leaves},\\ t = {num(t)}")]
+    leaves = ", ".join(f"{tex(n.name)} = {signed(v[n.name])}" for n in net.nodes if n.kind in ("input", "weight"))
+    steps = [Step("start", "", (), f"{leaves},\\ t = {signed(t)}")]
     for name in forward_order(net):
         node = net.node(name)
         incoming = tuple(e for e in net.edges if e.target == name)
@@ -86,13 +72,14 @@ def _forward_latex(net: Network, name: str, p: Pass, t: float) -> str:
         *pairs, bias = node.parents
         ws, xs = pairs[::2], pairs[1::2]
         symbols = " + ".join(f"{tex(w)} {tex(a)}" for w, a in zip(ws, xs, strict=True)) + f" + {tex(bias)}"
-        numbers = " + ".join(f"{num(v[w])}\\cdot {num(v[a])}" for w, a in zip(ws, xs, strict=True))
-        return f"{tex(name)} = {symbols} = {numbers} + {num(v[bias])} = {num(v[name])}"
+        numbers = " + ".join(f"{signed(v[w])}\\cdot {signed(v[a])}" for w, a in zip(ws, xs, strict=True))
+        return f"{tex(name)} = {symbols} = {numbers} + {signed(v[bias])} = {signed(v[name])}"
     if node.kind == "act":
         fn, z = ACTIVATIONS[node.fn].tex, node.parents[0]
-        return f"{tex(name)} = {fn}({tex(z)}) = {fn}({num(v[z])}) = {num(v[name])}"
+        return f"{tex(name)} = {fn}({tex(z)}) = {fn}({signed(v[z])}) = {signed(v[name])}"
     loss, y_hat = LOSSES[net.loss], r"\hat y"
-    return f"L = {loss.tex.format(y=y_hat, t='t')} = {loss.tex.format(y=num(v['yhat']), t=num(t))} = {num(v['L'])}"
+    filled = loss.tex.format(y=signed(v["yhat"]), t=signed(t))
+    return f"L = {loss.tex.format(y=y_hat, t='t')} = {filled} = {signed(v['L'])}"
 
 
 def _backward_latex(name: str, outgoing: tuple[Edge, ...], p: Pass) -> str:
@@ -101,8 +88,8 @@ def _backward_latex(name: str, outgoing: tuple[Edge, ...], p: Pass) -> str:
     a = p.adjoints
     general = " + ".join(rf"{d(e.target)}\,\frac{{\partial {tex(e.target)}}}{{\partial {tex(name)}}}" for e in outgoing)
     symbolic = " + ".join(rf"{d(e.target)}\cdot {_group(e.tex)}" for e in outgoing)
-    numbers = " + ".join(f"{num(a[e.target])}\\cdot {num(p.partials[(e.source, e.target)])}" for e in outgoing)
-    return f"{d(name)} = {general} = {symbolic} = {numbers} = {num(a[name])}"
+    numbers = " + ".join(f"{signed(a[e.target])}\\cdot {signed(p.partials[(e.source, e.target)])}" for e in outgoing)
+    return f"{d(name)} = {general} = {symbolic} = {numbers} = {signed(a[name])}"
 
 
 def _group(partial: str) -> str:
@@ -139,19 +126,19 @@ class Check(NamedTuple):
         truncation, rounding = self.truncation, self.rounding
         expected = truncation + rounding
         cause = (
-            f"mostly truncation by the step (about h²·L‴/6 ≈ {truncation:.1e}; a smaller h shrinks it)"
+            f"mostly truncation by the step (about h²·L‴/6 ≈ {number(truncation, 2)}; a smaller h shrinks it)"
             if truncation >= rounding
-            else f"mostly rounding of the two losses (about ε·|L|/h ≈ {rounding:.1e}; a larger h shrinks it)"
+            else f"mostly rounding of the two losses (about ε·|L|/h ≈ {number(rounding, 2)}; a larger h shrinks it)"
         )
         if self.difference <= 10 * expected + 1e-300:
             return (
-                f"The two differ by {self.difference:.1e}, as the step h = {self.h:g} predicts: {cause}. "
+                f"The two differ by {number(self.difference, 2)}, as the step h = {number(self.h)} predicts: {cause}. "
                 "Backpropagation has neither error."
             )
         return (
-            f"The two differ by {self.difference:.1e}, more than the step h = {self.h:g} explains (truncation ≈ "
-            f"{truncation:.1e}, rounding ≈ {rounding:.1e}): the loss is not smooth within h of this weight (a ReLU "
-            "kink), or it is computed with fewer digits than a float holds."
+            f"The two differ by {number(self.difference, 2)}, more than the step h = {number(self.h)} explains "
+            f"(truncation ≈ {number(truncation, 2)}, rounding ≈ {number(rounding, 2)}): the loss is not smooth within "
+            "h of this weight (a ReLU kink), or it is computed with fewer digits than a float holds."
         )
 
     @property
@@ -159,8 +146,8 @@ class Check(NamedTuple):
         w = tex(self.weight)
         return (
             # the two losses differ only in their last digits when h is small: show enough of them
-            rf"\frac{{L({w} + h) - L({w} - h)}}{{2h}} = \frac{{{num(self.plus, 15)} - {num(self.minus, 15)}}}"
-            rf"{{2\cdot {num(self.h)}}} = {num(self.central)}"
+            rf"\frac{{L({w} + h) - L({w} - h)}}{{2h}} = \frac{{{signed(self.plus, 15)} - {signed(self.minus, 15)}}}"
+            rf"{{2\cdot {signed(self.h)}}} = {signed(self.central)}"
         )
 
 

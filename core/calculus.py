@@ -11,6 +11,7 @@ import sympy as sp
 
 from core import worker
 from core.function import Compiled, ComplexityError, Function, natural_key, parse, tree_size
+from core.numbers import number
 from core.parsing import ExpressionError
 
 
@@ -158,14 +159,14 @@ def partial_at(f: Function, point: Sequence[float], index: int) -> PartialAt:
     steepest, before = max(abs(left), abs(right)), max(abs(left1), abs(right1))
     if steepest > 2 * before + noise:
         reason = (
-            f"The difference quotients grow without bound as h → 0 ({fmt(before)}, then {fmt(steepest)}): "
+            f"The difference quotients grow without bound as h → 0 ({number(before)}, then {number(steepest)}): "
             f"f is infinitely steep (or jumps) at P along {name}, so ∂f/∂{name} does not exist there."
         )
         return PartialAt(value, left, right, False, reason)
     gap, gap1 = abs(right - left), abs(right1 - left1)
     if gap > 1e-6 * max(abs(left), abs(right)) + noise and gap > 0.5 * gap1:
         reason = (
-            f"The slope is {fmt(right)} just to the right of P and {fmt(left)} just to the left along {name}: "
+            f"The slope is {number(right)} just to the right of P and {number(left)} just to the left along {name}: "
             f"f has a corner there, so ∂f/∂{name} does not exist."
         )
         return PartialAt(value, left, right, False, reason)
@@ -175,11 +176,6 @@ def partial_at(f: Function, point: Sequence[float], index: int) -> PartialAt:
 def partials_at(f: Function, point: Sequence[float]) -> tuple[PartialAt, ...]:
     """``partial_at`` for every variable of f."""
     return tuple(partial_at(f, point, i) for i in range(len(f.variables)))
-
-
-def fmt(number: float) -> str:
-    """A slope as a page shows it: 4 significant digits, −0 as 0."""
-    return f"{number + 0.0:.4g}"
 
 
 class TangentPlane(NamedTuple):
@@ -220,8 +216,8 @@ class TotalDerivative(NamedTuple):
         """Every term's value at x0, with y0 = g(x0) substituted into the partials (NaN where undefined)."""
         y0 = self.path(x0)
         values = {"x": float(x0), "y": y0}
-        for name, number in zip(TERMS, self.terms(x0, y0), strict=True):
-            values[name] = float(number)
+        for name, term in zip(TERMS, self.terms(x0, y0), strict=True):
+            values[name] = float(term)
         return values
 
 

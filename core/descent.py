@@ -10,6 +10,7 @@ import numpy as np
 from core.function import Function
 from core.newton import SecondOrder
 from core.noise import gradient_noise
+from core.numbers import number
 from core.optimizers import OPTIMIZERS, make
 from core.schedules import rates
 
@@ -221,7 +222,7 @@ def _verdict(
         )
     if _falls_without_bound(value_and_grad, points, values):
         return "unbounded", (
-            f"The loss was still falling at the last step ({values[-1]:.4g}), and further along the path it only "
+            f"The loss was still falling at the last step ({number(values[-1])}), and further along the path it only "
             "falls faster: f has no minimum in view (it falls without bound in this direction)."
         )
     return "ok", ""

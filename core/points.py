@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from core.numbers import number
 from core.regression import _NUMBER, DataError, csv_rows, read_csv
 
 MAX_POINTS = 200  # a small data set: the loss surface evaluates the network on every point at every grid node
@@ -51,9 +52,9 @@ def read_points(data: bytes) -> Points:
     The numbers are checked by the regression page's reader, one input column with the target at a time.
     """
     rows = csv_rows(data)
-    for number, row in enumerate(rows, start=1):
+    for line, row in enumerate(rows, start=1):
         if len(row) != 3:
-            raise DataError(f"Line {number} has {len(row)} columns; the file needs three: x1, x2 and the target t.")
+            raise DataError(f"Line {line} has {len(row)} columns; the file needs three: x1, x2 and the target t.")
     # Whether the first row is a header is decided once, for all three columns: a first row numeric in one column
     # and blank or text in another is a row of data with a bad value, not a header for one column only.
     header = not any(_NUMBER.match(cell) for cell in rows[0])
@@ -82,5 +83,5 @@ def check_targets(points: Points, loss: str) -> None:
         row = int(outside[0])
         raise DataError(
             f"Cross-entropy needs targets between 0 and 1 (class labels), but point {row + 1} has "
-            f"t = {points.t[row]:g}. Choose the squared loss, or relabel the data."
+            f"t = {number(points.t[row])}. Choose the squared loss, or relabel the data."
         )

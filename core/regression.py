@@ -86,8 +86,8 @@ def read_csv(data: bytes) -> Dataset:
         raise DataError("All x values are equal, so the slope cannot be fitted.")
     if np.ptp(x) <= MIN_SPREAD * np.abs(x).max():
         raise DataError(
-            f"The x values barely differ (spread {np.ptp(x):.3g} at size {np.abs(x).max():.3g}), so the least-squares "
-            "slope is not determined: the fit would be meaningless."
+            f"The x values barely differ (spread {number(np.ptp(x), 3)} at size {number(np.abs(x).max(), 3)}), so the "
+            "least-squares slope is not determined: the fit would be meaningless."
         )
     return Dataset(x, array[:, 1], f"uploaded CSV ({len(array)} rows)")
 

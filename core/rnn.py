@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.backprop import num
+from core.numbers import signed
 
 
 class Unrolled(NamedTuple):
@@ -77,7 +77,9 @@ def path_latex(r: Unrolled, t: int, weight: str = "w") -> str:
     T = r.steps
     direct = (r.direct_w if weight == "w" else r.direct_u)[t - 1]
     chain = "".join(rf"\frac{{\partial h_{{{s}}}}}{{\partial h_{{{s - 1}}}}}" for s in range(T, t, -1))
-    numbers = r"\cdot ".join([num(r.adjoints[T])] + [num(r.carry[s - 1]) for s in range(T, t, -1)] + [num(direct)])
+    numbers = r"\cdot ".join(
+        [signed(r.adjoints[T])] + [signed(r.carry[s - 1]) for s in range(T, t, -1)] + [signed(direct)]
+    )
     term = (r.paths_w if weight == "w" else r.paths_u)[t - 1]
     last = rf"\frac{{\partial h_{{{t}}}}}{{\partial {weight}}}\Big|_{{\text{{step }}{t}}}"
-    return rf"\frac{{\partial L}}{{\partial h_{{{T}}}}}{chain}{last} = {numbers} = {num(term)}"
+    return rf"\frac{{\partial L}}{{\partial h_{{{T}}}}}{chain}{last} = {numbers} = {signed(term)}"

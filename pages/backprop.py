@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.backprop import backward_order, finite_difference, forward_order, loss_surface, num, walkthrough
-from core.explain import fmt
+from core.backprop import backward_order, finite_difference, forward_order, loss_surface, walkthrough
 from core.network import (
     ACTIVATIONS,
     ARCHITECTURES,
@@ -19,6 +18,7 @@ from core.network import (
     text,
     train,
 )
+from core.numbers import delta, number, signed
 from core.optimizers import FIRST_ORDER as OPTIMIZERS  # training steps take gradients only
 from core.points import MAX_POINTS, PATTERNS, check_targets, make_points, read_points
 from core.regression import DataError
@@ -48,7 +48,7 @@ LOSS = choice("loss", "Loss", list(LOSSES), "squared", kind="radio", labels=lamb
 DATA = choice("data", "Generated data", list(PATTERNS), "blobs", labels=PATTERNS.get)
 SEED = number_box("seed", "Seed (data and starting weights)", 0, 10_000, 1, 0, integer=True)
 EXAMPLE = number_box("example", "Example shown on the graph", 1, MAX_POINTS, 1, 1, integer=True)  # per view: 1 … N
-STEP = slider("step", "Step through the forward and backward passes", 0, 25, 1, 25, integer=True)  # per view
+STEP = slider("step", "Step through the forward and backward passes", 0, 25, 1, 1, integer=True)  # per view
 OPT = choice("opt", "Optimizer", list(OPTIMIZERS), "gd", labels=lambda k: OPTIMIZERS[k].label)
 LR = number_box("lr", "Learning rate η", 1e-4, 10.0, 0.05, 0.5, format="%.4g")
 TRAINED = number_box("trained", "Training steps taken", 0, MAX_TRAINED, 1, 0, integer=True)
@@ -121,7 +121,7 @@ rnn_w, rnn_u = float(PAGE.draw(RW)), float(PAGE.draw(RU))
 path = int(PAGE.draw(PATH.replace(high=T_steps)))
 
 last = LAST_STEP[arch]
-step_control = STEP.replace(high=last, default=last)  # every number on the graph at first
+step_control = STEP.replace(high=last, default=1)  # the walk-through opens at its first step, for a student to take
 PAGE.follow(arch, [step_control], tag="arch")
 back, middle, forward = st.columns([2, 9, 2], vertical_alignment="bottom")
 step_buttons(PAGE, back, forward, PAGE.key(STEP), 0, last)
@@ -139,8 +139,8 @@ steps = walkthrough(net, p, t)
 
 # ---- The graph -----------------------------------------------------------------------------------------------------
 st.caption(
-    f"Data: {points.source}. The graph is the loss of example {example}: x = ({fmt(x[0], 4)}, {fmt(x[1], 4)}), "
-    f"t = {fmt(t, 4)}. Output unit: {ACTIVATIONS[net.output].label}"
+    f"Data: {points.source}. The graph is the loss of example {example}: x = ({number(x[0])}, {number(x[1])}), "
+    f"t = {number(t)}. Output unit: {ACTIVATIONS[net.output].label}"
     + (" (cross-entropy needs a probability)." if output_activation(arch, activation, loss) != activation else ".")
 )
 if history.status == "diverged":
@@ -186,9 +186,9 @@ st.dataframe(
 check = finite_difference(net, w, points, fd_weight, h)
 st.latex(check.latex)
 c1, c2, c3 = st.columns(3)
-c1.metric(f"central difference, h = {h:g}", fmt(check.central))
-c2.metric(f"backward pass ∂L/∂{fd_weight}", fmt(check.backprop))
-c3.metric("|difference|", f"{check.difference:.2e}")
+c1.metric(f"central difference, h = {number(h)}", number(check.central, 10))
+c2.metric(f"backward pass ∂L/∂{fd_weight}", number(check.backprop, 10))
+c3.metric("|difference|", number(check.difference, 3))
 st.caption(check.caption)
 
 # ---- Loss surface and training ---------------------------------------------------------------------------------------
@@ -212,13 +212,17 @@ st.caption(
 left, right = st.columns([1, 2]) if not big else (st.container(), st.container())
 left.metric(
     "mean loss L",
-    fmt(history.values[-1], 6),
-    delta=float(f"{history.values[-1] - history.values[0]:.4g}"),
+    number(history.values[-1], 6),
+    # No badge before the first training step: there is no change to show.
+    delta=delta(history.values[-1] - history.values[0], scale=abs(history.values[0]))
+    if len(history.points) > 1
+    else None,
     delta_color="inverse",
+    delta_description="since the start of training",
 )
 with right:
     if len(history.points) > 1:
-        st.markdown(f"Step {len(history.points) - 1} of {OPTIMIZERS[optimizer].label}, η = {fmt(lr)}:")
+        st.markdown(f"Step {len(history.points) - 1} of {OPTIMIZERS[optimizer].label}, η = {number(lr)}:")
         for line in OPTIMIZERS[optimizer].rule_lines:
             st.latex(line)
         st.dataframe(
@@ -244,11 +248,12 @@ st.markdown(
 show(rnn_figure(r, path, lecture=big), key=PAGE.key("rnn"))
 for t_step in range(1, T_steps + 1):
     st.latex(path_latex(r, t_step))
-terms = " + ".join(num(v) for v in r.paths_w)
-st.latex(rf"\frac{{dL}}{{dw}} = {terms} = {num(r.grad_w)}")
+terms = " + ".join(signed(v) for v in r.paths_w)
+st.latex(rf"\frac{{dL}}{{dw}} = {terms} = {signed(r.grad_w)}")
 st.caption(
-    f"Only the last term, {fmt(r.paths_w[-1], 4)}, is the partial ∂L/∂w with the earlier states held fixed; the "
-    f"total derivative {fmt(r.grad_w, 4)} adds the paths through h_{T_steps - 1}, …, h_1. "
-    f"Likewise dL/du = {fmt(r.grad_u, 4)}."
+    f"Only the last term, {number(r.paths_w[-1])}, is the partial ∂L/∂w with the earlier states held fixed; the "
+    f"total derivative {number(r.grad_w)} adds the paths through "
+    + (rf"$h_{{{T_steps - 1}}}, \dots, h_1$. " if T_steps > 2 else "$h_1$. ")
+    + f"Likewise dL/du = {number(r.grad_u)}."
 )
 finish(PAGE, slot)

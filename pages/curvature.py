@@ -183,7 +183,7 @@ def condition_tab() -> None:
     for label, (method, lr, mu) in settings.items():
         hyper = {"momentum": mu} if method != "gd" else {}
         t = descend(q.f, (2.0, 1.0), method, lr, steps, **hyper)
-        full = f"{label} (η = {lr:.3g}{f', μ = {mu:.3g}' if method != 'gd' else ''})"
+        full = f"{label} (η = {number(lr, 3)}{f', μ = {number(mu, 3)}' if method != 'gd' else ''})"
         full += " — diverged" if t.status == "diverged" else ""
         runs[full], rates[full] = t, predicted_rate(method, e, lr, mu)
         measured = measured_rate(t.values, max(1, t.steps_taken // 4))
@@ -196,7 +196,11 @@ def condition_tab() -> None:
         "eigenvalue; Polyak's heavy ball η = 4/(√λmax + √λmin)², μ = ((√κ − 1)/(√κ + 1))² gives ρ = (√κ − 1)/(√κ + 1)."
     )
     grid = cache.grid(q.f, ((-2.5, 2.5), (-2.5, 2.5)), 61)
-    show(paths_figure(grid, runs, ("x", "y"), {"minimum": [(0.0, 0.0)]}, lecture=big), key=PAGE.key("condition_paths"))
+    show(
+        paths_figure(grid, runs, ("x", "y"), {"minimum": [(0.0, 0.0)]}, lecture=big),
+        key=PAGE.key("condition_paths"),
+        about=q.f,
+    )
     lrs = np.linspace(0.05, 2.3, 24) / top
     predicted, measured = lr_sweep(q, lrs)
     show(
@@ -228,7 +232,7 @@ def newton_tab() -> None:
         preset = PRESETS["ill_conditioned" if scene == "quadratic" else "rosenbrock"]
         g, start, domain, gd_lr = cache.function(preset.text), preset.start, preset.domain, preset.lr
         minima, saddles = [m for m, _ in preset.minima], []
-    chosen = {f"Gradient descent (η = {gd_lr:g})": ("gd", gd_lr, {})}
+    chosen = {f"Gradient descent (η = {number(gd_lr)})": ("gd", gd_lr, {})}
     for name, entry in SECOND_ORDER.items():
         # η scales the step of the variants whose rule has one (damped Newton); the others take the full step.
         chosen[entry.label] = (name, float(values["eta"]), {h.name: float(values[h.name]) for h in entry.hypers})
@@ -240,7 +244,11 @@ def newton_tab() -> None:
             for line in entry.rule_lines:
                 st.latex(line)
     marks = {"minimum": minima, "saddle": saddles}
-    show(paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("newton_paths"))
+    show(
+        paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big),
+        key=PAGE.key("newton_paths"),
+        about=g,
+    )
     positive = all((t.values > 0).all() for t in runs.values())
     show(curves_figure(runs, "loss", log=positive, lecture=big), key=PAGE.key("newton_loss"))
     show(curves_figure(runs, "grad_norm", log=True, lecture=big), key=PAGE.key("newton_grad"))
@@ -282,17 +290,21 @@ def saddle_tab() -> None:
     )
     labels = {
         "gd": "Gradient descent",
-        "momentum": f"Momentum μ = {values['smu']:g}",
-        "noisy": f"GD + noise σ = {values['noise']:g}",
+        "momentum": f"Momentum μ = {number(values['smu'])}",
+        "noisy": f"GD + noise σ = {number(values['noise'])}",
     }
     runs = {labels[k]: t for k, t in runs.items()}
     marks = {"minimum": s.minima, "saddle": [s.point]}
-    show(paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("saddle_paths"))
+    show(
+        paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big),
+        key=PAGE.key("saddle_paths"),
+        about=g,
+    )
     st.latex(rf"f = {to_latex(g.expr)},\quad \text{{saddle}}\ S = ({number(s.point[0])}, {number(s.point[1])})")
     radius = 0.1 * half
     columns = st.columns(len(runs))
     for column, (label, t) in zip(columns, runs.items(), strict=True):
-        column.metric(f"{label}: steps within {radius:g} of S", steps_near(t, s.point, radius))
+        column.metric(f"{label}: steps within {number(radius)} of S", steps_near(t, s.point, radius))
     show(distance_figure(runs, s.point, lecture=big), key=PAGE.key("saddle_distance"))
     st.caption(
         "The start sits on the saddle's uphill-curving axis, ε off it. Descent slides into S along that axis, where "

@@ -106,6 +106,7 @@ def run_metrics() -> None:
         number(run.values[-1], scale=start_size),
         delta=delta(run.values[-1] - run.values[0], scale=start_size),
         delta_color="inverse",
+        delta_description=f"since the start, f(θ₀) = {number(run.values[0])}",
     )
     boxes[1].metric("final |∇f(θ)|", number(run.grad_norms[-1], scale=run.grad_norms[0]))
     for box, var, value in zip(boxes[2:], names, run.points[-1], strict=True):
@@ -202,7 +203,7 @@ def warn_runs(shown: dict) -> None:
 
 def sweep() -> None:
     """The chosen optimizer at several multiples of η, side by side, and its loss at every η of the grid."""
-    factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{v:g} × η = {number(v * lr)}"), where=st)
+    factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{number(v)} × η = {number(v * lr)}"), where=st)
     settings = {**hyper, **training.settings}
     swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, settings) for k in sorted(factors)}, steps)
     if swept:

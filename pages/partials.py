@@ -109,11 +109,11 @@ size = max(abs(s.fx), abs(s.z0)) if defined else 0.0  # differences below 10⁻�
 def row(h: float, slope: float) -> str:
     """One row; the secant slope with just enough digits to show where it still differs from the partial."""
     if not defined:
-        return f"| {h:g} | {number(slope)} | — |"
+        return f"| {number(h)} | {number(slope)} | — |"
     distance = cleaned(abs(slope - s.fx), size)
     ratio = abs(s.fx) / distance if distance else 0.0
     digits = 4 + (max(0, int(math.log10(ratio))) if math.isfinite(ratio) and ratio > 0 else 0)
-    return f"| {h:g} | {number(slope, digits)} | {number(distance)} |"
+    return f"| {number(h)} | {number(slope, digits)} | {number(distance)} |"
 
 
 rows = [row(h, v) for h, v in zip(H_TABLE, slopes, strict=True)]

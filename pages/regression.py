@@ -24,6 +24,7 @@ from core.regression import (
 from core.snippets import descent_snippet
 from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
 from ui import cache, keep
+from ui.a11y import spoken
 from ui.controls import Page, choice, number_box, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
@@ -121,6 +122,7 @@ def lesson() -> None:
                 extra=minima_line(LESSON_ROW, 5.0, preset.domain),
             ),
             key=PAGE.key("lesson_surface"),
+            about=spoken(loss, "L"),
         )
 
 
@@ -168,7 +170,15 @@ def model() -> None:
     m2.metric(f"w₁ (step {run.steps_taken})", number(w[0]))
     m3.metric("w₂ (target)", number(target[1]))
     m4.metric(f"w₂ (step {run.steps_taken})", number(w[1]))
-    m5.metric("MSE", number(loss), delta=delta(loss - best, scale=best), delta_color="inverse")
+    # The gap to the least-squares fit is never negative: said in words, grey, without an arrow that reads as a trend.
+    m5.metric(
+        "MSE",
+        number(loss),
+        delta=delta(loss - best, scale=best),
+        delta_color="off",
+        delta_arrow="off",
+        delta_description="above the least-squares fit",
+    )
     c1, c2 = pictures.columns(2)
     with c1:
         show(fit_figure(data, run, target, lecture=big), key=PAGE.key("fit"))
@@ -185,6 +195,7 @@ def model() -> None:
                 start_handle=start,
             ),
             key=PAGE.key("surface"),
+            about="L, the mean squared error of the line w₁·x + w₂",
             on_pick=pick_handler(PAGE, starts),  # a click moves the start there
             # A full-batch path follows the dragged start in the browser (mini-batches are the server's to draw).
             live=descent_live(L, PAGE, start, name, lr, steps, hyper, run=label, controls=starts)

@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from core import ExpressionError
+from core.numbers import number
 from ui import keep
 from ui.text import code, plain
 
@@ -99,7 +100,7 @@ class Control:
         if not math.isfinite(value):
             raise ValueError("it is not a finite number")
         if not self.low <= value <= self.high:
-            raise ValueError(f"it is outside {self.low:g} … {self.high:g}")
+            raise ValueError(f"it is outside {number(self.low)} … {number(self.high)}")
         if self.integer:
             if value != int(value):
                 raise ValueError("it is not a whole number")
@@ -108,6 +109,12 @@ class Control:
 
     def _text(self, option: Any) -> str:
         return option if isinstance(option, str) else repr(option)
+
+    def _shown(self, option: Any) -> str:
+        """An option as the widget writes it: a number as core.numbers does (10⁻⁵, never 1e-05), all its digits."""
+        if isinstance(option, int | float) and not isinstance(option, bool):
+            return number(option, 10)
+        return self._text(option)
 
     def _option(self, raw: str) -> Any:
         for option in self.options:
@@ -134,7 +141,7 @@ class Control:
         if self.kind == "text":
             return where.text_input(label, max_chars=self.max_chars, **common)
         options = list(self.options)
-        shown = self.labels or self._text
+        shown = self.labels or self._shown
         if self.kind == "select":
             return where.selectbox(label, options, format_func=shown, **common)
         if self.kind == "radio":

@@ -12,7 +12,8 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from core import ExpressionError
+from core import ExpressionError, Function
+from ui.a11y import subject
 from ui.chart import plotly_chart
 from ui.text import plain
 
@@ -76,6 +77,10 @@ LECTURE_CSS = """
   [data-testid="stMarkdownContainer"] th { font-size: 1.3rem; }
   [data-testid="stTextInput"] input { font-size: 1.4rem; }
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.1rem !important; }
+  /* A slider's value above its handle, never on it: the enlarged paragraph type made its line taller than the
+     room above the handle, so the handle covered the value's middle ("-1.50" read "-1 50"). */
+  [data-testid="stSliderThumbValue"] { top: auto !important; bottom: calc(100% + 2px) !important; }
+  [data-testid="stSliderThumbValue"] p { font-size: 1.2rem; line-height: 1.2; }
   /* A wider sidebar for the larger type: slider values clear of their knobs, a preset's name not cut. */
   [data-testid="stSidebar"] { width: 400px !important; min-width: 400px !important; }
 </style>
@@ -87,12 +92,13 @@ def figure_html(fig: go.Figure) -> str:
     return pio.to_html(fig, include_plotlyjs=True, full_html=True, config=CHART_CONFIG)
 
 
-def show(fig: go.Figure, key: str, export: bool = True, **events: Any) -> None:
+def show(fig: go.Figure, key: str, export: bool = True, about: Function | str | None = None, **events: Any) -> None:
     """Draw a figure, with a download of it as a standalone HTML file (built only when clicked).
 
-    ``events`` are the chart's callbacks (``on_pick``, ``pick``, ``on_step``; see ui.chart.plotly_chart).
+    ``events`` are the chart's callbacks (``on_pick``, ``pick``, ``on_step``; see ui.chart.plotly_chart). ``about``
+    is the function the chart draws when it is not the page's own (its accessible name says it; ui.a11y).
     """
-    plotly_chart(fig, key=key, config=CHART_CONFIG, **events)
+    plotly_chart(fig, key=key, config=CHART_CONFIG, subject=subject(key, about), **events)
     if export:
         st.download_button(
             "⬇ Figure as HTML",

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from core.backprop import Step
 from core.grid import Grid
 from core.network import Network, Pass, text
+from core.numbers import number
 from core.rnn import Unrolled
 from viz.calculus import contour, point3d, scene, surface
 from viz.descent import play_buttons, step_slider
@@ -50,14 +51,8 @@ POSITIONS = {
 }
 KIND_COLORS = {"input": "#999999", "weight": PALETTE[0], "pre": PALETTE[1], "act": PALETTE[2], "loss": PALETTE[3]}
 EDGE_GREY = "#BBBBBB"
+LABEL_PX = {False: 12, True: 18}  # the smallest label a laptop's reader (a projector's audience) reads
 LABEL_AT = 0.5  # an edge's label sits at this fraction of the way from its source to its target
-
-
-def short_number(value: float) -> str:
-    """A number for a figure label: three significant digits and a true minus sign."""
-    if not np.isfinite(value):
-        return "undefined"
-    return f"{float(value) + 0.0:.3g}".replace("-", "−")
 
 
 def _segments(pairs: list[tuple[tuple[float, float], tuple[float, float]]], shorten: float) -> tuple[list, list]:
@@ -115,9 +110,9 @@ def graph_figure(net: Network, p: Pass, steps: list[Step], k: int, lecture: bool
     """
     pos = POSITIONS[net.arch]
     pairs = [(pos[e.source], pos[e.target]) for e in net.edges]
-    label_size = 15 if lecture else 11
+    label_size = LABEL_PX[lecture]
     labels = [
-        e.text if e.text == "1" else f"{e.text} = {short_number(p.partials[(e.source, e.target)])}" for e in net.edges
+        e.text if e.text == "1" else f"{e.text} = {number(p.partials[(e.source, e.target)], 3)}" for e in net.edges
     ]
     hover = [f"∂{text(e.target)}/∂{text(e.source)} = {label}" for e, label in zip(net.edges, labels, strict=True)]
     traces = [_edge_trace(pairs, "edges", EDGE_GREY, 1.5, 0.28), *_at_step(net, p, steps, k, label_size, lecture)]
@@ -182,9 +177,9 @@ def _at_step(net: Network, p: Pass, steps: list[Step], k: int, label_size: int, 
     names = [n.name for n in net.nodes]
     below = []
     for name in names:
-        lines = [f"= {short_number(p.values[name])}" if name in known else ""]
+        lines = [f"= {number(p.values[name], 3)}" if name in known else ""]
         if name in reached:
-            lines.append(f"∂L/∂{text(name)} = {short_number(p.adjoints[name])}")
+            lines.append(f"∂L/∂{text(name)} = {number(p.adjoints[name], 3)}")
         below.append("<br>".join(lines))
     return [
         used,
@@ -242,7 +237,7 @@ def surface_figure(
     g = np.asarray(grad, dtype=float)
     if np.isfinite(g).all() and np.any(g):
         scale = arrow_scale(grid, g.reshape(2, 1), fraction=0.18)
-        label = f"∇L from the backward pass = ({short_number(g[0])}, {short_number(g[1])})"
+        label = f"∇L from the backward pass = ({number(g[0], 3)}, {number(g[1], 3)})"
         tip = arrow(x0, y0, scale * g[0], scale * g[1], label, GRADIENT, 5)
         tip["meta"] = {"scale": scale}
         traces.append(tip)
@@ -294,7 +289,10 @@ def surface3d_figure(
         )
     if np.isfinite(value):
         traces.append(point3d(x0, y0, value, name="current weights"))
-    layout = dict(scene=scene(names, grid) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range))))
+    # Half a laptop's width and taller than wide: the camera steps back to keep the vertical axis's numbers inside.
+    layout = dict(
+        scene=scene(names, grid, distance=1.4) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range)))
+    )
     return figure(traces, layout, height=520, lecture=lecture)
 
 
@@ -309,12 +307,12 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
     edges = []  # (source, target, label)
     for t in range(1, T + 1):
         h, before = f"h{t}".translate(SUBSCRIPTS), f"h{t - 1}".translate(SUBSCRIPTS)
-        edges.append((f"h{t - 1}", f"h{t}", f"(1−{h}²)w = {short_number(r.carry[t - 1])}"))
-        edges.append((f"w{t}", f"h{t}", f"(1−{h}²){before} = {short_number(r.direct_w[t - 1])}"))
-        edges.append((f"x{t}", f"h{t}", f"(1−{h}²)u = {short_number((1 - r.hs[t] ** 2) * r.u)}"))
-    edges.append((f"h{T}", "L", f"2(h{T}−y)".translate(SUBSCRIPTS) + f" = {short_number(r.adjoints[T])}"))
+        edges.append((f"h{t - 1}", f"h{t}", f"(1−{h}²)w = {number(r.carry[t - 1], 3)}"))
+        edges.append((f"w{t}", f"h{t}", f"(1−{h}²){before} = {number(r.direct_w[t - 1], 3)}"))
+        edges.append((f"x{t}", f"h{t}", f"(1−{h}²)u = {number((1 - r.hs[t] ** 2) * r.u, 3)}"))
+    edges.append((f"h{T}", "L", f"2({labels_h(T)}−y) = {number(r.adjoints[T], 3)}"))
     pairs = [(pos[a], pos[b]) for a, b, _ in edges]
-    size = 15 if lecture else 11
+    size = LABEL_PX[lecture]
     on_path = [(f"w{path}", f"h{path}")] + [(f"h{t - 1}", f"h{t}") for t in range(path + 1, T + 1)] + [(f"h{T}", "L")]
     traces = [
         _edge_trace(pairs, "edges", EDGE_GREY, 1.5, 0.3),
@@ -325,12 +323,10 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
     names_text = {f"h{t}": f"h{t}".translate(SUBSCRIPTS) for t in range(T + 1)}
     names_text |= {f"x{t}": f"x{t}".translate(SUBSCRIPTS) for t in range(1, T + 1)}
     names_text |= {f"w{t}": "w" for t in range(1, T + 1)} | {"L": "L"}
-    below = {
-        f"h{t}": f"= {short_number(r.hs[t])}<br>∂L/∂{labels_h(t)} = {short_number(r.adjoints[t])}" for t in range(T + 1)
-    }
-    below |= {f"x{t}": f"= {short_number(r.xs[t - 1])}" for t in range(1, T + 1)}
-    below |= {f"w{t}": f"step {t}: term {short_number(r.paths_w[t - 1])}" for t in range(1, T + 1)}
-    below["L"] = f"= {short_number(r.loss)}"
+    below = {f"h{t}": f"= {number(r.hs[t], 3)}<br>∂L/∂{labels_h(t)} = {number(r.adjoints[t], 3)}" for t in range(T + 1)}
+    below |= {f"x{t}": f"= {number(r.xs[t - 1], 3)}" for t in range(1, T + 1)}
+    below |= {f"w{t}": f"step {t}: term {number(r.paths_w[t - 1], 3)}" for t in range(1, T + 1)}
+    below["L"] = f"= {number(r.loss, 3)}"
     colors = {"h": PALETTE[2], "x": "#999999", "w": PALETTE[0], "L": PALETTE[3]}
     rings = [POINT if n == f"w{path}" else colors[n[0]] for n in names]
     marker = 40 if lecture else 32

@@ -9,7 +9,8 @@ from PIL import Image, ImageColor, ImageDraw
 
 from core.backprop import Step
 from core.network import Network, Pass, text
-from viz.backprop import EDGE_GREY, KIND_COLORS, POSITIONS, short_number
+from core.numbers import number
+from viz.backprop import EDGE_GREY, KIND_COLORS, POSITIONS
 from viz.recording import HEADER, HEIGHT, INK, PAPER, POINT, RGB, WIDTH, Texts, draw_header, encoded, font
 from viz.style import GRADIENT, UPDATE
 
@@ -30,8 +31,8 @@ def step_detail(net: Network, p: Pass, step: Step) -> str:
     if step.kind == "start":
         return "Known at the start: inputs and weights"
     if step.kind == "forward":
-        return f"Forward pass: {text(step.node)} = {short_number(p.values[step.node])}"
-    return f"Backward pass: ∂L/∂{text(step.node)} = {short_number(p.adjoints[step.node])}"
+        return f"Forward pass: {text(step.node)} = {number(p.values[step.node], 3)}"
+    return f"Backward pass: ∂L/∂{text(step.node)} = {number(p.adjoints[step.node], 3)}"
 
 
 def step_counter(k: int, last: int) -> str:
@@ -81,10 +82,10 @@ def walkthrough_frames(net: Network, p: Pass, steps: Sequence[Step], texts: Text
             draw.text((x, y), text(node.name), font=font(name_size), fill=INK, anchor="mm")
             weight = node.kind == "weight"  # a weight's numbers sit to its left, clear of the weights below it
             tx, ty, anchor = (x - radius - 4, y, "rm") if weight else (x, y + radius + 3, "ma")
-            value = f"= {short_number(p.values[node.name])}" if node.name in known else ""
+            value = f"= {number(p.values[node.name], 3)}" if node.name in known else ""
             draw.text((tx, ty), value, font=font(size), fill=INK, anchor=anchor)
             if node.name in reached:
-                adjoint = f"∂L/∂{text(node.name)} = {short_number(p.adjoints[node.name])}"
+                adjoint = f"∂L/∂{text(node.name)} = {number(p.adjoints[node.name], 3)}"
                 # Below the value; a weight's on the same line, further left (the next weight sits below it).
                 where = (tx - draw.textlength(value, font=font(size)) - 10, ty) if weight else (tx, ty + size + 3)
                 draw.text(where, adjoint, font=font(size), fill=_rgb(GRADIENT), anchor=anchor)

@@ -85,14 +85,18 @@ def wall(xs: list, ys: list, z_range: tuple[float, float], color: str, name: str
     )
 
 
-def scene(names: tuple[str, str], grid: Grid) -> dict:
+def scene(names: tuple[str, str], grid: Grid, distance: float = 1.0) -> dict:
+    """A 3D scene over the grid's window, seen from the (+x, −y) side. The camera stands as close as keeps every tick
+    label inside a panel as narrow as the welcome page's (tests/e2e/test_scenes.py); ``distance`` > 1 steps back
+    for a panel narrower still for its height."""
+    eye = dict(x=1.55 * distance, y=-1.55 * distance, z=0.98 * distance)
     return dict(
         xaxis=dict(title=dict(text=names[0])),
         yaxis=dict(title=dict(text=names[1])),
         zaxis=dict(title=dict(text="f"), range=list(grid.z_range)),
         aspectmode="manual",
         aspectratio=dict(x=1, y=1, z=0.7),
-        camera=dict(eye=dict(x=1.35, y=-1.35, z=0.85)),  # close in: the surface fills its panel
+        camera=dict(eye=eye),
     )
 
 
@@ -243,7 +247,7 @@ def slice_figure(
         if secant is not None and np.isfinite(secant[1]):
             h, secant_slope = secant
             t = np.array([min(0.0, h) - 0.1 * span, max(0.0, h) + 0.1 * span])
-            name = f"secant, h = {h:g}: slope {number(secant_slope)}"
+            name = f"secant, h = {number(h)}: slope {number(secant_slope)}"
             traces.append(slope_line(at, s.z0, secant_slope, t, name, color=GRADIENT, width=2, dash="dash"))
         traces.append(trace("scatter", x=[at], y=[s.z0], mode="markers", name="P", marker=dict(size=11, color=POINT)))
     layout = dict(

@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 from core.curvature import Curvature
 from core.descent import Trajectory
 from core.grid import Grid
+from core.numbers import number
 from viz.calculus import contour, point3d, surface
-from viz.style import DASHES, PALETTE, POINT, SYMBOLS, WHITE, YELLOW, figure, keyed, log_axis, series, trace
+from viz.style import DASHES, PALETTE, POINT, SYMBOLS, WHITE, YELLOW, figure, keyed, log_axis, series, text_px, trace
 
 UP = "#0072B2"  # an eigen-axis along which f curves up (λ > 0)
 DOWN = "#D55E00"  # … curves down (λ < 0)
@@ -32,7 +33,7 @@ def eigen_axes(c: Curvature, domain: tuple, fraction: float = 0.3) -> list[tuple
 
 def _axis_name(i: int, lam: float, kind_zero: bool) -> str:
     shape = "flat" if kind_zero else ("curves up" if lam > 0 else "curves down")
-    return f"eigen-axis {i + 1}: λ{'₁₂'[i]} = {lam:.4g} ({shape})"
+    return f"eigen-axis {i + 1}: λ{'₁₂'[i]} = {number(lam)} ({shape})"
 
 
 def hessian_figure(
@@ -109,16 +110,20 @@ def taylor_figure(near: Grid, model: Grid, c: Curvature, names: tuple[str, str],
 
     def scene(left: float, title: str) -> dict:
         return dict(
-            domain=dict(x=[left, left + 0.48], y=[0.0, 0.92]),
+            domain=dict(x=[left + 0.03, left + 0.48], y=[0.0, 0.9]),
             xaxis=dict(title=dict(text=names[0])),
             yaxis=dict(title=dict(text=names[1])),
             zaxis=dict(title=dict(text=title), range=[low, high]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=dict(x=1.6, y=-1.6, z=1.0)),
+            # From higher up than the other 3D views: a bowl seen along its valley (the lesson's f at P) was a
+            # thin sliver from the side; from above it shows as a surface whatever its shape.
+            camera=dict(eye=dict(x=1.3, y=-1.6, z=1.5)),
         )
 
-    heading = dict(y=1.0, xref="paper", yref="paper", yanchor="top", showarrow=False, font=dict(size=16))
+    heading = dict(
+        y=1.0, xref="paper", yref="paper", yanchor="top", showarrow=False, font=dict(size=text_px(16, lecture))
+    )
     layout = dict(
         scene=scene(0.0, "f"),
         scene2=scene(0.52, "q"),
@@ -127,7 +132,7 @@ def taylor_figure(near: Grid, model: Grid, c: Curvature, names: tuple[str, str],
             {**heading, "text": "q(P + d) = f + ∇f·d + ½ dᵀHd", "x": 0.76, "xanchor": "center"},
         ],
     )
-    return figure(traces, layout, height=480, lecture=lecture)
+    return figure(traces, layout, height=400, lecture=lecture)
 
 
 def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lecture: bool = False) -> go.Figure:
@@ -166,7 +171,7 @@ def rates_figure(runs: Mapping[str, Trajectory], rates: Mapping[str, float], lec
                 x=k,
                 y=line,
                 mode="lines",
-                name=f"{label}: predicted ρ = {rho:.4g}",
+                name=f"{label}: predicted ρ = {number(rho)}",
                 line=dict(color=color, width=2, dash="dash"),
             )
         )
@@ -212,8 +217,8 @@ def lr_sweep_figure(
             name="measured (loss ratio per step)^½",
             marker=dict(size=9, color=PALETTE[1], line=dict(width=1, color="black")),
         ),
-        _marker_line(stable, top, f"largest stable η = 2/λmax = {stable:.4g}", PALETTE[3], "dash"),
-        _marker_line(best, top, f"fastest η* = 2/(λmin + λmax) = {best:.4g}", PALETTE[2], "dot"),
+        _marker_line(stable, top, f"largest stable η = 2/λmax = {number(stable)}", PALETTE[3], "dash"),
+        _marker_line(best, top, f"fastest η* = 2/(λmin + λmax) = {number(best)}", PALETTE[2], "dot"),
         trace(
             "scatter",
             x=[lrs[0], lrs[-1]],
@@ -230,7 +235,7 @@ def lr_sweep_figure(
                 x=[lr],
                 y=[float(np.interp(lr, lrs, predicted))],
                 mode="markers",
-                name=f"this η = {lr:.4g}",
+                name=f"this η = {number(lr)}",
                 marker=dict(size=14, color=POINT, symbol="diamond"),
             )
         )

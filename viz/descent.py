@@ -192,7 +192,7 @@ def descent_figure(
             zaxis=dict(title=dict(text="f"), range=[low, high]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=dict(x=1.3, y=-1.3, z=0.95)),
+            camera=dict(eye=dict(x=1.45, y=-1.45, z=1.05)),
         ),
         xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], domain=[0.52, 1.0]),
         yaxis=dict(title=dict(text=names[1]), range=[grid.ys[0], grid.ys[-1]]),
@@ -277,7 +277,7 @@ def step_slider(count: int, labels: Sequence[str] | None = None, active: int = 0
 
 def run_label(t: Trajectory, label: str | None = None) -> str:
     """Legend text of a run, saying honestly where it diverged."""
-    text = label or f"{OPTIMIZERS[t.optimizer].label}, η = {t.lr:g}"
+    text = label or f"{OPTIMIZERS[t.optimizer].label}, η = {number(t.lr)}"
     return text + (f" — diverged at step {t.diverged_at}" if t.status == "diverged" else "")
 
 
@@ -530,7 +530,7 @@ def pale(color: str, amount: float = 0.55) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
 
 
-BASIN_MARKS = 12  # marks per side of the map: a texture that tells the basins apart without their colour
+BASIN_MARKS = 10  # marks per side of the map: a texture that tells the basins apart without their colour
 
 
 def basin_marks(bm: BasinMap, minima: Sequence[tuple[float, float]]) -> list[dict]:
@@ -557,7 +557,7 @@ def basin_marks(bm: BasinMap, minima: Sequence[tuple[float, float]]) -> list[dic
                     mode="markers",
                     name=name,
                     # White with a dark rim: seen on every basin's colour, and its legend key on either theme.
-                    marker=dict(symbol=symbol, size=9, color=WHITE, line=dict(width=1.5, color="#000000")),
+                    marker=dict(symbol=symbol, size=8, color=WHITE, line=dict(width=1, color="#000000")),
                     hoverinfo="skip",
                 )
             )

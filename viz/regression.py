@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.descent import Trajectory
+from core.numbers import number
 from core.regression import Dataset
 from viz.descent import play_buttons, step_slider
 from viz.style import POINT, TANGENT, YELLOW, figure, keyed, log_axis, series, short, trace
@@ -140,7 +141,7 @@ def minima_line(a: tuple[float, float], y: float, domain: tuple[tuple[float, flo
         x=w1,
         y=(y - a[0] * w1) / a[1],
         mode="lines",
-        name=f"minima: the whole line {a[0]:g}·w1 + {a[1]:g}·w2 = {y:g} (L = 0)",
+        name=f"minima: the whole line {number(a[0])}·w1 + {number(a[1])}·w2 = {number(y)} (L = 0)",
         line=dict(color=YELLOW, width=3, dash="dash"),
     )
     return keyed(line)

@@ -6,6 +6,7 @@ import pytest
 from core.backprop import backward_order, finite_difference, forward_order, walkthrough
 from core.network import ACTIVATIONS, ARCHITECTURES, LOSSES, as_dict, build, initial_weights, loss_and_gradient, run
 from core.network import train as train_network
+from core.numbers import number
 from core.points import DataError, check_targets, make_points, read_points
 from core.rnn import sequence, unroll
 
@@ -283,21 +284,21 @@ def test_the_finite_difference_check_holds_where_sigma_rounds_to_one():
     for weight in net.weights:
         check = finite_difference(net, w, POINTS, weight, h=1e-5)
         assert check.difference < 1e-6 * max(1.0, abs(check.backprop)), (weight, check)
-        assert "as the step h = 1e-05 predicts" in check.caption
+        assert "as the step h = 1\u202f×\u202f10⁻⁵ predicts" in check.caption
 
 
 def test_the_caption_names_what_explains_the_gap():
     net = build("neuron", "sigmoid", "squared")
     w = initial_weights(net, 0)
     rough = finite_difference(net, w, POINTS, "w1", h=0.5)
-    assert rough.caption.startswith(f"The two differ by {rough.difference:.1e}, as the step h = 0.5 predicts")
+    assert rough.caption.startswith(f"The two differ by {number(rough.difference, 2)}, as the step h = 0.5 predicts")
     assert "mostly truncation" in rough.caption
     tiny = finite_difference(net, w, POINTS, "w1", h=1e-13)
-    assert "mostly rounding" in tiny.caption and "as the step h = 1e-13 predicts" in tiny.caption
+    assert "mostly rounding" in tiny.caption and "as the step h = 1\u202f×\u202f10⁻¹³ predicts" in tiny.caption
     # A ReLU neuron with one example exactly at its kink in b: no step explains the gap, and the caption says so.
     net = build("neuron", "relu", "squared")
     w = np.array([0.7, -0.4, 0.0])
     w[2] = -(POINTS.x[0] @ w[:2])
     kink = finite_difference(net, w, POINTS, "b", h=1e-5)
     assert kink.difference > 1e-3
-    assert "more than the step h = 1e-05 explains" in kink.caption and "kink" in kink.caption
+    assert "more than the step h = 1\u202f×\u202f10⁻⁵ explains" in kink.caption and "kink" in kink.caption

@@ -23,11 +23,15 @@ try:
 except ImportError:  # pragma: no cover - requirements-dev installs it
     AXE_SCRIPT = None
 
-# The layout test's settings, and the dark theme picked in Streamlit's settings menu (stored per page in
-# localStorage, as the menu does) on a computer whose own setting is light.
-AXE_SETTINGS = {**SETTINGS, "dark-chosen": ({"width": 1280, "height": 720}, "", "light")}
+# The layout test's settings, and the dark theme chosen explicitly on a computer whose own setting is light: in
+# Streamlit's settings menu (stored per page in localStorage, as the menu does), and in the app's own Projector
+# box (ui/view.py), whose link carries it (with Streamlit's option, so the page needs no reload to apply it).
+AXE_SETTINGS = {
+    **SETTINGS,
+    "dark-chosen": ({"width": 1280, "height": 720}, "", "light"),
+    "dark-link": ({"width": 1280, "height": 720}, "theme=dark&embed_options=dark_theme", "light"),
+}
 CHOOSE_DARK = "localStorage.setItem(`stActiveTheme-${window.location.pathname}-v2`, JSON.stringify('Dark'));"
-AXE_VIEWS = {**VIEWS, "classroom": "classroom"}
 SERIOUS = ("serious", "critical")
 # Every rule axe-core has, none disabled: only its "experimental" ones stay off, as axe's defaults have them.
 RUN = "(options) => axe.run(document, options)"
@@ -67,18 +71,18 @@ def axe_tabs(browser):
         context.close()
 
 
-@pytest.mark.parametrize("view", list(AXE_VIEWS))
+@pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("setting", list(AXE_SETTINGS))
 def test_axe_core_finds_no_serious_violation(axe_tabs, server, setting, view):
     page = axe_tabs(setting)
     _, query, _ = AXE_SETTINGS[setting]
-    path = AXE_VIEWS[view]
+    path = VIEWS[view]
     joiner = "&" if "?" in path else "?"
     page.goto(f"{server}/{path}{joiner + query if query else ''}")
     wait_idle(page)
     if view not in NO_CHART and page.locator(".gl-plotly").count():
         page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
-    if setting == "dark-chosen":  # the choice took: the app is dark although the computer asks for light
+    if setting.startswith("dark-"):  # the choice took: the app is dark although the computer asks for light
         assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).colorScheme") == "dark"
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)

@@ -3,8 +3,9 @@
 plotly draws a chart's text (tick labels, axis titles, legend entries, annotations, colorbar labels) as SVG text,
 so the browser knows where each one landed. A text outside its chart's box is clipped; two texts whose boxes
 intersect collide. Both fail, naming page, setting, chart and text, and so do a y axis without numbers, a metric
-cut with "…", a cut sidebar label or formula, small type on a projector, and a page whose first screen shows no
-chart. One server and one browser serve every case; each setting keeps its tab and opens the pages in turn.
+cut with "…", a legend symbol that does not stand out from the background (3:1), a cut sidebar label or formula,
+small type on a projector, and a page whose first screen shows no chart. One server and one browser serve every
+case; each setting keeps its tab and opens the pages in turn.
 """
 
 from __future__ import annotations
@@ -54,12 +55,14 @@ for row in REGISTRY:
 NO_CHART = {"practice", "classroom"}  # a page of exercises, a class not yet started: nothing to plot
 PATH_FIRST = {"home"}  # the welcome page's first screen is the path (tests/e2e/test_lesson_path.py), its chart below
 LECTURE_TICK_PX = 18  # the smallest tick label a projector audience reads from the back
+SMALLEST_PX = 12  # the smallest label in a chart (an annotation, a graph's numbers) on a laptop
 OVERLAP_PX = 1.0  # boxes may touch: an intersection must exceed this in both directions to count
 TEXT_CONTRAST = 4.5  # WCAG AA for normal text, against whatever the text sits on
+SYMBOL_CONTRAST = 3.0  # WCAG 1.4.11 for a legend symbol, light or dark
 SLAB_CONTRAST = 1.5  # a chart background this far from the page's is a slab of another colour
 
 # In the page: for every drawn chart, its box and every visible text it draws, with what kind of text it is.
-MEASURE = """
+MEASURE = r"""
 () => {
   const kinds = [["legend", ".legend"], ["annotation", ".annotation"], ["colorbar", ".colorbar"],
     ["buttons", ".updatemenu-container"], ["slider", ".slider-container"], ["title", ".g-gtitle"]];
@@ -71,6 +74,30 @@ MEASURE = """
     return title ? title.getAttribute("class").slice(2) : "text";
   }
   const rect = (r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  // Each legend entry's symbol as the colours it is painted in (with their opacity): strokes, fills, and the
+  // stops of a gradient fill (a colour scale's swatch).
+  function paints(gd, paint, alpha) {
+    const url = paint.match(/url\("?#([^")]+)"?\)/);
+    if (!url) return paint === "none" ? [] : [{color: paint, alpha}];
+    const gradient = gd.querySelector(`[id="${url[1]}"]`) || document.getElementById(url[1]);
+    return gradient ? [...gradient.querySelectorAll("stop")].map((stop) => ({color: getComputedStyle(stop).stopColor,
+      alpha: alpha * parseFloat(getComputedStyle(stop).stopOpacity)})) : [];
+  }
+  function legendSymbols(gd) {
+    return [...gd.querySelectorAll(".legend .traces")].filter((item) => item.checkVisibility()).map((item) => {
+      const colors = [];
+      for (const shape of item.querySelectorAll(".layers path, .layers rect")) {
+        const box = shape.getBBox();
+        if (!(box.width > 0 || box.height > 0) || !shape.checkVisibility({visibilityProperty: true})) continue;
+        const style = getComputedStyle(shape);
+        const opacity = parseFloat(style.opacity);
+        if (parseFloat(style.strokeWidth) > 0)
+          colors.push(...paints(gd, style.stroke, opacity * parseFloat(style.strokeOpacity)));
+        colors.push(...paints(gd, style.fill, opacity * parseFloat(style.fillOpacity)));
+      }
+      return {text: (item.querySelector(".legendtext") || item).textContent.trim(), colors};
+    });
+  }
   return [...document.querySelectorAll(".gl-plotly")].map((gd) => {
     const full = gd._fullLayout;
     const texts = [...gd.querySelectorAll("svg text")]
@@ -84,7 +111,14 @@ MEASURE = """
     }) : [];
     const title = gd.layout && gd.layout.title && gd.layout.title.text;
     const name = title || (texts.find((t) => t.kind.endsWith("title")) || {}).text || "";
-    return {drawn: Boolean(full), box: rect(gd.getBoundingClientRect()), name, texts, yaxes, paper};
+    // A graph's nodes (the markers of a trace named "nodes") and the boxes drawn behind annotations.
+    const nodes = [...gd.querySelectorAll(".scatterlayer .trace")]
+      .filter((g) => g.__data__ && g.__data__[0] && g.__data__[0].trace.name === "nodes")
+      .flatMap((g) => [...g.querySelectorAll("path.point")].map((p) => rect(p.getBoundingClientRect())));
+    const labels = [...gd.querySelectorAll(".annotation")].filter((a) => a.querySelector("rect.bg"))
+      .map((a) => ({text: a.textContent.trim(), box: rect(a.querySelector("rect.bg").getBoundingClientRect())}));
+    return {drawn: Boolean(full), box: rect(gd.getBoundingClientRect()), name, texts, yaxes, paper,
+            legend: legendSymbols(gd), nodes, labels};
   });
 }
 """
@@ -112,8 +146,16 @@ PAGE_TEXT = """
     .filter((e) => e.checkVisibility()
       && (cut(e) || e.querySelector(".katex-html").getBoundingClientRect().right > edge))
     .map((e) => (e.querySelector("annotation") || e).textContent.trim().slice(0, 60)) : [];
+  // A slider's value above its handle, never on it ("-1.50" read "-1 50" with the handle over the point).
+  const sliders = [...document.querySelectorAll("[data-testid=stSlider]")].filter((s) => s.checkVisibility())
+    .flatMap((s) => [...s.querySelectorAll("[data-testid=stSliderThumbValue]")].map((value) => {
+      const thumb = value.parentElement;  // the handle: the value is drawn as its child, above it
+      const r = (e) => { const b = e.getBoundingClientRect(); return {left: b.left, top: b.top, right: b.right,
+                                                                        bottom: b.bottom}; };
+      return value ? {text: value.innerText.trim(), value: r(value), thumb: r(thumb)} : null;
+    })).filter(Boolean);
   const paragraph = document.querySelector("[data-testid=stMain] [data-testid=stMarkdownContainer] p");
-  return {metrics, labels, formulas, body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16,
+  return {metrics, labels, formulas, sliders, body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16,
           height: window.innerHeight,
           background: getComputedStyle(document.querySelector("[data-testid=stApp]")).backgroundColor};
 }
@@ -147,6 +189,12 @@ def luminance(color: tuple[float, ...]) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+def over(color: tuple[float, ...], alpha: float, behind: tuple[float, ...]) -> tuple[float, ...]:
+    """``color`` painted with opacity ``alpha`` (times its own) over the opaque ``behind``."""
+    a = alpha * color[3]
+    return (*(a * c + (1 - a) * b for c, b in zip(color[:3], behind[:3], strict=True)), 1.0)
+
+
 def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
@@ -170,10 +218,22 @@ def chart_violations(chart: dict, setting: str, page_background: str) -> list[st
             found.append(f"{t['kind']} “{t['text']}” has contrast {contrast(rgba(t['fill']), behind):.1f}")
         if setting == "lecture" and "tick" in t["kind"] and t["size"] < LECTURE_TICK_PX:
             found.append(f"{t['kind']} “{t['text']}” is {t['size']:g} px, under {LECTURE_TICK_PX} px")
+        smallest = LECTURE_TICK_PX if setting == "lecture" else SMALLEST_PX
+        if t["kind"] in ("annotation", "text") and t["size"] < smallest - 0.01:
+            found.append(f"{t['kind']} “{t['text']}” is {t['size']:g} px, under {smallest} px")
     for i, a in enumerate(texts):
         for b in texts[i + 1 :]:
             if overlaps(a["box"], b["box"]):
                 found.append(f"{a['kind']} “{a['text']}” overlaps {b['kind']} “{b['text']}”")
+    for label in chart["labels"]:
+        if any(overlaps(label["box"], node) for node in chart["nodes"]):
+            found.append(f"label “{label['text']}” lies over a node")
+    for item in chart["legend"]:
+        # WCAG 1.4.11: a graphical object needs 3:1 against what it sits on; a symbol drawn in several colours
+        # (a white line with dark-rimmed markers) is seen when any of them is.
+        shown = max((contrast(over(rgba(c["color"]), c["alpha"], behind), behind) for c in item["colors"]), default=1)
+        if shown < SYMBOL_CONTRAST:
+            found.append(f"legend symbol of “{item['text']}” has contrast {shown:.1f}")
     for axis in chart["yaxes"]:
         ticks = [t for t in texts if t["kind"] == f"{axis['id']}tick" and not outside(t["box"], chart["box"])]
         if axis["labelled"] and not ticks:
@@ -186,6 +246,9 @@ def page_violations(text: dict, charts: list[dict], setting: str, view: str) -> 
     found = [f"metric “{m['text']}” is cut off" for m in text["metrics"] if m["cut"]]
     found += [f"sidebar label “{label}” is cut off" for label in text["labels"]]
     found += [f"sidebar formula “{formula}” is cut off" for formula in text["formulas"]]
+    found += [
+        f"slider value “{s['text']}” sits on its handle" for s in text["sliders"] if overlaps(s["value"], s["thumb"])
+    ]
     if setting == "lecture":
         found += [
             f"metric “{m['text']}” is {m['size']:g} px, under twice the body text ({text['body']:g} px)"

@@ -21,8 +21,9 @@ def metrics(at):
 
 
 def value(text):
-    """A number as the page writes it (a true minus sign) read back."""
-    return float(text.replace("−", "-"))
+    """A number as core.numbers writes it (a true minus sign, ×10ⁿ for the very small and large) read back."""
+    plain = text.replace("\u202f×\u202f10", "e").replace("−", "-").replace("⁻", "-")
+    return float(plain.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
 
 
 def test_the_page_runs_clean_and_its_gradient_is_cores():
@@ -34,9 +35,9 @@ def test_the_page_runs_clean_and_its_gradient_is_cores():
     assert any(t["name"].startswith("∇L from the backward pass") for t in surface["data"])
     assert any(t["type"] == "surface" for t in surface3d["data"])
     assert list(nodes(rnn)["text"]).count("w") == 4
-    # the default view: the whole walk-through done, its last step the input x₂'s adjoint
-    assert at.slider(key="backprop.step").value == 11
-    assert r"\frac{\partial L}{\partial x_{2}} = " in texts(at)
+    # Regression: the page opened at the last step (11 of 11), every number already there. It opens at step 1.
+    assert at.slider(key="backprop.step").value == 1
+    assert "Step 1 of 11 — Forward pass: z" in texts(at)
     net = build("neuron", "sigmoid", "squared")
     _, grad = loss_and_gradient(net, initial_weights(net, 0), make_points("blobs", 12, 0))
     assert value(metrics(at)["backward pass ∂L/∂w1"]) == pytest.approx(grad[0], rel=1e-9)
@@ -46,12 +47,12 @@ def test_the_page_runs_clean_and_its_gradient_is_cores():
 
 def test_the_step_control_walks_the_forward_then_the_backward_pass():
     at = open_page(PAGE)
-    last = figures(at)[0]
+    first = figures(at)[0]
     at.slider(key="backprop.step").set_value(0).run()
     assert_clean(at)
     assert "Step 0 of 11 — Known at the start" in texts(at)
     start = figures(at)[0]
-    assert start != last
+    assert start != first
     values = next(t for t in start["data"] if t["name"] == "values and adjoints")["text"]
     assert not any("∂L" in v for v in values)
     assert (at.button(key="backprop.prev").label, at.button(key="backprop.next").label) == ("◀ Back", "Next ▶")
@@ -63,12 +64,13 @@ def test_the_step_control_walks_the_forward_then_the_backward_pass():
     assert at.slider(key="backprop.step").value == 0
 
 
-def test_the_2_2_1_network_draws_the_bigger_graph_from_its_last_step():
+def test_the_2_2_1_network_draws_the_bigger_graph_from_its_first_step():
     at = open_page(PAGE)
     at.sidebar.radio(key="backprop.model").set_value("2-2-1").run()
     assert_clean(at)
     assert len(nodes(figures(at)[0])["x"]) == 18
-    assert at.slider(key="backprop.step").value == 25
+    assert at.slider(key="backprop.step").value == 1
+    at.slider(key="backprop.step").set_value(25).run()
     # an input feeds both hidden units: its adjoint is a sum of two terms
     assert r"\frac{\partial L}{\partial z_{1}}\cdot w_{12} + \frac{\partial L}{\partial z_{2}}\cdot w_{22}" in texts(at)
     assert at.sidebar.selectbox(key="backprop.fd").value == "w11"
@@ -97,7 +99,10 @@ def test_the_finite_difference_check_follows_the_chosen_weight_and_h():
     at.sidebar.selectbox(key="backprop.fd").set_value("b").run()
     assert_clean(at)
     m = metrics(at)
-    assert value(m["central difference, h = 1e-05"]) == pytest.approx(value(m["backward pass ∂L/∂b"]), abs=1e-8)
+    # h as every number on the page is written: 10⁻⁵, never "1e-05"
+    assert value(m["central difference, h = 1\u202f×\u202f10⁻⁵"]) == pytest.approx(
+        value(m["backward pass ∂L/∂b"]), abs=1e-8
+    )
     at.sidebar.select_slider(key="backprop.h").set_value(0.1).run()
     m = metrics(at)
     assert "central difference, h = 0.1" in m

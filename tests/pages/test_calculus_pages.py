@@ -79,7 +79,8 @@ def test_moving_the_point_moves_the_figures_and_the_numbers():
 def test_secant_table_converges_and_h_moves_the_secant():
     at = open_page("pages/partials.py", {"f": "lesson_quadratic", "x0": "1", "y0": "2"})
     table = next(m.value for m in at.markdown if m.value.startswith("| h | secant slope"))
-    assert "| 1e-06 | 10.000003 |" in table or "| 1e-06 | 10.00000300" in table
+    # h as every number on the page is written (10⁻⁶, never "1e-06": one format beside the metrics' ×10ⁿ).
+    assert "| 1\u202f×\u202f10⁻⁶ | 10.000003 |" in table or "| 1\u202f×\u202f10⁻⁶ | 10.00000300" in table
     names = [t["name"] for t in figures(at)[1]["data"]]
     assert "secant, h = 0.5: slope 11.5" in names
     at.sidebar.select_slider(key="partials.h").set_value("0.01").run()

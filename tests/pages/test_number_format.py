@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from streamlit.proto.Metric_pb2 import Metric
+
 from tests.pages.conftest import figures, open_page, texts
 
 # More than 4 significant digits in a row, e.g. 7.243197505 or 24.16609195: what the pages showed before.
@@ -50,3 +53,46 @@ def test_log_axes_on_pages_write_powers_of_ten():
     assert logs
     template = figures(at)[0]["layout"]["template"]["layout"]
     assert template["yaxis"]["exponentformat"] == "power"  # 10⁻⁶, not 1μ
+
+
+# Python's own exponent notation, "1e-05", which read beside the pages' "3 × 10⁻⁵" as another kind of number.
+GRAY = Metric.MetricColor.GRAY  # a neutral badge: no good or bad direction
+PYTHON_EXPONENT = re.compile(r"\d(\.\d+)?e[-+]?\d")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("pages/backprop.py", {}),  # the finite-difference step h = 10⁻⁵
+        ("pages/curvature.py", {"tab": "Saddle escape"}),  # the start's offset ε = 10⁻⁶
+        ("pages/partials.py", {"f": "lesson_quadratic"}),  # the secant table's h down to 10⁻⁶
+    ],
+)
+def test_no_page_writes_pythons_exponent_notation(path, query):
+    # Regression: "central difference, h = 1e-05" and a select slider's "1e-05" beside metrics in ×10ⁿ.
+    at = open_page(path, query)
+    # Code is left out: the link's query and the snippets write numbers for a machine to read.
+    shown = [m.value for m in [*at.markdown, *at.latex, *at.caption, *at.error, *at.warning, *at.info]]
+    shown += [f"{m.label} {m.value}" for m in at.metric]
+    shown += [o for s in at.select_slider for o in s.options] + [s.label for s in at.select_slider]
+    shown += [d.get("name") or "" for f in figures(at) for d in f["data"]]
+    assert not [s for s in shown if PYTHON_EXPONENT.search(s)]
+    assert "10⁻" in "\n".join(shown)  # the small numbers are there, written as powers of ten
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("pages/descent.py", {}),
+        ("pages/regression.py", {"tab": "Fit a line to data"}),
+        ("pages/backprop.py", {"trained": "3"}),
+    ],
+)
+def test_every_change_badge_says_what_it_compares_to(path, query):
+    # Regression: an unexplained "↓ -8" under the final loss, and a red "↑ +1.4×10⁻⁹" under the regression's MSE.
+    at = open_page(path, query)
+    badges = [m for m in at.metric if m.proto.delta]
+    assert badges
+    assert all(m.proto.delta_description for m in badges), [m.label for m in badges]
+    gap = [m for m in badges if m.label == "MSE"]
+    assert all(m.proto.delta_description == "above the least-squares fit" and m.proto.color == GRAY for m in gap)

@@ -197,6 +197,13 @@ def test_basin_map_assigns_known_starts_to_the_right_minimum():
         assert bm.labels[i, j] == expected, (start, bm.labels[i, j])
     fig = basin_figure(bm, minima, f.names)
     assert np.array_equal(np.array(fig.data[0].z), bm.labels + 2)
+    # Not by colour alone: each basin also carries marks of its own shape, each mark on a start of that basin.
+    marks = [t for t in fig.data if (t.name or "").startswith("basin of minimum")]
+    assert [t.name.split(" (")[0] for t in marks] == [f"basin of minimum {i}" for i in (1, 2, 3, 4)]
+    assert len({t.marker.symbol for t in marks}) == 4
+    for label, t in enumerate(marks):
+        for mx, my in zip(t.x, t.y, strict=True):
+            assert bm.labels[np.flatnonzero(bm.ys == my)[0], np.flatnonzero(bm.xs == mx)[0]] == label
 
 
 def test_basin_map_marks_diverged_and_unconverged_starts():
