@@ -24,7 +24,8 @@ def total_surface_figure(
         if not grid.clipped:
             # No pole was cut away: the z-axis grows to hold the path and P, which may dip between grid points.
             heights = [*path.z_path[over], *([z0] if np.isfinite(z0) else [])]
-            low, high = min(low, *heights), max(high, *heights)
+            if heights:  # none when f is undefined all along the path (x/y along y = 0)
+                low, high = min(low, *heights), max(high, *heights)
         inside = over & (path.z_path >= low) & (path.z_path <= high)
     traces: list[dict] = [
         surface(grid, opacity=0.8),

@@ -60,6 +60,7 @@ VIEWS = [
     ("pages/gradient.py", None),
     ("pages/several_weights.py", None),
     ("pages/total_derivative.py", None),
+    ("pages/several_weights.py", None),
     *(
         ("pages/descent.py", t)
         for t in ("Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction")
@@ -110,7 +111,7 @@ def test_a_worker_limit_on_any_view_is_the_pages_message(monkeypatch, path, tab,
     monkeypatch.setattr(worker, "run", over_the_limit)
     at = open_page(path, query, timeout=120)
     if path == "pages/practice.py":
-        at.text_input(key="practice.answer").input(formula).run(timeout=120)
+        at.text_input(key="practice.answer").input(formula)  # in a form: sent with its button
         at.button(key="practice.check").click().run(timeout=120)
     monkeypatch.undo()
     assert_clean(at)
