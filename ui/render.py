@@ -138,7 +138,8 @@ def page_style(lecture: bool = False) -> None:
     """The page's CSS for every page, with lecture mode's on top when ``lecture``; the sidebar's page list made a
     valid list for screen readers (ui/nav_roles.js)."""
     st.html(PAGE_CSS + (LECTURE_CSS if lecture else ""))
-    _nav_roles(key="gradient_lab.nav_roles")
+    with st.sidebar:  # in the sidebar: the main column keeps its first screen for the page
+        _nav_roles(key="gradient_lab.nav_roles")
 
 
 def about(preset: object | None) -> None:
