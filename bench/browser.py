@@ -213,7 +213,10 @@ def run(samples: int = 12) -> dict[str, float]:
             f"{name:<18}{ms(click.sent, 50):>11}{ms(click.every, 50):>15}{ms(click.every, 95):>6}"
             f"{ms(move.sent, 50):>13}{ms(move.every, 50):>15}{ms(move.every, 95):>6}  {verdict}"
         )
-    print(f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server (target 0)")
+    print(
+        f"playback: advanced {advanced} steps in the browser with {reruns} messages to the server while playing "
+        "(target 0; the pause then sends its step, once)"
+    )
     report_drags(drags)
     return {"cold": cold, "reruns": reruns, **{name: statistics.median(v.every) for name, v in latencies.items()}}
 
@@ -358,7 +361,8 @@ def plotly_alone(page, url: str, figures: list[list], samples: int) -> list[floa
 
 
 def playback_reruns(page, url: str) -> tuple[int, int]:
-    """Play a 100-step descent; count messages the browser sends meanwhile (a rerun would send one)."""
+    """Play a 100-step descent; count messages the browser sends while it plays (a rerun would send one). The
+    pause afterwards sends one: the step it stopped at, for the written-out step (ui/plotly_chart.js)."""
     sent: list[object] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))  # noqa: PLW0108
     page.goto(f"{url}/descent?f=rosenbrock&opt=adam&lr=0.05&steps=100")
@@ -366,9 +370,10 @@ def playback_reruns(page, url: str) -> tuple[int, int]:
     before = len(sent)
     page.get_by_text("▶ Play").first.click()
     page.wait_for_timeout(3_000)
+    playing = len(sent) - before
     page.get_by_text("❚❚ Pause").first.click()
     advanced = page.locator(CHART).first.evaluate("gd => gd.layout.sliders[0].active")
-    return len(sent) - before, int(advanced)
+    return playing, int(advanced)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ from core.parsing import ExpressionError
 MEMORY_MB = 160  # address space a job may add to its worker's idle size (server + 2 busy workers < 690 MB)
 CPU_SECONDS = 4  # CPU time a job may use
 WALL_SECONDS = 8  # wall-clock time a job may take, so a job starved of CPU still ends
-CONTENDED_SECONDS = 0.75  # wall-clock time a job may take while another session's quick job waits for a worker
+CONTENDED_SECONDS = 2.0  # wall-clock time a job may take while another session's quick job waits for a worker
 WORKER_NICE = 5  # workers run at a lower CPU priority than the server, so a formula never slows the pages
 RESULT_BYTES = 4_000_000  # a pickled result beyond this is too large to bring back
 WORKERS = 2  # the machine's cores; more jobs than workers wait their turn

@@ -196,7 +196,11 @@ def condition_tab() -> None:
         "eigenvalue; Polyak's heavy ball η = 4/(√λmax + √λmin)², μ = ((√κ − 1)/(√κ + 1))² gives ρ = (√κ − 1)/(√κ + 1)."
     )
     grid = cache.grid(q.f, ((-2.5, 2.5), (-2.5, 2.5)), 61)
-    show(paths_figure(grid, runs, ("x", "y"), {"minimum": [(0.0, 0.0)]}, lecture=big), key=PAGE.key("condition_paths"))
+    show(
+        paths_figure(grid, runs, ("x", "y"), {"minimum": [(0.0, 0.0)]}, lecture=big),
+        key=PAGE.key("condition_paths"),
+        about=q.f,
+    )
     lrs = np.linspace(0.05, 2.3, 24) / top
     predicted, measured = lr_sweep(q, lrs)
     show(
@@ -240,7 +244,11 @@ def newton_tab() -> None:
             for line in entry.rule_lines:
                 st.latex(line)
     marks = {"minimum": minima, "saddle": saddles}
-    show(paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("newton_paths"))
+    show(
+        paths_figure(cache.grid(g, domain, 61), runs, g.names, marks, lecture=big),
+        key=PAGE.key("newton_paths"),
+        about=g,
+    )
     positive = all((t.values > 0).all() for t in runs.values())
     show(curves_figure(runs, "loss", log=positive, lecture=big), key=PAGE.key("newton_loss"))
     show(curves_figure(runs, "grad_norm", log=True, lecture=big), key=PAGE.key("newton_grad"))
@@ -287,7 +295,11 @@ def saddle_tab() -> None:
     }
     runs = {labels[k]: t for k, t in runs.items()}
     marks = {"minimum": s.minima, "saddle": [s.point]}
-    show(paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big), key=PAGE.key("saddle_paths"))
+    show(
+        paths_figure(cache.grid(g, s.domain, 61), runs, g.names, marks, lecture=big),
+        key=PAGE.key("saddle_paths"),
+        about=g,
+    )
     st.latex(rf"f = {to_latex(g.expr)},\quad \text{{saddle}}\ S = ({number(s.point[0])}, {number(s.point[1])})")
     radius = 0.1 * half
     columns = st.columns(len(runs))

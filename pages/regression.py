@@ -24,6 +24,7 @@ from core.regression import (
 from core.snippets import descent_snippet
 from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
 from ui import cache, keep
+from ui.a11y import spoken
 from ui.controls import Page, choice, number_box, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
@@ -121,6 +122,7 @@ def lesson() -> None:
                 extra=minima_line(LESSON_ROW, 5.0, preset.domain),
             ),
             key=PAGE.key("lesson_surface"),
+            about=spoken(loss, "L"),
         )
 
 
@@ -193,6 +195,7 @@ def model() -> None:
                 start_handle=start,
             ),
             key=PAGE.key("surface"),
+            about="L, the mean squared error of the line w₁·x + w₂",
             on_pick=pick_handler(PAGE, starts),  # a click moves the start there
             # A full-batch path follows the dragged start in the browser (mini-batches are the server's to draw).
             live=descent_live(L, PAGE, start, name, lr, steps, hyper, run=label, controls=starts)

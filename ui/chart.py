@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from viz.describe import describe
+
 STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
 PLOTLY_JS = f"plotly-{plotly.__version__}.min.js"
 PLOTLY_JS_GZ = f"{PLOTLY_JS}.gz"
@@ -32,11 +34,14 @@ COMPONENT = "gradient_lab.plotly_chart"
 
 log = logging.getLogger("gradient_lab")
 
-# The component's script: the live drag's math and overlay (ui/live_math.js, ui/live_drag.js) before the chart
-# itself, which calls them; one module in the browser.
-SCRIPTS = ("live_math.js", "live_drag.js", "plotly_chart.js")
+# The component's script: the chart's accessibility (ui/a11y.js) and the live drag's math and overlay
+# (ui/live_math.js, ui/live_drag.js) before the chart itself, which calls them; one module in the browser.
+SCRIPTS = ("a11y.js", "live_math.js", "live_drag.js", "plotly_chart.js")
 _mount = st.components.v2.component(
-    COMPONENT, js="\n".join(Path(__file__).with_name(name).read_text() for name in SCRIPTS), isolate_styles=False
+    COMPONENT,
+    js="\n".join(Path(__file__).with_name(name).read_text() for name in SCRIPTS),
+    css=Path(__file__).with_name("a11y.css").read_text(),
+    isolate_styles=False,
 )
 _frame = st.components.v2.component(
     "gradient_lab.chart_frame", js=Path(__file__).with_name("chart_frame.js").read_text(), isolate_styles=False
@@ -93,21 +98,29 @@ def plotly_src() -> dict[str, str]:
 
 
 def chart_payload(
-    fig: go.Figure, config: dict, revision: str, pick: Sequence[str] = (), live: dict | None = None
+    fig: go.Figure | dict,
+    config: dict,
+    revision: str,
+    pick: Sequence[str] = (),
+    live: dict | None = None,
+    a11y: dict | None = None,
 ) -> bytes:
-    """The bytes the component receives: JSON {src, gz, config, revision, pick, live, figure}, the figure serialized
-    by plotly; src and gz are plotly.js and its gzipped copy.
+    """The bytes the component receives: JSON {src, gz, config, revision, pick, live, a11y, figure}, the figure
+    serialized by plotly; src and gz are plotly.js and its gzipped copy.
 
     ``pick`` names the subplots ("xy", "scene") where a click or a dragged handle is sent back as a ``pick`` event.
-    ``live`` is the map's live-drag spec (ui.live), or None.
+    ``live`` is the map's live-drag spec (ui.live), or None; ``a11y`` the chart's name, description, sound and
+    keys (ui/a11y.js).
     plotly.io writes the figure with orjson when it is installed; splicing it in avoids parsing it back.
     """
-    head = json.dumps({**plotly_src(), "config": config, "revision": revision, "pick": list(pick), "live": live})
+    head = {**plotly_src(), "config": config, "revision": revision, "pick": list(pick), "live": live, "a11y": a11y}
+    head = json.dumps(head)
     return f'{head[:-1]}, "figure": {pio.to_json(fig, validate=False)}}}'.encode()
 
 
 def read_payload(payload: bytes) -> dict:
-    """The inverse of chart_payload, for tests and the benchmark: {src, gz, config, revision, pick, figure}."""
+    """The inverse of chart_payload, for tests and the benchmark: {src, gz, config, revision, pick, live, a11y,
+    figure}."""
     return json.loads(payload)
 
 
@@ -119,14 +132,17 @@ def plotly_chart(
     pick: Sequence[str] = ("xy", "scene"),
     on_step: Callable[[int], None] | None = None,
     live: dict | None = None,
+    subject: str = "",
 ) -> None:
     """Draw the figure in the chart kept under ``key``; zoom and camera survive updates (layout.uirevision).
 
     The chart sends events back (see plotly_chart.js): ``on_pick({"x", "y", "via"})`` after a click on a subplot
-    named in ``pick`` or a dragged handle shape; ``on_step(frame)`` when the student moves the figure's own step
-    slider (never during playback). Both run as callbacks, before the page's next run draws its controls.
-    With a ``live`` spec (ui.live) a drag of the point is previewed in the browser on every animation frame and
-    picked once, on release (ui/live_drag.js).
+    named in ``pick``, a dragged handle shape or an arrow key; ``on_step(frame)`` when the student moves the
+    figure's own step slider (never during playback). Both run as callbacks, before the page's next run draws its
+    controls. With a ``live`` spec (ui.live) a drag of the point is previewed in the browser on every animation
+    frame and picked once, on release (ui/live_drag.js). The chart's accessible name and description are read
+    from the figure (viz.describe; ``subject`` names the function drawn); an ``on_pick`` with a ``keys()`` method
+    (ui.widgets.pick_handler) lets the arrow keys move its point.
     """
     if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
@@ -139,8 +155,23 @@ def plotly_chart(
     if on_step is not None:
         callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
     live = live if on_pick is not None else None
-    payload = chart_payload(fig, config, revision=key, pick=pick if on_pick is not None else (), live=live)
+    spec = fig.to_dict()  # once: described here, serialized in chart_payload
+    a11y = _described(spec, subject, key)
+    if on_pick is not None and hasattr(on_pick, "keys"):
+        a11y["keys"] = on_pick.keys()
+    pick = pick if on_pick is not None else ()
+    payload = chart_payload(spec, config, revision=key, pick=pick, live=live, a11y=a11y)
     _mount(data=payload, key=key, **callbacks)
+
+
+def _described(spec: dict, subject: str, key: str) -> dict:
+    """The chart's name, description and sound (viz.describe). Words are an aid to the chart, never a reason to
+    lose it: a figure the describer cannot read is named by its key and logged."""
+    try:
+        return describe(spec, subject).payload()
+    except Exception:  # whatever fails here, the chart itself is drawn
+        log.exception("could not describe the chart %s", key)
+        return {"name": f"A chart ({key})", "description": "No description available.", "sound": None}
 
 
 def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:

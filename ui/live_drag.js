@@ -45,8 +45,9 @@ const LiveDrag = (() => {
     return [xa.p2d(clientX - box.left - xa._offset), ya.p2d(clientY - box.top - ya._offset)];
   }
 
+  // Where P is drawn now: the preview's point while one shows (a release awaiting the server), else the figure's.
   function centre(chart) {
-    const point = chart.latest?.live?.point;
+    const point = chart.div.gradientLab?.last?.point ?? chart.latest?.live?.point;
     const ax = axes(chart);
     if (!point || !ax) return null;
     const box = chart.div.getBoundingClientRect();

@@ -91,7 +91,8 @@ function draw(Plotly, chart) {
   if ((chart.drawn === spec && chart.color === color) || !chart.div.isConnected) return;
   chart.drawn = spec;
   chart.color = color;
-  const figure = { ...spec.figure, config: { ...spec.config, plotGlPixelRatio: glPixelRatio() } };
+  const config = soundConfig({ ...spec.config, plotGlPixelRatio: glPixelRatio() }, chart); // ui/a11y.js
+  const figure = { ...spec.figure, config };
   figure.layout = { ...themed(figure.layout, chart.div), uirevision: spec.revision };
   // A chart that sends picks reads a click itself (pickAtPixel). plotly.js's own click handling would work out
   // the hover under the pointer again on every release, time a click would spend before the page's rerun.
@@ -106,6 +107,7 @@ function draw(Plotly, chart) {
       seeThrough(chart.div);
       listen(chart);
       LiveDrag.drawn(chart); // the server's numbers replace a drag's preview
+      accessible(chart); // its name, description, keys and toolbar (ui/a11y.js)
       turnToWantedFrame(chart);
     })
     .finally(() => {
@@ -131,7 +133,8 @@ export default function (component) {
     charts.set(parentElement, chart);
     live.add(chart);
   }
-  chart.send = component.setTriggerValue; // the newest one: listeners attached once call it through chart
+  // The newest one: listeners attached once call it through chart (a gesture's description is announced, ui/a11y.js).
+  chart.send = announcing(chart, component.setTriggerValue);
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
   // Hold the figure's height while plotly.js loads, so the page does not jump.
@@ -161,7 +164,8 @@ export default function (component) {
 //   pick: {x, y, via}  via "click" (a click on a 2D subplot named in spec.pick, data coordinates of the pixel),
 //                      "drag" (a shape named "handle" was dragged, or P on a map with a live spec: its new
 //                      centre, ui/live_drag.js), "surface" (a press on a 3D surface released where it began,
-//                      the point plotly reports; a press that moves turns the scene and picks nothing)
+//                      the point plotly reports; a press that moves turns the scene and picks nothing), "key"
+//                      (an arrow key moved the point; ui/a11y.js)
 //   step: k            the index of the figure slider's step, after the student moved that slider.
 
 const CLICK_SLOP = 5; // pixels a press may move and still count as a click (more is plotly's zoom or rotate)

@@ -13,7 +13,8 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from core import ExpressionError
+from core import ExpressionError, Function
+from ui.a11y import subject
 from ui.chart import plotly_chart
 from ui.text import plain
 
@@ -95,12 +96,13 @@ def figure_html(fig: go.Figure) -> str:
     return pio.to_html(fig, include_plotlyjs=True, full_html=True, config=CHART_CONFIG)
 
 
-def show(fig: go.Figure, key: str, export: bool = True, **events: Any) -> None:
+def show(fig: go.Figure, key: str, export: bool = True, about: Function | str | None = None, **events: Any) -> None:
     """Draw a figure, with a download of it as a standalone HTML file (built only when clicked).
 
-    ``events`` are the chart's callbacks (``on_pick``, ``pick``, ``on_step``; see ui.chart.plotly_chart).
+    ``events`` are the chart's callbacks (``on_pick``, ``pick``, ``on_step``; see ui.chart.plotly_chart). ``about``
+    is the function the chart draws when it is not the page's own (its accessible name says it; ui.a11y).
     """
-    plotly_chart(fig, key=key, config=CHART_CONFIG, **events)
+    plotly_chart(fig, key=key, config=CHART_CONFIG, subject=subject(key, about), **events)
     if export:
         st.download_button(
             "⬇ Figure as HTML",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,6 +15,7 @@ from core.function import to_latex
 from core.grid import Domain
 from core.optimizers import Hyper, Optimizer
 from ui import cache
+from ui.a11y import set_subject
 from ui.controls import Control, Page, choice, number_box, slider, text
 from ui.text import plain
 
@@ -122,6 +123,7 @@ def function_picker(page: Page, max_variables: int = 2) -> Picked:
                 st.caption(plain("Note: " + "; ".join(notes) + "."))
     if error and key == CUSTOM:
         page.drawn[FORMULA.name] = FORMULA.dump(formula)  # the link keeps the last good formula
+    set_subject(page, f)  # the charts' accessible names say which function they draw
     preset = PRESETS.get(key)
     if preset is not None:
         domain, start = preset.domain, preset.start
@@ -182,16 +184,34 @@ def on_grid(control: Control, value: float) -> float:
     return min(max(_on_grid(inside, control.step), control.low), control.high)
 
 
-def pick_handler(page: Page, names: Sequence[str] = POINT) -> Callable[[dict], None]:
-    """What a click or a dragged handle on a figure does: the named controls (drawn earlier in this run, e.g. the
-    point sliders) take the picked x (and y) on their grid, before the next run draws them; the link follows."""
-    controls = [page.controls[name] for name in names]
+def pick_handler(page: Page, names: Sequence[str] = POINT) -> PointPick:
+    """What a click, a dragged handle or an arrow key on a figure does: the named controls (drawn earlier in this
+    run, e.g. the point sliders) take the picked x (and y) on their grid, before the next run draws them; the link
+    follows."""
+    return PointPick(page, tuple(page.controls[name] for name in names))
 
-    def on_pick(event: dict) -> None:
-        for control, value in zip(controls, (event["x"], event["y"]), strict=False):
-            page.set(control, on_grid(control, value))
 
-    return on_pick
+@dataclass(frozen=True)
+class PointPick:
+    """A figure's pick handler for the point held by ``controls`` (x, and y if there are two)."""
+
+    page: Page
+    controls: tuple[Control, ...]
+
+    def __call__(self, event: dict) -> None:
+        for control, value in zip(self.controls, (event["x"], event["y"]), strict=False):
+            self.page.set(control, on_grid(control, value))
+
+    def keys(self) -> dict[str, list[float]]:
+        """Where the arrow keys move the point from, by how much and within what (ui/a11y.js): the sliders'
+        values, steps and ranges."""
+        point = [float(st.session_state.get(self.page.key(c), c.default)) for c in self.controls]
+        return {
+            "point": point,
+            "step": [float(c.step) for c in self.controls],
+            "low": [float(c.low) for c in self.controls],
+            "high": [float(c.high) for c in self.controls],
+        }
 
 
 def _copy(source: str, target: str) -> None:

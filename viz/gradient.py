@@ -131,7 +131,7 @@ def contour_field_figure(
             f"(drawn ×{number(gscale, 2)})"
         )
         tip = arrow(x0, y0, gscale * g[0], gscale * g[1], name, GRADIENT, 5)
-        tip["meta"] = {"scale": gscale}
+        tip["meta"] = {"scale": gscale, "vector": [float(g[0]), float(g[1])]}  # the vector, for viz.describe
         traces.append(tip)
     if direction is not None:
         u = np.array([np.cos(direction), np.sin(direction)])
