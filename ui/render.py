@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -54,6 +55,9 @@ PAGE_CSS = """
      follows the app's colour-scheme), white on the light theme's blue and near-black on the dark theme's. */
   [data-testid="stCaptionContainer"] { color: inherit; opacity: 0.75; }
   [data-testid^="stBaseButton-primary"], [data-testid^="stBaseButton-primary"] p { color: Canvas; }
+  /* A badge ("Step 2 of 4", "Lab") writes in the page's text colour on its tinted ground: the theme's light blue
+     on its own 30 % tint was 4.4:1 on the dark theme. */
+  .stMarkdownBadge { color: inherit !important; }
 </style>
 """
 
@@ -127,9 +131,17 @@ def code_snippet(code: str) -> None:
         st.code(code, language="python")
 
 
+_nav_roles = st.components.v2.component(
+    "gradient_lab.nav_roles", js=(Path(__file__).with_name("nav_roles.js")).read_text(), isolate_styles=False
+)
+
+
 def page_style(lecture: bool = False) -> None:
-    """The page's CSS for every page, with lecture mode's on top when ``lecture``."""
+    """The page's CSS for every page, with lecture mode's on top when ``lecture``; the sidebar's page list made a
+    valid list for screen readers (ui/nav_roles.js)."""
     st.html(PAGE_CSS + (LECTURE_CSS if lecture else ""))
+    with st.sidebar:  # in the sidebar: the main column keeps its first screen for the page
+        _nav_roles(key="gradient_lab.nav_roles")
 
 
 def about(preset: object | None) -> None:
