@@ -25,7 +25,9 @@ CHART_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions"
 # Every mode: less blank space above the title, so a chart shows in the first screen of a laptop.
 PAGE_CSS = """
 <style>
-  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
+  /* A compact title: the first screen is for the page's sentence and its first chart. */
+  [data-testid="stMain"] h1 { font-size: 2.2rem; padding: 0.5rem 0 0.25rem 0; }
   [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
   /* Sidebar page names wrap instead of ending in "…". */
   [data-testid="stSidebarNav"] span, [data-testid="stSidebarNav"] .stMarkdownEllipsis,
