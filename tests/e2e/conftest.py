@@ -7,13 +7,14 @@ page waits for the app to be idle, as Streamlit's own e2e suite does. Without Ch
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 try:
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
     from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
 except ImportError:  # pragma: no cover - the dev requirements install playwright
@@ -61,6 +62,31 @@ def page(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@contextmanager
+def tabs_by_setting(
+    browser: Browser, settings: dict, prepare: Callable[[str, BrowserContext], None] | None = None
+) -> Iterator[Callable[[str], Page]]:
+    """One browser tab per setting (its viewport and colour scheme), opened on first use and kept for every view;
+    ``prepare`` may add init scripts to a setting's context before its tab opens."""
+    contexts: dict[str, BrowserContext] = {}
+    opened: dict[str, Page] = {}
+
+    def open_tab(setting: str) -> Page:
+        if setting not in opened:
+            viewport, _, scheme = settings[setting]
+            contexts[setting] = browser.new_context(viewport=viewport, color_scheme=scheme)
+            if prepare is not None:
+                prepare(setting, contexts[setting])
+            opened[setting] = contexts[setting].new_page()
+        return opened[setting]
+
+    try:
+        yield open_tab
+    finally:
+        for context in contexts.values():
+            context.close()
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -14,6 +14,7 @@ import json
 import pytest
 
 from bench.harness import CHART, wait_idle
+from tests.e2e.conftest import tabs_by_setting
 from tests.e2e.test_layout import NO_CHART, SETTINGS, VIEWS
 
 pytestmark = pytest.mark.e2e
@@ -54,21 +55,13 @@ def axe_tabs(browser):
     """One browser tab per setting, kept for all views."""
     if AXE_SCRIPT is None:
         pytest.skip("axe-playwright-python is not installed (requirements-dev.txt)")
-    contexts = {}
-    opened = {}
 
-    def open_tab(setting: str):
-        if setting not in opened:
-            viewport, _, scheme = AXE_SETTINGS[setting]
-            contexts[setting] = browser.new_context(viewport=viewport, color_scheme=scheme)
-            if setting == "dark-chosen":
-                contexts[setting].add_init_script(CHOOSE_DARK)
-            opened[setting] = contexts[setting].new_page()
-        return opened[setting]
+    def prepare(setting: str, context) -> None:
+        if setting == "dark-chosen":
+            context.add_init_script(CHOOSE_DARK)
 
-    yield open_tab
-    for context in contexts.values():
-        context.close()
+    with tabs_by_setting(browser, AXE_SETTINGS, prepare) as open_tab:
+        yield open_tab
 
 
 @pytest.mark.parametrize("view", list(VIEWS))

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from bench.harness import CHART, wait_idle
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, tabs_by_setting
 from ui.navigation import PAGES as REGISTRY
 
 pytestmark = pytest.mark.e2e
@@ -270,19 +270,8 @@ def page_violations(text: dict, charts: list[dict], setting: str, view: str) -> 
 @pytest.fixture(scope="module")
 def tabs(browser):
     """One browser tab per setting, kept for all views."""
-    contexts = {}
-    opened = {}
-
-    def open_tab(setting: str):
-        if setting not in opened:
-            viewport, _, scheme = SETTINGS[setting]
-            contexts[setting] = browser.new_context(viewport=viewport, color_scheme=scheme)
-            opened[setting] = contexts[setting].new_page()
-        return opened[setting]
-
-    yield open_tab
-    for context in contexts.values():
-        context.close()
+    with tabs_by_setting(browser, SETTINGS) as open_tab:
+        yield open_tab
 
 
 def settle(page) -> list[dict]:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from bench.harness import CHART, wait_idle
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, tabs_by_setting
 from tests.e2e.test_layout import SETTINGS, VIEWS, luminance, rgba, settle
 
 pytestmark = pytest.mark.e2e
@@ -76,19 +76,8 @@ def test_the_edge_check_sees_a_cut_label():
 
 @pytest.fixture(scope="module")
 def scene_tabs(browser):
-    contexts = {}
-    opened = {}
-
-    def open_tab(setting: str):
-        if setting not in opened:
-            viewport, _, scheme = SETTINGS[setting]
-            contexts[setting] = browser.new_context(viewport=viewport, color_scheme=scheme)
-            opened[setting] = contexts[setting].new_page()
-        return opened[setting]
-
-    yield open_tab
-    for context in contexts.values():
-        context.close()
+    with tabs_by_setting(browser, SETTINGS) as open_tab:
+        yield open_tab
 
 
 @pytest.mark.parametrize("view", SCENE_VIEWS)
