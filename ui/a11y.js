@@ -5,10 +5,12 @@
 //
 // Keys, with the chart focused (one Tab stop; the toolbar after it is one more, its buttons chosen with ← →):
 //   ← → ↑ ↓  move P or the start by one step of its slider (Shift: ten steps); the page updates as for a click
+//            (on a map whose click sends an answer, keys.confirm: the keys move a mark, and Enter sends it)
 //   S        play the audio trace (again: stop)    Space  play or pause the figure's steps
 
 const KEY_HINT = {
   move: "← → ↑ ↓ move the point (Shift: ×10)",
+  mark: "← → ↑ ↓ mark your answer (Shift: ×10), Enter: send it",
   sound: "S: hear it",
   play: "Space: play / pause",
   tools: "Tab: toolbar (← → to choose)",
@@ -78,8 +80,10 @@ function keyList(chart) {
   const hints = [];
   const shortcuts = [];
   if (spec.keys) {
-    hints.push(spec.keys.step.length > 1 ? KEY_HINT.move : KEY_HINT.move.replace("↑ ↓ ", ""));
+    const move = spec.keys.confirm ? KEY_HINT.mark : KEY_HINT.move;
+    hints.push(spec.keys.step.length > 1 ? move : move.replace("↑ ↓ ", ""));
     shortcuts.push("ArrowLeft", "ArrowRight", ...(spec.keys.step.length > 1 ? ["ArrowUp", "ArrowDown"] : []));
+    if (spec.keys.confirm) shortcuts.push("Enter");
   }
   if (spec.sound) {
     hints.push(KEY_HINT.sound);
@@ -107,6 +111,11 @@ function onKey(chart, event) {
       event.preventDefault(); // the page would scroll
       movePoint(chart, axis, sign * (event.shiftKey ? 10 : 1));
     }
+  } else if (event.key === "Enter" && spec.keys?.confirm && chart.marked) {
+    event.preventDefault();
+    const [x, y] = chart.marked;
+    chart.marked = null;
+    chart.send?.("pick", { x, y: y ?? x, via: "key" });
   } else if (event.key.toLowerCase() === "s" && spec.sound) {
     event.preventDefault();
     toggleSound(chart);
@@ -122,13 +131,32 @@ function onKey(chart, event) {
 const KEY_PICK_MS = 150;
 
 function movePoint(chart, axis, steps) {
-  const { point, step, low, high } = chart.latest.a11y.keys;
-  const from = chart.pending ?? point;
+  const { point, step, low, high, confirm } = chart.latest.a11y.keys;
+  const from = (confirm ? chart.marked : chart.pending) ?? point;
   const to = from.map((v, i) => (i === axis ? Math.min(Math.max(v + steps * step[i], low[i]), high[i]) : v));
   const rounded = to.map((v, i) => Number((Math.round(v / step[i]) * step[i]).toFixed(10)));
   if (rounded.every((v, i) => v === from[i])) return; // at the edge already
+  if (confirm) {
+    markAnswer(chart, rounded, step);
+    return;
+  }
   chart.pending = rounded;
   if (!chart.keyTimer) sendKeyPick(chart);
+}
+
+// A mark where the keys put the answer, drawn on the map and said in the live region; nothing is sent until Enter.
+function markAnswer(chart, point, step) {
+  chart.marked = point;
+  const [x, y] = point;
+  const shapes = (chart.div.layout?.shapes ?? []).filter((shape) => shape.name !== "gl-key-mark");
+  const [rx, ry] = [step[0] * 0.9, (step[1] ?? step[0]) * 0.9];
+  shapes.push({
+    name: "gl-key-mark", type: "circle", xref: "x", yref: "y", x0: x - rx, x1: x + rx, y0: y - ry, y1: y + ry,
+    line: { color: "#000", width: 3 }, fillcolor: "rgba(255,255,255,0.6)",
+  });
+  window.Plotly?.relayout(chart.div, { shapes });
+  const shown = point.map((v) => String(Number(v.toPrecision(4))).replace("-", "−"));
+  chart.a11yParts.live.textContent = `Marked (${shown.join(", ")}). Press Enter to send it.`;
 }
 
 // The page has drawn the point the keys last sent (or that was long ago: a slider moved it since, say). Until then

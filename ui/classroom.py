@@ -13,6 +13,7 @@ import io
 import math
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -618,6 +619,30 @@ def send(page: Page, room: str, me: str, act: int, activity: dict, answer: dict)
     st.session_state[page.key("_outcome")] = outcome.value
 
 
+@dataclass(frozen=True)
+class MarkThenSend:
+    """The class map's pick handler: a click sends the answer at once; the arrow keys only move a mark, and Enter
+    sends it (ui/a11y.js, ``confirm``), so a keyboard-only student answers once, not at every press."""
+
+    send: Callable[[dict], None]
+    answer: tuple[float, float] | None  # the student's answer so far, where the keys start
+    domain: list[list[float]]
+
+    def __call__(self, event: dict) -> None:
+        self.send(event)
+
+    def keys(self) -> dict:
+        (x0, x1), (y0, y1) = self.domain
+        start = self.answer or ((x0 + x1) / 2, (y0 + y1) / 2)
+        return {
+            "point": [float(start[0]), float(start[1])],
+            "step": [(x1 - x0) / 40, (y1 - y0) / 40],
+            "low": [float(x0), float(y0)],
+            "high": [float(x1), float(y1)],
+            "confirm": True,
+        }
+
+
 def predict(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict | None) -> None:
     activity, solution = view.activity, view.solution
     hint = {
@@ -626,7 +651,10 @@ def predict(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict
         "direction": "Click a point in the direction −∇f points from P.",
     }[activity["question"]]
     if solution is None:
-        st.caption(f"{hint} Click again to change your answer until the reveal.")
+        st.caption(
+            f"{hint} Click again to change your answer until the reveal. By keyboard: Tab to the map, mark your "
+            "answer with the arrow keys, then press Enter to send it."
+        )
     grid = _grid(activity)
     point = (mine["x"], mine["y"]) if mine else None
     shown = solution if solution is not None and "error" not in solution else None
@@ -635,7 +663,8 @@ def predict(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict
     def on_pick(event: dict) -> None:
         send(page, room, me, act, activity, {"x": float(event["x"]), "y": float(event["y"])})
 
-    show(fig, key=page.key("map"), export=False, on_pick=on_pick if solution is None else None)
+    answer = MarkThenSend(on_pick, point, activity["domain"])
+    show(fig, key=page.key("map"), export=False, on_pick=answer if solution is None else None)
     problem = st.session_state.pop(page.key("_problem"), None)
     if problem:
         st.warning(plain(problem), icon=":material/warning:")

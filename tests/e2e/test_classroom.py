@@ -90,3 +90,47 @@ def test_a_student_tab_and_a_lecturer_tab_share_a_room(browser, server, setting)
     assert student.get_by_test_id("stException").count() == 0 and lecturer.get_by_test_id("stException").count() == 0
     lecturer.context.close()
     student.context.close()
+
+
+def test_a_keyboard_only_student_marks_an_answer_with_the_arrows_and_sends_it_with_enter(browser, server):
+    """issue 29: the class map's click sends an answer, so its keys only move a mark; Enter sends it, once."""
+    lecturer = tab(browser, "laptop")
+    lecturer.goto(f"{server}/classroom?f=himmelblau")
+    wait_idle(lecturer)
+    lecturer.get_by_role("button", name="Start a class").click()
+    lecturer.get_by_text("Scan to join").wait_for(timeout=30_000)
+    wait_idle(lecturer)
+    lecturer.get_by_test_id("stSidebar").get_by_text("Where is the minimum?").click()
+    wait_idle(lecturer)
+    lecturer.get_by_role("button", name="▶ Start this activity").click()
+    lecturer.get_by_text("Answers", exact=True).wait_for(timeout=30_000)
+    join = next(t for t in lecturer.get_by_test_id("stCode").all_inner_texts() if "classroom?room=" in t).strip()
+
+    student = tab(browser, "laptop")
+    student.goto(join)
+    wait_idle(student)
+    gd = chart(student, "classroom.map")
+    gd.focus()
+    assert "Enter" in gd.get_attribute("aria-keyshortcuts")
+    # From the middle of [−5, 5]² in steps of 0.25: 12 to the right and 8 up is (3, 2), one of the minima.
+    student.keyboard.press("Shift+ArrowRight")
+    for _ in range(2):
+        student.keyboard.press("ArrowRight")
+    for _ in range(8):
+        student.keyboard.press("ArrowUp")
+    live = student.locator(".gl-announce").first
+    assert live.inner_text() == "Marked (3, 2). Press Enter to send it."
+    assert student.get_by_text("Your answer is in.").count() == 0  # the keys sent nothing
+    student.keyboard.press("Enter")
+    student.get_by_text("Your answer is in.").wait_for(timeout=30_000)
+    lecturer.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.startsWith('Answers')
+            && m.querySelector('[data-testid=stMetricValue]').innerText === '1')""",
+        timeout=30_000,
+    )
+    cloud = chart(lecturer, "classroom.cloud").evaluate(
+        'gd => { const t = gd.data.find(t => t.name.startsWith("the class\'s answers")); return [t.x[0], t.y[0]]; }'
+    )
+    assert cloud == pytest.approx([3.0, 2.0], abs=1e-9)
+    lecturer.context.close()
+    student.context.close()
