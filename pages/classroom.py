@@ -10,8 +10,8 @@ PAGE = Page("classroom")
 
 slot = begin(
     PAGE,
-    "Ask the whole room at once: everyone predicts on the map, types a derivative or votes on their own screen, "
-    "and the answers appear together before the reveal.",
+    "The lecturer starts a class from the sidebar and shows its code; students join with the code or the QR code, "
+    "with no account, and each answers on their own screen.",
 )
 class_page(PAGE)
 finish(PAGE, slot)
