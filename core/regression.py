@@ -11,6 +11,7 @@ import sympy as sp
 
 from core.descent import Trajectory, descend_with
 from core.function import Function
+from core.numbers import number
 
 MAX_CSV_BYTES = 200_000
 MAX_ROWS = 5_000
@@ -68,15 +69,13 @@ def read_csv(data: bytes) -> Dataset:
     if len(rows) < MIN_ROWS:
         raise DataError(f"Too few rows of data ({len(rows)}; at least {MIN_ROWS}).")
     values = []
-    for number, row in enumerate(rows, start=1):
+    for line, row in enumerate(rows, start=1):  # not `number`: that is the formatter the messages below use
         if len(row) != 2:
-            raise DataError(
-                f"Row {number} has {len(row)} columns; the file needs exactly two numeric columns, x and y."
-            )
+            raise DataError(f"Row {line} has {len(row)} columns; the file needs exactly two numeric columns, x and y.")
         for cell in row:
             if len(cell) > MAX_CELL or not _NUMBER.match(cell):
                 shown = cell.strip()[:20] + ("…" if len(cell.strip()) > 20 else "")
-                raise DataError(f"Row {number} has a value that is not a number: {shown!r}.")
+                raise DataError(f"Row {line} has a value that is not a number: {shown!r}.")
         values.append([float(cell) for cell in row])
     array = np.array(values)
     if not np.isfinite(array).all() or np.abs(array).max() > 1e6:

@@ -60,7 +60,6 @@ VIEWS = [
     ("pages/gradient.py", None),
     ("pages/several_weights.py", None),
     ("pages/total_derivative.py", None),
-    ("pages/several_weights.py", None),
     *(
         ("pages/descent.py", t)
         for t in ("Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction")
