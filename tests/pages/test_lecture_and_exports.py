@@ -23,7 +23,7 @@ def test_lecture_mode_by_url_enlarges_type_and_computes_the_same():
     assert_clean(big)
     assert big.sidebar.toggle(key="lecture").value is True
     assert any("font-size: 22px" in h.proto.body for h in big.get("html"))
-    assert not any("font-size" in h.proto.body for h in normal.get("html"))
+    assert not any("font-size: 22px" in h.proto.body for h in normal.get("html"))  # lecture CSS only in lecture
     assert figures(big)[0]["layout"]["font"]["size"] > figures(normal)[0]["layout"]["font"]["size"]
     assert figures(big)[0]["layout"]["height"] > figures(normal)[0]["layout"]["height"]
     # Regression: lecture mode hid the hyperparameters and silently ran the defaults instead of the link's.
