@@ -140,7 +140,8 @@ def test_a_click_on_the_surface_puts_p_where_plotly_reports_the_point(page, serv
                  .filter(o => o._trace && o._trace.data.hoverinfo === 'skip')
                  .map(o => [o._trace.data.name, Boolean(o.drawPick)])"""
     )
-    assert [name for name, _ in decoration] == ["plane y = y₀", "plane x = x₀"]
+    # (the slices through P are drawn on the surface as decoration too: a click on them picks the surface)
+    assert {"plane y = y₀", "plane x = x₀"} <= {name for name, _ in decoration}
     assert not any(pickable for _, pickable in decoration)
     gd.evaluate(
         """gd => { gd.on('plotly_hover', () => { window.__hovered = true; });
