@@ -57,6 +57,12 @@ PAGE_CSS = """
      follows the app's colour-scheme), white on the light theme's blue and near-black on the dark theme's. */
   [data-testid="stCaptionContainer"] { color: inherit; opacity: 0.75; }
   [data-testid^="stBaseButton-primary"], [data-testid^="stBaseButton-primary"] p { color: Canvas; }
+  /* So does a chosen option's chip in a multiselect (the sweep's rates): white on the dark theme's light blue
+     was 2.3:1. */
+  [data-testid="stMultiSelect"] [data-baseweb="tag"], [data-testid="stMultiSelect"] [data-baseweb="tag"] span,
+  [data-testid="stMultiSelect"] span[title] {
+    color: Canvas !important;
+  }
   /* A badge ("Step 2 of 4", "Lab") writes in the page's text colour on its tinted ground: the theme's light blue
      on its own 30 % tint was 4.4:1 on the dark theme. */
   .stMarkdownBadge { color: inherit !important; }
