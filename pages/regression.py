@@ -6,7 +6,6 @@ import numpy as np
 import streamlit as st
 
 from core import PRESETS, descend
-from core.explain import explain_step
 from core.function import to_latex
 from core.numbers import delta, latex, number
 from core.optimizers import FIRST_ORDER
@@ -28,7 +27,7 @@ from ui.a11y import spoken
 from ui.controls import Page, choice, number_box, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
-from ui.render import code_snippet, show
+from ui.render import code_snippet, show, step_by_hand
 from ui.text import plain
 from ui.widgets import learning_rate_follows, lecture, optimizer_controls, pick_handler
 from viz.descent import curves_figure, race_figure
@@ -100,11 +99,7 @@ def lesson() -> None:
     words.markdown(
         f"With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = {number(lr)}**, one step of gradient descent:"
     )
-    words.code("\n".join(line for s in explain_step(step, 1, loss.names) for line in s.lines), language=None)
-    c1, c2, c3 = words.columns(3)
-    c1.metric("∇L(1, 1)", f"({number(step.gradients[0][0])}, {number(step.gradients[0][1])})")
-    c2.metric("new w1", number(step.points[1][0]))
-    c3.metric("new w2", number(step.points[1][1]))
+    step_by_hand(words, step, loss.names, "∇L(1, 1)")
     landed = step.points[1][0] + 2 * step.points[1][1]
     words.caption(
         f"L goes from {number(step.values[0])} to {number(step.values[1], scale=step.values[0])}. The loss is zero "

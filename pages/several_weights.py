@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core import PRESETS, descend
-from core.explain import explain_step
 from core.function import to_latex
 from core.numbers import number
 from ui import cache
 from ui.controls import Page, choice, slider
 from ui.page import begin, finish
-from ui.render import show
+from ui.render import show, step_by_hand
 from ui.widgets import lecture, pick_handler
 from viz.descent import race_figure
 from viz.regression import minima_line
@@ -47,11 +46,7 @@ with words:
         f"With **y = {number(y)}**, from **(w₁, w₂) = ({number(start[0])}, {number(start[1])})** and "
         f"**η = {number(lr)}**, one step by hand:"
     )
-    st.code("\n".join(line for s in explain_step(run, 1, loss.names) for line in s.lines), language=None)
-    c1, c2, c3 = st.columns(3)
-    c1.metric("∇L at the start", f"({number(run.gradients[0][0])}, {number(run.gradients[0][1])})")
-    c2.metric("new w₁", number(run.points[1][0]))
-    c3.metric("new w₂", number(run.points[1][1]))
+    step_by_hand(st.container(), run, loss.names, "∇L at the start")
     st.caption(
         f"L goes from {number(run.values[0])} to {number(run.values[1], scale=run.values[0])} in one step. "
         f"Both weights moved, each by −η times its own partial derivative."

@@ -185,6 +185,18 @@ def derivation_steps(steps: Callable[[], list], title: str, key: str) -> None:
             st.latex(step.latex)
 
 
+def step_by_hand(box: DeltaGenerator, run: Any, names: tuple[str, ...], start_label: str) -> None:
+    """The lesson's one step written out (θ₁ = θ₀ − η∇L(θ₀)), then ∇L at the start and the new weights as metrics."""
+    from core.explain import explain_step
+    from core.numbers import number
+
+    box.code("\n".join(line for s in explain_step(run, 1, names) for line in s.lines), language=None)
+    c1, c2, c3 = box.columns(3)
+    c1.metric(start_label, f"({number(run.gradients[0][0])}, {number(run.gradients[0][1])})")
+    c2.metric("new w₁", number(run.points[1][0]))
+    c3.metric("new w₂", number(run.points[1][1]))
+
+
 def latex_source(lines: list[str]) -> None:
     """The LaTeX of the derivatives on screen, in a code block with a copy button."""
     with st.expander("LaTeX source (copy)"):

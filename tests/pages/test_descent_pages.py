@@ -145,7 +145,7 @@ def test_regression_page_shows_the_lessons_numbers_exactly():
     at = open_page("pages/regression.py")
     assert_clean(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["new w1"] == "1.4" and metrics["new w2"] == "1.8"
+    assert metrics["new w₁"] == "1.4" and metrics["new w₂"] == "1.8"
     assert metrics["∇L(1, 1)"] == "(−4, −8)"
     assert "w1 ← 1.0 − 0.1 × (−4.0) = 1.4" in at.code[0].value
     assert r"2 w_{1} + 4 w_{2} - 2 y" in texts(at)
