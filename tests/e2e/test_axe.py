@@ -13,9 +13,8 @@ import json
 
 import pytest
 
-from bench.harness import CHART, wait_idle
 from tests.e2e.conftest import tabs_by_setting
-from tests.e2e.test_layout import NO_CHART, SETTINGS, VIEWS
+from tests.e2e.test_layout import SETTINGS, VIEWS, open_view
 
 pytestmark = pytest.mark.e2e
 
@@ -68,13 +67,7 @@ def axe_tabs(browser):
 @pytest.mark.parametrize("setting", list(AXE_SETTINGS))
 def test_axe_core_finds_no_serious_violation(axe_tabs, server, setting, view):
     page = axe_tabs(setting)
-    _, query, _ = AXE_SETTINGS[setting]
-    path = VIEWS[view]
-    joiner = "&" if "?" in path else "?"
-    page.goto(f"{server}/{path}{joiner + query if query else ''}")
-    wait_idle(page)
-    if view not in NO_CHART and page.locator(".gl-plotly").count():
-        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+    open_view(page, server, view, AXE_SETTINGS[setting][1])
     if setting.startswith("dark-"):  # the choice took: the app is dark although the computer asks for light
         assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).colorScheme") == "dark"
     if not page.evaluate("typeof axe !== 'undefined'"):

@@ -289,17 +289,21 @@ def settle(page) -> list[dict]:
     return charts
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
-@pytest.mark.parametrize("setting", list(SETTINGS))
-def test_every_text_of_every_chart_is_readable(tabs, server, setting, view):
-    page = tabs(setting)
-    _, query, _ = SETTINGS[setting]
+def open_view(page, server: str, view: str, query: str) -> None:
+    """Open one view with a setting's query, wait until the app is idle and its first chart (if any) is drawn."""
     path = VIEWS[view]
     joiner = "&" if "?" in path else "?"
     page.goto(f"{server}/{path}{joiner + query if query else ''}")
     wait_idle(page)
     if view not in NO_CHART and page.locator(".gl-plotly").count():
         page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_every_text_of_every_chart_is_readable(tabs, server, setting, view):
+    page = tabs(setting)
+    open_view(page, server, view, SETTINGS[setting][1])
     charts = settle(page)
     text = page.evaluate(PAGE_TEXT)
     # The first screen as the student sees it, then every chart whole.
