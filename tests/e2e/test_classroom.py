@@ -25,6 +25,25 @@ def tab(browser, setting: str):
     return browser.new_context(viewport=viewport, color_scheme=scheme).new_page()
 
 
+def open_class(browser, server: str, setting: str):
+    """A lecturer's tab on the live class page with Himmelblau, after "Start a class"."""
+    lecturer = tab(browser, setting)
+    lecturer.goto(f"{server}/classroom?f=himmelblau{SETTINGS[setting][1]}")
+    wait_idle(lecturer)
+    lecturer.get_by_role("button", name="Start a class").click()
+    lecturer.get_by_text("Scan to join").wait_for(timeout=30_000)
+    wait_idle(lecturer)
+    return lecturer
+
+
+def ask_for_the_minimum(lecturer) -> None:
+    """The lecturer starts "Where is the minimum?" and the live view opens."""
+    lecturer.get_by_test_id("stSidebar").get_by_text("Where is the minimum?").click()
+    wait_idle(lecturer)
+    lecturer.get_by_role("button", name="▶ Start this activity").click()
+    lecturer.get_by_text("Answers", exact=True).wait_for(timeout=30_000)
+
+
 def metric(page, label: str) -> float:
     """A metric's number as core.numbers writes it (a true minus, ×10ⁿ for the very small), read back."""
     box = page.get_by_test_id("stMetric").filter(has_text=label).first
@@ -35,12 +54,7 @@ def metric(page, label: str) -> float:
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
 def test_a_student_tab_and_a_lecturer_tab_share_a_room(browser, server, setting):
-    lecturer = tab(browser, "lecture" if setting == "lecture" else setting)
-    lecturer.goto(f"{server}/classroom?f=himmelblau{SETTINGS[setting][1]}")
-    wait_idle(lecturer)
-    lecturer.get_by_role("button", name="Start a class").click()
-    lecturer.get_by_text("Scan to join").wait_for(timeout=30_000)
-    wait_idle(lecturer)
+    lecturer = open_class(browser, server, setting)
     room = parse_qs(urlsplit(lecturer.url).query)["room"][0]
     assert lecturer.locator(".gl-room-code").inner_text() == room
     qr = lecturer.get_by_test_id("stImage").locator("img").first
@@ -48,10 +62,7 @@ def test_a_student_tab_and_a_lecturer_tab_share_a_room(browser, server, setting)
     join = next(t for t in lecturer.get_by_test_id("stCode").all_inner_texts() if "classroom?room=" in t).strip()
     assert join == f"{server}/classroom?room={room}"
 
-    lecturer.get_by_test_id("stSidebar").get_by_text("Where is the minimum?").click()
-    wait_idle(lecturer)
-    lecturer.get_by_role("button", name="▶ Start this activity").click()
-    lecturer.get_by_text("Answers", exact=True).wait_for(timeout=30_000)
+    ask_for_the_minimum(lecturer)
 
     student = tab(browser, setting)
     errors = []
@@ -94,16 +105,8 @@ def test_a_student_tab_and_a_lecturer_tab_share_a_room(browser, server, setting)
 
 def test_a_keyboard_only_student_marks_an_answer_with_the_arrows_and_sends_it_with_enter(browser, server):
     """issue 29: the class map's click sends an answer, so its keys only move a mark; Enter sends it, once."""
-    lecturer = tab(browser, "laptop")
-    lecturer.goto(f"{server}/classroom?f=himmelblau")
-    wait_idle(lecturer)
-    lecturer.get_by_role("button", name="Start a class").click()
-    lecturer.get_by_text("Scan to join").wait_for(timeout=30_000)
-    wait_idle(lecturer)
-    lecturer.get_by_test_id("stSidebar").get_by_text("Where is the minimum?").click()
-    wait_idle(lecturer)
-    lecturer.get_by_role("button", name="▶ Start this activity").click()
-    lecturer.get_by_text("Answers", exact=True).wait_for(timeout=30_000)
+    lecturer = open_class(browser, server, "laptop")
+    ask_for_the_minimum(lecturer)
     join = next(t for t in lecturer.get_by_test_id("stCode").all_inner_texts() if "classroom?room=" in t).strip()
 
     student = tab(browser, "laptop")
