@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -127,8 +128,23 @@ def _read_answer(f: Function, index: int, answer: str) -> Reading:
     reading = read(answer, variables=f.names, max_length=length, max_nodes=nodes)
     unknown = sorted(s.name for s in reading.expr.free_symbols if s.name not in f.names)
     if unknown:
-        raise ExpressionError(f"Unknown variable {', '.join(unknown)}: this exercise's f uses {', '.join(f.names)}.")
+        hint = _unknown_hint(unknown[0], f.names)
+        raise ExpressionError(
+            f"Unknown variable {', '.join(unknown)}: this exercise's f uses {', '.join(f.names)}.{hint}"
+        )
     return reading
+
+
+def _unknown_hint(name: str, names: Sequence[str]) -> str:
+    """What a name made of the exercise's variables and digits probably meant: x2 is x^2 or x·2, x3y is x^3·y."""
+    variables = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    parts = re.fullmatch(rf"((?:{variables})*?)({variables})(\d+)((?:{variables})*)", name)
+    if parts is None:
+        return ""
+    head, base, digits, rest = (re.findall(variables, g) if i in (0, 3) else g for i, g in enumerate(parts.groups()))
+    power = "*".join(p for p in (*head, f"{base}^{digits}", *rest) if p)
+    product = "*".join(p for p in (*head, base, digits, *rest) if p) if head or rest else f"{digits}*{base}"
+    return f" For {base} to the power {digits} write {power}; for a product write {product}."
 
 
 def check_answer(text: str, var: str, answer: str, seed: int | None = None) -> Verdict:
