@@ -622,6 +622,7 @@ def _exponents(tokens: list[Token], keep: Collection[str], variables: Collection
             notes.append(f"'{value}' read as {_scientific(value)} (scientific notation); for Euler's e write e")
         elif value == "^" and index + 1 < len(tokens):
             notes += _power(tokens, index, keep, variables, names)
+            notes += _stacked(tokens, index)
         elif value == "/" and index + 1 < len(tokens):
             notes += _division(tokens, index, keep, variables)
     return notes
@@ -632,6 +633,7 @@ def _power(
 ) -> list[str]:
     """The exponent after tokens[index] = '^': e^2x, e^xy, e^x2 and x^1/2 have two readings; x^2y, x^2/3 a note."""
     base = tokens[index - 1][1] if index else ""
+    base = "(…)" if base == ")" else base
     where = f"at position {tokens[index - 1][2] + 1 if index else 1}"
     nxt = tokens[index + 1 : index + 5]
     first, sign = nxt[0], ""
@@ -644,6 +646,15 @@ def _power(
             raise AmbiguityError(
                 f"'e^{power}{rest}' {where} can be read as e^({power}{rest}) or e^{power}·{rest}: "
                 f"write e^({power}*{rest}) or e^({power})*{rest}."
+            )
+        return [f"'{base}^{power}{rest}' read as {base}^{power}·{rest}"]
+    after = nxt[1] if len(nxt) > 1 else None
+    if first[0] in ("name", "number") and after is not None and after[1] in WRITTEN_AS_SYMBOLS and after[1] != exponent:
+        power, rest = sign + exponent, "π" if after[1] == "pi" else after[1]
+        if base == "e":
+            raise AmbiguityError(
+                f"'e^{power}{rest}' {where} can be read as e^({power}{rest}) or e^{power}·{rest}: "
+                f"write e^({power}*{after[1]}) or e^({power})*{after[1]}."
             )
         return [f"'{base}^{power}{rest}' read as {base}^{power}·{rest}"]
     if first[0] == "name" and exponent not in keep and re.fullmatch(r"[A-Za-z]+\d+", exponent):
@@ -674,6 +685,26 @@ def _power(
     return []
 
 
+def _stacked(tokens: list[Token], index: int) -> list[str]:
+    """a^b^c is a^(b^c), from the right, as in Python and most books; x^(1/2)^2 looks like (x^(1/2))^2: a note."""
+    end = index + 1
+    if end < len(tokens) and tokens[end][1] in "+-":
+        end += 1
+    if end < len(tokens) and tokens[end][1] == "(":
+        end = _matching(tokens, end)
+    if end + 1 >= len(tokens) or tokens[end + 1][1] != "^" or end + 2 >= len(tokens):
+        return []
+    if tokens[end + 2][1] == "(" and tokens[index + 1][1] != "(":
+        return []  # e^x² (a superscript arrives as ^(2)) or e^x^(2): the raised part is plainly x's
+    base = "(…)" if tokens[index - 1][1] == ")" else tokens[index - 1][1] if index else ""
+    first = "".join(t[1] for t in tokens[index + 1 : end + 1])
+    second = "(…)" if tokens[end + 2][1] == "(" else tokens[end + 2][1]
+    return [
+        f"'{base}^{first}^{second}' read as {base}^({first}^{second}), powers from the right; for "
+        f"({base}^{first})^{second} write the parentheses"
+    ]
+
+
 def _division(tokens: list[Token], index: int, keep: Collection[str], variables: Collection[str] | None) -> list[str]:
     """1/2x and 1/xy are read with only the first factor dividing, as in Python and most calculators: a note."""
     first = tokens[index + 1]
@@ -682,7 +713,7 @@ def _division(tokens: list[Token], index: int, keep: Collection[str], variables:
     if second is not None and not _touching(first, second) and second[1] not in WRITTEN_AS_SYMBOLS:
         second = None
     if first[0] in ("number", "name") and second and (second[0] == "name" or second[1] == "("):
-        after = "π" if second[1] == "pi" else second[1]
+        after = {"pi": "π", "(": "(…)"}.get(second[1], second[1])
         term, divisor, shown = first[1] + after, first[1], f"{first[1]}·{after}"
     elif first[0] == "name" and first[1] not in keep and _split_later(first[1], variables):
         term, divisor, shown = first[1], first[1][0], f"{first[1][0]}·{first[1][1:]}"

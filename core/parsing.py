@@ -163,6 +163,8 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
                 "=": "write an expression, not an equation",
                 "[": "use round parentheses",
                 "]": "use round parentheses",
+                "{": "use round parentheses: e^(2x) for e^{2x}",
+                "}": "use round parentheses: e^(2x) for e^{2x}",
                 "!": "factorials are not supported",
                 "#": "comments are not allowed",
                 ";": "write a single expression",
