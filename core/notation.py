@@ -395,11 +395,21 @@ def readings(
     return out, notes
 
 
+_LITERAL = re.compile(r"[xX][0-9A-Fa-f]+|[bB][01]+|[oO][0-7]+|[jJ]")
+
+
 def _check_dots_and_commas(tokens: list[Token], functions: Collection[str]) -> list[Token]:
     calls: list[str | None] = []  # for each open parenthesis, the function it calls (None: grouping)
     for index, token in enumerate(tokens):
         kind, value, _ = token
         previous = tokens[index - 1] if index else None
+        literal = previous is not None and previous[1] in ("0", "1") and _LITERAL.fullmatch(value) is not None
+        if kind == "name" and literal and (previous[1] == "0") != (value in ("j", "J")) and _touching(previous, token):
+            raise AmbiguityError(  # 0x10, 0b101, 0o7, 1j: Python's literals, read otherwise as 0·x10 = 0
+                f"'{previous[1]}{value}' at position {previous[2] + 1} looks like a programming literal (a "
+                f"number in another base, or an imaginary unit): write numbers in decimal, and "
+                f"{previous[1]}*{value} for a product."
+            )
         if value == "(":
             calls.append(previous[1] if previous and previous[1] in functions else None)
         elif value == ")" and calls:

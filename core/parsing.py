@@ -169,6 +169,9 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
                 "#": "comments are not allowed",
                 ";": "write a single expression",
             }.get(char, "only letters, digits and + - * / ^ ( ) , are allowed")
+            right = text.rsplit("=", 1)[-1].strip()
+            if char == "=" and right:  # f(x, y) = x^2 + y^2: the expression is the right-hand side
+                hint += f": for {text.strip()} write {right}"
             raise ExpressionError(f"'{char}' at position {position + 1} is not allowed: {hint}.")
         kind = match.lastgroup or ""
         if kind == "name" and keyword.iskeyword(match.group()):
