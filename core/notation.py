@@ -118,7 +118,29 @@ def superscripts(text: str) -> str:
     >>> superscripts("3x²y + x⁻¹")
     '3x^(2)y + x^(-1)'
     """
-    return _SUPERSCRIPT_RUN.sub(lambda m: "^(" + "".join(_SUPERSCRIPT[c] for c in m.group()) + ")", text)
+
+    def one(match: re.Match[str]) -> str:
+        raised = "".join(_SUPERSCRIPT[c] for c in match.group())
+        fused = re.search(r"[A-Za-z]\d", raised)
+        if fused:  # eˣ²: a square on the raised x, or a variable x2 in the exponent
+            name = re.search(r"[A-Za-z]+\d+", raised).group()  # type: ignore[union-attr]
+            letters = name.rstrip("0123456789")
+            raise AmbiguityError(
+                f"'{match.group()}' (raised {raised}) can be read as {letters}^{name[len(letters) :]} or as a variable "
+                f"named {name}: write the exponent with ^ and parentheses, as ^({letters}^{name[len(letters) :]}) "
+                f"or ^({name})."
+            )
+        return "^(" + raised + ")"
+
+    text = _SUPERSCRIPT_RUN.sub(one, text)
+    # A subscript belongs to the name it follows: x²₁ would read as x²·1 (x₁² is x1^2).
+    stray = re.search(r"(?<![A-Za-z0-9\u2080-\u2089\u0370-\u03ff])[\u2080-\u2089]+", text)
+    if stray:
+        raise AmbiguityError(
+            f"The subscript '{stray.group()}' at position {stray.start() + 1} does not follow a name: write the name "
+            "with its digits first, then the power, as x1^2 for x₁²."
+        )
+    return text
 
 
 def fractions(text: str) -> str:
