@@ -84,8 +84,8 @@ class Tab(Session):
             return True
         return super()._read(msg, run)
 
-    def _element(self, element) -> None:
-        super()._element(element)
+    def _element(self, element, fragment: str = "") -> None:
+        super()._element(element, fragment)
         kind = element.WhichOneof("type")
         if kind == "alert" and element.alert.format == Alert.SUCCESS:
             self.alerts.append(element.alert.body)
@@ -100,8 +100,11 @@ class Tab(Session):
         return await self._run(msg, time.perf_counter(), timeout)
 
     async def pick(self, key: str, x: float, y: float, timeout: float = 60) -> Run:
-        """A click on the chart under ``key``: the component's trigger value, sent once with the widgets' states."""
+        """A click on the chart under ``key``: the component's trigger value, sent once with the widgets' states; a
+        chart drawn inside a fragment reruns only that fragment, as the frontend asks (BidiComponent's
+        setTriggerValue passes the element's fragmentId)."""
         msg = self._rerun_msg()
+        msg.rerun_script.fragment_id = self.fragment_of.get(key, "")
         state = WidgetState(id=_make_trigger_id(self.widgets[key], "events"))
         state.json_trigger_value = json.dumps([{"event": "pick", "value": {"x": x, "y": y, "via": "click"}}])
         msg.rerun_script.widget_states.widgets.append(state)
