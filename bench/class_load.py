@@ -142,6 +142,8 @@ class ClassReport:
     lecturer_seen: list[tuple[float, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    window_cpu: list[float] = field(default_factory=list)  # each replica's CPU from the window's opening to the end
+    window_seconds: float = 0.0
     peak_mb: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0
@@ -175,6 +177,10 @@ class ClassReport:
             f"last answer (target < {LECTURER_TARGET_S:g} s: {_verdict(lag <= LECTURER_TARGET_S)})",
             f"  server CPU per replica: {', '.join(f'{c:.1f} s' for c in self.cpu)} (the students' own client: "
             f"{self.client_cpu:.1f} s); peak resident memory: {', '.join(f'{m:.0f} MB' for m in self.peak_mb)}",
+            f"  of which in the answering window ({self.window_seconds:.1f} s, to the lecturer's final count): "
+            f"{', '.join(f'{c:.1f} s' for c in self.window_cpu)}, {1000 * sum(self.window_cpu) / self.students:.0f} ms "
+            f"per student (the restarted replica's start included); the machine has "
+            f"{os.cpu_count() * self.window_seconds:.0f} CPU-seconds in that time",
         ]
         shown = "; ".join(self.errors[:3]) or "none"
         out.append(f"  error elements shown: {shown}")
@@ -266,8 +272,9 @@ async def _lecturer(tab: Tab, clock: dict[str, float], count: int, report: Class
 
 
 async def play(
-    port: int, count: int, store: RedisStore, replicas: dict[str, subprocess.Popen], restart, seed: int
+    port: int, count: int, store: RedisStore, replicas: dict[str, subprocess.Popen], restart, seed: int, cpu=None
 ) -> ClassReport:
+    """``cpu()``: each replica's server CPU so far (across its restart)."""
     report = ClassReport(count, len(replicas))
     rng = random.Random(seed)
     room, secret = store.open_room()
@@ -297,6 +304,7 @@ async def play(
     while any(s.shown is None for s in students) and time.perf_counter() < clock["start"] + SHOW_LIMIT:
         await asyncio.sleep(0.05)
     clock["window"] = window = time.perf_counter()
+    cpu_at_window = cpu() if cpu else {}
     victim = next(name for name in replicas if name != lecturer_replica)
     report.restarted = victim
     on_victim = [s for s in students if s.tab.replica == victim]
@@ -314,6 +322,8 @@ async def play(
         if done:
             break
         await asyncio.sleep(0.2)
+    report.window_seconds = time.perf_counter() - window
+    report.window_cpu = [spent - cpu_at_window[name] for name, spent in cpu().items()] if cpu else []
     stop.set()
     # A tab still busy (a reconnect, a run the server has not finished) gets a few seconds, then is cut off.
     _, busy = await asyncio.wait(tasks, timeout=10)
@@ -388,10 +398,13 @@ def run(sessions: int = 300, replicas: int = 2, seed: int = 0) -> ClassReport:
             cpu_before[name] = load.cpu_seconds(apps[name].pid)
             wait_healthy(f"http://{load.HOST}:{ports[index]}", apps[name])
 
+        def cpu() -> dict[str, float]:
+            return {n: cpu_spent[n] + load.cpu_seconds(a.pid) - cpu_before[n] for n, a in apps.items()}
+
         client = time.process_time()
-        report = asyncio.run(asyncio.wait_for(play(proxy_port, sessions, store, apps, restart, seed), timeout=600))
+        report = asyncio.run(asyncio.wait_for(play(proxy_port, sessions, store, apps, restart, seed, cpu), timeout=600))
         report.client_cpu = time.process_time() - client
-        report.cpu = [cpu_spent[n] + load.cpu_seconds(a.pid) - cpu_before[n] for n, a in apps.items()]
+        report.cpu = list(cpu().values())
         report.peak_mb = [max(peak_before[n], load.memory_mb(a.pid)) for n, a in apps.items()]
     finally:
         os.environ.clear()

@@ -226,15 +226,8 @@ class Session:
             self._cache[msg.hash] = self._runs
             self._kept[msg.hash] = msg
         if kind == "ref_hash":
-            run.references += 1
-            kept = self._kept.get(msg.ref_hash)
-            if kept is None:
-                self.errors.append(f"the server referred to a message this tab does not hold ({msg.ref_hash})")
-                return False
-            self._cache[msg.ref_hash] = self._runs
-            # The frontend draws the message it kept in the place the reference names (its widgets come back).
-            return self._read(kept, run)
-        elif kind == "new_session":
+            return self._reference(msg.ref_hash, run)
+        if kind == "new_session":
             self.session_id = msg.new_session.initialize.session_id
             self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
         elif kind == "navigation":
@@ -251,6 +244,16 @@ class Session:
             self._kept = {h: m for h, m in self._kept.items() if h in self._cache}
             return True
         return False
+
+    def _reference(self, ref_hash: str, run: Run) -> bool:
+        """A message the server sent by its hash: the frontend draws the copy it kept (its widgets come back)."""
+        run.references += 1
+        kept = self._kept.get(ref_hash)
+        if kept is None:
+            self.errors.append(f"the server referred to a message this tab does not hold ({ref_hash})")
+            return False
+        self._cache[ref_hash] = self._runs
+        return self._read(kept, run)
 
     def _element(self, element, fragment: str = "") -> None:
         kind = element.WhichOneof("type")

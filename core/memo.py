@@ -4,6 +4,9 @@ A count bound lets one heavy formula's results (a Hessian, its compiled code, a 
 times an ordinary one's: 128 entries of the heavy kind held 200 MB. Here each value is weighed when stored and
 the oldest values go until the total is under the bound again; a value heavier than the whole bound is returned
 but never kept.
+
+A key missing when many sessions ask for it at once (a class that joins together, a live class's question
+reaching every screen) is computed once: the first caller computes it, the others wait for its value.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Memo(Generic[V]):
         self.bytes = 0
         self._values: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Event] = {}  # key -> set once its first caller is done
 
     def __len__(self) -> int:
         return len(self._values)
@@ -68,11 +72,29 @@ class Memo(Generic[V]):
     def get(self, key: Hashable, compute: Callable[[], V]) -> V:
         with self._lock:
             if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key][0]
-        value = compute()  # outside the lock: a slow computation never blocks another key
-        self.put(key, value)
-        return value
+                return self._hit(key)
+            done = self._computing.get(key)
+            first = done is None
+            if first:
+                done = self._computing[key] = threading.Event()
+        if not first:
+            done.wait()
+            with self._lock:
+                if key in self._values:
+                    return self._hit(key)
+            return compute()  # the first caller failed, or its value was too heavy to keep: compute it here
+        try:
+            value = compute()  # outside the lock: a slow computation never blocks another key
+            self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                del self._computing[key]
+            done.set()
+
+    def _hit(self, key: Hashable) -> V:
+        self._values.move_to_end(key)
+        return self._values[key][0]
 
     def put(self, key: Hashable, value: V) -> None:
         size = self.size(value)
