@@ -134,6 +134,7 @@ class ClassReport:
     matching: int = 0
     resent: int = 0
     reconnected: int = 0
+    back_on: dict[str, int] = field(default_factory=dict)  # replica -> reconnected students it serves at the end
     restarted: str = ""
     restart_at: float = 0.0
     answered_before_restart: int = 0
@@ -170,7 +171,8 @@ class ClassReport:
             f"({len(self.answered)}/{self.students} acknowledged, the last at {last:.2f} s)",
             f"  replica {self.restarted} restarted at {self.restart_at:.1f} s, when {self.answered_before_restart} of "
             f"its students had answered (back after {self.restart_seconds:.1f} s); {self.reconnected} students "
-            f"reconnected, {self.resent} answers sent again",
+            f"reconnected ({', '.join(f'{n} to {r}' for r, n in sorted(self.back_on.items()))}), {self.resent} "
+            "answers sent again",
             f"  counted exactly once: {_verdict(exact)} (Redis holds {self.stored} answers, {self.matching} equal to "
             f"what their student last sent; {self.lost} acknowledged answers missing)",
             f"  the lecturer's view showed the final count ({self.stored}) at {_s(final_at)}, {lag:.2f} s after the "
@@ -338,6 +340,8 @@ async def play(
     report.stored = len(stored)
     for s in students:
         report.reconnected += s.reconnects > 0
+        if s.reconnects:
+            report.back_on[s.tab.replica] = report.back_on.get(s.tab.replica, 0) + 1
         if s.shown is not None:
             report.shown.append(s.shown)
         if s.sent:

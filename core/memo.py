@@ -11,6 +11,7 @@ reaching every screen) is computed once: the first caller computes it, the other
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections import OrderedDict
@@ -113,3 +114,17 @@ class Memo(Generic[V]):
         with self._lock:
             self._values.clear()
             self.bytes = 0
+
+
+def once(compute: Callable[[], V]) -> Callable[[], V]:
+    """``functools.cache`` for a function of no arguments, computed by the first caller while the others wait for its
+    value (with functools.cache every caller arriving before the first one finishes computes it too: a replica's
+    first students arrive together). ``cache_clear()`` forgets the value."""
+    memo: Memo[V] = Memo(sys.maxsize, size=lambda _: 0)
+
+    @functools.wraps(compute)
+    def call() -> V:
+        return memo.get((), compute)
+
+    call.cache_clear = memo.clear  # type: ignore[attr-defined]
+    return call

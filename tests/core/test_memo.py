@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from core.memo import Memo
+from core.memo import Memo, once
 
 CALLERS = 8
 
@@ -83,3 +83,22 @@ def test_a_value_too_heavy_to_keep_still_reaches_every_caller():
     heavy = b"x" * 1000
     assert _together(memo, lambda: heavy) == [heavy] * CALLERS
     assert "key" not in memo and memo.bytes == 0
+
+
+def test_once_computes_for_the_first_caller_and_the_others_wait_for_it():
+    calls: list[int] = []
+    started, release = threading.Event(), threading.Event()
+    value = object()
+
+    @once
+    def copy_plotly_js():
+        return _slow(calls, value, started, release)()
+
+    with ThreadPoolExecutor(CALLERS) as pool:
+        futures = [pool.submit(copy_plotly_js) for _ in range(CALLERS)]
+        assert started.wait(5)
+        release.set()
+        assert all(f.result(5) is value for f in futures)
+    assert len(calls) == 1
+    copy_plotly_js.cache_clear()
+    assert copy_plotly_js() is value and len(calls) == 2
