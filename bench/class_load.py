@@ -148,6 +148,8 @@ class ClassReport:
     cpu: list[float] = field(default_factory=list)
     window_cpu: list[float] = field(default_factory=list)  # each replica's CPU from the window's opening to the end
     window_seconds: float = 0.0
+    join_cpu: float = 0.0  # all replicas' CPU while the students joined
+    question_cpu: float = 0.0  # ... from Start until the question was on every screen
     peak_mb: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0
@@ -182,7 +184,9 @@ class ClassReport:
             f"last answer (target < {LECTURER_TARGET_S:g} s: {_verdict(lag <= LECTURER_TARGET_S)})",
             f"  server CPU per replica: {', '.join(f'{c:.1f} s' for c in self.cpu)} (the students' own client: "
             f"{self.client_cpu:.1f} s); peak resident memory: {', '.join(f'{m:.0f} MB' for m in self.peak_mb)}",
-            f"  of which in the answering window ({self.window_seconds:.1f} s, to the lecturer's final count): "
+            f"  per student: joining {1000 * self.join_cpu / self.students:.0f} ms, the question reaching their "
+            f"screens {1000 * self.question_cpu / self.students:.0f} ms (a page run, and checks until then)",
+            f"  in the answering window ({self.window_seconds:.1f} s, to the lecturer's final count): "
             f"{', '.join(f'{c:.1f} s' for c in self.window_cpu)}, {1000 * sum(self.window_cpu) / self.students:.0f} ms "
             f"per student (the restarted replica's start included); the machine has "
             f"{os.cpu_count() * self.window_seconds:.0f} CPU-seconds in that time",
@@ -286,7 +290,9 @@ async def play(
     lecturer = Tab(load.HOST, port, f"/classroom?room={room}&key={secret}", fetch_plotly_js=False)
     await lecturer.open()
     tabs = [Tab(load.HOST, port, f"/classroom?room={room}", fetch_plotly_js=False) for _ in range(count)]
+    before = sum(cpu().values()) if cpu else 0.0
     joins = await asyncio.gather(*(t.open() for t in tabs), return_exceptions=True)
+    report.join_cpu = sum(cpu().values()) - before if cpu else 0.0
     for run in joins:
         if isinstance(run, BaseException):
             report.failures.append(f"join: {type(run).__name__}: {run}")
@@ -299,6 +305,7 @@ async def play(
     lecturer_replica = lecturer.replica
     await asyncio.sleep(1.0)  # the students' pages settle on their timers
 
+    before = sum(cpu().values()) if cpu else 0.0
     store.start(room, secret, ACTIVITY)  # the lecturer's "▶ Start this activity"
     clock = {"start": time.perf_counter()}
     stop = asyncio.Event()
@@ -310,6 +317,7 @@ async def play(
         await asyncio.sleep(0.05)
     clock["window"] = window = time.perf_counter()
     cpu_at_window = cpu() if cpu else {}
+    report.question_cpu = sum(cpu_at_window.values()) - before if cpu else 0.0
     victim = next(name for name in replicas if name != lecturer_replica)
     report.restarted = victim
     on_victim = [s for s in students if s.tab.replica == victim]
