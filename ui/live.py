@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from core.calculus import TotalDerivative
 from core.function import Function
 from core.grid import Domain
 from core.optimizers import FIRST_ORDER, OPTIMIZERS
-from core.portable import portable
+from core.portable import portable, portable_hessian
 from ui.controls import Page
 from ui.widgets import POINT
+from viz.curvature import DOWN, FLAT, UP
+from viz.style import ORANGE, SKY
 
 
 def _grid(page: Page, names: Sequence[str]) -> list[dict]:
@@ -56,6 +59,51 @@ def gradient_live(f: Function, page: Page, point: Sequence[float], domain: Domai
     spec |= {"bounds": [float(x0), float(x1), float(y0), float(y1)], "theta": theta}
     spec["styles"] = {"point": "P", "gradient": "∇f(P)", "direction": "u at θ"}
     return spec
+
+
+def _bounds(domain: Domain) -> list[float]:
+    (x0, x1), (y0, y1) = domain
+    return [float(x0), float(x1), float(y0), float(y1)]
+
+
+def slices_live(f: Function, page: Page, point: Sequence[float], domain: Domain) -> dict | None:
+    """The partials page's map: P, the cuts y = y0 and x = x0 through it, and the page's metrics f(P), ∂f/∂x and
+    ∂f/∂y at P (the slopes of the two slices). At a kink the page says a partial does not exist where the formula
+    still gives a number; the preview shows the number, the server's answer on release says so."""
+    spec = _base("partials", f, page, point, ("P", "cut "), "xy")
+    if spec is None:
+        return None
+    return spec | {"bounds": _bounds(domain), "colors": [ORANGE, SKY], "styles": {"point": "P"}}
+
+
+def path_live(f: Function, td: TotalDerivative, page: Page, x0: float, domain: Domain) -> dict | None:
+    """The total derivative's map: P slides along the path y = g(x), so only x follows the pointer (its slider's
+    grid is the one grid); the browser evaluates g and dy/dx (``path``, g's own tree) and f's partials at
+    (x, g(x)), and the page's terms ∂z/∂x, ∂z/∂y, dy/dx and dz/dx = ∂z/∂x + ∂z/∂y · dy/dx."""
+    path = portable(td.path) if len(td.path.names) == 1 else None
+    y0 = td.path(x0)
+    if path is None:
+        return None
+    spec = _base("path", f, page, (x0, y0), ("P", "direction of the path"), "xy", controls=("x0",))
+    if spec is None:
+        return None
+    return spec | {"bounds": _bounds(domain), "path": path, "styles": {"point": "P", "direction": "direction of"}}
+
+
+def curvature_live(f: Function, page: Page, point: Sequence[float], domain: Domain) -> dict | None:
+    """The curvature page's map: P, ∇f(P), and from H(P) (its own tree, read from the source the server compiles
+    for H) the eigen-axes through P drawn as viz.curvature.eigen_axes draws them, with λ₁, λ₂ and κ. Without H's
+    tree (a kink's δ, or H too heavy) the axes are hidden while dragging and come back with the server's figure.
+    The Taylor model's level curves and the classification of P are the server's alone: hidden until release."""
+    spec = _base("curvature", f, page, point, ("P:", "eigen-axis", "Taylor model q"), "xy")
+    if spec is None:
+        return None
+    return spec | {
+        "bounds": _bounds(domain),
+        "hessian": portable_hessian(f),
+        "colors": {"up": UP, "down": DOWN, "flat": FLAT},
+        "styles": {"point": "P:"},
+    }
 
 
 def descent_live(
