@@ -166,7 +166,8 @@ const LiveDrag = (() => {
     const names = live.hide ?? [];
     const hidden = [];
     const data = chart.div._fullData ?? [];
-    chart.div.querySelectorAll(".trace").forEach((el) => {
+    // A contour trace's group is a g.contour, not a .trace (plotly.js): the level curves a map draws are hidden too.
+    chart.div.querySelectorAll(".trace, g.contour").forEach((el) => {
       const index = el.__data__?.[0]?.trace?.index;
       const name = data[index]?.name ?? "";
       if (Number.isInteger(index) && names.some((prefix) => name.startsWith(prefix))) hidden.push(el);
@@ -382,7 +383,9 @@ const LiveDrag = (() => {
       const text = document.createElement("div");
       text.className = "gl-live-readout";
       // Dark text on a light box in both themes, over the map's colours; it wraps within the plot's width.
-      text.style.cssText = "position:absolute;padding:2px 6px;border-radius:4px;box-sizing:border-box;" +
+      // max-content: the box of a zero-width overlay would otherwise wrap at every space; maxWidth bounds it.
+      text.style.cssText = "position:absolute;width:max-content;white-space:pre-wrap;padding:2px 6px;" +
+        "border-radius:4px;box-sizing:border-box;" +
         "background:rgba(255,255,255,0.9);color:#31333F;line-height:1.3;";
       root.append(svg, text);
       chart.div.style.position = "relative";

@@ -27,7 +27,6 @@ def _map_layout(grid: Grid, names: tuple[str, str], point: tuple[float, float]) 
             constrain="domain",
             automargin=True,
         ),
-        legend=dict(orientation="h", y=-0.2),
     )
 
 
