@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 
 from core.calculus import TotalDerivative
 from core.function import Function
-from core.grid import Domain
+from core.grid import Domain, Grid
+from core.network import Network, logit_node
 from core.optimizers import FIRST_ORDER, OPTIMIZERS
+from core.points import Points
 from core.portable import portable, portable_hessian
 from ui.controls import Page
 from ui.widgets import POINT
@@ -137,3 +139,52 @@ def descent_live(
         "styles": {"point": f"{run} end", "path": run} if run else {"point": "θ at the current step", "path": "path"},
     }
     return spec
+
+
+def network_live(
+    net: Network,
+    points: Points,
+    start: Sequence[float],
+    pair: tuple[int, int],
+    optimizer: str,
+    lr: float,
+    steps: int,
+    grid: Grid,
+    page: Page,
+    controls: Sequence[str],
+) -> dict | None:
+    """The backprop page's loss map: the start of training in the two shown weights (``pair``, indices into
+    ``start``, every weight's start) is dragged; the browser runs the network's forward and backward pass over the
+    data (ui/live_math.js, core.network's graph sent as data) and ``steps`` steps of the optimizer table's rule, and
+    draws the training path, the current weights, ∇L there (scaled as viz.backprop draws it on the map's
+    ``grid``) and the mean loss. The loss surface itself (the other weights frozen where training left them) is the
+    server's: it is drawn anew on release."""
+    if optimizer not in FIRST_ORDER or not all(math.isfinite(v) for v in start):
+        return None
+    i, j = pair
+    return {
+        "kind": "network",
+        "subplot": "xy",
+        "point": [float(start[i]), float(start[j])],
+        "grid": _grid(page, controls),
+        "names": [net.weights[i], net.weights[j]],
+        "network": {
+            "nodes": [[n.name, n.kind, list(n.parents), n.fn] for n in net.nodes],
+            "edges": [[e.source, e.target] for e in net.edges],
+            "loss": net.loss,
+            "logit": logit_node(net),
+            "weights": list(net.weights),
+            "x1": [float(v) for v in points.x[:, 0]],
+            "x2": [float(v) for v in points.x[:, 1]],
+            "t": [float(v) for v in points.t],
+        },
+        "start": [float(v) for v in start],
+        "pair": [i, j],
+        "optimizer": optimizer,
+        "lr": float(lr),
+        "steps": int(steps),
+        "hyper": dict(OPTIMIZERS[optimizer].defaults),
+        "width": float(max(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])),  # viz.gradient.arrow_scale
+        "hide": ["current weights", "training so far", "∇L from"],
+        "styles": {"point": "current weights", "path": "training so far", "gradient": "∇L from"},
+    }

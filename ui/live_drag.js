@@ -30,7 +30,13 @@ const LiveDrag = (() => {
       }
     };
     // f and ∇f; H where the map draws it (curvature); the path's g and dy/dx (total derivative).
-    chart.prepared = { spec: live, f: read(live.tree), h: read(live.hessian), g: read(live.path) };
+    let net = null;
+    try {
+      net = live.network ? LiveMath.network(live.network) : null; // the backprop page's network, as data
+    } catch {
+      net = null;
+    }
+    chart.prepared = { spec: live, f: read(live.tree), h: read(live.hessian), g: read(live.path), net };
     return chart.prepared;
   }
 
@@ -137,7 +143,7 @@ const LiveDrag = (() => {
     const layer = overlay(chart, ax);
     hideServerParts(chart, prepared.spec);
     point = place(prepared, point);
-    const frame = prepared.f ? compute(prepared, point, ax) : { point, shapes: [], lines: [] };
+    const frame = prepared.f || prepared.net ? compute(prepared, point, ax) : { point, shapes: [], lines: [] };
     render(layer, frame, ax, chart);
     chart.div.gradientLab.last = { point: frame.point, values: frame.values ?? null, text: frame.text ?? null };
     // For the benchmark (python -m bench.browser): when each frame's preview was drawn, and its work in ms.
@@ -303,6 +309,32 @@ const LiveDrag = (() => {
       const values = { "λ₁": number(lam[0]), "λ₂": number(lam[1]), "κ = |λ|max/|λ|min": number(kappa, 4) };
       text += `   λ₁ = ${values["λ₁"]}, λ₂ = ${values["λ₂"]}, κ = ${values["κ = |λ|max/|λ|min"]}`;
       return { point, lines, paths: [], values, text };
+    },
+
+    network(prepared, point) {
+      const { spec, net } = prepared;
+      const { number } = LiveMath;
+      const [i, j] = spec.pair;
+      const start = spec.start.slice();
+      [start[i], start[j]] = point;
+      const run = LiveMath.descend(net, start, spec.optimizer, spec.lr, spec.steps, spec.hyper);
+      const k = run.points.length - 1;
+      const end = [run.points[k][i], run.points[k][j]];
+      const g = [run.gradients[k][i], run.gradients[k][j]];
+      const value = run.values[k];
+      const lines = [];
+      if (g.every(Number.isFinite) && (g[0] !== 0 || g[1] !== 0)) {
+        const scale = (0.18 * spec.width) / Math.hypot(g[0], g[1]); // viz.gradient.arrow_scale, as the map draws ∇L
+        lines.push({ role: "gradient", from: end, to: [end[0] + scale * g[0], end[1] + scale * g[1]] });
+      }
+      const [a, b] = spec.names;
+      const values = { "mean loss L": number(value, 6) };
+      const where = run.divergedAt === null ? `after ${k} steps` : `blew up at step ${run.divergedAt}, after ${k}`;
+      const text = `start (${a}, ${b}) = (${number(point[0])}, ${number(point[1])})   ${where}: (${a}, ${b}) = ` +
+        `(${number(end[0])}, ${number(end[1])}), L = ${values["mean loss L"]}, (∂L/∂${a}, ∂L/∂${b}) = ` +
+        `(${number(g[0], 3)}, ${number(g[1], 3)})`;
+      const paths = k > 0 ? [{ role: "path", points: run.points.map((p) => [p[i], p[j]]) }] : [];
+      return { point, lines, paths, end: k > 0 ? end : null, values, text };
     },
 
     descent(prepared, point) {
