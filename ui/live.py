@@ -168,16 +168,7 @@ def network_live(
         "point": [float(start[i]), float(start[j])],
         "grid": _grid(page, controls),
         "names": [net.weights[i], net.weights[j]],
-        "network": {
-            "nodes": [[n.name, n.kind, list(n.parents), n.fn] for n in net.nodes],
-            "edges": [[e.source, e.target] for e in net.edges],
-            "loss": net.loss,
-            "logit": logit_node(net),
-            "weights": list(net.weights),
-            "x1": [float(v) for v in points.x[:, 0]],
-            "x2": [float(v) for v in points.x[:, 1]],
-            "t": [float(v) for v in points.t],
-        },
+        "network": network_data(net, points),
         "start": [float(v) for v in start],
         "pair": [i, j],
         "optimizer": optimizer,
@@ -187,4 +178,20 @@ def network_live(
         "width": float(max(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])),  # viz.gradient.arrow_scale
         "hide": ["current weights", "training so far", "∇L from"],
         "styles": {"point": "current weights", "path": "training so far", "gradient": "∇L from"},
+    }
+
+
+def network_data(net: Network, points: Points) -> dict:
+    """core.network's graph and the data as ui/live_math.js's ``network`` reads them: nodes (name, kind, parents,
+    activation) in order, edges (source, target) in order, the loss and the node it is computed from, the weights'
+    order, and the examples."""
+    return {
+        "nodes": [[n.name, n.kind, list(n.parents), n.fn] for n in net.nodes],
+        "edges": [[e.source, e.target] for e in net.edges],
+        "loss": net.loss,
+        "logit": logit_node(net),
+        "weights": list(net.weights),
+        "x1": [float(v) for v in points.x[:, 0]],
+        "x2": [float(v) for v in points.x[:, 1]],
+        "t": [float(v) for v in points.t],
     }
