@@ -33,6 +33,7 @@ from core.optimizers import SECOND_ORDER, Optimizer
 from ui import cache, formula
 from ui.controls import Control, Page, choice, number_box, slider
 from ui.page import begin, finish
+from ui.parts import tabs
 from ui.render import show
 from ui.runs import race
 from ui.widgets import function_picker, hyper_control, lecture, point_controls
@@ -313,6 +314,6 @@ def saddle_tab() -> None:
     )
 
 
-PAGE.tabs(TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
+tabs(PAGE, TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
 
 finish(PAGE, slot)

@@ -188,6 +188,9 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:
         ok = _number(value) and isinstance(value, int) and value >= 0
     if ok:
         handler(value)
+        # What a chart's event sets (the point, the start, the step) is read all over the page: the whole page
+        # reruns, also for a chart in a part of the page that would rerun alone (ui.parts).
+        st.rerun()
 
 
 def _number(value: Any) -> bool:
