@@ -105,3 +105,23 @@ def test_an_error_in_a_part_rerunning_alone_is_the_pages_message_with_its_last_g
     assert any("Not used" in w.value and "too long to run here" in w.value for w in at.warning)
     assert at.multiselect(key="descent.race").value == ["gd", "momentum", "nesterov", "adam", "newton"]
     assert "race=gd%2Cmomentum" in link_box(at)
+
+
+def test_the_backprop_step_slider_and_next_redraw_only_the_graph(monkeypatch):
+    """The walk-through's step: the graph and the step written out rerun; the loss surface (computed below the
+    graph, outside its part) is not computed again."""
+    import core.backprop
+
+    surfaces = []
+    real = core.backprop.loss_surface
+    monkeypatch.setattr(core.backprop, "loss_surface", lambda *a, **k: surfaces.append(a) or real(*a, **k))
+    at = open_page("pages/backprop.py")
+    assert len(surfaces) == 1
+    at.slider(key="backprop.step").set_value(5).run()
+    assert_clean(at)
+    at.button(key="backprop.next").click().run()
+    assert_clean(at)
+    assert len(surfaces) == 1  # the page below the graph did not run again
+    assert "**Step 6 of" in "\n".join(m.value for m in at.markdown)
+    assert at.query_params["step"] == "6"
+    assert "step=6" in next(c.value for c in at.code if c.value.startswith("/backprop?"))
