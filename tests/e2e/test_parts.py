@@ -28,3 +28,21 @@ def test_a_race_control_reruns_only_the_race_and_the_link_box_follows(page, serv
     page.get_by_text("Link to this view").click()
     box = page.get_by_test_id("stCode").filter(has_text="/descent?").first
     assert "race_lr=shared" in box.inner_text()  # and so does the link box
+
+
+def test_the_backprop_next_button_redraws_only_the_graph_and_its_step(page, server):
+    got = receiving(page)
+    open_page(page, server, "backprop", "step=1")
+    chart(page, "backprop.graph")
+    page.wait_for_timeout(1500)
+    wait_idle(page)
+    below = b"Through time: one recurrent unit"  # a heading below the graph's part
+    assert any(below in frame for frame in got)
+    before = len(got)
+    page.get_by_role("button", name="Next ▶").click()
+    page.get_by_text("Step 2 of").wait_for(timeout=60_000)
+    wait_idle(page)
+    after = got[before:]
+    assert any(b"Step 2 of" in frame for frame in after)
+    assert not any(text in frame for frame in after for text in (below, "Learning rate η".encode()))
+    assert link(page)["step"] == "2"
