@@ -46,3 +46,22 @@ def test_the_backprop_next_button_redraws_only_the_graph_and_its_step(page, serv
     assert any(b"Step 2 of" in frame for frame in after)
     assert not any(text in frame for frame in after for text in (below, "Learning rate η".encode()))
     assert link(page)["step"] == "2"
+
+
+def test_checking_an_answer_reruns_only_its_question(page, server):
+    got = receiving(page)
+    open_page(page, server, "partials", "f=lesson_sin")
+    chart(page, "partials.slice_x")
+    page.wait_for_timeout(1500)
+    wait_idle(page)
+    around = b"The limit definition"  # the page's own heading, above the questions
+    assert any(around in frame for frame in got)
+    before = len(got)
+    box = page.locator(".st-key-partials-check1-answer input")
+    box.fill("6x + 2y")
+    box.press("Enter")
+    page.get_by_text("Correct").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    after = got[before:]
+    assert any(b"Correct" in frame for frame in after)  # the question's verdict was sent
+    assert not any(around in frame for frame in after)  # the page around it was not
