@@ -19,13 +19,13 @@ worker.warm()  # the symbolic worker starts while the page runs up to its first 
 st.set_page_config(page_title="Gradient Lab", page_icon=Path(__file__).with_name("ui") / "favicon.svg", layout="wide")
 
 page = st.navigation(pages())
-with st.sidebar:
-    preload_plotly()  # the browser loads plotly.js while the server works on the page
 
 for warning in read_view():
     st.warning(warning, icon=":material/link:")
 view_controls()
 page_style(lecture=st.session_state["lecture"])
+with st.sidebar:  # below the sidebar's controls, beside the other elements that draw nothing
+    preload_plotly()  # the browser loads plotly.js while the server works on the page
 
 # A limit, data or math error becomes the page's message with its last good state; a bug, a plain sentence.
 run_page(page)

@@ -46,6 +46,7 @@ _mount = st.components.v2.component(
 _preload = st.components.v2.component(
     "gradient_lab.plotly_preload",
     js="\n".join(Path(__file__).with_name(name).read_text() for name in ("plotly_load.js", "plotly_preload.js")),
+    css=".st-key-gradient_lab-plotly_preload { display: none; }",  # it draws nothing: no gap in the sidebar either
     isolate_styles=False,
 )
 _frame = st.components.v2.component(
