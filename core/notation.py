@@ -96,6 +96,7 @@ UNSUPPORTED = {
     "min": "for min(0, u) write -relu(-u); for min(a, b) write (a + b - abs(a - b))/2",
     "heaviside": "for the step θ(u) write relu(u)/u, or (1 + u/abs(u))/2",
     "sinc": "for sinc(u) write sin(u)/u",
+    "sigma": "for the sigmoid σ(u) write sigmoid(u). To multiply, write sigma*(...)",
     "lg": "for the logarithm to base 10 write log10(u)",
     "pow": "for a power write u^v",
     "exp2": "for 2 to the power u write 2^u",
@@ -164,8 +165,16 @@ def symbols(text: str) -> str:
     >>> symbols("2π·x ÷ y − θ")
     '2 pi *x / y -  theta'
     """
+    # A Greek letter's name is set off before; after it too when a letter follows (θcos θ is θ·cos θ, not a
+    # name "thetacos" holding acos), but not before digits, which are its subscript (θ₁ is theta1).
     return "".join(
-        _SYMBOLS.get(char) or (" " + GREEK_LETTERS[char] if char in GREEK_LETTERS else char) for char in text
+        _SYMBOLS.get(char)
+        or (
+            " " + GREEK_LETTERS[char] + (" " if text[i + 1 : i + 2].isalpha() else "")
+            if char in GREEK_LETTERS
+            else char
+        )
+        for i, char in enumerate(text)
     )
 
 
