@@ -649,6 +649,13 @@ def _digit_names(
                 out.append(("name", piece, position + offset))
                 offset += len(piece)
             notes.append(f"'{value}' read as {'·'.join(pieces)}")
+        elif kind == "name" and value not in keep and re.search(r"\d[A-Za-z]", value):
+            # w1x, x3y, w1w2w: not one shape repeated, so the split is a guess; one variable would be a silent one
+            product = "*".join(re.findall(r"[A-Za-z]+\d*", value))
+            raise AmbiguityError(
+                f"'{value}' at position {position + 1} can be read as the product {product} or as one variable "
+                f"named {value}: write {product} for the product (and ^ for a power, as x^3 for x³)."
+            )
         else:
             out.append((kind, value, position))
     return out, notes
