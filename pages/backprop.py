@@ -27,6 +27,7 @@ from ui import keep
 from ui.controls import Page, choice, number_box, slider
 from ui.live import network_live
 from ui.page import begin, finish
+from ui.parts import part
 from ui.recording import walkthrough_buttons, walkthrough_texts
 from ui.render import show
 from ui.text import plain
@@ -138,9 +139,6 @@ path = int(PAGE.draw(PATH.replace(high=T_steps)))
 last = LAST_STEP[arch]
 step_control = STEP.replace(high=last, default=1)  # the walk-through opens at its first step, for a student to take
 PAGE.follow(arch, [step_control], tag="arch")
-back, middle, forward = st.columns([2, 9, 2], vertical_alignment="bottom")
-step_buttons(PAGE, back, forward, PAGE.key(STEP), 0, last)
-k = int(PAGE.draw(step_control, where=middle))
 
 # ---- Compute -----------------------------------------------------------------------------------------------------
 if data_error:
@@ -154,35 +152,50 @@ x, t = points.x[example - 1], float(points.t[example - 1])
 p = run(net, as_dict(net, w), (float(x[0]), float(x[1])), t)
 steps = walkthrough(net, p, t)
 
+
 # ---- The graph -----------------------------------------------------------------------------------------------------
-st.caption(
-    f"Data: {points.source}. The graph is the loss of example {example}: x = ({number(x[0])}, {number(x[1])}), "
-    f"t = {number(t)}. Output unit: {ACTIVATIONS[net.output].label}"
-    + (" (cross-entropy needs a probability)." if output_activation(arch, activation, loss) != activation else ".")
-)
-if history.status == "diverged":
-    st.error(
-        f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
-        f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
-        icon=":material/error:",
+def graph_steps() -> None:
+    """The step controls, the graph at step k and the step written out: a part of its own, so Back, Next and the
+    step slider redraw only this (the surfaces and the unrolled unit below stay as they are)."""
+    back, middle, forward = st.columns([2, 9, 2], vertical_alignment="bottom")
+    step_buttons(PAGE, back, forward, PAGE.key(STEP), 0, last)
+    k = int(PAGE.draw(step_control, where=middle))
+    graph(k)
+
+
+def graph(k: int) -> None:
+    """The graph of the example shown, at step k, the step written out, and how to read it."""
+    st.caption(
+        f"Data: {points.source}. The graph is the loss of example {example}: x = ({number(x[0])}, {number(x[1])}), "
+        f"t = {number(t)}. Output unit: {ACTIVATIONS[net.output].label}"
+        + (" (cross-entropy needs a probability)." if output_activation(arch, activation, loss) != activation else ".")
     )
-show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
-walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
-step = steps[k]
-what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
-st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
-st.latex(step.latex)
-if not np.isfinite(p.values["L"]):
-    st.warning(
-        "The loss of this example is not a number (a saturated unit): reset the weights or lower η.",
-        icon=":material/warning:",
+    if history.status == "diverged":
+        st.error(
+            f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
+            f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
+            icon=":material/error:",
+        )
+    show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
+    walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
+    step = steps[k]
+    what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
+    st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
+    st.latex(step.latex)
+    if not np.isfinite(p.values["L"]):
+        st.warning(
+            "The loss of this example is not a number (a saturated unit): reset the weights or lower η.",
+            icon=":material/warning:",
+        )
+    st.caption(
+        "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
+        "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "
+        "∂L/∂· appears, pink, from the loss back to every weight; the thick edges are the ones this step uses. The "
+        "inputs come last: an input feeding two units sums two paths."
     )
-st.caption(
-    "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
-    "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "
-    "∂L/∂· appears, pink, from the loss back to every weight; the thick edges are the ones this step uses. The "
-    "inputs come last: an input feeding two units sums two paths."
-)
+
+
+part(PAGE, "step", graph_steps)
 
 # ---- Every partial, checked -----------------------------------------------------------------------------------------
 st.subheader("Every ∂L/∂w, and a check")

@@ -34,6 +34,7 @@ from ui import cache, formula
 from ui.controls import Control, Page, choice, number_box, slider
 from ui.live import curvature_live
 from ui.page import begin, finish
+from ui.parts import tabs
 from ui.render import show
 from ui.runs import race
 from ui.widgets import function_picker, hyper_control, lecture, pick_handler, point_controls
@@ -319,6 +320,6 @@ def saddle_tab() -> None:
     )
 
 
-PAGE.tabs(TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
+tabs(PAGE, TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
 
 finish(PAGE, slot)

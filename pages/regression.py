@@ -27,6 +27,7 @@ from ui.a11y import spoken
 from ui.controls import Page, choice, number_box, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
+from ui.parts import tabs
 from ui.render import code_snippet, show, step_by_hand
 from ui.text import plain
 from ui.widgets import learning_rate_follows, lecture, optimizer_controls, pick_handler
@@ -248,7 +249,7 @@ def compare(data: Dataset, floor: float, seed: int) -> None:
 
 
 # Only the open tab computes; a switch reruns.
-PAGE.tabs(TAB, [lesson, model])
+tabs(PAGE, TAB, [lesson, model])
 
 code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1))
 finish(PAGE, slot)

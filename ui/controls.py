@@ -8,6 +8,7 @@ that names the parameter. Widgets keep their values across page switches (``pers
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -129,8 +130,8 @@ class Control:
         raise ValueError(f"it is not one of {shown}{' …' if len(self.options) > 8 else ''}")
 
     # --- the widget -----------------------------------------------------------------------------------------
-    def widget(self, key: str, where: Any) -> Any:
-        common = dict(key=key, help=self.help, persist_state="session")
+    def widget(self, key: str, where: Any, on_change: Callable[[], None] | None = None) -> Any:
+        common = dict(key=key, help=self.help, persist_state="session", on_change=on_change)
         label = self.label
         if self.kind == "slider":
             return where.slider(label, self.low, self.high, step=self.step, format=self.format, **common)
@@ -181,6 +182,7 @@ class Page:
         self.drawn: dict[str, str] = {}  # link parameter -> value, for the controls drawn in this run
         self.controls: dict[str, Control] = {}  # the declarations behind them, as drawn (ranges included)
         self.shared: set[str] = set()  # state outside the page that its defaults come from (the shared function)
+        self.rerun: tuple[str, ...] = ()  # inside a part that reruns alone (ui.parts): what a control change reruns
 
     def key(self, control: Control | str) -> str:
         return f"{self.name}.{control if isinstance(control, str) else control.name}"
@@ -239,10 +241,14 @@ class Page:
     def draw(self, control: Control, where: Any = None) -> Any:
         """Draw the control (in the sidebar unless ``where`` is given) and return its value."""
         key = self.prepare(control)
-        value = control.widget(key, where if where is not None else st.sidebar)
+        value = control.widget(key, where if where is not None else st.sidebar, on_change=self.rerun_callback())
         self.drawn[control.name] = control.dump(value)
         keep.remember(key)
         return value
+
+    def rerun_callback(self) -> Callable[[], None] | None:
+        """Inside a part of the page (ui.parts): a change reruns that part and the page's link, nothing else."""
+        return functools.partial(st.rerun, list(self.rerun)) if self.rerun else None
 
     def value(self, control: Control) -> Any:
         """A control's value without drawing it (still read from the link, kept across reruns)."""
@@ -250,18 +256,6 @@ class Page:
         self.drawn[control.name] = control.dump(st.session_state[key])
         keep.remember(key)
         return st.session_state[key]
-
-    def tabs(self, control: Control, renders: Sequence[Callable[[], None]]) -> None:
-        """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns), and its name
-        goes into the link like any control's value."""
-        key = self.prepare(control)
-        self.drawn[control.name] = control.dump(st.session_state[key])
-        tabs = st.tabs(list(control.options), key=key, on_change="rerun")
-        keep.remember(key)
-        for tab, render in zip(tabs, renders, strict=True):
-            if tab.open:
-                with tab:
-                    render()
 
     def set(self, control: Control, value: Any) -> None:
         """Set a control before it is drawn in this run (a preset's own learning rate, a click on the map)."""

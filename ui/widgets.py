@@ -218,19 +218,32 @@ def _copy(source: str, target: str) -> None:
     st.session_state[target] = st.session_state[source]
 
 
-def step_by(key: str, delta: int, low: int, high: int) -> None:
-    """Move the count held in session state under ``key`` by ``delta``, within [low, high] (a button's callback)."""
+def step_by(key: str, delta: int, low: int, high: int, rerun: tuple[str, ...] = ()) -> None:
+    """Move the count held in session state under ``key`` by ``delta``, within [low, high] (a button's callback);
+    in a part of the page (ui.parts) that part reruns with the link (``rerun``), nothing else."""
     st.session_state[key] = min(max(low, st.session_state.get(key, low) + delta), high)
+    if rerun:
+        st.rerun(list(rerun))
 
 
 def step_buttons(page: Page, back: DeltaGenerator, forward: DeltaGenerator, key: str, low: int, high: int) -> None:
     """◀ Back and Next ▶ in the columns ``back`` and ``forward`` (keys B and N): the step held under ``key`` moves
     by one, within [low, high]."""
     back.button(
-        "◀ Back", key=page.key("prev"), on_click=step_by, args=(key, -1, low, high), shortcut="B", help="Previous step"
+        "◀ Back",
+        key=page.key("prev"),
+        on_click=step_by,
+        args=(key, -1, low, high, page.rerun),
+        shortcut="B",
+        help="Previous step",
     )
     forward.button(
-        "Next ▶", key=page.key("next"), on_click=step_by, args=(key, 1, low, high), shortcut="N", help="Next step"
+        "Next ▶",
+        key=page.key("next"),
+        on_click=step_by,
+        args=(key, 1, low, high, page.rerun),
+        shortcut="N",
+        help="Next step",
     )
 
 
