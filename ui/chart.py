@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from core.memo import once
 from viz.describe import describe
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
@@ -54,7 +55,7 @@ _frame = st.components.v2.component(
 )
 
 
-@functools.cache
+@once  # a replica's first students arrive together: one of them checks the copy, the others wait for it
 def ensure_plotly_js() -> bool:
     """Copy the plotly package's plotly.min.js into static/ once per process (the name carries the version),
     with a gzipped copy beside it.

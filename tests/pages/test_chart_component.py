@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import plotly
@@ -68,7 +70,8 @@ def test_an_unwritable_static_folder_falls_back_to_st_plotly_chart(tmp_path, mon
         at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
         assert not at.exception
         assert charts(at) == []
-        assert len(at.get("plotly_chart")) == 3  # the same three charts, drawn by Streamlit's own element
+        drawn = [element.key for element in at.get("plotly_chart")]  # the same charts, by Streamlit's own element
+        assert drawn == ["partials.surface", "partials.map", "partials.slice_x", "partials.slice_y"]
     finally:
         chart.ensure_plotly_js.cache_clear()
 
@@ -80,3 +83,25 @@ def test_each_chart_keeps_its_key_across_reruns():
     at.slider(key="partials.x0").set_value(-1.0).run()
     assert [element.proto.id for element in charts(at)] == ids  # same identity: updated in place, not remounted
     assert figures(at) != first
+
+
+def test_a_replicas_first_students_arriving_together_check_the_copy_once(tmp_path, monkeypatch):
+    """Regression: with functools.cache each of a cold replica's first 20 sessions unpacked the 4.8 MB copy again
+    (0.6 s of CPU in the bench's live class)."""
+    monkeypatch.setattr(chart, "STATIC", tmp_path / "static")
+    checks: list[int] = []
+    unpacks_to = chart._unpacks_to
+
+    def counted(packed, data):
+        checks.append(1)
+        time.sleep(0.2)  # long enough that every caller arrives while the first one checks
+        return unpacks_to(packed, data)
+
+    monkeypatch.setattr(chart, "_unpacks_to", counted)
+    chart.ensure_plotly_js.cache_clear()
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(pool.map(lambda _: chart.ensure_plotly_js(), range(8)))
+        assert checks == [1]
+    finally:
+        chart.ensure_plotly_js.cache_clear()
