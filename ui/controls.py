@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import ExpressionError
 from core.numbers import number
@@ -211,14 +212,28 @@ class Page:
         for message in st.session_state.pop(self.key("_warnings"), []):
             st.warning(message, icon=":material/link:")
 
+    def link_values(self, view: dict[str, str] | None = None) -> dict[str, str]:
+        """The link of this view: the drawn controls' values, then the ``view`` settings outside the page."""
+        return {**self.drawn, **(view or {})}
+
     def publish(self, view: dict[str, str] | None = None) -> dict[str, str]:
         """Write the drawn controls, then the ``view`` settings outside the page (lecture mode, theme), into the
         address bar; returns what it wrote."""
         # Kept for the generated control tests, which read every declaration a page drew.
         st.session_state[self.key("_controls")] = dict(self.controls)
-        values = {**self.drawn, **(view or {})}
+        values = self.link_values(view)
         st.query_params.from_dict(values)
         return values
+
+    def _drawn(self, control: Control, value: Any) -> None:
+        """Note a control's value for the link. A part of the page that reruns alone (an ``st.fragment``) never
+        reaches ``publish`` at the page's end, so there the value goes into the address bar at once; the link box
+        follows the address bar (ui/view.py)."""
+        text = control.dump(value)
+        self.drawn[control.name] = text
+        ctx = get_script_run_ctx()
+        if ctx is not None and ctx.fragment_ids_this_run and st.query_params.get(control.name) != text:
+            st.query_params[control.name] = text
 
     # --- drawing --------------------------------------------------------------------------------------
     def prepare(self, control: Control) -> str:
@@ -240,14 +255,14 @@ class Page:
         """Draw the control (in the sidebar unless ``where`` is given) and return its value."""
         key = self.prepare(control)
         value = control.widget(key, where if where is not None else st.sidebar)
-        self.drawn[control.name] = control.dump(value)
+        self._drawn(control, value)
         keep.remember(key)
         return value
 
     def value(self, control: Control) -> Any:
         """A control's value without drawing it (still read from the link, kept across reruns)."""
         key = self.prepare(control)
-        self.drawn[control.name] = control.dump(st.session_state[key])
+        self._drawn(control, st.session_state[key])
         keep.remember(key)
         return st.session_state[key]
 
@@ -255,7 +270,7 @@ class Page:
         """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns), and its name
         goes into the link like any control's value."""
         key = self.prepare(control)
-        self.drawn[control.name] = control.dump(st.session_state[key])
+        self._drawn(control, st.session_state[key])
         tabs = st.tabs(list(control.options), key=key, on_change="rerun")
         keep.remember(key)
         for tab, render in zip(tabs, renders, strict=True):

@@ -43,8 +43,8 @@ def finish(page: Page, slot: DeltaGenerator) -> None:
     presenting(page)
     with slot:
         page.show_warnings()
-    values = page.publish(view_values())
+    page.publish(view_values())
     if row.link:
-        share_link(page, row, values)
+        share_link(page, row)
     page.reset_button()
     guard.remember(page)

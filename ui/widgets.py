@@ -248,10 +248,7 @@ def explained_step(page: Page, steps: int, token: object, where: DeltaGenerator)
         page.set(control, 1)
         where.markdown("**Step k = 1**")
         return 1
-    k = int(page.draw(control, where=where))
-    # A rerun of only the step's part of the page (a fragment) does not publish the link: k goes in itself.
-    st.query_params[control.name] = control.dump(k)
-    return k
+    return int(page.draw(control, where=where))  # in a fragment's rerun too, k goes into the link (Page.draw)
 
 
 def lecture() -> bool:
