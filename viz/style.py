@@ -24,6 +24,9 @@ __all__ = ["LazyFigure", "merged"]  # re-exported: the figure type builders retu
 # (tests/viz/test_style.py). Series that are told apart also differ by dash and marker (``series``).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8787FF", "#964B2D", "#785A69", "#5A725A"]
 BACKGROUNDS = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's two theme backgrounds
+# A label's box in the page's own background colour, opaque so no line shows through the text: white in an
+# exported file; on the page, ui/plotly_chart.js paints it in the theme's background.
+PAGE_GROUND = BACKGROUNDS["light"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px,2px,3px", "2px,5px"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "pentagon", "hexagon", "bowtie"]
 POINT = PALETTE[1]
