@@ -290,8 +290,10 @@ def surface3d_figure(
     if np.isfinite(value):
         traces.append(point3d(x0, y0, value, name="current weights"))
     # Half a laptop's width and taller than wide: the camera steps back to keep the vertical axis's numbers inside.
+    # In lecture mode the chart has the page's width (pages/backprop.py): from closer, its numbers stand apart.
+    distance = 1.0 if lecture else 1.4
     layout = dict(
-        scene=scene(names, grid, distance=1.4) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range)))
+        scene=scene(names, grid, distance=distance) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range)))
     )
     return figure(traces, layout, height=520, lecture=lecture)
 
