@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import statistics
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -16,6 +18,7 @@ from bench.harness import (
     CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
+    ROOT,
     free_port,
     slider_point,
     start_server,
@@ -376,5 +379,55 @@ def playback_reruns(page, url: str) -> tuple[int, int]:
     return playing, int(advanced)
 
 
+IMPORT_TIME = "import time; t = time.perf_counter(); import dashboard; print(time.perf_counter() - t)"
+
+
+def cold_start(times: int = 3) -> dict[str, float]:
+    """Cold start alone, ``times`` fresh servers: `streamlit run` → health answers ok → first chart visible on the
+    partials page, with the floor beside it (the seconds to import the dashboard's modules in a fresh Python)."""
+    if CHROMIUM is None:
+        print("browser benchmarks skipped: Chromium is not installed")
+        return {}
+    floor = subprocess.run(
+        [sys.executable, "-c", IMPORT_TIME],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    healthy, first = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(times):
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            started = time.perf_counter()
+            process = start_server(port)
+            try:
+                wait_healthy(url, process)
+                healthy.append(time.perf_counter() - started)
+                page.goto(f"{url}/partials?f=lesson_sin", timeout=60_000)
+                page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=120_000)
+                first.append(time.perf_counter() - started)
+            finally:
+                stop_server(process)
+                page.close()
+        browser.close()
+    load = os.getloadavg()
+    print(
+        f"cold start (streamlit run → first chart visible), {times} fresh servers: "
+        f"median {statistics.median(first):.2f} s (min {min(first):.2f}); "
+        f"server healthy after {statistics.median(healthy):.2f} s; target < 5 s"
+    )
+    print(f"  import dashboard in a fresh Python: {float(floor.stdout):.2f} s; load {load[0]:.2f}, {load[1]:.2f}")
+    return {"cold": statistics.median(first), "healthy": statistics.median(healthy), "imports": float(floor.stdout)}
+
+
 if __name__ == "__main__":
-    run_drags() if "--drag" in sys.argv else run()
+    if "--drag" in sys.argv:
+        run_drags()
+    elif "--cold" in sys.argv:
+        cold_start()
+    else:
+        run()

@@ -11,12 +11,14 @@ refreshes every second.
 1. The lecturer's room is opened (as "Start a class" does) and N students open its join link at once.
 2. The lecturer starts "Predict: where is the minimum?". Each student's page shows the map on its next check
    (reported: how long the question takes to reach every screen).
-3. Then the class answers within 10 s: each student clicks the map at a random moment of the 10 s window (a
-   pick event from the chart), spread evenly, as a class answering one question does.
+3. Then the class answers within 10 s: each student clicks the map at a random moment of the window's first 8 s
+   (a pick event from the chart), spread evenly, as a class answering one question does; every answer must be
+   acknowledged by 10 s. (Clicks spread over all 10 s would set a deadline no server can meet: the last of 300
+   comes 3 ms before it.)
 4. Once a third of its students have answered, one replica (not the lecturer's) is stopped and started again. Its
-   students' connections drop;
-they reconnect through the proxy (which sends them to the other replica), and those who had
-   already answered send their answer once more, as a browser retrying would.
+   students' connections drop; they reconnect through the proxy (which sends them to the other replica, or to the
+   restarted one once it is back), and those who had already answered send their answer once more, as a browser
+   retrying would.
 5. The lecturer's view keeps refreshing until it shows N answers.
 
 Checked: every student's answer acknowledged on their page within the 10 s window, Redis holding exactly the
@@ -49,7 +51,8 @@ from classroom.store import RedisStore
 
 ANSWER_TARGET_S = 10.0
 LECTURER_TARGET_S = 2.0
-REACTION = (0.0, ANSWER_TARGET_S)  # when in the answering window a student clicks: anywhere in its 10 s
+ANSWER_HEADROOM = 2.0  # the last clicks come this long before the deadline, time for their acknowledgement
+REACTION = (0.0, ANSWER_TARGET_S - ANSWER_HEADROOM)  # when in the answering window a student clicks
 SHOW_LIMIT = 60.0  # the window opens once every screen shows the question, or after this many seconds
 RESTART_AFTER = 1 / 3  # a replica is restarted once this share of its students has answered ...
 RESTART_BY = 7.0  # ... or this many seconds into the window, whichever comes first
@@ -84,8 +87,8 @@ class Tab(Session):
             return True
         return super()._read(msg, run)
 
-    def _element(self, element) -> None:
-        super()._element(element)
+    def _element(self, element, fragment: str = "") -> None:
+        super()._element(element, fragment)
         kind = element.WhichOneof("type")
         if kind == "alert" and element.alert.format == Alert.SUCCESS:
             self.alerts.append(element.alert.body)
@@ -100,8 +103,11 @@ class Tab(Session):
         return await self._run(msg, time.perf_counter(), timeout)
 
     async def pick(self, key: str, x: float, y: float, timeout: float = 60) -> Run:
-        """A click on the chart under ``key``: the component's trigger value, sent once with the widgets' states."""
+        """A click on the chart under ``key``: the component's trigger value, sent once with the widgets' states; a
+        chart drawn inside a fragment reruns only that fragment, as the frontend asks (BidiComponent's
+        setTriggerValue passes the element's fragmentId)."""
         msg = self._rerun_msg()
+        msg.rerun_script.fragment_id = self.fragment_of.get(key, "")
         state = WidgetState(id=_make_trigger_id(self.widgets[key], "events"))
         state.json_trigger_value = json.dumps([{"event": "pick", "value": {"x": x, "y": y, "via": "click"}}])
         msg.rerun_script.widget_states.widgets.append(state)
@@ -131,6 +137,7 @@ class ClassReport:
     matching: int = 0
     resent: int = 0
     reconnected: int = 0
+    back_on: dict[str, int] = field(default_factory=dict)  # replica -> reconnected students it serves at the end
     restarted: str = ""
     restart_at: float = 0.0
     answered_before_restart: int = 0
@@ -139,6 +146,10 @@ class ClassReport:
     lecturer_seen: list[tuple[float, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    window_cpu: list[float] = field(default_factory=list)  # each replica's CPU from the window's opening to the end
+    window_seconds: float = 0.0
+    join_cpu: float = 0.0  # all replicas' CPU while the students joined
+    question_cpu: float = 0.0  # ... from Start until the question was on every screen
     peak_mb: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0
@@ -158,20 +169,27 @@ class ClassReport:
             "'Predict: where is the minimum?':",
             f"  {'join the room, all at once':<44}{load.percentiles(self.joins)}",
             f"  {'the question on their screens (from Start)':<44}{load.percentiles(self.shown)}",
-            f"  {'answer acknowledged (in the 10 s window)':<44}{load.percentiles(self.answered)}",
+            f"  {f'answer acknowledged (clicked in 0–{REACTION[1]:g} s)':<44}{load.percentiles(self.answered)}",
             f"  {'answer acknowledged after its click':<44}{load.percentiles(self.latency)}",
             f"  every answer in within the {ANSWER_TARGET_S:g} s window: "
             f"{_verdict(len(self.answered) == self.students and last <= ANSWER_TARGET_S)} "
             f"({len(self.answered)}/{self.students} acknowledged, the last at {last:.2f} s)",
             f"  replica {self.restarted} restarted at {self.restart_at:.1f} s, when {self.answered_before_restart} of "
             f"its students had answered (back after {self.restart_seconds:.1f} s); {self.reconnected} students "
-            f"reconnected, {self.resent} answers sent again",
+            f"reconnected ({', '.join(f'{n} to {r}' for r, n in sorted(self.back_on.items()))}), {self.resent} "
+            "answers sent again",
             f"  counted exactly once: {_verdict(exact)} (Redis holds {self.stored} answers, {self.matching} equal to "
             f"what their student last sent; {self.lost} acknowledged answers missing)",
             f"  the lecturer's view showed the final count ({self.stored}) at {_s(final_at)}, {lag:.2f} s after the "
             f"last answer (target < {LECTURER_TARGET_S:g} s: {_verdict(lag <= LECTURER_TARGET_S)})",
             f"  server CPU per replica: {', '.join(f'{c:.1f} s' for c in self.cpu)} (the students' own client: "
             f"{self.client_cpu:.1f} s); peak resident memory: {', '.join(f'{m:.0f} MB' for m in self.peak_mb)}",
+            f"  per student: joining {1000 * self.join_cpu / self.students:.0f} ms, the question reaching their "
+            f"screens {1000 * self.question_cpu / self.students:.0f} ms (a page run, and checks until then)",
+            f"  in the answering window ({self.window_seconds:.1f} s, to the lecturer's final count): "
+            f"{', '.join(f'{c:.1f} s' for c in self.window_cpu)}, {1000 * sum(self.window_cpu) / self.students:.0f} ms "
+            f"per student (the restarted replica's start included); the machine has "
+            f"{os.cpu_count() * self.window_seconds:.0f} CPU-seconds in that time",
         ]
         shown = "; ".join(self.errors[:3]) or "none"
         out.append(f"  error elements shown: {shown}")
@@ -263,15 +281,18 @@ async def _lecturer(tab: Tab, clock: dict[str, float], count: int, report: Class
 
 
 async def play(
-    port: int, count: int, store: RedisStore, replicas: dict[str, subprocess.Popen], restart, seed: int
+    port: int, count: int, store: RedisStore, replicas: dict[str, subprocess.Popen], restart, seed: int, cpu=None
 ) -> ClassReport:
+    """``cpu()``: each replica's server CPU so far (across its restart)."""
     report = ClassReport(count, len(replicas))
     rng = random.Random(seed)
     room, secret = store.open_room()
     lecturer = Tab(load.HOST, port, f"/classroom?room={room}&key={secret}", fetch_plotly_js=False)
     await lecturer.open()
     tabs = [Tab(load.HOST, port, f"/classroom?room={room}", fetch_plotly_js=False) for _ in range(count)]
+    before = sum(cpu().values()) if cpu else 0.0
     joins = await asyncio.gather(*(t.open() for t in tabs), return_exceptions=True)
+    report.join_cpu = sum(cpu().values()) - before if cpu else 0.0
     for run in joins:
         if isinstance(run, BaseException):
             report.failures.append(f"join: {type(run).__name__}: {run}")
@@ -284,6 +305,7 @@ async def play(
     lecturer_replica = lecturer.replica
     await asyncio.sleep(1.0)  # the students' pages settle on their timers
 
+    before = sum(cpu().values()) if cpu else 0.0
     store.start(room, secret, ACTIVITY)  # the lecturer's "▶ Start this activity"
     clock = {"start": time.perf_counter()}
     stop = asyncio.Event()
@@ -294,6 +316,8 @@ async def play(
     while any(s.shown is None for s in students) and time.perf_counter() < clock["start"] + SHOW_LIMIT:
         await asyncio.sleep(0.05)
     clock["window"] = window = time.perf_counter()
+    cpu_at_window = cpu() if cpu else {}
+    report.question_cpu = sum(cpu_at_window.values()) - before if cpu else 0.0
     victim = next(name for name in replicas if name != lecturer_replica)
     report.restarted = victim
     on_victim = [s for s in students if s.tab.replica == victim]
@@ -311,6 +335,8 @@ async def play(
         if done:
             break
         await asyncio.sleep(0.2)
+    report.window_seconds = time.perf_counter() - window
+    report.window_cpu = [spent - cpu_at_window[name] for name, spent in cpu().items()] if cpu else []
     stop.set()
     # A tab still busy (a reconnect, a run the server has not finished) gets a few seconds, then is cut off.
     _, busy = await asyncio.wait(tasks, timeout=10)
@@ -325,6 +351,8 @@ async def play(
     report.stored = len(stored)
     for s in students:
         report.reconnected += s.reconnects > 0
+        if s.reconnects:
+            report.back_on[s.tab.replica] = report.back_on.get(s.tab.replica, 0) + 1
         if s.shown is not None:
             report.shown.append(s.shown)
         if s.sent:
@@ -385,10 +413,13 @@ def run(sessions: int = 300, replicas: int = 2, seed: int = 0) -> ClassReport:
             cpu_before[name] = load.cpu_seconds(apps[name].pid)
             wait_healthy(f"http://{load.HOST}:{ports[index]}", apps[name])
 
+        def cpu() -> dict[str, float]:
+            return {n: cpu_spent[n] + load.cpu_seconds(a.pid) - cpu_before[n] for n, a in apps.items()}
+
         client = time.process_time()
-        report = asyncio.run(asyncio.wait_for(play(proxy_port, sessions, store, apps, restart, seed), timeout=600))
+        report = asyncio.run(asyncio.wait_for(play(proxy_port, sessions, store, apps, restart, seed, cpu), timeout=600))
         report.client_cpu = time.process_time() - client
-        report.cpu = [cpu_spent[n] + load.cpu_seconds(a.pid) - cpu_before[n] for n, a in apps.items()]
+        report.cpu = list(cpu().values())
         report.peak_mb = [max(peak_before[n], load.memory_mb(a.pid)) for n, a in apps.items()]
     finally:
         os.environ.clear()

@@ -5,9 +5,11 @@ App.sendRerunBackMsg): fetch the page and ping /_stcore/health and host-config o
 cookie is set there), open /_stcore/stream with the subprotocols ["streamlit", xsrf token, last session id],
 ask for a run with a `rerun_script` BackMsg (the link's query string and page), and answer every later widget
 change with a rerun carrying the widget states and the hashes of the large messages it keeps, so the server
-sends a reference instead of an unchanged chart. It reads ForwardMsgs until `script_finished`, keeps the
-address bar's query string from `page_info_changed`, and notes every error element the page shows. Once a
-chart arrives it loads plotly.js from the address in the chart's payload, as the chart component does.
+sends a reference instead of an unchanged chart (the tab then draws the message it kept, as the frontend's
+ForwardMessageCache does). It reads ForwardMsgs until `script_finished`, keeps the address bar's query string
+from `page_info_changed`, notes which fragment each widget is drawn in (a change to it reruns only that fragment,
+as the frontend sends it) and every error element the page shows. Once a chart arrives it loads plotly.js from
+the address in the chart's payload, as the chart component does.
 """
 
 from __future__ import annotations
@@ -101,11 +103,13 @@ class Session:
     query_string: str = ""
     page_hash: str = ""
     widgets: dict[str, str] = field(default_factory=dict)  # user key -> widget id
+    fragment_of: dict[str, str] = field(default_factory=dict)  # user key -> the fragment it is drawn in ("" none)
     states: dict[str, WidgetState] = field(default_factory=dict)  # widget id -> the value this tab set
     errors: list[str] = field(default_factory=list)
     fetch_plotly_js: bool = True  # False: as if plotly.js were already in the browser's cache
     plotly_js: float | None = None  # seconds to load plotly.js, once
     _cache: dict[str, int] = field(default_factory=dict)  # message hash -> run count when last used
+    _kept: dict[str, ForwardMsg] = field(default_factory=dict)  # message hash -> the message, to draw a reference
     _runs: int = 0
     _max_age: int = 2
     _ws: ClientConnection | None = None
@@ -220,12 +224,10 @@ class Session:
         kind = msg.WhichOneof("type")
         if msg.metadata.cacheable and msg.hash:
             self._cache[msg.hash] = self._runs
+            self._kept[msg.hash] = msg
         if kind == "ref_hash":
-            run.references += 1
-            if msg.ref_hash not in self._cache:
-                self.errors.append(f"the server referred to a message this tab does not hold ({msg.ref_hash})")
-            self._cache[msg.ref_hash] = self._runs
-        elif kind == "new_session":
+            return self._reference(msg.ref_hash, run)
+        if kind == "new_session":
             self.session_id = msg.new_session.initialize.session_id
             self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
         elif kind == "navigation":
@@ -233,16 +235,27 @@ class Session:
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element)
+            self._element(msg.delta.new_element, msg.delta.fragment_id)
         elif kind == "script_finished":
             if msg.script_finished != FINISHED:
                 return False  # a run cut short by the next rerun, or a compile error: keep reading
             self._runs += 1
             self._cache = {h: seen for h, seen in self._cache.items() if self._runs - seen <= self._max_age}
+            self._kept = {h: m for h, m in self._kept.items() if h in self._cache}
             return True
         return False
 
-    def _element(self, element) -> None:
+    def _reference(self, ref_hash: str, run: Run) -> bool:
+        """A message the server sent by its hash: the frontend draws the copy it kept (its widgets come back)."""
+        run.references += 1
+        kept = self._kept.get(ref_hash)
+        if kept is None:
+            self.errors.append(f"the server referred to a message this tab does not hold ({ref_hash})")
+            return False
+        self._cache[ref_hash] = self._runs
+        return self._read(kept, run)
+
+    def _element(self, element, fragment: str = "") -> None:
         kind = element.WhichOneof("type")
         if kind == "alert" and element.alert.format == Alert.ERROR:
             self.errors.append(element.alert.body)
@@ -252,6 +265,7 @@ class Session:
         widget_id = getattr(widget, "id", "")
         if widget_id.startswith("$$ID-"):
             self.widgets[widget_id.split("-", 2)[2]] = widget_id
+            self.fragment_of[widget_id.split("-", 2)[2]] = fragment
         if kind == "bidi_component" and self.fetch_plotly_js and self._plotly_task is None:
             spec = json.loads(element.bidi_component.json or element.bidi_component.bytes or b"{}")
             src = spec.get("gz") or spec.get("src")  # the gzipped copy, as a browser with DecompressionStream

@@ -13,6 +13,7 @@ from core import worker
 from core.function import Compiled, ComplexityError, Function, natural_key, parse, tree_size
 from core.numbers import number
 from core.parsing import ExpressionError
+from core.special import relu
 
 
 def _symbol(f: Function | sp.Expr, name: str | sp.Symbol) -> sp.Symbol:
@@ -123,6 +124,8 @@ class PartialAt(NamedTuple):
     reason: str
 
 
+# Functions whose derivative can jump: only where f contains one can ∂f fail to exist with a finite formula.
+NOT_SMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise, relu)
 STEPS = (1e-6, 1e-7)  # two small h (relative to |P|): a real corner keeps its gap as h shrinks, a curve does not
 
 
@@ -156,6 +159,10 @@ def partial_at(f: Function, point: Sequence[float], index: int) -> PartialAt:
         side = "left" if not math.isfinite(left) else "right"
         reason = f"f is undefined just to the {side} of P along {name}, so ∂f/∂{name} does not exist there."
         return PartialAt(value, left, right, False, reason)
+    if math.isfinite(value) and not f.expr.has(*NOT_SMOOTH):
+        # A composition of smooth functions, with a finite formula at P: ∂f exists there, however sharply it
+        # turns (√(x² + 10⁻²⁰) bends within 10⁻¹⁰ of 0, far inside any h a float can use).
+        return PartialAt(value, left, right, True, "")
     steepest, before = max(abs(left), abs(right)), max(abs(left1), abs(right1))
     if steepest > 2 * before + noise:
         reason = (
@@ -164,7 +171,25 @@ def partial_at(f: Function, point: Sequence[float], index: int) -> PartialAt:
         )
         return PartialAt(value, left, right, False, reason)
     gap, gap1 = abs(right - left), abs(right1 - left1)
-    if gap > 1e-6 * max(abs(left), abs(right)) + noise and gap > 0.5 * gap1:
+    corner = gap > 1e-6 * max(abs(left), abs(right)) + noise and gap > 0.5 * gap1
+    if not corner:
+        # The formula's ∂f just to each side: no f(P ± h) − f(P), whose rounding hides a slope of ±10⁻⁹ under
+        # f ≈ 1 (10⁻⁹|x| + y at (0, 1)) or ±10⁻³ beside a slope of 10⁹. A corner keeps its gap as h shrinks;
+        # a curve's gap shrinks with h, and rounding stays below a thousand ulps of the slopes.
+        sided = []
+        for h in STEPS:
+            step = np.zeros_like(base)
+            step[index] = h * scale
+            with np.errstate(all="ignore"):
+                sided.append((float(f.grad(*(base - step))[index]), float(f.grad(*(base + step))[index])))
+        (slope_left1, slope_right1), (slope_left, slope_right) = sided
+        slopes = [v for pair in sided for v in pair]
+        if all(math.isfinite(v) for v in slopes):
+            floor = 1e3 * np.finfo(float).eps * max(map(abs, slopes))
+            formula_gap = abs(slope_right - slope_left)
+            if formula_gap > floor and formula_gap > 0.5 * abs(slope_right1 - slope_left1):
+                corner, left, right = True, slope_left, slope_right
+    if corner:
         reason = (
             f"The slope is {number(right)} just to the right of P and {number(left)} just to the left along {name}: "
             f"f has a corner there, so ∂f/∂{name} does not exist."

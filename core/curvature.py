@@ -13,11 +13,15 @@ from core.function import Function, parse
 from core.grid import Domain, Grid, domain_axes, robust_range
 
 # An eigenvalue within this of zero, relative to the largest |λ|, counts as zero: only the Hessian's own scale
-# decides, so 10⁻⁹(x² + y²) is a minimum like x² + y² (an absolute floor called it degenerate).
-EIGEN_TOLERANCE = 1e-8
-# P is stationary when the model's stationary point is within this of P, relative to 1 + |P| (or, where H is
-# singular, when |∇f| is this small against the scale of f and H there).
+# decides, so 10⁻⁹(x² + y²) is a minimum like x² + y² (an absolute floor called it degenerate). Rounding in H
+# and in eigh is about 10⁻¹⁶·‖H‖, so 10⁻⁶x² + 10⁶y² (ratio 10⁻¹²) is still a minimum (10⁻⁸ called it degenerate).
+EIGEN_TOLERANCE = 1e-13
+# P is stationary when the model's stationary point is within STATIONARY_TOLERANCE of P plus POSITION_TOLERANCE·|P|
+# (a point's own rounding, with room: float64 holds |P| to 10⁻¹⁶·|P|), so a unit away from the minimum of
+# (x − 10⁶)² + (y − 10⁶)² is not stationary, though it is 10⁻⁶ of |P| (a tolerance of 10⁻⁶·(1 + |P|) said it was).
+# Where H is singular: when |∇f| is this small against the scale of f and H there.
 STATIONARY_TOLERANCE = 1e-6
+POSITION_TOLERANCE = 1e-10
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 
@@ -143,7 +147,8 @@ def stationary(value: float, grad: np.ndarray, hessian: np.ndarray, eigenvalues:
     size = 1.0 + float(np.linalg.norm(point))
     if np.isfinite(eigenvalues).all() and classify(eigenvalues) != "degenerate":
         step = np.linalg.solve(hessian, grad)
-        return bool(np.linalg.norm(step) <= STATIONARY_TOLERANCE * size)
+        reach = STATIONARY_TOLERANCE + POSITION_TOLERANCE * float(np.linalg.norm(point))
+        return bool(np.linalg.norm(step) <= reach)
     finite_h = np.where(np.isfinite(hessian), hessian, 0.0)
     scale = max(abs(value) / size, float(np.linalg.norm(finite_h, 2)) * size)
     return bool(norm <= STATIONARY_TOLERANCE * scale)

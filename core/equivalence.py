@@ -49,6 +49,9 @@ _MPMATH = {
     softplus.__name__: lambda u: mp.log1p(mp.exp(u)) if u < 30 else u + mp.log1p(mp.exp(-u)),
 }
 _KINKS = (sp.Abs, sp.sign, sp.Heaviside, relu)
+# Where these change, they change fast and then saturate: a term built on them can vanish to any precision
+# except near where their argument is 0 (tanh(x − 10⁹) + 1, sigmoid(10³(x − 10⁷)), exp(−(x − 1234.5)²)).
+_SWITCHES = (sp.tanh, sp.atan, sp.exp, sigmoid, softplus, sp.erf)
 
 Evaluator = Callable[[Sequence[float], int], list[mp.mpf | None]]
 
@@ -165,12 +168,15 @@ def tame(variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], points: Seque
     return (~overflow).tolist()
 
 
-def is_zero(difference: sp.Expr) -> bool:
-    """True if sympy shows the difference is 0 (cheaply: expand, then simplify only when small)."""
+def is_zero(difference: sp.Expr, simplify: bool = True) -> bool:
+    """True if sympy shows the difference is 0: expand, then (``simplify``) simplify when it is small.
+
+    simplify can run for minutes on a difference that is not 0 (sin(10⁸πx)², 2^x·0.693…), so compare calls it
+    only once a few random points have not already shown a difference."""
     try:
         if difference == 0 or sp.expand(difference) == 0:
             return True
-        return tree_size(difference, SYMBOLIC_SIZE) <= SYMBOLIC_SIZE and sp.simplify(difference) == 0
+        return simplify and tree_size(difference, SYMBOLIC_SIZE) <= SYMBOLIC_SIZE and sp.simplify(difference) == 0
     except (TypeError, ValueError, ArithmeticError, RecursionError):
         return False  # undecided: the numeric comparison settles it
 
@@ -215,6 +221,24 @@ def _residual(at_difference: Evaluator, point: Sequence[float]) -> bool:
     return _same(previous, d)  # above the noise twice: real if it is the same number
 
 
+def _differs_somewhere(
+    at: Evaluator,
+    at_difference: Evaluator,
+    points: Sequence[tuple[float, ...]],
+    variables: Sequence[sp.Symbol],
+    given: sp.Expr,
+    target: sp.Expr,
+) -> bool:
+    """A few points where both sides are defined already show a real difference (then sympy need not try)."""
+    for point, ok in zip(points, tame(variables, [given, target], points), strict=True):
+        if not ok:
+            continue
+        _, t, g, d = at(point)
+        if t is not None and g is not None and d is not None and d != 0 and _residual(at_difference, point):
+            return True
+    return False
+
+
 def _same(a: mp.mpf, b: mp.mpf) -> bool:
     """The same value to 10 significant digits."""
     return abs(a - b) <= mp.mpf("1e-10") * abs(b)
@@ -225,10 +249,20 @@ def _kink_points(
 ) -> list[tuple[float, ...]]:
     """Points on both sides of where |u|, relu(u), sign(u), θ(u) switch, for u polynomial of degree ≤ 4 in one
     variable at a time (the others at a base point), and at the critical points of quadratic u (a bump's top)."""
-    arguments = {a.args[0] for e in exprs for a in e.atoms(*_KINKS)}
+    arguments = {a.args[0] for e in exprs for a in e.atoms(*_KINKS, *_SWITCHES) if a.args[0].free_symbols}
     arguments |= {m.args[0] - m.args[1] for e in exprs for m in e.atoms(sp.Max, sp.Min) if len(m.args) == 2}
+    return _around_roots(variables, arguments, bases, rng) + [
+        p for u in sorted(arguments, key=sp.default_sort_key)[:8] for p in _tops(variables, u, rng)
+    ]
+
+
+def _around_roots(
+    variables: Sequence[sp.Symbol], arguments: set[sp.Expr], bases: Sequence[tuple[float, ...]], rng: random.Random
+) -> list[tuple[float, ...]]:
+    """Points on both sides of each real root of each u (polynomial of degree ≤ 4 in one variable at a time, the
+    others at a base point), at distances from 10⁻⁷ to 0.5 relative to the root."""
     found: list[tuple[float, ...]] = []
-    for u in list(arguments)[:8]:
+    for u in sorted(arguments, key=sp.default_sort_key)[:12]:
         for index, v in enumerate(variables):
             if v not in u.free_symbols:
                 continue
@@ -247,7 +281,6 @@ def _kink_points(
                             point = list(base)
                             point[index] = float(root + side * offset * max(1.0, abs(root)) * rng.uniform(0.5, 1))
                             found.append(tuple(point))
-        found += _tops(variables, u, rng)
     return found
 
 
@@ -304,7 +337,11 @@ def _search_domain(
         or (node.is_Pow and not node.exp.is_integer)
     }
     wide += [p for u in list(bounds)[:8] for p in _tops(variables, u, rng)]
-    seeds = _in_domain(variables, domain, target, wide)[:8]
+    # Where a bound reaches 0 or ±1 (sqrt(x − 10⁷), asin(x − 1000)): both sides of it, at every scale.
+    edges = {u + c for u in list(bounds)[:8] for c in (0, 1, -1)}
+    wide += _around_roots(variables, edges, [tuple([1.0] * n), *wide[:KINK_POINTS]], rng)
+    seeds = _in_domain(variables, domain, target, wide)
+    seeds = [seeds[k] for k in sorted(rng.sample(range(len(seeds)), min(8, len(seeds))))]
     near = [
         tuple(c + rng.gauss(0, 1) * 10 ** rng.uniform(-4, 0) * max(1.0, *map(abs, seed)) for c in seed)
         for seed in seeds
@@ -342,8 +379,9 @@ def compare(
     >>> compare([x], 2 * x + sp.Rational(1, 10**31), 2 * x, x**2).reason
     'exact: the difference is the number 1/10000000000000000000000000000000, not 0'
     """
-    if is_zero(given - target):
-        return Comparison(True, "exact", reason="exact: sympy simplifies the difference to 0")
+    exact_zero = Comparison(True, "exact", reason="exact: sympy simplifies the difference to 0")
+    if is_zero(given - target, simplify=False):
+        return exact_zero
     seed = secrets.randbits(64) if seed is None else seed
     rng = random.Random(seed)
     chosen, searched = domain_points(variables, domain, target, seed)
@@ -354,7 +392,7 @@ def compare(
         reason = f"exact: the difference is the {kind} {shown}, not 0"
         return Comparison(False, "exact", tuple(chosen), reason=reason, difference=difference)
     kinks = _in_domain(variables, domain, target, _kink_points(variables, [given, target], chosen[:KINK_POINTS], rng))
-    points = chosen + kinks[: 4 * PER_BAND]
+    points = chosen + kinks[:: max(1, len(kinks) // (8 * PER_BAND))][: 8 * PER_BAND]  # spread over every kink
 
     size = tree_size(given - target, EXPAND_SIZE)
     try:
@@ -363,6 +401,9 @@ def compare(
         residual = given - target
     at = evaluator(variables, [domain, target, given, residual])
     at_difference = evaluator(variables, [residual, *sp.Add.make_args(residual)[:EXPAND_SIZE]])
+    few = points[:: max(1, len(points) // 6)][:6]
+    if not _differs_somewhere(at, at_difference, few, variables, given, target) and is_zero(given - target):
+        return exact_zero
     used: list[tuple[float, ...]] = []
     mismatch: tuple[float, ...] | None = None
     worst = PRECISION

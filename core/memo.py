@@ -4,10 +4,14 @@ A count bound lets one heavy formula's results (a Hessian, its compiled code, a 
 times an ordinary one's: 128 entries of the heavy kind held 200 MB. Here each value is weighed when stored and
 the oldest values go until the total is under the bound again; a value heavier than the whole bound is returned
 but never kept.
+
+A key missing when many sessions ask for it at once (a class that joins together, a live class's question
+reaching every screen) is computed once: the first caller computes it, the others wait for its value.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections import OrderedDict
@@ -58,6 +62,7 @@ class Memo(Generic[V]):
         self.bytes = 0
         self._values: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Event] = {}  # key -> set once its first caller is done
 
     def __len__(self) -> int:
         return len(self._values)
@@ -68,11 +73,29 @@ class Memo(Generic[V]):
     def get(self, key: Hashable, compute: Callable[[], V]) -> V:
         with self._lock:
             if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key][0]
-        value = compute()  # outside the lock: a slow computation never blocks another key
-        self.put(key, value)
-        return value
+                return self._hit(key)
+            done = self._computing.get(key)
+            first = done is None
+            if first:
+                done = self._computing[key] = threading.Event()
+        if not first:
+            done.wait()
+            with self._lock:
+                if key in self._values:
+                    return self._hit(key)
+            return compute()  # the first caller failed, or its value was too heavy to keep: compute it here
+        try:
+            value = compute()  # outside the lock: a slow computation never blocks another key
+            self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                del self._computing[key]
+            done.set()
+
+    def _hit(self, key: Hashable) -> V:
+        self._values.move_to_end(key)
+        return self._values[key][0]
 
     def put(self, key: Hashable, value: V) -> None:
         size = self.size(value)
@@ -91,3 +114,17 @@ class Memo(Generic[V]):
         with self._lock:
             self._values.clear()
             self.bytes = 0
+
+
+def once(compute: Callable[[], V]) -> Callable[[], V]:
+    """``functools.cache`` for a function of no arguments, computed by the first caller while the others wait for its
+    value (with functools.cache every caller arriving before the first one finishes computes it too: a replica's
+    first students arrive together). ``cache_clear()`` forgets the value."""
+    memo: Memo[V] = Memo(sys.maxsize, size=lambda _: 0)
+
+    @functools.wraps(compute)
+    def call() -> V:
+        return memo.get((), compute)
+
+    call.cache_clear = memo.clear  # type: ignore[attr-defined]
+    return call

@@ -261,6 +261,11 @@ def _logit(net: Network, loss: Loss) -> str | None:
     return net.node("yhat").parents[0] if loss.of_logit is not None and net.output == "sigmoid" else None
 
 
+def logit_node(net: Network) -> str | None:
+    """The node the loss is computed from instead of ŷ (the output's logit, under cross-entropy), or None."""
+    return _logit(net, LOSSES[net.loss])
+
+
 def _loss(net: Network, loss: Loss, values: dict[str, Array], t: Array) -> Array:
     logit = _logit(net, loss)
     return loss.of_logit(values[logit], t) if logit else loss.f(values["yhat"], t)  # type: ignore[misc]

@@ -8,6 +8,7 @@ not given), in the one way that uses the fewest pieces; two equally short readin
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 
 Token = tuple[str, str, int]  # (kind, value, position in the text)
@@ -86,6 +87,28 @@ GREEK = frozenset(
         "omega",
     ]
 )
+WRITTEN_AS_SYMBOLS = GREEK | {"pi", "sqrt", "cbrt"}  # names that may stand for π, √, ∛ or a Greek letter
+# Functions students know that are not here, with what to type instead.
+UNSUPPORTED = {
+    "sign": "for the sign of u write u/abs(u)",
+    "sgn": "for the sign of u write u/abs(u)",
+    "max": "for max(0, u) write relu(u); for max(a, b) write (a + b + abs(a - b))/2",
+    "min": "for min(0, u) write -relu(-u); for min(a, b) write (a + b - abs(a - b))/2",
+    "heaviside": "for the step θ(u) write relu(u)/u, or (1 + u/abs(u))/2",
+    "sinc": "for sinc(u) write sin(u)/u",
+    "lg": "for the logarithm to base 10 write log10(u)",
+    "pow": "for a power write u^v",
+    "exp2": "for 2 to the power u write 2^u",
+    "exp10": "for 10 to the power u write 10^u",
+    "floor": "floor, ceil and round are not differentiable, so they are not supported",
+    "ceil": "floor, ceil and round are not differentiable, so they are not supported",
+    "round": "floor, ceil and round are not differentiable, so they are not supported",
+    "erf": "special functions (erf, gamma, …) are not supported",
+    "gamma": "special functions (erf, gamma, …) are not supported",
+    "tg": "for the tangent write tan(u)",
+    "ctg": "for the cotangent write cot(u)",
+    "arctg": "for the inverse tangent write atan(u)",
+}
 MAX_PREFIX = 2  # without declared variables, at most two letters may stand before a function: 2xycos(x)
 
 
@@ -96,6 +119,21 @@ def superscripts(text: str) -> str:
     '3x^(2)y + x^(-1)'
     """
     return _SUPERSCRIPT_RUN.sub(lambda m: "^(" + "".join(_SUPERSCRIPT[c] for c in m.group()) + ")", text)
+
+
+def fractions(text: str) -> str:
+    """Vulgar fractions as a quotient in parentheses, before NFKC (which would write ½ as 1⁄2 with a fraction slash).
+
+    >>> fractions("½x + x^⅔ + 3⁄4")
+    '(1/2)x + x^(2/3) + 3/4'
+    """
+    out = []
+    for char in text:
+        if unicodedata.name(char, "").startswith("VULGAR FRACTION"):
+            out.append("(" + unicodedata.normalize("NFKC", char).replace("\u2044", "/") + ")")
+        else:
+            out.append("/" if char == "\u2044" else char)
+    return "".join(out)
 
 
 def symbols(text: str) -> str:
@@ -133,6 +171,13 @@ def radicals(text: str) -> str:
                 f"'{glyph}{operand}' can be read as {root}({operand[0]})*{operand[1:]} or {root}({operand}): "
                 "write the root's argument in parentheses."
             )
+        if after == "^":  # √x² (arrives as √x^(2)): the bar over x² or only over x
+            power = re.match(r"\^\(?(-?[\w.]+)\)?", text[match.end() :])
+            shown = power.group(1) if power else "…"
+            raise AmbiguityError(
+                f"'{glyph}{operand}^{shown}' can be read as {root}({operand}^{shown}) or {root}({operand})^{shown}: "
+                "write one of them with parentheses."
+            )
         if after.isalpha() or after == "(":
             raise AmbiguityError(
                 f"'{glyph}{operand}{after}…' can be read as {root}({operand})*{after}… or {root}({operand}{after}…): "
@@ -149,23 +194,37 @@ def radicals(text: str) -> str:
 _BAR = re.compile(r"\|([^|]*)\|")
 
 
-def bars(text: str) -> tuple[str, list[str]]:
+def bars(text: str, functions: Collection[str] = ()) -> tuple[str, list[str]]:
     """|u| is abs(u) when the bars pair up one way only; nested or odd bars are refused with how to write them.
+    A function written just before the bars applies to them: ln|x| is ln(abs(x)).
 
     >>> bars("|x - y| + 1")
     ('abs(x - y) + 1', ["'|x - y|' read as abs(x - y)"])
+    >>> bars("2ln|x|", ("ln",))
+    ('2ln(abs(x))', ["'ln|x|' read as ln(abs(x))"])
     """
     if "|" not in text:
         return text, []
     pairs = [m.group(1).strip() for m in _BAR.finditer(text)]
-    rewritten = _BAR.sub(lambda m: f"abs({m.group(1)})", text)
+    notes: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        before = re.search(r"[A-Za-z][A-Za-z0-9]*\Z", text[: match.start()])
+        fn = next((f for f in sorted(functions, key=len, reverse=True) if before and before.group().endswith(f)), None)
+        if fn is not None:
+            notes.append(f"'{fn}{match.group()}' read as {fn}(abs({match.group(1)}))")
+            return f"(abs({match.group(1)}))"
+        notes.append(f"'{match.group()}' read as abs({match.group(1)})")
+        return f"abs({match.group(1)})"
+
+    rewritten = _BAR.sub(one, text)
     # |x + |y|| pairs as |x + | and y||: a pair that starts or ends with an operator means the bars nest.
     if "|" in rewritten or any(not p or p[-1] in "+-*/^(" or p[0] in "+*/^)" for p in pairs):
         raise AmbiguityError("Bars |…| do not pair up in one clear way: write abs(…) for each absolute value.")
-    return rewritten, [f"'{m.group()}' read as abs({m.group(1)})" for m in _BAR.finditer(text)]
+    return rewritten, notes
 
 
-_LOG_BASE = re.compile(r"\blog_\{?(\d+|[A-Za-z])\}?\s*")
+_LOG_BASE = re.compile(r"\blog_(?:\{(\d+|[A-Za-z])\}|\((\d+|[A-Za-z])\)|(\d+|[A-Za-z]))\s*")
 
 
 def log_bases(text: str) -> tuple[str, list[str]]:
@@ -176,7 +235,7 @@ def log_bases(text: str) -> tuple[str, list[str]]:
     """
     notes = []
     while match := _LOG_BASE.search(text):
-        base, start = match.group(1), match.end()
+        base, start = next(g for g in match.groups() if g), match.end()
         if text[start : start + 1] != "(":
             raise AmbiguityError(f"Write the logarithm to base {base} as log(u, {base}), with u in parentheses.")
         depth, end = 0, start
@@ -214,6 +273,9 @@ def split_names(
             out.append((kind, value, position))
             continue
         called = index + 1 < len(tokens) and tokens[index + 1][1] == "("
+        if called and value.lower() in UNSUPPORTED:
+            out.append((kind, value, position))  # the parser says what to type instead of sinc(…)
+            continue
         inner = [fn for fn in functions if fn in value and not (called and value.endswith(fn))]
         if inner:
             fn = max(inner, key=len)
@@ -321,7 +383,7 @@ def readings(
     """
     notes: list[str] = []
     out = _check_dots_and_commas(tokens, functions)
-    out, found = _pi(out)
+    out, found = _pi(out, keep)
     notes += found
     out, found = _function_powers(out, functions)
     notes += found
@@ -333,11 +395,21 @@ def readings(
     return out, notes
 
 
+_LITERAL = re.compile(r"[xX][0-9A-Fa-f]+|[bB][01]+|[oO][0-7]+|[jJ]")
+
+
 def _check_dots_and_commas(tokens: list[Token], functions: Collection[str]) -> list[Token]:
     calls: list[str | None] = []  # for each open parenthesis, the function it calls (None: grouping)
     for index, token in enumerate(tokens):
         kind, value, _ = token
         previous = tokens[index - 1] if index else None
+        literal = previous is not None and previous[1] in ("0", "1") and _LITERAL.fullmatch(value) is not None
+        if kind == "name" and literal and (previous[1] == "0") != (value in ("j", "J")) and _touching(previous, token):
+            raise AmbiguityError(  # 0x10, 0b101, 0o7, 1j: Python's literals, read otherwise as 0·x10 = 0
+                f"'{previous[1]}{value}' at position {previous[2] + 1} looks like a programming literal (a "
+                f"number in another base, or an imaginary unit): write numbers in decimal, and "
+                f"{previous[1]}*{value} for a product."
+            )
         if value == "(":
             calls.append(previous[1] if previous and previous[1] in functions else None)
         elif value == ")" and calls:
@@ -368,12 +440,18 @@ def _check_dots_and_commas(tokens: list[Token], functions: Collection[str]) -> l
     return tokens
 
 
-def _pi(tokens: list[Token]) -> tuple[list[Token], list[str]]:
+def _pi(tokens: list[Token], keep: Collection[str]) -> tuple[list[Token], list[str]]:
+    """PI and Pi are π, also fused with what follows (Pix is π·x, as pix is)."""
     out, notes = [], []
     for kind, value, position in tokens:
-        if kind == "name" and value in ("PI", "Pi"):
-            notes.append(f"'{value}' read as π")
-        out.append((kind, "pi" if kind == "name" and value in ("PI", "Pi") else value, position))
+        if kind == "name" and value[:2] in ("PI", "Pi") and value not in keep:
+            rest = value[2:]
+            notes.append(f"'{value}' read as π" + (f"·{rest}" if rest else ""))
+            out.append((kind, "pi", position))
+            if rest:
+                out.append((kind, rest, position + 2))
+            continue
+        out.append((kind, value, position))
     return out, notes
 
 
@@ -449,6 +527,9 @@ def _fused_functions(
             continue
         found = _function_in(value, functions)
         called = index + 1 < len(tokens) and tokens[index + 1][1] == "("
+        if called and value.lower() in UNSUPPORTED:
+            out.append(token)  # the parser says what to type instead of sinc(…), sign(…)
+            continue
         if found is None or (called and found[0] + len(found[1]) == len(value)):
             out.append(token)  # no function inside, or head·fn( handled by split_names
             continue
@@ -457,10 +538,18 @@ def _fused_functions(
         if not rest:
             out.append(token)  # xsin alone: split_names says to write sin(...)
             continue
-        if _function_in(rest, functions) is not None:
+        second = _function_in(rest, functions)
+        if second is not None:
+            between, inner = rest[: second[0]], second[1]
+            argument = rest[second[0] + len(inner) :] or "…"
+            readings = (
+                f"{fn}({between})*{inner}({argument}) or {fn}({between}*{inner}({argument}))"
+                if between
+                else f"{fn}({inner}({argument}))"
+            )
             raise AmbiguityError(
                 f"'{value}' at position {position + 1} holds more than one function: write each with parentheses, "
-                f"as {fn}({_function_in(rest, functions)[1]}(…))."  # type: ignore[index]
+                f"as {readings}."
             )
         if fn in LOG_BASES or (fn == "log" and rest[:1].isdigit()):
             after_log = value[start + 3 :]
@@ -543,6 +632,7 @@ def _exponents(tokens: list[Token], keep: Collection[str], variables: Collection
             notes.append(f"'{value}' read as {_scientific(value)} (scientific notation); for Euler's e write e")
         elif value == "^" and index + 1 < len(tokens):
             notes += _power(tokens, index, keep, variables, names)
+            notes += _stacked(tokens, index)
         elif value == "/" and index + 1 < len(tokens):
             notes += _division(tokens, index, keep, variables)
     return notes
@@ -553,8 +643,9 @@ def _power(
 ) -> list[str]:
     """The exponent after tokens[index] = '^': e^2x, e^xy, e^x2 and x^1/2 have two readings; x^2y, x^2/3 a note."""
     base = tokens[index - 1][1] if index else ""
+    base = "(…)" if base == ")" else base
     where = f"at position {tokens[index - 1][2] + 1 if index else 1}"
-    nxt = tokens[index + 1 : index + 4]
+    nxt = tokens[index + 1 : index + 5]
     first, sign = nxt[0], ""
     if first[1] == "-" and len(nxt) > 1:
         first, nxt, sign = nxt[1], nxt[1:], "-"
@@ -565,6 +656,15 @@ def _power(
             raise AmbiguityError(
                 f"'e^{power}{rest}' {where} can be read as e^({power}{rest}) or e^{power}·{rest}: "
                 f"write e^({power}*{rest}) or e^({power})*{rest}."
+            )
+        return [f"'{base}^{power}{rest}' read as {base}^{power}·{rest}"]
+    after = nxt[1] if len(nxt) > 1 else None
+    if first[0] in ("name", "number") and after is not None and after[1] in WRITTEN_AS_SYMBOLS and after[1] != exponent:
+        power, rest = sign + exponent, "π" if after[1] == "pi" else after[1]
+        if base == "e":
+            raise AmbiguityError(
+                f"'e^{power}{rest}' {where} can be read as e^({power}{rest}) or e^{power}·{rest}: "
+                f"write e^({power}*{after[1]}) or e^({power})*{after[1]}."
             )
         return [f"'{base}^{power}{rest}' read as {base}^{power}·{rest}"]
     if first[0] == "name" and exponent not in keep and re.fullmatch(r"[A-Za-z]+\d+", exponent):
@@ -583,23 +683,48 @@ def _power(
             f"exponent: write the exponent in parentheses, as {base}^({exponent})."
         )
     if first[0] == "number" and len(nxt) > 2 and nxt[1][1] == "/" and nxt[2][0] == "number":
-        over = nxt[2][1]
+        over, power = nxt[2][1], sign + exponent
         if exponent == "1":
+            plain = f"{base}/{over}" if not sign else f"1/({over}{base})"
             raise AmbiguityError(
-                f"'{base}^1/{over}' {where} can be read as {base}^(1/{over}) or {base}^1/{over} = {base}/{over}: "
-                f"write {base}^(1/{over}) or {base}/{over}."
+                f"'{base}^{power}/{over}' {where} can be read as {base}^({power}/{over}) or {base}^{power}/{over} = "
+                f"{plain}: write {base}^({power}/{over}) or {plain}."
             )
-        shown = f"{base}^{exponent}"
-        return [f"'{shown}/{over}' read as ({shown})/{over}; for {base}^({exponent}/{over}) write the parentheses"]
+        shown = f"{base}^{power}"
+        return [f"'{shown}/{over}' read as ({shown})/{over}; for {base}^({power}/{over}) write the parentheses"]
     return []
+
+
+def _stacked(tokens: list[Token], index: int) -> list[str]:
+    """a^b^c is a^(b^c), from the right, as in Python and most books; x^(1/2)^2 looks like (x^(1/2))^2: a note."""
+    end = index + 1
+    if end < len(tokens) and tokens[end][1] in "+-":
+        end += 1
+    if end < len(tokens) and tokens[end][1] == "(":
+        end = _matching(tokens, end)
+    if end + 1 >= len(tokens) or tokens[end + 1][1] != "^" or end + 2 >= len(tokens):
+        return []
+    if tokens[end + 2][1] == "(" and tokens[index + 1][1] != "(":
+        return []  # e^x² (a superscript arrives as ^(2)) or e^x^(2): the raised part is plainly x's
+    base = "(…)" if tokens[index - 1][1] == ")" else tokens[index - 1][1] if index else ""
+    first = "".join(t[1] for t in tokens[index + 1 : end + 1])
+    second = "(…)" if tokens[end + 2][1] == "(" else tokens[end + 2][1]
+    return [
+        f"'{base}^{first}^{second}' read as {base}^({first}^{second}), powers from the right; for "
+        f"({base}^{first})^{second} write the parentheses"
+    ]
 
 
 def _division(tokens: list[Token], index: int, keep: Collection[str], variables: Collection[str] | None) -> list[str]:
     """1/2x and 1/xy are read with only the first factor dividing, as in Python and most calculators: a note."""
     first = tokens[index + 1]
-    second = tokens[index + 2] if index + 2 < len(tokens) and _touching(first, tokens[index + 2]) else None
+    second = tokens[index + 2] if index + 2 < len(tokens) else None
+    # π, √ and Greek letters arrive with a space before them (2πx is "2 pi x"): still written touching
+    if second is not None and not _touching(first, second) and second[1] not in WRITTEN_AS_SYMBOLS:
+        second = None
     if first[0] in ("number", "name") and second and (second[0] == "name" or second[1] == "("):
-        term, divisor, shown = first[1] + second[1], first[1], f"{first[1]}·{second[1]}"
+        after = {"pi": "π", "(": "(…)"}.get(second[1], second[1])
+        term, divisor, shown = first[1] + after, first[1], f"{first[1]}·{after}"
     elif first[0] == "name" and first[1] not in keep and _split_later(first[1], variables):
         term, divisor, shown = first[1], first[1][0], f"{first[1][0]}·{first[1][1:]}"
     else:

@@ -22,8 +22,10 @@ import sympy as sp
 
 from core.notation import (
     LOG_BASES,
+    UNSUPPORTED,
     AmbiguityError,
     bars,
+    fractions,
     log_bases,
     radicals,
     readings,
@@ -85,6 +87,12 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...]]] = {
     "asinh": (sp.asinh, (1,)),
     "acosh": (sp.acosh, (1,)),
     "atanh": (sp.atanh, (1,)),
+    "arcsinh": (sp.asinh, (1,)),
+    "arccosh": (sp.acosh, (1,)),
+    "arctanh": (sp.atanh, (1,)),
+    "arsinh": (sp.asinh, (1,)),
+    "arcosh": (sp.acosh, (1,)),
+    "artanh": (sp.atanh, (1,)),
     "exp": (sp.exp, (1,)),
     "log": (_log, (1, 2)),
     "ln": (sp.log, (1,)),
@@ -120,7 +128,7 @@ def normalize(text: str, max_length: int = MAX_LENGTH) -> str:
         raise ExpressionError(f"The formula is too long (at most {max_length} characters).")
     # Superscripts before NFKC, which would turn x² into x2.
     try:
-        text = symbols(radicals(unicodedata.normalize("NFKC", superscripts(text))))
+        text = symbols(radicals(unicodedata.normalize("NFKC", superscripts(fractions(text)))))
     except AmbiguityError as error:
         raise ExpressionError(str(error)) from None
     for position, char in enumerate(text):
@@ -155,10 +163,15 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
                 "=": "write an expression, not an equation",
                 "[": "use round parentheses",
                 "]": "use round parentheses",
+                "{": "use round parentheses: e^(2x) for e^{2x}",
+                "}": "use round parentheses: e^(2x) for e^{2x}",
                 "!": "factorials are not supported",
                 "#": "comments are not allowed",
                 ";": "write a single expression",
             }.get(char, "only letters, digits and + - * / ^ ( ) , are allowed")
+            right = text.rsplit("=", 1)[-1].strip()
+            if char == "=" and right:  # f(x, y) = x^2 + y^2: the expression is the right-hand side
+                hint += f": for {text.strip()} write {right}"
             raise ExpressionError(f"'{char}' at position {position + 1} is not allowed: {hint}.")
         kind = match.lastgroup or ""
         if kind == "name" and keyword.iskeyword(match.group()):
@@ -187,11 +200,7 @@ def _implicit_products(tokens: list[tuple[str, str, int]], multipliers: Collecti
             if p_kind == "name" and value == "(" and not is_call and p_value in multipliers:
                 notes.append(f"'{p_value}(…)' read as {p_value}·(…)")
             elif p_kind == "name" and value == "(" and not is_call and p_value not in CONSTANTS:
-                known = ", ".join(sorted(FUNCTIONS))
-                raise ExpressionError(
-                    f"Unknown function '{p_value}' at position {previous[2] + 1}. Allowed functions: {known}. "
-                    f"To multiply, write {p_value}*(...)."
-                )
+                raise ExpressionError(unknown_function(p_value, previous[2]))
             if p_kind == "name" and p_value in FUNCTIONS and kind in ("number", "name"):
                 raise ExpressionError(_bare_function(p_value, previous[2], tokens[index:]))
             if ends_operand and starts_operand and not is_call:
@@ -205,13 +214,29 @@ def _implicit_products(tokens: list[tuple[str, str, int]], multipliers: Collecti
     return " ".join(out), notes
 
 
+def unknown_function(name: str, position: int | None = None) -> str:
+    """The message for a name used as a function that is not one: what to type instead when there is a way."""
+    where = "" if position is None else f" at position {position + 1}"
+    instead = UNSUPPORTED.get(name) or UNSUPPORTED.get(name.lower())
+    if instead is not None:
+        return f"'{name}(…)'{where} is not available here: {instead}."
+    known = ", ".join(sorted(FUNCTIONS))
+    return f"Unknown function '{name}'{where}. Allowed functions: {known}. To multiply, write {name}*(...)."
+
+
 def _bare_function(name: str, position: int, rest: list[tuple[str, str, int]]) -> str:
     """The message for a function without parentheses: sin x is sin(x), but cos x y could be two things."""
     message = f"'{name}' at position {position + 1} is a function: write it with parentheses, as "
     arg = rest[0][1]
+    if len(rest) > 2 and rest[1][1] in FUNCTIONS and rest[2][0] in ("number", "name"):  # sin x cos y
+        after, its = rest[1][1], rest[2][1]
+        return message + f"{name}({arg})*{after}({its}) or {name}({arg}*{after}({its})) (the two are different)."
     if len(rest) > 1 and rest[1][0] in ("number", "name"):
         after = rest[1][1]
         return message + f"{name}({arg}*{after}) or {name}({arg})*{after} (the two are different)."
+    if len(rest) > 2 and rest[1][1] in ("^", "/") and rest[2][0] in ("number", "name"):  # sin x^2, log x/2
+        op, after = rest[1][1], rest[2][1]
+        return message + f"{name}({arg}{op}{after}) or {name}({arg}){op}{after} (the two are different)."
     return message + f"{name}({arg})."
 
 
@@ -326,8 +351,7 @@ class _Builder:
     def _call(self, node: ast.Call, depth: int) -> sp.Expr:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else "that"
-            known = ", ".join(sorted(FUNCTIONS))
-            raise ExpressionError(f"Unknown function '{name}'. Allowed functions: {known}.")
+            raise ExpressionError(unknown_function(name))
         if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
             raise ExpressionError("Functions take plain arguments only.")
         builder, arities = FUNCTIONS[node.func.id]
@@ -372,7 +396,7 @@ def read(
     declared = None if variables is None else (*variables, *(constants or ()))
     keep = {*FUNCTIONS, *CONSTANTS, *(declared or ()), *(constants or ())}
     try:
-        text, notes = bars(text)
+        text, notes = bars(text, FUNCTIONS)
         text, base_notes = log_bases(text)
         tokens = tokenize(text)
         if not tokens:

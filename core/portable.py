@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from core.function import Function
+from core.parsing import ExpressionError
 
 # numpy's names in the printed source -> the browser's (ui/live_math.js implements exactly these).
 FUNCTIONS = {
@@ -73,6 +74,17 @@ def _portable(identity: tuple, source: str) -> dict | None:
 def portable(f: Function) -> dict | None:
     """f and its gradient as a tree the browser evaluates, or None when the source holds anything else."""
     return _portable(f.identity, f._value_grad.source)  # printed in the worker, like the code the server runs
+
+
+def portable_hessian(f: Function) -> dict | None:
+    """H's entries ∂²f/∂vi∂vj, row by row, as a tree (``out`` = [H00, H01, …]) from the source the server compiles
+    for ``f.second``; None when that source holds anything else (the δ of a kink's second partial) or the Hessian
+    is too heavy for the worker (the page then says so itself, and the preview of H is off)."""
+    try:
+        source = f.second.compiled.source
+    except ExpressionError:  # WorkLimitError: too heavy to print
+        return None
+    return _portable((*f.identity, "hessian"), source)
 
 
 def _read(source: str) -> dict:

@@ -228,6 +228,9 @@ def descent_snippet(
         *([f"    {line}" for line in SCHEDULES[schedule].code] if scheduled else []),
         "    g = np.array(grad(*w), dtype=float)" + (" + noise[k - 1]" if noise else ""),
         *[f"    {line}" for line in step],
+        "    if not np.isfinite(w).all():  # as the dashboard: the run ends where a step is undefined or blows up",
+        '        print("stopped: the step is undefined here (a kink of ∇f or of the Hessian) or overflows")',
+        "        break",
         '    print("step", k, "w =", w.tolist())',
     ]
     return "\n".join(lines) + "\n"

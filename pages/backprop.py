@@ -25,11 +25,13 @@ from core.regression import DataError
 from core.rnn import path_latex, sequence, unroll
 from ui import keep
 from ui.controls import Page, choice, number_box, slider
+from ui.live import network_live
 from ui.page import begin, finish
+from ui.parts import part
 from ui.recording import walkthrough_buttons, walkthrough_texts
 from ui.render import show
 from ui.text import plain
-from ui.widgets import lecture, step_buttons, step_by
+from ui.widgets import lecture, pick_handler, step_buttons, step_by
 from viz.backprop import graph_figure, rnn_figure, surface3d_figure, surface_figure
 
 PAGE = Page("backprop")
@@ -60,6 +62,9 @@ T = slider("T", "Time steps T", 2, 6, 1, 4, integer=True)
 RW = slider("rw", "Recurrent weight w", -2.0, 2.0, 0.05, 0.8)
 RU = slider("ru", "Input weight u", -2.0, 2.0, 0.05, 1.2)
 PATH = slider("path", "Highlight the path through step", 1, 6, 1, 1, integer=True)  # per view: 1 … T
+# Where training starts in the surface's two weights (per view: the seed's own start until moved; drag it on the map).
+SX = number_box("sx", "Start of the first weight", -10.0, 10.0, 0.01, 0.0, format="%.4g")
+SY = number_box("sy", "Start of the second weight", -10.0, 10.0, 0.01, 0.0, format="%.4g")
 
 slot = begin(
     PAGE,
@@ -115,6 +120,17 @@ h = float(PAGE.draw(H))
 wx = PAGE.draw(WX.replace(options=weights, default=weights[0]))
 others = tuple(w for w in weights if w != wx)
 wy = PAGE.draw(WY.replace(options=others, default=others[0]))
+i, j = weights.index(wx), weights.index(wy)
+seeded = initial_weights(NETWORKS[arch], seed)
+# The seed's start as the link writes it (12 digits), so a link reproduces the view to the last digit.
+starts = [
+    c.replace(label=f"Start of {text(n)}", default=float(c.dump(seeded[k]))) for c, n, k in ((SX, wx, i), (SY, wy, j))
+]
+PAGE.follow((arch, seed, wx, wy), starts, tag="start")
+# Those 12 digits stand for the seed's own start: training from it is the seed's to the last bit.
+start_x, start_y = (
+    float(seeded[k]) if (v := float(PAGE.draw(c))) == c.default else v for c, k in zip(starts, (i, j), strict=True)
+)
 st.sidebar.subheader("Through time")
 T_steps = int(PAGE.draw(T))
 rnn_w, rnn_u = float(PAGE.draw(RW)), float(PAGE.draw(RU))
@@ -123,49 +139,63 @@ path = int(PAGE.draw(PATH.replace(high=T_steps)))
 last = LAST_STEP[arch]
 step_control = STEP.replace(high=last, default=1)  # the walk-through opens at its first step, for a student to take
 PAGE.follow(arch, [step_control], tag="arch")
-back, middle, forward = st.columns([2, 9, 2], vertical_alignment="bottom")
-step_buttons(PAGE, back, forward, PAGE.key(STEP), 0, last)
-k = int(PAGE.draw(step_control, where=middle))
 
 # ---- Compute -----------------------------------------------------------------------------------------------------
 if data_error:
     slot.error(plain(data_error), icon=":material/warning:")
 net = build(arch, activation, loss)
-history = train(net, initial_weights(net, seed), points, optimizer, lr, trained)
+w0 = initial_weights(net, seed)
+w0[[i, j]] = start_x, start_y
+history = train(net, w0, points, optimizer, lr, trained)
 w = history.points[-1]
 x, t = points.x[example - 1], float(points.t[example - 1])
 p = run(net, as_dict(net, w), (float(x[0]), float(x[1])), t)
 steps = walkthrough(net, p, t)
 
+
 # ---- The graph -----------------------------------------------------------------------------------------------------
-st.caption(
-    f"Data: {points.source}. The graph is the loss of example {example}: x = ({number(x[0])}, {number(x[1])}), "
-    f"t = {number(t)}. Output unit: {ACTIVATIONS[net.output].label}"
-    + (" (cross-entropy needs a probability)." if output_activation(arch, activation, loss) != activation else ".")
-)
-if history.status == "diverged":
-    st.error(
-        f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
-        f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
-        icon=":material/error:",
+def graph_steps() -> None:
+    """The step controls, the graph at step k and the step written out: a part of its own, so Back, Next and the
+    step slider redraw only this (the surfaces and the unrolled unit below stay as they are)."""
+    back, middle, forward = st.columns([2, 9, 2], vertical_alignment="bottom")
+    step_buttons(PAGE, back, forward, PAGE.key(STEP), 0, last)
+    k = int(PAGE.draw(step_control, where=middle))
+    graph(k)
+
+
+def graph(k: int) -> None:
+    """The graph of the example shown, at step k, the step written out, and how to read it."""
+    st.caption(
+        f"Data: {points.source}. The graph is the loss of example {example}: x = ({number(x[0])}, {number(x[1])}), "
+        f"t = {number(t)}. Output unit: {ACTIVATIONS[net.output].label}"
+        + (" (cross-entropy needs a probability)." if output_activation(arch, activation, loss) != activation else ".")
     )
-show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
-walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
-step = steps[k]
-what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
-st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
-st.latex(step.latex)
-if not np.isfinite(p.values["L"]):
-    st.warning(
-        "The loss of this example is not a number (a saturated unit): reset the weights or lower η.",
-        icon=":material/warning:",
+    if history.status == "diverged":
+        st.error(
+            f"**Training blew up at step {history.diverged_at}** (the loss passed 10¹² or stopped being a number): the "
+            f"weights shown are from step {history.diverged_at - 1}. Try a smaller learning rate.",
+            icon=":material/error:",
+        )
+    show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
+    walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
+    step = steps[k]
+    what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
+    st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
+    st.latex(step.latex)
+    if not np.isfinite(p.values["L"]):
+        st.warning(
+            "The loss of this example is not a number (a saturated unit): reset the weights or lower η.",
+            icon=":material/warning:",
+        )
+    st.caption(
+        "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
+        "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "
+        "∂L/∂· appears, pink, from the loss back to every weight; the thick edges are the ones this step uses. The "
+        "inputs come last: an input feeding two units sums two paths."
     )
-st.caption(
-    "▶ Play under the graph replays every step in your browser; the slider above also writes each step out. "
-    "Blue nodes are weights, grey the inputs. Forward: values appear under the nodes in order. Backward: "
-    "∂L/∂· appears, pink, from the loss back to every weight; the thick edges are the ones this step uses. The "
-    "inputs come last: an input feeding two units sums two paths."
-)
+
+
+part(PAGE, "step", graph_steps)
 
 # ---- Every partial, checked -----------------------------------------------------------------------------------------
 st.subheader("Every ∂L/∂w, and a check")
@@ -193,13 +223,16 @@ st.caption(check.caption)
 
 # ---- Loss surface and training ---------------------------------------------------------------------------------------
 st.subheader("The loss over two weights, and a training step")
-i, j = net.weights.index(wx), net.weights.index(wy)
 grid = loss_surface(net, w, points, (wx, wy), n=31 if big else 41)
 left, right = st.columns(2) if not big else (st.container(), st.container())
 with left:
     show(
-        surface_figure(grid, (w[i], w[j]), (batch_grad[i], batch_grad[j]), (wx, wy), history.points[:, [i, j]], big),
+        surface_figure(
+            grid, (w[i], w[j]), (batch_grad[i], batch_grad[j]), (wx, wy), history.points[:, [i, j]], big, (w0[i], w0[j])
+        ),
         key=PAGE.key("surface"),
+        on_pick=pick_handler(PAGE, ("sx", "sy")),  # a click or a drag of the ring moves the start of training
+        live=network_live(net, points, w0, (i, j), optimizer, lr, trained, grid, PAGE, ("sx", "sy")),
     )
 with right:
     value = float(history.values[-1])

@@ -32,10 +32,12 @@ from core.numbers import number
 from core.optimizers import SECOND_ORDER, Optimizer
 from ui import cache, formula
 from ui.controls import Control, Page, choice, number_box, slider
+from ui.live import curvature_live
 from ui.page import begin, finish
+from ui.parts import tabs
 from ui.render import show
 from ui.runs import race
-from ui.widgets import function_picker, hyper_control, lecture, point_controls
+from ui.widgets import function_picker, hyper_control, lecture, pick_handler, point_controls
 from viz.curvature import distance_figure, hessian_figure, lr_sweep_figure, paths_figure, rates_figure, taylor_figure
 from viz.descent import curves_figure
 
@@ -122,7 +124,12 @@ def hessian_tab() -> None:
     # The map first, so it shows in the first screen; the matrix and what it says beside it.
     left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
     with left:
-        show(hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big), key=PAGE.key("hessian"))
+        show(
+            hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big, ring=True),
+            key=PAGE.key("hessian"),
+            on_pick=pick_handler(PAGE),  # a click moves P there; a drag of its ring is previewed in the browser
+            live=curvature_live(f, PAGE, (x0, y0), ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1]))),
+        )
         st.caption(
             "The axes through P point along H's eigenvectors, their lengths ∝ |λ|: solid blue curves up, dashed "
             "orange curves down. The dotted white lines are level curves of the quadratic model q near P."
@@ -313,6 +320,6 @@ def saddle_tab() -> None:
     )
 
 
-PAGE.tabs(TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
+tabs(PAGE, TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
 
 finish(PAGE, slot)

@@ -16,6 +16,7 @@ from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
+from ui.parts import part, tabs
 from ui.recording import recording_buttons, recording_texts
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.text import plain
@@ -141,7 +142,7 @@ def step_by_step() -> None:
                     key=PAGE.key(f"steps_{var}"),
                 )
     if run.steps_taken >= 1:
-        explain()
+        part(PAGE, "step", explain)  # Back, Next and the step slider rerun this part only
     log = PAGE.draw(LOG, where=st)
     show(progress_figure(run, names, log=log, lecture=big), key=PAGE.key("progress"))
     table = step_table(run, names)
@@ -158,7 +159,6 @@ def step_by_step() -> None:
     )
 
 
-@st.fragment  # Back, Next and the step slider rerun this part only; the figure turns to the step (show_frame)
 def explain() -> None:
     """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
@@ -242,8 +242,8 @@ def basins() -> None:
     )
 
 
-# Only the open tab computes, so the hidden ones cost nothing.
-PAGE.tabs(TAB, [step_by_step, race, sweep, basins])
+# Only the open tab computes, so the hidden ones cost nothing; a tab's own controls rerun only that tab.
+tabs(PAGE, TAB, [step_by_step, race, sweep, basins])
 
 code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
 finish(PAGE, slot)

@@ -14,10 +14,12 @@ from core.slices import slices
 from core.snippets import partials_snippet
 from ui import cache, formula
 from ui.controls import Page, choice, toggle
+from ui.live import slices_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, derivation_steps, latex_source, show
 from ui.widgets import function_picker, lecture, pick_handler, point_controls
 from viz.calculus import partials_surface_figure, slice_figure
+from viz.point_maps import slices_map_figure
 
 PAGE = Page("partials")
 H = choice("h", "Step h for the secant", ["1", "0.5", "0.1", "0.01", "0.001"], "0.5", kind="select_slider")
@@ -76,6 +78,12 @@ with col3d:
             rf"z = {latex(plane.z0)}{plus(plane.fx)}\,({minus(names[0], x0)})"
             rf"{plus(plane.fy)}\,({minus(names[1], y0)})"
         )
+    show(
+        slices_map_figure(grid, s, names, lecture=big),
+        key=PAGE.key("map"),
+        on_pick=pick_handler(PAGE),
+        live=slices_live(f, PAGE, (x0, y0), ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1]))),
+    )
 secant = float(secant_slopes(f, (x0, y0), 0, [h])[0])
 with col2d:
     show(slice_figure(s, 0, names, grid.z_range, secant=(h, secant), lecture=big), key=PAGE.key("slice_x"))

@@ -29,6 +29,7 @@ from ui.controls import Page, choice, number_box, toggle
 from ui.live import descent_live
 from ui.navigation import BY_PREFIX
 from ui.page import begin, finish
+from ui.parts import tabs
 from ui.render import code_snippet, show
 from ui.text import plain
 from ui.widgets import learning_rate_follows, lecture, optimizer_controls, pick_handler
@@ -264,7 +265,7 @@ def compare(data: Dataset, floor: float, seed: int) -> None:
 
 
 # Only the open tab computes; a switch reruns.
-PAGE.tabs(TAB, [lesson, model])
+tabs(PAGE, TAB, [lesson, model])
 
 # The lesson's loss trained on from (1, 1) at the page's η: the steps after the hand step, as the tab shows them.
 code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", lr, 5))

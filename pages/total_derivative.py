@@ -15,10 +15,12 @@ from core.slices import path_data, path_domain
 from core.snippets import total_snippet
 from ui import cache
 from ui.controls import Page, slider, text
+from ui.live import path_live
 from ui.page import begin, finish
 from ui.render import about, code_snippet, latex_source, show
 from ui.text import plain
 from ui.widgets import function_picker, lecture, nice_step, pick_handler
+from viz.point_maps import path_map_figure
 from viz.total import total_curves_figure, total_surface_figure
 
 PAGE = Page("total")
@@ -91,6 +93,13 @@ with right:
         total_curves_figure(path, values, f.names, lecture=big),
         key=PAGE.key("curves"),
         on_pick=pick_handler(PAGE, (X0.name,)),
+    )
+    # Seen from above: P slides along the path when dragged (x picks, y = g(x) follows).
+    show(
+        path_map_figure(grid, path, values, f.names, lecture=big),
+        key=PAGE.key("map"),
+        on_pick=pick_handler(PAGE, (X0.name,)),
+        live=path_live(f, td, PAGE, x0, ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1]))),
     )
 
 terms = [

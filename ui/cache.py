@@ -18,6 +18,7 @@ import numpy as np
 
 from core import PRESETS, Function, TotalDerivative, Trajectory, descend, parse, total_derivative, worker
 from core.basins import BasinMap, basin_map
+from core.function import parse_here
 from core.grid import Domain, Grid, evaluate_grid, gradient_field
 from core.memo import Memo
 from core.parsing import Reading, read
@@ -51,12 +52,18 @@ def reading(text: str) -> Reading:
     return SYMBOLIC.get(("reading", text), lambda: worker.run(read, text, formula=text))
 
 
+# The presets' formulas are our own text: parsed in this process, so a cold server's first page does not wait for
+# the symbolic worker to start (a second or more of a cold start on a busy machine). A visitor's text never is.
+OWN_FORMULAS = frozenset(preset.text for preset in PRESETS.values())
+
+
 def function(
     text: str, variables: tuple[str, ...] | None = None, constants: tuple[tuple[str, float], ...] = ()
 ) -> Function:
     """parse() through a bounded cache: the parsed and differentiated function (compiled on first use)."""
     key = (text, variables, constants)
-    return FUNCTIONS.get(key, lambda: parse(text, constants=dict(constants) or None, variables=variables))
+    parsing = parse_here if text in OWN_FORMULAS else parse
+    return FUNCTIONS.get(key, lambda: parsing(text, constants=dict(constants) or None, variables=variables))
 
 
 def grid(f: Function, domain: Domain, n: int = 61) -> Grid:

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from core.memo import once
 from viz.describe import describe
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
@@ -36,11 +37,17 @@ log = logging.getLogger("gradient_lab")
 
 # The component's script: the chart's accessibility (ui/a11y.js) and the live drag's math and overlay
 # (ui/live_math.js, ui/live_drag.js) before the chart itself, which calls them; one module in the browser.
-SCRIPTS = ("a11y.js", "live_math.js", "live_drag.js", "plotly_chart.js")
+SCRIPTS = ("a11y.js", "live_math.js", "live_drag.js", "plotly_load.js", "plotly_chart.js")
 _mount = st.components.v2.component(
     COMPONENT,
     js="\n".join(Path(__file__).with_name(name).read_text() for name in SCRIPTS),
     css=Path(__file__).with_name("a11y.css").read_text(),
+    isolate_styles=False,
+)
+_preload = st.components.v2.component(
+    "gradient_lab.plotly_preload",
+    js="\n".join(Path(__file__).with_name(name).read_text() for name in ("plotly_load.js", "plotly_preload.js")),
+    css=".st-key-gradient_lab-plotly_preload { display: none; }",  # it draws nothing: no gap in the sidebar either
     isolate_styles=False,
 )
 _frame = st.components.v2.component(
@@ -48,7 +55,7 @@ _frame = st.components.v2.component(
 )
 
 
-@functools.cache
+@once  # a replica's first students arrive together: one of them checks the copy, the others wait for it
 def ensure_plotly_js() -> bool:
     """Copy the plotly package's plotly.min.js into static/ once per process (the name carries the version),
     with a gzipped copy beside it.
@@ -183,10 +190,20 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:
         ok = _number(value) and isinstance(value, int) and value >= 0
     if ok:
         handler(value)
+        # What a chart's event sets (the point, the start, the step) is read all over the page: the whole page
+        # reruns, also for a chart in a part of the page that would rerun alone (ui.parts).
+        st.rerun()
 
 
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def preload_plotly() -> None:
+    """Start loading plotly.js in the browser at the top of a run (ui/plotly_preload.js): on a cold start the
+    browser fetches and compiles it while the server still computes the page, not after the first chart."""
+    if ensure_plotly_js():
+        _preload(data=plotly_src(), key="gradient_lab.plotly_preload")
 
 
 def show_frame(key: str, frame: int) -> None:

@@ -33,7 +33,7 @@ from classroom.rooms import (
     parse_secret,
     parse_student,
 )
-from classroom.store import UNAVAILABLE, RoomView, Store, connect
+from classroom.store import UNAVAILABLE, Poll, RoomView, Store, connect
 from classroom.truth import FATES, RACERS, SIGNS, global_minima, lowest_inside, solve
 from core import OPTIMIZERS, ExpressionError, Function, worker
 from core.function import to_latex
@@ -49,6 +49,7 @@ from viz.classroom import errors_figure, prediction_figure, votes_figure
 
 LECTURER_POLL = 1.0  # seconds between refreshes of the lecturer's live view
 STUDENT_POLL = 3.0  # seconds between a student's checks for a new activity or a reveal (a tiny rerun each)
+SHARED_POLL = 0.5  # seconds one read of a room's stage serves every student of this replica
 GRID = 41  # the class map's grid per side: every student's page sends it, and 41 draws the contours smoothly
 
 
@@ -573,17 +574,31 @@ def _rename(page: Page, room: str, me: str) -> None:
     store().join(room, me, clean_name(st.session_state.get(page.key("name"), "")))
 
 
+@st.cache_data(ttl=SHARED_POLL, max_entries=256, show_spinner=False)
+def shared_poll(room: str) -> Poll | None:
+    """The room's poll as this replica's students see it: read from the store at most every SHARED_POLL seconds
+    (a class of 150 on a replica checks 50 times a second; the store is asked twice)."""
+    return store().poll(room)
+
+
+def moved_on(poll: Poll | None, stage: int) -> bool:
+    """Whether the room is past the page drawn at ``stage``: it is gone, or the lecturer started, revealed or
+    cleared something since. A stage only grows, so a shared poll older than the page never counts as a change
+    (with ``!=`` it would rerun the page until the shared read caught up)."""
+    return poll is None or poll.stage > stage
+
+
 def watch(room: str, stage: int) -> None:
-    """Every STUDENT_POLL seconds a tiny rerun asks the store for the room's stage; only when the lecturer started,
-    revealed or cleared something does the whole page run again."""
+    """Every STUDENT_POLL seconds a tiny rerun reads the room's stage (shared by the replica's students); only when
+    the lecturer started, revealed or cleared something does the whole page run again."""
 
     @st.fragment(run_every=STUDENT_POLL)
     def check() -> None:
         try:
-            poll = store().poll(room)
+            poll = shared_poll(room)
         except UNAVAILABLE:
             return
-        if poll is None or poll.stage != stage:
+        if moved_on(poll, stage):
             st.rerun()
 
     check()

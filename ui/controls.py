@@ -8,13 +8,13 @@ that names the parameter. Widgets keep their values across page switches (``pers
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import ExpressionError
 from core.numbers import number
@@ -130,8 +130,8 @@ class Control:
         raise ValueError(f"it is not one of {shown}{' …' if len(self.options) > 8 else ''}")
 
     # --- the widget -----------------------------------------------------------------------------------------
-    def widget(self, key: str, where: Any) -> Any:
-        common = dict(key=key, help=self.help, persist_state="session")
+    def widget(self, key: str, where: Any, on_change: Callable[[], None] | None = None) -> Any:
+        common = dict(key=key, help=self.help, persist_state="session", on_change=on_change)
         label = self.label
         if self.kind == "slider":
             return where.slider(label, self.low, self.high, step=self.step, format=self.format, **common)
@@ -182,6 +182,7 @@ class Page:
         self.drawn: dict[str, str] = {}  # link parameter -> value, for the controls drawn in this run
         self.controls: dict[str, Control] = {}  # the declarations behind them, as drawn (ranges included)
         self.shared: set[str] = set()  # state outside the page that its defaults come from (the shared function)
+        self.rerun: tuple[str, ...] = ()  # inside a part that reruns alone (ui.parts): what a control change reruns
 
     def key(self, control: Control | str) -> str:
         return f"{self.name}.{control if isinstance(control, str) else control.name}"
@@ -212,28 +213,14 @@ class Page:
         for message in st.session_state.pop(self.key("_warnings"), []):
             st.warning(message, icon=":material/link:")
 
-    def link_values(self, view: dict[str, str] | None = None) -> dict[str, str]:
-        """The link of this view: the drawn controls' values, then the ``view`` settings outside the page."""
-        return {**self.drawn, **(view or {})}
-
     def publish(self, view: dict[str, str] | None = None) -> dict[str, str]:
         """Write the drawn controls, then the ``view`` settings outside the page (lecture mode, theme), into the
         address bar; returns what it wrote."""
         # Kept for the generated control tests, which read every declaration a page drew.
         st.session_state[self.key("_controls")] = dict(self.controls)
-        values = self.link_values(view)
+        values = {**self.drawn, **(view or {})}
         st.query_params.from_dict(values)
         return values
-
-    def _drawn(self, control: Control, value: Any) -> None:
-        """Note a control's value for the link. A part of the page that reruns alone (an ``st.fragment``) never
-        reaches ``publish`` at the page's end, so there the value goes into the address bar at once; the link box
-        follows the address bar (ui/view.py)."""
-        text = control.dump(value)
-        self.drawn[control.name] = text
-        ctx = get_script_run_ctx()
-        if ctx is not None and ctx.fragment_ids_this_run and st.query_params.get(control.name) != text:
-            st.query_params[control.name] = text
 
     # --- drawing --------------------------------------------------------------------------------------
     def prepare(self, control: Control) -> str:
@@ -254,29 +241,21 @@ class Page:
     def draw(self, control: Control, where: Any = None) -> Any:
         """Draw the control (in the sidebar unless ``where`` is given) and return its value."""
         key = self.prepare(control)
-        value = control.widget(key, where if where is not None else st.sidebar)
-        self._drawn(control, value)
+        value = control.widget(key, where if where is not None else st.sidebar, on_change=self.rerun_callback())
+        self.drawn[control.name] = control.dump(value)
         keep.remember(key)
         return value
+
+    def rerun_callback(self) -> Callable[[], None] | None:
+        """Inside a part of the page (ui.parts): a change reruns that part and the page's link, nothing else."""
+        return functools.partial(st.rerun, list(self.rerun)) if self.rerun else None
 
     def value(self, control: Control) -> Any:
         """A control's value without drawing it (still read from the link, kept across reruns)."""
         key = self.prepare(control)
-        self._drawn(control, st.session_state[key])
+        self.drawn[control.name] = control.dump(st.session_state[key])
         keep.remember(key)
         return st.session_state[key]
-
-    def tabs(self, control: Control, renders: Sequence[Callable[[], None]]) -> None:
-        """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns), and its name
-        goes into the link like any control's value."""
-        key = self.prepare(control)
-        self._drawn(control, st.session_state[key])
-        tabs = st.tabs(list(control.options), key=key, on_change="rerun")
-        keep.remember(key)
-        for tab, render in zip(tabs, renders, strict=True):
-            if tab.open:
-                with tab:
-                    render()
 
     def set(self, control: Control, value: Any) -> None:
         """Set a control before it is drawn in this run (a preset's own learning rate, a click on the map)."""

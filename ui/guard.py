@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -65,16 +66,23 @@ def run_page(page: st.Page) -> None:
     started = time.thread_time()
     token = FRAMED.set(True)
     try:
-        page.run()
+        shielded(page.run, page.title)
+    finally:
+        FRAMED.reset(token)
+        st.session_state[_CPU] = [*history, (time.monotonic(), time.thread_time() - started)]
+
+
+def shielded(draw: Callable[[], None], name: str) -> None:
+    """``draw()`` with the one error path: a recoverable error becomes the page's message with its last good state,
+    a bug a plain sentence in its place. Pages run through it, and so do their parts that rerun alone (ui.parts)."""
+    try:
+        draw()
     except RECOVERABLE as error:
         recover(error)
     except Exception:
         # A bug must never show a visitor a traceback: log it and say so plainly.
-        log.exception("page %s failed", page.title)
+        log.exception("%s failed", name)
         st.error(LAST_RESORT)
-    finally:
-        FRAMED.reset(token)
-        st.session_state[_CPU] = [*history, (time.monotonic(), time.thread_time() - started)]
 
 
 def begin(page: Page) -> None:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from core import ExpressionError, worker
 from core.practice import CHECK_YOURSELF, Question, answer_limits, check
+from ui import guard
 from ui.navigation import CLASS, LABS, STEPS, PageRow, following
 from ui.text import plain
 
@@ -27,7 +30,11 @@ def check_yourself(row: PageRow) -> None:
         return
     st.subheader("Check yourself", anchor="check-yourself")
     for number, question in enumerate(questions, start=1):
-        ask(question, f"{row.prefix}.check{number}", number)
+        key = f"{row.prefix}.check{number}"
+        # A part of its own (ui.parts): checking an answer reruns its question only, not the page's charts.
+        st.fragment(guard.shielded, key=f"{row.prefix}.part.check{number}")(
+            functools.partial(ask, question, key, number), key
+        )
 
 
 def ask(question: Question, key: str, number: int) -> None:

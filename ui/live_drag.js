@@ -22,13 +22,21 @@ const LiveDrag = (() => {
     const live = chart.latest?.live;
     if (!live) return null;
     if (chart.prepared?.spec === live) return chart.prepared;
-    let f = null;
+    const read = (tree) => {
+      try {
+        return tree ? LiveMath.compile(tree) : null;
+      } catch {
+        return null; // a tree it cannot read: no preview of its part, the release still goes to the server
+      }
+    };
+    // f and ∇f; H where the map draws it (curvature); the path's g and dy/dx (total derivative).
+    let net = null;
     try {
-      f = live.tree ? LiveMath.compile(live.tree) : null;
+      net = live.network ? LiveMath.network(live.network) : null; // the backprop page's network, as data
     } catch {
-      f = null; // a tree it cannot read: no preview, the release still goes to the server
+      net = null;
     }
-    chart.prepared = { spec: live, f };
+    chart.prepared = { spec: live, f: read(live.tree), h: read(live.hessian), g: read(live.path), net };
     return chart.prepared;
   }
 
@@ -55,8 +63,10 @@ const LiveDrag = (() => {
   }
 
   // The point as its sliders hold it (ui.widgets.on_grid): inside the range, on the slider's grid.
+  // A point the path's map holds on its path: only x is free (its slider), y = g(x).
   function onGrid(live, point) {
     return point.map((v, i) => {
+      if (i >= live.grid.length) return v;
       const { low, high, step } = live.grid[i];
       const inside = Math.min(Math.max(v, low), high);
       const snapped = Number((Math.round(inside / step) * step).toFixed(10));
@@ -112,6 +122,7 @@ const LiveDrag = (() => {
     const live = chart.latest?.live;
     if (!live) return;
     showPreview(chart, onGrid(live, point)); // what the server will show: the point on its sliders' grid
+    if (live.kind === "path") point = chart.div.gradientLab.last?.point ?? point; // x picks, y follows the path
     chart.div.gradientLab.released = chart.div.gradientLab.last;
     chart.awaiting = chart.latest; // the preview stays until a new figure is drawn
     chart.send?.("pick", { x: point[0], y: point[1], via: "drag" });
@@ -131,7 +142,8 @@ const LiveDrag = (() => {
     api(chart);
     const layer = overlay(chart, ax);
     hideServerParts(chart, prepared.spec);
-    const frame = prepared.f ? compute(prepared, point, ax) : { point, shapes: [], lines: [] };
+    point = place(prepared, point);
+    const frame = prepared.f || prepared.net ? compute(prepared, point, ax) : { point, shapes: [], lines: [] };
     render(layer, frame, ax, chart);
     chart.div.gradientLab.last = { point: frame.point, values: frame.values ?? null, text: frame.text ?? null };
     // For the benchmark (python -m bench.browser): when each frame's preview was drawn, and its work in ms.
@@ -160,7 +172,8 @@ const LiveDrag = (() => {
     const names = live.hide ?? [];
     const hidden = [];
     const data = chart.div._fullData ?? [];
-    chart.div.querySelectorAll(".trace").forEach((el) => {
+    // A contour trace's group is a g.contour, not a .trace (plotly.js): the level curves a map draws are hidden too.
+    chart.div.querySelectorAll(".trace, g.contour").forEach((el) => {
       const index = el.__data__?.[0]?.trace?.index;
       const name = data[index]?.name ?? "";
       if (Number.isInteger(index) && names.some((prefix) => name.startsWith(prefix))) hidden.push(el);
@@ -222,6 +235,108 @@ const LiveDrag = (() => {
       return { point, lines, paths: [], values, text };
     },
 
+    partials(prepared, point) {
+      const { spec, f } = prepared;
+      const { number } = LiveMath;
+      const [value, fx, fy] = f(point);
+      const [x0, x1, y0, y1] = spec.bounds;
+      const [across, up] = spec.colors;
+      const lines = [
+        { from: [x0, point[1]], to: [x1, point[1]], color: across, width: 4, head: false },
+        { from: [point[0], y0], to: [point[0], y1], color: up, width: 4, head: false },
+      ];
+      const [a, b] = spec.names;
+      const defined = [value, fx, fy].every(Number.isFinite);
+      // The page's metrics (pages/partials.py), none where f or a partial is undefined at P, as there.
+      const values = defined ? {
+        "f(P)": number(value),
+        [`∂f/∂${a} at P`]: number(fx, 4, Math.abs(value)),
+        [`∂f/∂${b} at P`]: number(fy, 4, Math.abs(value)),
+      } : {};
+      const text = `P = (${number(point[0])}, ${number(point[1])})   f(P) = ${number(value)}   ` +
+        `∂f/∂${a} = ${number(fx, 4, Math.abs(value))}   ∂f/∂${b} = ${number(fy, 4, Math.abs(value))}`;
+      return { point, lines, paths: [], values, text };
+    },
+
+    path(prepared, point) {
+      const { spec, f, g } = prepared;
+      const { number } = LiveMath;
+      const [x, y] = point;
+      const [, dyDx] = g([x]);
+      const [z, zx, zy] = f(point);
+      const chain = zx + zy * dyDx;
+      const lines = [];
+      if ([x, y, dyDx].every(Number.isFinite)) {
+        const s = clippedScale(spec.bounds, point, [1, dyDx], 0.12);
+        lines.push({ role: "direction", from: point, to: [x + s, y + s * dyDx] });
+      }
+      const [a, b] = spec.names;
+      const defined = [y, zx, zy, dyDx].every(Number.isFinite);
+      // The page's terms (pages/total_derivative.py), in its order; none where one is undefined, as there.
+      const values = defined ? {
+        [`∂z/∂${a}`]: number(zx), [`∂z/∂${b}`]: number(zy), [`d${b}/d${a}`]: number(dyDx), [`dz/d${a}`]: number(chain),
+      } : {};
+      const text = `${a}₀ = ${number(x)}, ${b} = g(${a}₀) = ${number(y)}   z = ${number(z)}   dz/d${a} = ` +
+        `${number(zx)} + ${number(zy)} · ${number(dyDx)} = ${number(chain)}`;
+      return { point, lines, paths: [], values, text };
+    },
+
+    curvature(prepared, point) {
+      const { spec, f, h } = prepared;
+      const { number } = LiveMath;
+      const [value, gx, gy] = f(point);
+      let text = `P = (${number(point[0])}, ${number(point[1])})   ∇f(P) = (${number(gx, 4, Math.abs(value))}, ` +
+        `${number(gy, 4, Math.abs(value))})`;
+      const H = h ? h(point) : null;
+      if (!H || !H.every(Number.isFinite)) return { point, lines: [], paths: [], values: {}, text };
+      const { values: lam, vectors } = eigh(H[0], H[2], H[3]);
+      const largest = Math.max(Math.abs(lam[0]), Math.abs(lam[1]));
+      const [x0, x1, y0, y1] = spec.bounds;
+      const reach = (0.3 * Math.min(x1 - x0, y1 - y0)) / 2; // viz.curvature.eigen_axes
+      const lines = lam.map((l, i) => {
+        const half = largest > 0 ? (reach * Math.abs(l)) / largest : 0;
+        const v = vectors[i];
+        const flat = Math.abs(l) <= 1e-8 * Math.max(1, largest);
+        const color = flat ? spec.colors.flat : l > 0 ? spec.colors.up : spec.colors.down;
+        return {
+          from: [point[0] - half * v[0], point[1] - half * v[1]],
+          to: [point[0] + half * v[0], point[1] + half * v[1]],
+          color, width: 5, head: false, dash: flat ? "12,4,3,4" : l > 0 ? null : "12,8",
+        };
+      });
+      const sizes = lam.map(Math.abs);
+      const kappa = Math.min(...sizes) > 0 ? Math.max(...sizes) / Math.min(...sizes) : Infinity;
+      const values = { "λ₁": number(lam[0]), "λ₂": number(lam[1]), "κ = |λ|max/|λ|min": number(kappa, 4) };
+      text += `   λ₁ = ${values["λ₁"]}, λ₂ = ${values["λ₂"]}, κ = ${values["κ = |λ|max/|λ|min"]}`;
+      return { point, lines, paths: [], values, text };
+    },
+
+    network(prepared, point) {
+      const { spec, net } = prepared;
+      const { number } = LiveMath;
+      const [i, j] = spec.pair;
+      const start = spec.start.slice();
+      [start[i], start[j]] = point;
+      const run = LiveMath.descend(net, start, spec.optimizer, spec.lr, spec.steps, spec.hyper);
+      const k = run.points.length - 1;
+      const end = [run.points[k][i], run.points[k][j]];
+      const g = [run.gradients[k][i], run.gradients[k][j]];
+      const value = run.values[k];
+      const lines = [];
+      if (g.every(Number.isFinite) && (g[0] !== 0 || g[1] !== 0)) {
+        const scale = (0.18 * spec.width) / Math.hypot(g[0], g[1]); // viz.gradient.arrow_scale, as the map draws ∇L
+        lines.push({ role: "gradient", from: end, to: [end[0] + scale * g[0], end[1] + scale * g[1]] });
+      }
+      const [a, b] = spec.names;
+      const values = { "mean loss L": number(value, 6) };
+      const where = run.divergedAt === null ? `after ${k} steps` : `blew up at step ${run.divergedAt}, after ${k}`;
+      const text = `start (${a}, ${b}) = (${number(point[0])}, ${number(point[1])})   ${where}: (${a}, ${b}) = ` +
+        `(${number(end[0])}, ${number(end[1])}), L = ${values["mean loss L"]}, (∂L/∂${a}, ∂L/∂${b}) = ` +
+        `(${number(g[0], 3)}, ${number(g[1], 3)})`;
+      const paths = k > 0 ? [{ role: "path", points: run.points.map((p) => [p[i], p[j]]) }] : [];
+      return { point, lines, paths, end: k > 0 ? end : null, values, text };
+    },
+
     descent(prepared, point) {
       const { spec, f } = prepared;
       const { number } = LiveMath;
@@ -240,9 +355,33 @@ const LiveDrag = (() => {
     },
   };
 
+  // Where the point goes for a pointer at `point`: on the path's map, onto the path (x kept, y = g(x)).
+  function place(prepared, point) {
+    if (prepared.spec.kind !== "path" || !prepared.g) return point;
+    return [point[0], prepared.g([point[0]])[0]];
+  }
+
   function compute(prepared, point, ax) {
     const kind = KINDS[prepared.spec.kind];
     return kind ? kind(prepared, point, ax) : { point, lines: [], paths: [] };
+  }
+
+  // numpy.linalg.eigh of the symmetric [[a, b], [b, d]] (its lower triangle, as numpy reads it): the eigenvalues
+  // ascending and unit eigenvectors (their sign is the drawing's concern only: an axis runs both ways).
+  function eigh(a, b, d) {
+    const mean = (a + d) / 2;
+    const r = Math.hypot((a - d) / 2, b);
+    const values = [mean - r, mean + r];
+    const vectors = values.map((l, i) => {
+      if (b === 0) return (a <= d) === (i === 0) ? [1, 0] : [0, 1];
+      // Of (l − d, b) and (b, l − a), both along the eigenvector, the longer is the better-conditioned.
+      const p = [l - d, b];
+      const q = [b, l - a];
+      const v = Math.hypot(...p) >= Math.hypot(...q) ? p : q;
+      const n = Math.hypot(...v);
+      return [v[0] / n, v[1] / n];
+    });
+    return { values, vectors };
   }
 
   // viz.gradient.clipped_arrow_scale: the arrow's drawn length, shortened so its tip stays inside the plot.
@@ -276,7 +415,9 @@ const LiveDrag = (() => {
       const text = document.createElement("div");
       text.className = "gl-live-readout";
       // Dark text on a light box in both themes, over the map's colours; it wraps within the plot's width.
-      text.style.cssText = "position:absolute;padding:2px 6px;border-radius:4px;box-sizing:border-box;" +
+      // max-content: the box of a zero-width overlay would otherwise wrap at every space; maxWidth bounds it.
+      text.style.cssText = "position:absolute;width:max-content;white-space:pre-wrap;padding:2px 6px;" +
+        "border-radius:4px;box-sizing:border-box;" +
         "background:rgba(255,255,255,0.9);color:#31333F;line-height:1.3;";
       root.append(svg, text);
       chart.div.style.position = "relative";
@@ -310,36 +451,47 @@ const LiveDrag = (() => {
 
   function render(layer, frame, { xa, ya }, chart) {
     const px = (p) => [xa.d2p(p[0]), ya.d2p(p[1])];
+    layer.parts.forEach((el) => { el.style.display = "none"; }); // a part this frame does not draw is hidden
+    const draw = (key, tag, attributes) => {
+      const el = part(layer, key, tag, attributes);
+      el.style.display = "";
+      return el;
+    };
     const live = chart.latest.live;
     const styles = live.styles ?? {};
     (frame.paths ?? []).forEach((path, i) => {
       const style = styleOf(chart, styles[path.role] ?? "", { color: "#FFFFFF", width: 2, size: 4 });
       const d = path.points.map((p, j) => `${j ? "L" : "M"}${px(p).join(",")}`).join("");
-      part(layer, `path${i}`, "path", { d, fill: "none", stroke: style.color, "stroke-width": style.width });
+      draw(`path${i}`, "path", { d, fill: "none", stroke: style.color, "stroke-width": style.width });
       const r = style.size / 2;
       const dots = path.points.map((p) => {
         const [x, y] = px(p);
         return `M${x - r},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
       }).join("");
-      part(layer, `dots${i}`, "path", { d: dots, fill: style.color, stroke: "none" });
+      draw(`dots${i}`, "path", { d: dots, fill: style.color, stroke: "none" });
     });
     (frame.lines ?? []).forEach((line, i) => {
       const style = styleOf(chart, styles[line.role] ?? "", { color: "#CC79A7", width: 4, size: 16 });
+      if (line.color) Object.assign(style, { color: line.color, width: line.width ?? style.width });
       const [x0, y0] = px(line.from);
       const [x1, y1] = px(line.to);
-      part(layer, `line${i}`, "line", { x1: x0, y1: y0, x2: x1, y2: y1, stroke: style.color, "stroke-width": style.width });
+      draw(`line${i}`, "line", {
+        x1: x0, y1: y0, x2: x1, y2: y1, stroke: style.color, "stroke-width": style.width,
+        "stroke-dasharray": line.dash ?? "none",
+      });
+      if (line.head === false) return;
       const angle = Math.atan2(y1 - y0, x1 - x0);
       const head = 5 + style.width * 1.5;
       const wing = (a) => `${x1 - head * Math.cos(angle + a)},${y1 - head * Math.sin(angle + a)}`;
-      part(layer, `head${i}`, "path", { d: `M${x1},${y1}L${wing(0.45)}L${wing(-0.45)}Z`, fill: style.color });
+      draw(`head${i}`, "path", { d: `M${x1},${y1}L${wing(0.45)}L${wing(-0.45)}Z`, fill: style.color });
     });
     const pointStyle = styleOf(chart, styles.point ?? "", { color: "#D55E00", width: 2, size: 12 });
     const [x, y] = px(frame.point);
-    part(layer, "point", "circle", { cx: x, cy: y, r: pointStyle.size / 2, fill: pointStyle.color, class: "gl-live-point" });
-    part(layer, "ring", "circle", { cx: x, cy: y, r: RING, fill: "none", stroke: pointStyle.color, "stroke-width": 2 });
+    draw("point", "circle", { cx: x, cy: y, r: pointStyle.size / 2, fill: pointStyle.color, class: "gl-live-point" });
+    draw("ring", "circle", { cx: x, cy: y, r: RING, fill: "none", stroke: pointStyle.color, "stroke-width": 2 });
     if (frame.end) {
       const [ex, ey] = px(frame.end);
-      part(layer, "end", "circle", { cx: ex, cy: ey, r: pointStyle.size / 2, fill: "none", stroke: pointStyle.color, "stroke-width": 3 });
+      draw("end", "circle", { cx: ex, cy: ey, r: pointStyle.size / 2, fill: "none", stroke: pointStyle.color, "stroke-width": 3 });
     }
     layer.text.textContent = frame.text ?? "";
     layer.text.style.display = frame.text ? "" : "none";

@@ -185,6 +185,96 @@ const LiveMath = (() => {
     },
   });
 
+  // ---- core/network.py: one forward and backward pass per example, then the batch's mean loss and gradient ----
+  const sigmoid = (z) => 1.0 / (1.0 + Math.exp(-z));
+  const ACTIVATIONS = Object.freeze({
+    sigmoid: [sigmoid, (z) => sigmoid(z) * (1.0 - sigmoid(z))],
+    tanh: [Math.tanh, (z) => { const h = Math.tanh(z); return 1.0 - h * h; }],
+    relu: [(z) => (z > 0 ? z : z === z ? 0 : z), (z) => (z > 0 ? 1.0 : 0.0)],
+  });
+  const LOSSES = Object.freeze({
+    squared: { f: (y, t) => (y - t) * (y - t), df: (y, t) => 2.0 * (y - t) },
+    cross_entropy: {
+      f: (y, t) => -(t * Math.log(y) + (1.0 - t) * Math.log(1.0 - y)),
+      df: (y, t) => -t / y + (1.0 - t) / (1.0 - y),
+      ofLogit: (z, t) => t * logaddexp0(-z) + (1.0 - t) * logaddexp0(z),
+      dz: (z, t) => (1.0 - t) * sigmoid(z) - t * sigmoid(-z),
+    },
+  });
+
+  // numpy's sum of a float array (pairwise: eight running sums for 8 … 128 numbers), so a mean is numpy's.
+  function npSum(a) {
+    const n = a.length;
+    if (n < 8) return a.reduce((s, v) => s + v, 0.0);
+    if (n > 128) { const half = Math.floor(n / 2 / 8) * 8; return npSum(a.slice(0, half)) + npSum(a.slice(half)); }
+    const r = a.slice(0, 8);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let k = 0; k < 8; k++) r[k] += a[i + k];
+    let s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) s += a[i];
+    return s;
+  }
+
+  // A network as ui/live.py sends it: {nodes: [[name, kind, parents, fn]], edges: [[source, target]], loss, logit,
+  // weights, x1, x2, t}. Returns (w) -> [L, ∂L/∂w…] as core.network.loss_and_gradient computes them.
+  function network(spec) {
+    if (!has(LOSSES, spec.loss)) throw new Error("not a network");
+    const loss = LOSSES[spec.loss];
+    const nodes = spec.nodes.map(([name, kind, parents, fn]) => {
+      if (kind === "act" && !has(ACTIVATIONS, fn)) throw new Error("not a network");
+      return { name, kind, parents, fn };
+    });
+    const byName = Object.fromEntries(nodes.map((n) => [n.name, n]));
+    const outgoing = Object.fromEntries(nodes.map((n) => [n.name, spec.edges.filter(([s]) => s === n.name)]));
+    function partial(source, target, v, t) {
+      const node = byName[target];
+      if (node.kind === "pre") {
+        const p = node.parents;
+        if (source === p[p.length - 1]) return 1.0;
+        const i = p.indexOf(source);
+        return i % 2 === 0 ? v[p[i + 1]] : v[p[i - 1]];
+      }
+      if (node.kind === "act") return ACTIVATIONS[node.fn][1](v[source]);
+      return loss.df(v.yhat, t);
+    }
+    function example(w, x1, x2, t) {
+      const v = { x1, x2 };
+      spec.weights.forEach((name, i) => { v[name] = w[i]; });
+      for (const node of nodes) {
+        if (node.kind === "pre") {
+          const p = node.parents;
+          let total = v[p[p.length - 1]];
+          for (let i = 0; i + 1 < p.length - 1; i += 2) total = total + v[p[i]] * v[p[i + 1]];
+          v[node.name] = total;
+        } else if (node.kind === "act") {
+          v[node.name] = ACTIVATIONS[node.fn][0](v[node.parents[0]]);
+        } else if (node.kind === "loss") {
+          v[node.name] = spec.logit ? loss.ofLogit(v[spec.logit], t) : loss.f(v.yhat, t);
+        }
+      }
+      const adjoint = { L: 1.0 };
+      for (let k = nodes.length - 2; k >= 0; k--) {
+        const name = nodes[k].name;
+        if (name === spec.logit) { adjoint[name] = loss.dz(v[name], t); continue; }
+        let sum = 0;
+        for (const [source, target] of outgoing[name]) sum = sum + adjoint[target] * partial(source, target, v, t);
+        adjoint[name] = sum;
+      }
+      return [v.L, spec.weights.map((name) => adjoint[name])];
+    }
+    const n = spec.t.length;
+    return (w) => {
+      const losses = new Array(n);
+      const grads = spec.weights.map(() => new Array(n));
+      for (let e = 0; e < n; e++) {
+        const [l, g] = example(w, spec.x1[e], spec.x2[e], spec.t[e]);
+        losses[e] = l;
+        g.forEach((gi, i) => { grads[i][e] = gi; });
+      }
+      return [npSum(losses) / n, ...grads.map((g) => npSum(g) / n)];
+    };
+  }
+
   const DIVERGENCE_LIMIT = 1e12;
   const healthy = (point, value, grad) =>
     point.every(Number.isFinite) && Number.isFinite(value) && Math.abs(value) <= DIVERGENCE_LIMIT &&
@@ -212,5 +302,5 @@ const LiveMath = (() => {
     return out;
   }
 
-  return { compile, number, descend, OPTIMIZERS: Object.keys(OPTIMIZERS) };
+  return { compile, number, descend, network, OPTIMIZERS: Object.keys(OPTIMIZERS) };
 })();

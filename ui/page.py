@@ -10,7 +10,8 @@ from streamlit.delta_generator import DeltaGenerator
 from ui import guard
 from ui.controls import Page
 from ui.lesson_path import check_yourself, next_link, opening
-from ui.navigation import BY_PREFIX, ensure_framed
+from ui.navigation import BY_PREFIX, PageRow, ensure_framed
+from ui.parts import LINK, part
 from ui.text import plain
 from ui.view import presenting, share_link, view_values
 
@@ -43,8 +44,13 @@ def finish(page: Page, slot: DeltaGenerator) -> None:
     presenting(page)
     with slot:
         page.show_warnings()
-    page.publish(view_values())
-    if row.link:
-        share_link(page, row)
     page.reset_button()
+    part(page, LINK, lambda: link(page, row))  # reruns, too, with any part whose controls changed
+
+
+def link(page: Page, row: PageRow) -> None:
+    """The state written into the URL, the link box, and this state kept as the page's last good one."""
+    values = page.publish(view_values())
+    if row.link:
+        share_link(page, row, values)
     guard.remember(page)

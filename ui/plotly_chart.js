@@ -11,42 +11,7 @@ window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", (
   setTimeout(() => window.Plotly && live.forEach((chart) => schedule(window.Plotly, chart)), 100),
 );
 
-// plotly.js comes gzipped (spec.gz, packed once by the server, see ui/chart.py) and is unpacked here, where the
-// browser has DecompressionStream; otherwise, or if that fails, the plain copy (spec.src) is loaded.
-function loadPlotly(spec) {
-  if (!window.__gradientLabPlotly) {
-    window.__gradientLabPlotly = (window.Plotly ? Promise.resolve(window.Plotly) : loadPacked(spec.gz))
-      .catch(() => loadScript(spec.src))
-      .catch((error) => {
-        window.__gradientLabPlotly = undefined; // the next rerun tries again
-        throw error;
-      });
-  }
-  return window.__gradientLabPlotly;
-}
-
-async function loadPacked(gz) {
-  if (!gz || typeof DecompressionStream === "undefined") throw new Error("no gzipped plotly.js here");
-  const response = await fetch(gz);
-  if (!response.ok) throw new Error(`plotly.js: HTTP ${response.status}`);
-  const text = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
-  const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
-  try {
-    return await loadScript(url);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
-    script.onerror = () => reject(new Error("plotly.js could not be loaded"));
-    document.head.appendChild(script);
-  });
-}
+// plotly.js is loaded by loadPlotly (ui/plotly_load.js, before this script in the component's module).
 
 // Draws wait for the next animation frame, so the charts of one rerun are drawn together. Flat charts are
 // drawn in that frame; 3D scenes, far slower without a GPU, just after it is painted, so the flat charts

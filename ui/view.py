@@ -31,9 +31,6 @@ PROJECTOR_BOX: ContextVar[DeltaGenerator | None] = ContextVar("projector_box", d
 _theme = st.components.v2.component(
     "gradient_lab.theme", js=Path(__file__).with_name("theme.js").read_text(), isolate_styles=False
 )
-_link_watch = st.components.v2.component(
-    "gradient_lab.link_watch", js=Path(__file__).with_name("link_watch.js").read_text(), isolate_styles=False
-)
 
 
 def read_view() -> list[str]:
@@ -124,16 +121,9 @@ def for_students(values: dict[str, str]) -> dict[str, str]:
     return {name: value for name, value in values.items() if name not in PROJECTOR}
 
 
-@st.fragment
-def share_link(page: Page, row: PageRow) -> None:
+def share_link(page: Page, row: PageRow, values: dict[str, str]) -> None:
     """'Link to this view': the link for students first (the projector's choices left out unless kept), then this
-    exact view as the lecturer sees it.
-
-    The box is a fragment of its own that follows the address bar: a part of the page that reruns alone (Back/Next
-    on a step, a tab's controls) writes its controls into the address (``Page.draw``) but cannot redraw this box,
-    so a watcher in the browser (ui/link_watch.js) reruns the box whenever the address and the shown link differ.
-    """
-    values = page.link_values(view_values())  # as the last run of any part of the page left them
+    exact view as the lecturer sees it."""
     with st.expander("Link to this view", icon=":material/link:"):
         keep = st.checkbox(
             "Keep lecture mode, theme and presenting view in the students' link",
@@ -144,8 +134,3 @@ def share_link(page: Page, row: PageRow) -> None:
         if any(name in values for name in PROJECTOR):
             st.caption("This view exactly, with your projector's choices (the address bar holds the same):")
             st.code(address(row, values), language=None)
-        _link_watch(data={"query": query_string(values)}, key=page.key("_link_watch"), on_moved_change=_followed)
-
-
-def _followed() -> None:
-    """The address bar moved on (ui/link_watch.js): the box reruns and is drawn from the new values."""

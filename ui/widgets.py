@@ -218,19 +218,32 @@ def _copy(source: str, target: str) -> None:
     st.session_state[target] = st.session_state[source]
 
 
-def step_by(key: str, delta: int, low: int, high: int) -> None:
-    """Move the count held in session state under ``key`` by ``delta``, within [low, high] (a button's callback)."""
+def step_by(key: str, delta: int, low: int, high: int, rerun: tuple[str, ...] = ()) -> None:
+    """Move the count held in session state under ``key`` by ``delta``, within [low, high] (a button's callback);
+    in a part of the page (ui.parts) that part reruns with the link (``rerun``), nothing else."""
     st.session_state[key] = min(max(low, st.session_state.get(key, low) + delta), high)
+    if rerun:
+        st.rerun(list(rerun))
 
 
 def step_buttons(page: Page, back: DeltaGenerator, forward: DeltaGenerator, key: str, low: int, high: int) -> None:
     """◀ Back and Next ▶ in the columns ``back`` and ``forward`` (keys B and N): the step held under ``key`` moves
     by one, within [low, high]."""
     back.button(
-        "◀ Back", key=page.key("prev"), on_click=step_by, args=(key, -1, low, high), shortcut="B", help="Previous step"
+        "◀ Back",
+        key=page.key("prev"),
+        on_click=step_by,
+        args=(key, -1, low, high, page.rerun),
+        shortcut="B",
+        help="Previous step",
     )
     forward.button(
-        "Next ▶", key=page.key("next"), on_click=step_by, args=(key, 1, low, high), shortcut="N", help="Next step"
+        "Next ▶",
+        key=page.key("next"),
+        on_click=step_by,
+        args=(key, 1, low, high, page.rerun),
+        shortcut="N",
+        help="Next step",
     )
 
 
@@ -248,7 +261,10 @@ def explained_step(page: Page, steps: int, token: object, where: DeltaGenerator)
         page.set(control, 1)
         where.markdown("**Step k = 1**")
         return 1
-    return int(page.draw(control, where=where))  # in a fragment's rerun too, k goes into the link (Page.draw)
+    k = int(page.draw(control, where=where))
+    # A rerun of only the step's part of the page (a fragment) does not publish the link: k goes in itself.
+    st.query_params[control.name] = control.dump(k)
+    return k
 
 
 def lecture() -> bool:

@@ -14,6 +14,7 @@ from core.rnn import Unrolled
 from viz.calculus import contour, point3d, scene, surface
 from viz.descent import play_buttons, step_slider
 from viz.gradient import arrow_scale
+from viz.handles import handle
 from viz.style import GRADIENT, PAGE_GROUND, PALETTE, POINT, UPDATE, arrow, figure, trace
 
 # Where each node sits: inputs left, the loss right, each weight beside the node it feeds.
@@ -215,9 +216,11 @@ def surface_figure(
     names: tuple[str, str],
     path: np.ndarray | None = None,
     lecture: bool = False,
+    start: tuple[float, float] | None = None,
 ) -> go.Figure:
     """Filled contours of the mean loss over two weights (the others frozen), the current weights, and the
-    backward pass's (∂L/∂a, ∂L/∂b) drawn at them; the arrow is the gradient times ``meta["scale"]``."""
+    backward pass's (∂L/∂a, ∂L/∂b) drawn at them; the arrow is the gradient times ``meta["scale"]``. ``start``
+    puts a draggable ring on the start of training (see viz.handles)."""
     x0, y0 = point
     traces: list[dict] = [
         contour(grid, names, showscale=True, ncontours=24, name="L", colorbar=dict(title=dict(text="L"), thickness=14))
@@ -256,6 +259,8 @@ def surface_figure(
         ),
         margin=dict(b=90),
     )
+    if start is not None:
+        layout["shapes"] = [handle(*start)]
     return figure(traces, layout, height=520, lecture=lecture)
 
 

@@ -12,6 +12,7 @@ from core.descent import Trajectory
 from core.grid import Grid
 from core.numbers import number
 from viz.calculus import contour, point3d, surface
+from viz.handles import handle
 from viz.style import DASHES, PALETTE, POINT, SYMBOLS, WHITE, YELLOW, figure, keyed, log_axis, series, text_px, trace
 
 UP = "#0072B2"  # an eigen-axis along which f curves up (λ > 0)
@@ -37,9 +38,15 @@ def _axis_name(i: int, lam: float, kind_zero: bool) -> str:
 
 
 def hessian_figure(
-    grid: Grid, c: Curvature, names: tuple[str, str], model: Grid | None = None, lecture: bool = False
+    grid: Grid,
+    c: Curvature,
+    names: tuple[str, str],
+    model: Grid | None = None,
+    lecture: bool = False,
+    ring: bool = False,
 ) -> go.Figure:
-    """The contour map with P, the Hessian's eigenvectors through P scaled by |λ|, and the model's level curves."""
+    """The contour map with P, the Hessian's eigenvectors through P scaled by |λ|, and the model's level curves;
+    ``ring`` puts a draggable ring around P (see viz.handles)."""
     # No colour bar: the equal-aspect map is narrower than the figure, and the bar would float far to its right.
     traces: list[dict] = [contour(grid, names, hoverinfo="skip", opacity=0.9)]
     if model is not None:
@@ -91,6 +98,8 @@ def hessian_figure(
         ),
         legend=dict(y=-0.3),
     )
+    if ring:
+        layout["shapes"] = [handle(c.point[0], c.point[1])]
     return figure(traces, layout, height=560, lecture=lecture)
 
 

@@ -102,8 +102,9 @@ def _handle(layout: dict) -> tuple[float, float] | None:
 
 
 def _point(traces: list[dict], layout: dict) -> tuple[str, tuple[float, float]] | None:
-    """The point the student moves: the trace named P, else the draggable ring (the start of a descent)."""
-    p = _named(traces, "P")
+    """The point the student moves: the trace named P (or "P: what it is"), else the draggable ring (the start of a
+    descent)."""
+    p = _named(traces, "P") or next((t for t in traces if str(t.get("name", "")).startswith("P: ")), None)
     if p is not None and p.get("type") == "scatter":
         return "P", (float(values(p["x"])[0]), float(values(p["y"])[0]))
     ring = _handle(layout)
@@ -152,7 +153,9 @@ def _map(fig: dict, subject: str) -> Description:
     point = _point(traces, layout)
     if point is not None:
         label, p = point
-        level = next((t for t in traces if t.get("contours", {}).get("coloring") == "none"), None)
+        # The level curve through P (a model's level curves, as on the curvature map, have no one value).
+        lines = (t for t in traces if t.get("contours", {}).get("coloring") == "none")
+        level = next((t for t in lines if "start" in t["contours"]), None)
         value = f", where f = {number(level['contours']['start'])}" if level else ""
         parts.append(f"{label} at {at(p)}{value}")
     arrow = next((t for t in traces if isinstance(t.get("meta"), dict) and "scale" in t["meta"]), None)

@@ -1,5 +1,6 @@
 """Two replicas behind Debian's HAProxy share one room through a real redis-server: students pinned to different
-replicas answer the same question, and the lecturer's live view on one replica counts them all."""
+replicas answer the same question, and the lecturer's live view on one replica counts them all; a replica
+restarting while the room is open loses no answer and doubles none."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from bench import load
 from bench.class_load import ACTIVITY, MAP, Tab
@@ -18,7 +20,7 @@ needs_haproxy = pytest.mark.skipif(load.HAPROXY is None, reason="haproxy is not 
 
 
 @needs_haproxy
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(180)
 def test_students_on_two_replicas_answer_in_one_room_and_the_lecturer_sees_every_answer(redis_url, monkeypatch):
     store = RedisStore(redis_url)
     store.redis.flushdb()
@@ -33,14 +35,21 @@ def test_students_on_two_replicas_answer_in_one_room_and_the_lecturer_sees_every
         proxy_port = load.free_port()
         proxy = load.start_proxy(proxy_port, ports)
         load.wait_healthy(f"http://{load.HOST}:{proxy_port}", proxy, timeout=10)
+
+        def restart(name: str) -> None:
+            index = int(name.removeprefix("app")) - 1
+            load.stop_server(apps[index])
+            apps[index] = load.start_app(ports[index], logs / f"{name}-restarted.log")
+            load.wait_healthy(f"http://{load.HOST}:{ports[index]}", apps[index], timeout=60)
+
         with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a browser test's loop may run in this thread
-            pool.submit(asyncio.run, _class(proxy_port, store)).result(timeout=100)
+            pool.submit(asyncio.run, _class(proxy_port, store, restart)).result(timeout=160)
     finally:
         for process in [*([proxy] if proxy else []), *apps]:
             load.stop_server(process)
 
 
-async def _class(port: int, store: RedisStore) -> None:
+async def _class(port: int, store: RedisStore, restart) -> None:
     room, secret = store.open_room()
     store.start(room, secret, ACTIVITY)
     students = [Tab(load.HOST, port, f"/classroom?room={room}", fetch_plotly_js=False) for _ in range(4)]
@@ -65,5 +74,26 @@ async def _class(port: int, store: RedisStore) -> None:
     await lecturer.tick()
     assert lecturer.metrics["Answers"] == "4"
     assert store.mine(room, dict(p.split("=") for p in third.query_string.split("&"))["me"]) == {"x": 2.0, "y": 2.0}
+
+    # A replica restarts while the room is open: its students come back through the proxy (on a new session, with
+    # their id in the link; the map arrives as a reference to the copy the tab kept) and send their answer again.
+    victim = next(s.replica for s in students if s.replica != lecturer.replica)
+    before = store.answers(room)
+    away = [s for s in students if s.replica == victim]
+    await asyncio.to_thread(restart, victim)
+    for student in away:
+        with pytest.raises((ConnectionError, ConnectionClosed)):
+            await student.tick(timeout=30)  # the connection dropped with the replica
+        student.widgets.clear()
+        await student.reconnect()
+        assert MAP in student.widgets, student.errors
+        await student.pick(MAP, 1.5, -1.5)
+        assert student.alerts[-1] == "Your answer is changed: only the latest one counts.", student.errors
+    after = store.answers(room)
+    assert len(after) == 4
+    moved = {me for me, answer in after.items() if answer != before[me]}
+    assert len(moved) == len(away) and all(after[me] == {"x": 1.5, "y": -1.5} for me in moved)
+    await lecturer.tick()
+    assert lecturer.metrics["Answers"] == "4"
     for tab in [*students, lecturer]:
         await tab.close()

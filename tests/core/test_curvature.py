@@ -70,10 +70,27 @@ def test_known_stationary_points_are_classified_from_the_eigenvalue_signs(text, 
 
 
 def test_classification_tolerance_is_relative_to_the_largest_eigenvalue():
-    assert classify([1e-10, 5.0]) == "degenerate"
-    assert classify([1e-6, 5.0]) == "minimum"
+    assert classify([1e-14, 5.0]) == "degenerate"  # below the rounding of a Hessian this size
+    assert classify([1e-10, 5.0]) == "minimum"  # far above it (issue 27 tried again: was "degenerate")
     assert classify([-3.0, 0.0, 2.0]) == "saddle"  # both signs decide even with a zero eigenvalue
-    assert classify([-1e-3, -5e-12]) == "degenerate"
+    assert classify([-1e-3, -5e-17]) == "degenerate"
+
+
+@pytest.mark.parametrize("text", ["10^-6*x^2 + 10^6*y^2", "10^-12*x^2 + 10^-2*y^2", "x^2 + 10^-11*y^2"])
+def test_a_bowl_stretched_a_million_times_is_still_a_minimum(text):
+    # issue 27 tried again: eigenvalues 2·10⁻⁶ and 2·10⁶ are both far above rounding, but 10⁻⁸ relative said
+    # "degenerate".
+    c = curvature_at(parse(text), (0.0, 0.0))
+    assert (c.kind, c.stationary) == ("minimum", True)
+
+
+def test_a_unit_from_a_far_minimum_is_not_stationary():
+    # issue 27 tried again: within 10⁻⁶·(1 + |P|) of the minimum at (10⁶, 10⁶) was "stationary", with ∇f = (2, 0).
+    f = parse("(x - 10^6)^2 + (y - 10^6)^2")
+    assert curvature_at(f, (1e6, 1e6)).stationary
+    assert not curvature_at(f, (1e6 + 1, 1e6)).stationary
+    assert not curvature_at(f, (1e6 + 1e-3, 1e6)).stationary
+    assert curvature_at(f, (1e6 + 1e-9, 1e6)).stationary  # the rounding of a point this far out
 
 
 def test_eigenvectors_diagonalize_the_hessian_and_a_moving_point_is_not_stationary():

@@ -276,6 +276,11 @@ def test_partial_at_the_kink_of_abs_x_plus_y_does_not_exist():
         ("1e-6*abs(x - 2) + 5*y", (2.0, 3.0), "corner"),
         ("1e-9*relu(x) + y", (0.0, 0.0), "corner"),
         ("1e-9*sqrt(abs(x)) + y", (0.0, 1.0), "grow without bound"),
+        # issue 27 tried again: slopes lost in the rounding of f(P ± h) − f(P) (f ≈ 1, or a steep slope beside)
+        ("1e-9*abs(x) + y", (0.0, 1.0), "corner"),
+        ("1e-12*abs(x - 1e6) + y", (1e6, 1.0), "corner"),
+        ("10^9*x + 10^-3*abs(x) + y", (0.0, 1.0), "corner"),
+        ("10^6*exp(x) + relu(x) + y", (0.0, 1.0), "corner"),
     ],
 )
 def test_a_partial_that_does_not_exist_says_why(text, point, fragment):
@@ -294,6 +299,8 @@ def test_a_partial_that_does_not_exist_says_why(text, point, fragment):
         ("x*abs(x) + y", (0.0, 0.0)),
         ("1e-9*x^2 + y", (0.0, 1.0)),  # small but smooth: not a corner
         ("1e10*x^2 + y", (1e-3, 1e6)),
+        ("sqrt(x^2 + 10^-20) + y", (0.0, 1.0)),  # turns within 10⁻¹⁰ of 0, but smooth: was called a corner
+        ("10^12*(x - 10^6)^2 + y", (1e6, 1.0)),
     ],
 )
 def test_a_partial_that_exists_is_the_formulas_value(text, point):

@@ -191,3 +191,16 @@ def test_the_practice_page_reads_answers_through_the_same_table():
     assert "'ycos2x' read as y·cos(2x)" in read_answer("sin(2*x)*y", "x", "2ycos2x").notes
     with pytest.raises(ExpressionError, match="decimal comma"):
         read_answer("x**2", "x", "0,5x")
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [("3x2", "write x^2; for a product write 2*x"), ("2x3y", "write x^3*y; for a product write x*3*y")],
+)
+def test_an_answer_with_a_variable_fused_to_digits_is_refused_with_what_to_type(answer, hint):
+    # "Unknown variable x3y" alone misled: the student meant a power or a product of the exercise's variables.
+    from core.practice import read_answer
+
+    with pytest.raises(ExpressionError, match="Unknown variable") as info:
+        read_answer("x**2*y", "x", answer)
+    assert hint in str(info.value)

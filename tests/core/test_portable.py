@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core import ExpressionError, parse
-from core.portable import TOKENS, UnsupportedError, _read, evaluate, portable, tokens
+from core.portable import TOKENS, UnsupportedError, _read, evaluate, portable, portable_hessian, tokens
 from core.presets import PRESETS
 from tests.hostile import BOMBS, CRASHES, hostile_strings
 
@@ -78,6 +78,46 @@ def test_every_hostile_corpus_makes_only_whitelisted_trees_or_none():
         assert_numbers_finite(tree)
         assert_indices_in_range(tree, len(f.names))
     assert made >= len(CRASHES)
+
+
+@pytest.mark.parametrize("text", LEGAL)
+def test_the_hessians_tree_gives_the_servers_hessian(text):
+    """H's tree (the curvature map's eigen-axes while dragging) is read from the source the server compiles for H:
+    its entries are the server's H(P), or there is no tree (a kink's δ) and the preview of H is off."""
+    f = parse(text)
+    tree = portable_hessian(f)
+    if tree is None:
+        assert "DiracDelta" in f.second.compiled.source, text  # the one thing the browser has no rule for
+        return
+    assert tokens(tree) <= TOKENS
+    rng = np.random.default_rng(len(text))
+    for point in [*rng.uniform(-2.5, 2.5, size=(4, len(f.names))), np.zeros(len(f.names))]:
+        got = evaluate(tree, list(point))
+        for mine, theirs in zip(got, f.hessian_at(point).ravel(), strict=True):
+            assert same(mine, float(theirs)), (text, point, mine, theirs)
+
+
+def test_the_lessons_hessian_as_a_tree():
+    assert evaluate(portable_hessian(parse("3*x**2 + 2*x*y + y**2")), [1.0, 2.0]) == [6.0, 2.0, 2.0, 2.0]
+    assert portable_hessian(parse("abs(x) + y")) is None  # d²|x|/dx² = 2δ(x): the server's, on release
+
+
+def test_every_hostile_corpus_makes_only_whitelisted_hessian_trees_or_none():
+    made = 0
+    for text in [*hostile_strings("CANARY_PATH"), *BOMBS, *[t for t, _ in CRASHES], "gamma + beta - zeta"]:
+        try:
+            f = parse(text)
+        except ExpressionError:
+            continue
+        tree = portable_hessian(f)
+        if tree is None:
+            continue
+        made += 1
+        assert tokens(tree) <= TOKENS, text
+        assert_numbers_finite(tree)
+        assert_indices_in_range(tree, len(f.names))
+        assert len(tree["out"]) == len(f.names) ** 2
+    assert made >= len(CRASHES) // 2
 
 
 def assert_numbers_finite(tree):

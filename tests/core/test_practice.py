@@ -215,6 +215,16 @@ ADVERSARIAL = [
     ("x**2*y + sin(x*y)", "y(2x + cos(xy)) + 10^-45*y"),  # tiny, in a form sympy does not cancel
     ("x**2*y + sin(x*y)", "y*cos(xy + 10^-40) + 2xy"),  # tiny, inside a function
     ("x^(2/3) + y", "2/(3abs(x)^(1/3))"),  # wrong for x < 0 once x^(2/3) is the real root
+    # Second round, new cases of each class (issue 27 tried again):
+    ("x**2*y + sin(x*y)", "2xy + ycos(xy) + tanh(x - 10^9) + 1"),  # 0 to any precision except near x = 10⁹
+    ("x**2*y + sin(x*y)", "2xy + ycos(xy) + sigmoid(10^3(x - 10^7))"),
+    ("x**2*y + sin(x*y)", "2xy + ycos(xy) + exp(-(x - 1234.5)^2 - (y + 77)^2)"),  # a bump far from every band
+    ("x**2*y + sin(x*y)", "2xy + ycos(xy) + relu(1 - abs(x - 4321))"),
+    ("x**2*y + sin(x*y)", "2xy + ycos(xy) + sin(10^8*pi*x)^2"),  # sympy's simplify ran for minutes on it
+    ("2^x + y", "2^x*0.693147180559945"),  # ... and on this one: a rounded ln 2
+    ("sqrt(x - 10^7) + y", "1/(2sqrt(x - 10^7)) + 10^-20"),  # a domain beyond every band: crashed the hint
+    ("asin(x - 1000) + y", "1/sqrt(1 - (x - 1000)^2) + (x - 1000)*10^-10"),  # a domain of width 2 at 10³
+    ("acosh(x - 10^5) + y", "1/sqrt((x - 10^5)^2 - 1) + 10^-9*x"),
 ]
 
 
@@ -236,6 +246,20 @@ def test_adversarial_answers_are_rejected(text, answer):
         ("x^(2/3) + y", "2/(3x^(1/3))"),  # issue 27: the real cube root, as the preview shows ∛x
         ("x^(2/3) + y", "2/(3x^(1/3)) + log(abs(x)) - log(abs(x))"),
         ("(x - y)^(1/5)", "(x - y)^(-4/5)/5"),
+        # Second round (issue 27 tried again): domains far out or thin, other odd roots, identities.
+        ("sqrt(x - 10^7) + y", "1/(2sqrt(x - 10^7)) + log(x - 10^7) - log(x - 10^7)"),
+        ("asin(x - 1000) + y", "1/sqrt(1 - (x - 1000)^2) + sqrt(1 - (x - 1000)^2)*0"),
+        ("sqrt(10^-8 - x^2) + y", "-x/sqrt(10^-8 - x^2)"),
+        ("log(x - 10^8)*y", "y/(x - 10^8)"),
+        ("x^(3/5) + y", "3/(5x^(2/5))"),
+        ("(x^2)^(1/3) + y", "2/(3x^(1/3))"),
+        ("x^(1/3) + y", "1/(3cbrt(x^2))"),
+        ("abs(x^3) + y", "3x*abs(x)"),
+        ("abs(x)*y", "y*x/abs(x)"),
+        ("tanh(x) + y", "4/(exp(x) + exp(-x))^2"),
+        ("sigmoid(x) + y", "exp(-x)/(1 + exp(-x))^2"),
+        ("log(abs(x)) + y", "1/x"),
+        ("x^x + y", "x^x*(log(x) + 1)"),
     ],
 )
 def test_correct_answers_on_small_domains_and_odd_roots_are_accepted(text, answer):
@@ -288,3 +312,11 @@ def test_huge_equal_terms_cancelling_at_10_to_the_6_are_not_a_difference(seed):
     f = parse(exercise.text)
     verdict = check(exercise, f"({f.partials[0]})*(sin(x)**2 + cos(x)**2)", seed=seed)
     assert verdict.correct, verdict.message
+
+
+def test_an_explanation_never_shows_a_point_where_the_answer_is_right():
+    # issue 27, tried again: rounding noise at (−1, 0) was shown as "your answer gives −3.6e-71, but ∂f/∂x = 0".
+    for seed in range(4):
+        verdict = check_answer("x**2*y + sin(x*y)", "x", "2xy + ycos(xy) + (abs(x - 5) + (x - 5))/2*10^-20", seed)
+        assert not verdict.correct
+        assert "e-7" not in verdict.message and "= 0." not in verdict.message, verdict.message

@@ -120,6 +120,11 @@ NEWTON_CASES = [
     (parse("x^(2/3) + (y + 1)^2"), (-1.5, 0.3)),
     (parse("e^(E*x/4) + E^2 + (x - e)^2"), (0.3, 0.2)),
     (function("(f - 1)^2 + exp(1)*lam^2 + H*d", ("f", "lam", "H", "d")), (0.4, 0.3, 0.2, 0.1)),
+    # issue 27 tried again: a rank-one Hessian beside a kink, the optimizers' own state names as variables,
+    # Euler's e beside a variable E in an exponent, and a zero Hessian at the start.
+    (function("(a + b + c)^2 + abs(a - b)", ("a", "b", "c")), (0.3, 0.2, 0.1)),
+    (function("t^2 + sigmoid(m*t) + softplus(k) + E*e^v", ("t", "m", "k", "v", "E")), (0.4, -0.3, 0.2, 0.1, 0.5)),
+    (function("x^4 + y^4 + relu(x)^3", ("x", "y")), (0.0, 0.0)),
 ]
 
 
@@ -131,7 +136,11 @@ def test_every_optimizer_snippet_reproduces_the_dashboards_steps():
             runs.append((name, f, descend(f, start, optimizer=name, lr=0.05, steps=4)))
     for (name, f, t), out in zip(runs, run_all(snippets), strict=True):
         lines = out.splitlines()
-        assert len(lines) == 4 and not lines[0].startswith("ERROR"), (name, f.text, out)
+        assert lines and not lines[0].startswith("ERROR"), (name, f.text, out)
+        if t.status == "diverged":  # the snippet stops where the dashboard's run stops, and says so
+            assert lines[-1].startswith("stopped:") and len(lines) == len(t.points), (name, f.text, out)
+        else:
+            assert len(lines) == 4, (name, f.text, out)
         for k, line in enumerate(lines[: len(t.points) - 1], start=1):
             assert numbers(line) == pytest.approx(t.points[k].tolist(), rel=1e-9, abs=1e-12), (name, f.text, line)
 
@@ -194,3 +203,14 @@ def test_a_snippet_with_a_schedule_and_noise_prints_the_pages_steps(f):
         assert len(lines) == 5, (s, out)
         for k, line in enumerate(lines, start=1):
             assert numbers(line) == pytest.approx(t.points[k].tolist(), rel=1e-9), (s, line)
+
+
+def test_a_snippet_stops_where_the_dashboards_run_stops():
+    # issue 27 tried again: Newton on |x|·|y| lands on the kink (0, 0), where the Hessian is undefined; the
+    # dashboard stops there and the snippet printed steps of nan.
+    f = parse("abs(x)*abs(y)")
+    t = descend(f, (0.5, -0.5), optimizer="newton", lr=0.05, steps=4)
+    assert t.status == "diverged" and t.points.tolist() == [[0.5, -0.5], [0.0, 0.0]]
+    lines = run_all([descent_snippet(f, (0.5, -0.5), "newton", 0.05, 4)])[0].splitlines()
+    assert [numbers(line) for line in lines[:1]] == [[0.0, 0.0]]
+    assert lines[1:] == ["stopped: the step is undefined here (a kink of ∇f or of the Hessian) or overflows"]

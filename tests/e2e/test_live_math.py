@@ -93,3 +93,50 @@ def test_a_descent_in_the_browser_is_the_servers_path(js, name, preset):
         assert [number(v) for v in mine] == [number(v) for v in theirs]
         assert all(close(a, b, rel=1e-9) for a, b in zip(mine, theirs, strict=True))
     assert [number(v) for v in path["values"]] == [number(v) for v in run.values]
+
+
+NETWORKS = [
+    ("neuron", "sigmoid", "squared"),
+    ("neuron", "tanh", "cross_entropy"),
+    ("2-2-1", "relu", "squared"),
+    ("2-2-1", "tanh", "cross_entropy"),
+]
+
+
+@pytest.mark.parametrize(("arch", "activation", "loss"), NETWORKS)
+def test_the_network_in_the_browser_is_cores_loss_gradient_and_training(js, arch, activation, loss):
+    """LiveMath.network (core.network's graph sent as data, as ui.live sends it) gives core's mean loss and ∇L, and
+    training it with the table's optimizers follows core.network.train's path."""
+    from core.network import build, initial_weights, loss_and_gradient, train
+    from core.points import make_points
+    from ui.live import network_data
+
+    net = build(arch, activation, loss)
+    points = make_points("blobs" if loss == "squared" else "xor", 12, 3)
+    rng = np.random.default_rng(len(arch) + len(activation))
+    starts = [initial_weights(net, seed) for seed in range(3)] + [rng.normal(0, 2, len(net.weights))]
+    spec = network_data(net, points)
+    got = js.evaluate(
+        "([spec, starts]) => { const f = LiveMath.network(spec); return starts.map(w => f(w)); }",
+        [spec, [list(map(float, w)) for w in starts]],
+    )
+    for w, mine in zip(starts, got, strict=True):
+        value, grad = loss_and_gradient(net, w, points)
+        # To the last bits of a library function (tanh, exp): a partial that cancels to 10⁻⁶ keeps 10⁻¹⁵ absolute.
+        np.testing.assert_allclose(mine, [value, *grad], rtol=1e-13, atol=1e-15)
+    for name in ("gd", "adam"):
+        run = train(net, starts[0], points, name, 0.5, 40)
+        path = js.evaluate(
+            """([spec, start, name, hyper]) => {
+                const out = LiveMath.descend(LiveMath.network(spec), start, name, 0.5, 40, hyper);
+                return { points: out.points, values: out.values };
+            }""",
+            [spec, list(map(float, starts[0])), name, dict(FIRST_ORDER[name].defaults)],
+        )
+        assert len(path["points"]) == len(run.points)
+        assert [number(v, 6) for v in path["values"]] == [number(v, 6) for v in run.values]
+        assert all(
+            close(a, b, rel=1e-9)
+            for p, q in zip(path["points"], run.points, strict=True)
+            for a, b in zip(p, q, strict=True)
+        )

@@ -28,6 +28,13 @@ def figures(at: AppTest) -> list[dict]:
     return [read_payload(element.proto.bytes)["figure"] for element in charts(at)]
 
 
+def keyed_figure(at: AppTest, key: str) -> dict:
+    """The figure of the chart drawn under ``key`` (tests pick a chart by its key, never by its place)."""
+    matches = [read_payload(e.proto.bytes)["figure"] for e in charts(at) if e.proto.id.endswith(key)]
+    assert len(matches) == 1, key
+    return matches[0]
+
+
 def trace(figure: dict, name: str) -> dict:
     """The trace of a figure with this name (tests pick traces by name, never by position)."""
     matches = [d for d in figure["data"] if d.get("name") == name]

@@ -3,7 +3,7 @@
 import pytest
 
 from core import PRESETS
-from tests.pages.conftest import assert_clean, figures, open_page, texts, trace
+from tests.pages.conftest import assert_clean, figures, keyed_figure, open_page, texts, trace
 from ui.navigation import PAGES
 
 CALCULUS_PAGES = ["pages/partials.py", "pages/gradient.py", "pages/total_derivative.py"]
@@ -81,10 +81,10 @@ def test_secant_table_converges_and_h_moves_the_secant():
     table = next(m.value for m in at.markdown if m.value.startswith("| h | secant slope"))
     # h as every number on the page is written (10⁻⁶, never "1e-06": one format beside the metrics' ×10ⁿ).
     assert "| 1\u202f×\u202f10⁻⁶ | 10.000003 |" in table or "| 1\u202f×\u202f10⁻⁶ | 10.00000300" in table
-    names = [t["name"] for t in figures(at)[1]["data"]]
+    names = [t["name"] for t in keyed_figure(at, "partials.slice_x")["data"]]
     assert "secant, h = 0.5: slope 11.5" in names
     at.sidebar.select_slider(key="partials.h").set_value("0.01").run()
-    names = [t["name"] for t in figures(at)[1]["data"]]
+    names = [t["name"] for t in keyed_figure(at, "partials.slice_x")["data"]]
     assert "secant, h = 0.01: slope 10.03" in names
 
 

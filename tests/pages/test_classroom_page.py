@@ -3,9 +3,12 @@ each activity from start to reveal, and every link parameter as untrusted input.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from classroom import store as stores
+from classroom.store import Poll
 from core import PRESETS, descend, parse
 from tests.pages.conftest import assert_clean, figures, open_page, send_event, texts, trace
 from ui import classroom as classroom_ui
@@ -21,8 +24,10 @@ def empty_store(monkeypatch):
     fresh = stores.MemoryStore()
     monkeypatch.setattr(stores, "_embedded", fresh)
     classroom_ui.store.clear()
+    classroom_ui.shared_poll.clear()
     yield fresh
     classroom_ui.store.clear()
+    classroom_ui.shared_poll.clear()
 
 
 def lecturer(query: dict[str, str] | None = None):
@@ -260,3 +265,29 @@ def test_a_room_code_typed_in_the_box_joins_the_class():
     other = open_page(PAGE)
     other.text_input(key="classroom.code_box").input("ZZZZZZ").run()
     assert any("No class is open with the code" in w.value for w in other.warning)
+
+
+def test_a_replicas_students_share_one_read_of_the_rooms_stage(empty_store, monkeypatch):
+    """150 students on a replica check every 3 s: the store is asked once per SHARED_POLL, not 50 times a second."""
+    room, secret = empty_store.open_room()
+    reads: list[str] = []
+    poll = empty_store.poll
+    monkeypatch.setattr(empty_store, "poll", lambda code: reads.append(code) or poll(code))
+    assert {classroom_ui.shared_poll(room).stage for _ in range(50)} == {0}
+    assert reads == [room]
+    empty_store.start(room, secret, {"kind": "vote", "question": "fate", "options": ["a", "b"]})
+    time.sleep(classroom_ui.SHARED_POLL + 0.1)
+    assert classroom_ui.shared_poll(room).stage == 1
+    assert reads == [room, room]
+
+
+@pytest.mark.parametrize(
+    ("seen", "moved"),
+    [(None, True), (3, True), (2, False), (1, False)],
+    ids=["room gone", "a later stage", "the same stage", "a shared read older than the page"],
+)
+def test_the_page_reruns_only_when_the_room_moved_past_what_it_shows(seen, moved):
+    """The page was drawn at stage 2; a shared read taken before that draw must not rerun it (with != it reran the
+    whole page on every check until the shared read caught up)."""
+    poll = None if seen is None else Poll(stage=seen, version=0, activity=1, answers=0, students=1)
+    assert classroom_ui.moved_on(poll, 2) is moved

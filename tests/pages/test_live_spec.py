@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from core import parse
+from core.network import build, initial_weights
 from core.optimizers import FIRST_ORDER, OPTIMIZERS
 from core.portable import evaluate
-from tests.pages.conftest import assert_clean, charts, figures, open_page
+from tests.pages.conftest import assert_clean, charts, figures, keyed_figure, open_page
 from ui.chart import read_payload
 
 
@@ -67,3 +68,59 @@ def test_the_regression_loss_map_sends_the_full_batch_run_and_no_spec_for_mini_b
     assert [(s["name"], s["xanchor"], s["yanchor"]) for s in shapes] == [("handle", *live["point"])]
     at = open_page("pages/regression.py", {**query, "batch": "8"})
     assert payload(at, "regression.surface")["live"] is None
+
+
+def test_the_partials_map_sends_f_its_partials_and_the_cuts_it_replaces():
+    at = open_page("pages/partials.py", {"f": "lesson_quadratic", "x0": "1", "y0": "2"})
+    assert_clean(at)
+    live = payload(at, "partials.map")["live"]
+    assert (live["kind"], live["point"], live["bounds"]) == ("partials", [1.0, 2.0], [-3.0, 3.0, -3.0, 3.0])
+    assert evaluate(live["tree"], [1.0, 2.0]) == [11.0, 10.0, 6.0]  # f(P), ∂f/∂x = 6x + 2y, ∂f/∂y = 2x + 2y
+    names = [t["name"] for t in keyed_figure(at, "partials.map")["data"]]
+    assert names == ["f", "cut y = 2: slope ∂f/∂x", "cut x = 1: slope ∂f/∂y", "P"]
+    assert [n for n in names if any(n.startswith(p) for p in live["hide"])] == names[1:]
+
+
+def test_the_total_derivative_map_sends_the_path_and_only_x_is_dragged():
+    at = open_page("pages/total_derivative.py", {"f": "lesson_sin", "g": "x^2", "x0": "0.5"})
+    assert_clean(at)
+    live = payload(at, "total.map")["live"]
+    assert (live["kind"], live["point"]) == ("path", [0.5, 0.25])
+    assert len(live["grid"]) == 1  # x₀'s slider: y follows the path
+    assert evaluate(live["path"], [0.5]) == [0.25, 1.0]  # g = x², dg/dx = 2x
+    x, y = 0.5, 0.25
+    f = parse("x^2*y + sin(x*y)")
+    value, grad = f.value_and_grad(x, y)
+    assert evaluate(live["tree"], [x, y]) == [float(value), *map(float, grad)]
+    assert [s["xanchor"] for s in keyed_figure(at, "total.map")["layout"]["shapes"]] == [0.5]
+
+
+def test_the_curvature_map_sends_the_hessians_tree():
+    at = open_page("pages/curvature.py", {"f": "rosenbrock", "x0": "1", "y0": "1"})
+    assert_clean(at)
+    live = payload(at, "curvature.hessian")["live"]
+    assert live["kind"] == "curvature" and live["point"] == [1.0, 1.0]
+    # Rosenbrock (1 − x)² + 100(y − x²)²: H = [[2 − 400y + 1200x², −400x], [−400x, 200]], at (1, 1):
+    assert evaluate(live["hessian"], [1.0, 1.0]) == [802.0, -400.0, -400.0, 200.0]
+    names = [t["name"] for t in keyed_figure(at, "curvature.hessian")["data"]]
+    assert {p for p in live["hide"] if any(n.startswith(p) for n in names)} == set(live["hide"])
+    at = open_page("pages/curvature.py", {"f": "custom", "expr": "abs(x) + y^2"})
+    live = payload(at, "curvature.hessian")["live"]
+    assert live["hessian"] is None and live["tree"] is not None  # H holds δ(x): P and ∇f only, H on release
+
+
+def test_the_backprop_map_sends_the_network_and_the_start_it_drags():
+    at = open_page("pages/backprop.py", {"model": "2-2-1", "wx": "v1", "wy": "c", "opt": "momentum", "trained": "3"})
+    assert_clean(at)
+    live = payload(at, "backprop.surface")["live"]
+    net = build("2-2-1", "sigmoid", "squared")
+    w0 = initial_weights(net, 0)
+    assert live["kind"] == "network" and live["pair"] == [6, 8] and live["names"] == ["v1", "c"]
+    assert live["start"] == list(w0) and live["point"] == [w0[6], w0[8]]
+    assert (live["optimizer"], live["steps"], live["lr"]) == ("momentum", 3, 0.5)
+    assert live["network"]["weights"] == list(net.weights) and len(live["network"]["t"]) == 12
+    shapes = keyed_figure(at, "backprop.surface")["layout"]["shapes"]
+    assert [(s["xanchor"], s["yanchor"]) for s in shapes] == [(w0[6], w0[8])]  # the ring on the start
+    # A pick moves the start of training in those two weights (on the boxes' grid); the others stay the seed's.
+    at.sidebar.number_input(key="backprop.sx").set_value(1.25).run()
+    assert payload(at, "backprop.surface")["live"]["start"] == [*w0[:6], 1.25, w0[7], w0[8]]

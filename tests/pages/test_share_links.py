@@ -70,6 +70,7 @@ def test_state_to_url_to_a_fresh_session_gives_the_same_view(page):
         _change(at, widget, key, value)
     link = dict(at.query_params)
     assert link, "the page wrote nothing into the URL"
+    at.run()  # the whole page (a control in a tab reran that part alone, and AppTest then holds only the part)
     fresh = open_page(page, link)
     assert_clean(fresh)
     assert not fresh.warning, [w.value for w in fresh.warning]

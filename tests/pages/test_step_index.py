@@ -37,6 +37,7 @@ def test_back_next_and_the_figures_slider_move_the_one_step():
     at = open_page("pages/descent.py", {**QUERY, "k": "3"})
     at.button(key="descent.next").click().run()
     assert shown(at) == (4, 3, "Step 4")
+    at.run()  # Next reran the step's part alone: AppTest then holds only that part; the figure is in the page's
     send_event(at, "descent.playback", "step", 7)  # the figure's slider or playback stopped at frame 7
     assert shown(at) == (8, 7, "Step 8")
     at.button(key="descent.next").click().run()  # Next goes on from there, not from before the playback

@@ -1,0 +1,127 @@
+"""Issue 28 item 4: a tab's controls and the step's Back/Next rerun only their part of the page (ui.parts), and
+the link follows them; what a chart's click sets still reruns the whole page.
+
+The page's own run (``ui.runs.descent``, computed at the top of the descent page, outside every tab) is counted:
+a part rerunning alone never calls it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core import ExpressionError
+from tests.pages.conftest import assert_clean, figures, open_page, send_event, texts
+from ui import runs
+
+QUERY = {"f": "himmelblau", "opt": "adam", "lr": "0.1", "steps": "30"}
+
+
+@pytest.fixture
+def page_runs(monkeypatch):
+    """How many times the page's top (outside every part) computed its run."""
+    calls = []
+    real = runs.descent
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "descent", counted)
+    return calls
+
+
+def link_box(at) -> str:
+    """The students' link in the "Link to this view" box."""
+    return next(c.value for c in at.code if c.value.startswith("/descent?"))
+
+
+def race_names(at) -> set[str]:
+    """The optimizers whose paths the race's map draws (its legend: "Adam, η = 1 (tuned)")."""
+    labels = {"Gradient descent": "gd", "Momentum": "momentum", "Nesterov momentum": "nesterov", "Adam": "adam"}
+    labels["Newton's method (no η)"] = "newton"
+    names = [d.get("name", "") for d in figures(at)[0]["data"]]
+    return {labels[n.split(",")[0]] for n in names if n.split(",")[0] in labels}
+
+
+def test_a_race_control_reruns_only_the_race_and_the_link_follows(page_runs):
+    at = open_page("pages/descent.py", QUERY | {"tab": "Compare optimizers"})
+    assert race_names(at) == {"gd", "momentum", "nesterov", "adam", "newton"}
+    page_runs.clear()
+    at.multiselect(key="descent.race").set_value(["gd", "adam"]).run()
+    assert_clean(at)
+    assert page_runs == []  # the page around the tab did not run again
+    assert race_names(at) == {"gd", "adam"}  # the race did, with the new field
+    assert at.query_params["race"] == "gd,adam"  # the address bar follows
+    assert "race=gd%2Cadam" in link_box(at)  # and so does the link box
+    at.switch_page("pages/partials.py").run()  # nothing lost on a visit elsewhere
+    at.switch_page("pages/descent.py").run()
+    assert at.multiselect(key="descent.race").value == ["gd", "adam"]
+
+
+def test_next_reruns_only_the_written_out_step_and_the_link_box_follows(page_runs):
+    at = open_page("pages/descent.py", QUERY)
+    assert "Step 1: θ" in texts(at)
+    page_runs.clear()
+    at.button(key="descent.next").click().run()
+    assert_clean(at)
+    assert page_runs == []
+    assert "Step 2: θ" in texts(at)
+    assert "&k=2" in link_box(at)
+
+
+def test_a_log_scale_toggle_in_the_tab_reruns_the_tab_not_the_page(page_runs):
+    at = open_page("pages/descent.py", QUERY)
+    page_runs.clear()
+    at.toggle(key="descent.log").set_value(True).run()
+    assert_clean(at)
+    assert page_runs == []
+    progress = next(f for f in figures(at) if f["layout"].get("yaxis", {}).get("type") == "log")
+    assert progress["layout"]["yaxis"]["type"] == "log"
+    assert "log=1" in link_box(at)
+
+
+def test_a_click_on_the_basin_map_inside_its_tab_reruns_the_whole_page(page_runs):
+    at = open_page("pages/descent.py", {"f": "himmelblau", "opt": "gd", "tab": "Basins of attraction"})
+    page_runs.clear()
+    send_event(at, "descent.basins", "pick", {"x": 2.5, "y": -1.5, "via": "click"})
+    assert_clean(at)
+    assert page_runs  # the start is read at the page's top: the whole page ran
+    assert (at.slider(key="descent.x0").value, at.slider(key="descent.y0").value) == (2.5, -1.5)
+    assert at.query_params["x0"] == "2.5"
+
+
+def test_an_error_in_a_part_rerunning_alone_is_the_pages_message_with_its_last_good_state(monkeypatch):
+    at = open_page("pages/descent.py", QUERY | {"tab": "Compare optimizers"})
+    real = runs.race
+
+    def failing(f, start, field, steps):
+        if len(field) == 1:
+            raise ExpressionError("the race is too long to run here.")
+        return real(f, start, field, steps)
+
+    monkeypatch.setattr(runs, "race", failing)
+    at.multiselect(key="descent.race").set_value(["gd"]).run()
+    assert_clean(at)
+    assert any("Not used" in w.value and "too long to run here" in w.value for w in at.warning)
+    assert at.multiselect(key="descent.race").value == ["gd", "momentum", "nesterov", "adam", "newton"]
+    assert "race=gd%2Cmomentum" in link_box(at)
+
+
+def test_the_backprop_step_slider_and_next_redraw_only_the_graph(monkeypatch):
+    """The walk-through's step: the graph and the step written out rerun; the loss surface (computed below the
+    graph, outside its part) is not computed again."""
+    import core.backprop
+
+    surfaces = []
+    real = core.backprop.loss_surface
+    monkeypatch.setattr(core.backprop, "loss_surface", lambda *a, **k: surfaces.append(a) or real(*a, **k))
+    at = open_page("pages/backprop.py")
+    assert len(surfaces) == 1
+    at.slider(key="backprop.step").set_value(5).run()
+    assert_clean(at)
+    at.button(key="backprop.next").click().run()
+    assert_clean(at)
+    assert len(surfaces) == 1  # the page below the graph did not run again
+    assert "**Step 6 of" in "\n".join(m.value for m in at.markdown)
+    assert at.query_params["step"] == "6"
+    assert "step=6" in next(c.value for c in at.code if c.value.startswith("/backprop?"))

@@ -1,0 +1,52 @@
+"""Parts of a page that rerun alone: a tab, a step control with Back/Next, and the page's link.
+
+A part is a keyed ``st.fragment``. A control drawn in a part (``Page.draw``) reruns that part and the page's link
+part, nothing else: the charts around it are not computed or sent again, and the address bar and the "Link to
+this view" box still follow the control. Anything a part's widget sets that code outside the part reads (the
+start point a click on a map moves) reruns the whole page instead (``ui.chart``). A part's errors take the page's
+one error path (``ui.guard.shielded``), also when the part reruns alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from ui import guard, keep
+from ui.controls import Control, Page
+
+LINK = "link"  # the part at a page's end that writes the link, shows it and keeps the last good state
+
+
+def key(page: Page, name: str) -> str:
+    """The fragment key of the part ``name`` of ``page`` (not a widget key: "descent.part.tab")."""
+    return f"{page.name}.part.{name}"
+
+
+def part(page: Page, name: str, draw: Callable[[], None]) -> None:
+    """Draw ``draw()`` as the part ``name`` of the page: rerun alone when a control in it changes, with the link."""
+    own = key(page, name)
+
+    def body() -> None:
+        outer = page.rerun
+        page.rerun = (own,) if name == LINK else (own, key(page, LINK))
+        try:
+            guard.shielded(draw, own)
+        finally:
+            page.rerun = outer
+
+    st.fragment(body, key=own)()
+
+
+def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) -> None:
+    """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns the page), as a part
+    of its own, and its name goes into the link like any control's value."""
+    name = page.prepare(control)
+    page.drawn[control.name] = control.dump(st.session_state[name])
+    shown = st.tabs(list(control.options), key=name, on_change="rerun")
+    keep.remember(name)
+    for tab, render in zip(shown, renders, strict=True):
+        if tab.open:
+            with tab:
+                part(page, "tab", render)

@@ -1,0 +1,87 @@
+"""Top views with a point to drag: the partials page's slices through P and the total page's path y = g(x)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.grid import Grid
+from core.numbers import number
+from core.slices import PathData, Slices
+from viz.calculus import contour
+from viz.gradient import clipped_arrow_scale
+from viz.handles import handle
+from viz.style import GRADIENT, ORANGE, POINT, SKY, arrow, figure, trace
+
+
+def _map_layout(grid: Grid, names: tuple[str, str], point: tuple[float, float]) -> dict:
+    """Equal scales (a slope drawn on the map keeps its angle), the plot shrunk to the map, and P's drag ring."""
+    return dict(
+        shapes=[handle(*point)],
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain", automargin=True),
+        yaxis=dict(
+            title=dict(text=names[1]),
+            range=[grid.ys[0], grid.ys[-1]],
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+            automargin=True,
+        ),
+    )
+
+
+def slices_map_figure(grid: Grid, s: Slices, names: tuple[str, str], lecture: bool = False) -> go.Figure:
+    """The contour map seen from above: the cuts y = y0 (orange) and x = x0 (sky blue) through P, the lines the
+    3D view's slices stand on; dragging P moves both cuts."""
+    (xa, xb), (ya, yb) = (float(grid.xs[0]), float(grid.xs[-1])), (float(grid.ys[0]), float(grid.ys[-1]))
+    traces = [
+        contour(grid, names, hoverinfo="skip", opacity=0.9),
+        trace(
+            "scatter",
+            x=[xa, xb],
+            y=[s.y0, s.y0],
+            mode="lines",
+            name=f"cut {names[1]} = {number(s.y0, 3)}: slope ∂f/∂{names[0]}",
+            line=dict(color=ORANGE, width=4),
+        ),
+        trace(
+            "scatter",
+            x=[s.x0, s.x0],
+            y=[ya, yb],
+            mode="lines",
+            name=f"cut {names[0]} = {number(s.x0, 3)}: slope ∂f/∂{names[1]}",
+            line=dict(color=SKY, width=4),
+        ),
+        trace("scatter", x=[s.x0], y=[s.y0], mode="markers", name="P", marker=dict(size=12, color=POINT)),
+    ]
+    return figure(traces, _map_layout(grid, names, (s.x0, s.y0)), height=420, lecture=lecture)
+
+
+def path_map_figure(
+    grid: Grid, path: PathData, values: dict[str, float], names: tuple[str, str], lecture: bool = False
+) -> go.Figure:
+    """The contour map with the path y = g(x) and P = (x0, g(x0)) on it, and the path's direction (1, dy/dx) at P:
+    dz/dx is ∇f(P) · (1, dy/dx), the slope of f along this arrow. Dragging P slides it along the path."""
+    x0, y0 = values["x"], values["y"]
+    with np.errstate(invalid="ignore"):
+        inside = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1])
+    traces = [
+        contour(grid, names, hoverinfo="skip", opacity=0.9),
+        trace(
+            "scatter",
+            x=path.xs,
+            y=np.where(inside, path.gs, np.nan),
+            mode="lines",
+            name=f"path {names[1]} = g({names[0]})",
+            line=dict(color=ORANGE, width=4),
+        ),
+    ]
+    direction = np.array([1.0, values["dy_dx"]])
+    if np.isfinite([x0, y0, *direction]).all():
+        scale = clipped_arrow_scale(grid, (x0, y0), direction, fraction=0.12)
+        name = f"direction of the path (1, d{names[1]}/d{names[0]}) = (1, {number(values['dy_dx'], 3)})"
+        traces.append(arrow(x0, y0, scale * direction[0], scale * direction[1], name, GRADIENT, 4))
+    if np.isfinite([x0, y0]).all():
+        traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
+    point = (x0, y0) if np.isfinite(y0) else (x0, float(grid.ys[0]))
+    return figure(traces, _map_layout(grid, names, point), height=420, lecture=lecture)
