@@ -11,7 +11,7 @@ from core.slices import PathData, Slices
 from viz.calculus import contour
 from viz.gradient import clipped_arrow_scale
 from viz.handles import handle
-from viz.style import GRADIENT, ORANGE, POINT, SKY, arrow, figure, trace
+from viz.style import GRADIENT, ORANGE, POINT, SKY, arrow, figure, keyed, trace
 
 
 def _map_layout(grid: Grid, names: tuple[str, str], point: tuple[float, float]) -> dict:
@@ -36,21 +36,26 @@ def slices_map_figure(grid: Grid, s: Slices, names: tuple[str, str], lecture: bo
     (xa, xb), (ya, yb) = (float(grid.xs[0]), float(grid.xs[-1])), (float(grid.ys[0]), float(grid.ys[-1]))
     traces = [
         contour(grid, names, hoverinfo="skip", opacity=0.9),
-        trace(
-            "scatter",
-            x=[xa, xb],
-            y=[s.y0, s.y0],
-            mode="lines",
-            name=f"cut {names[1]} = {number(s.y0, 3)}: slope ∂f/∂{names[0]}",
-            line=dict(color=ORANGE, width=4),
+        # Orange and sky blue stand out on the map; their legend keys take darker shades that stand out on the page.
+        *keyed(
+            trace(
+                "scatter",
+                x=[xa, xb],
+                y=[s.y0, s.y0],
+                mode="lines",
+                name=f"cut {names[1]} = {number(s.y0, 3)}: slope ∂f/∂{names[0]}",
+                line=dict(color=ORANGE, width=4),
+            )
         ),
-        trace(
-            "scatter",
-            x=[s.x0, s.x0],
-            y=[ya, yb],
-            mode="lines",
-            name=f"cut {names[0]} = {number(s.x0, 3)}: slope ∂f/∂{names[1]}",
-            line=dict(color=SKY, width=4),
+        *keyed(
+            trace(
+                "scatter",
+                x=[s.x0, s.x0],
+                y=[ya, yb],
+                mode="lines",
+                name=f"cut {names[0]} = {number(s.x0, 3)}: slope ∂f/∂{names[1]}",
+                line=dict(color=SKY, width=4),
+            )
         ),
         trace("scatter", x=[s.x0], y=[s.y0], mode="markers", name="P", marker=dict(size=12, color=POINT)),
     ]
@@ -67,13 +72,15 @@ def path_map_figure(
         inside = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1])
     traces = [
         contour(grid, names, hoverinfo="skip", opacity=0.9),
-        trace(
-            "scatter",
-            x=path.xs,
-            y=np.where(inside, path.gs, np.nan),
-            mode="lines",
-            name=f"path {names[1]} = g({names[0]})",
-            line=dict(color=ORANGE, width=4),
+        *keyed(
+            trace(
+                "scatter",
+                x=path.xs,
+                y=np.where(inside, path.gs, np.nan),
+                mode="lines",
+                name=f"path {names[1]} = g({names[0]})",
+                line=dict(color=ORANGE, width=4),
+            )
         ),
     ]
     direction = np.array([1.0, values["dy_dx"]])
