@@ -162,8 +162,8 @@ PAGE_TEXT = """
       return value ? {text: value.innerText.trim(), value: r(value), thumb: r(thumb)} : null;
     })).filter(Boolean);
   const paragraph = document.querySelector("[data-testid=stMain] [data-testid=stMarkdownContainer] p");
-  return {metrics, labels, formulas, cutFormulas, sliders, body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16,
-          height: window.innerHeight,
+  return {metrics, labels, formulas, cutFormulas, sliders,
+          body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16, height: window.innerHeight,
           background: getComputedStyle(document.querySelector("[data-testid=stApp]")).backgroundColor};
 }
 """
