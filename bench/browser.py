@@ -52,7 +52,11 @@ WATCH = """(capture) => {
       const watch = window.__bench;
       // A capture run keeps a copy of each figure (its width too) for the replay in a bare page.
       if (watch.capture && watch.down !== null) {
-        watch.figures.push([args[0].clientWidth, JSON.parse(JSON.stringify(args[1]))]);
+        const copy = JSON.parse(JSON.stringify(args[1]));
+        // The chart's own modebar buttons (ui/a11y.js: the sound) lose their click functions in the copy, which
+        // plotly.js then refuses; they are no part of drawing the figure.
+        if (copy.config) delete copy.config.modeBarButtonsToAdd;
+        watch.figures.push([args[0].clientWidth, copy]);
       }
       // Settled in the frame callback's own turn (its microtasks run before the frame is rendered)?
       let sameTurn = inFrame;

@@ -64,6 +64,7 @@ class _Source(StrPrinter):
         return "exp(1)"
 
 
+@functools.lru_cache(maxsize=256)  # a page prints the same f in its snippet on every rerun
 def source(expr: sp.Expr) -> str:
     """The text of f in a snippet: odd roots as real roots (as the dashboard computes them), e as exp(1).
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from core import ExpressionError
 from core.numbers import number
@@ -174,6 +175,15 @@ def text(name: str, label: str, default: str, check: Callable[[str], Any] | None
     return Control(name, label, "text", default, check=check, **more)
 
 
+def rerun_parts(keys: Sequence[str]) -> None:
+    """A widget's callback: rerun only these parts of the page (ui.parts), or the whole page when one of them is
+    not drawn any more (a run that stopped before the page's end)."""
+    try:
+        st.rerun(list(keys))
+    except StreamlitAPIException:
+        st.rerun()
+
+
 class Page:
     """A page's controls and its link: read the link on the page's first run, draw controls, write the link."""
 
@@ -248,7 +258,7 @@ class Page:
 
     def rerun_callback(self) -> Callable[[], None] | None:
         """Inside a part of the page (ui.parts): a change reruns that part and the page's link, nothing else."""
-        return functools.partial(st.rerun, list(self.rerun)) if self.rerun else None
+        return functools.partial(rerun_parts, self.rerun) if self.rerun else None
 
     def value(self, control: Control) -> Any:
         """A control's value without drawing it (still read from the link, kept across reruns)."""

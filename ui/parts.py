@@ -1,4 +1,5 @@
-"""Parts of a page that rerun alone: a tab, a step control with Back/Next, and the page's link.
+"""Parts of a page that rerun alone: a tab, a step control with Back/Next, and the page's link (each
+check-yourself question is one too, ui.lesson_path).
 
 A part is a keyed ``st.fragment``. A control drawn in a part (``Page.draw``) reruns that part and the page's link
 part, nothing else: the charts around it are not computed or sent again, and the address bar and the "Link to

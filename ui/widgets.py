@@ -16,7 +16,7 @@ from core.grid import Domain
 from core.optimizers import Hyper, Optimizer
 from ui import cache
 from ui.a11y import set_subject
-from ui.controls import Control, Page, choice, number_box, slider, text
+from ui.controls import Control, Page, choice, number_box, rerun_parts, slider, text
 from ui.text import plain
 
 CUSTOM = "custom"
@@ -223,7 +223,7 @@ def step_by(key: str, delta: int, low: int, high: int, rerun: tuple[str, ...] = 
     in a part of the page (ui.parts) that part reruns with the link (``rerun``), nothing else."""
     st.session_state[key] = min(max(low, st.session_state.get(key, low) + delta), high)
     if rerun:
-        st.rerun(list(rerun))
+        rerun_parts(rerun)
 
 
 def step_buttons(page: Page, back: DeltaGenerator, forward: DeltaGenerator, key: str, low: int, high: int) -> None:
