@@ -22,6 +22,7 @@ import numpy as np
 import sympy as sp
 
 V = TypeVar("V")
+WAIT_SECONDS = 30.0  # a caller waits this long at most for another's computation, then computes the value itself
 NODE_BYTES = 400  # a sympy node with its args tuple, hash and assumptions cache, measured with tracemalloc
 
 
@@ -62,7 +63,8 @@ class Memo(Generic[V]):
         self.bytes = 0
         self._values: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
-        self._computing: dict[Hashable, threading.Event] = {}  # key -> set once its first caller is done
+        # key -> (set once its first caller is done, that caller's thread)
+        self._computing: dict[Hashable, tuple[threading.Event, int]] = {}
 
     def __len__(self) -> int:
         return len(self._values)
@@ -74,12 +76,16 @@ class Memo(Generic[V]):
         with self._lock:
             if key in self._values:
                 return self._hit(key)
-            done = self._computing.get(key)
+            done, computer = self._computing.get(key, (None, 0))
             first = done is None
             if first:
-                done = self._computing[key] = threading.Event()
+                done = threading.Event()
+                self._computing[key] = (done, threading.get_ident())
         if not first:
-            done.wait()
+            # The same thread asking again (a computation that needs its own key) never waits for itself, and no
+            # caller waits for ever: whatever a computation waits on, the page is never stuck behind it.
+            if computer != threading.get_ident():
+                done.wait(WAIT_SECONDS)
             with self._lock:
                 if key in self._values:
                     return self._hit(key)

@@ -96,6 +96,7 @@ UNSUPPORTED = {
     "min": "for min(0, u) write -relu(-u); for min(a, b) write (a + b - abs(a - b))/2",
     "heaviside": "for the step θ(u) write relu(u)/u, or (1 + u/abs(u))/2",
     "sinc": "for sinc(u) write sin(u)/u",
+    "sigma": "for the sigmoid σ(u) write sigmoid(u). To multiply, write sigma*(...)",
     "lg": "for the logarithm to base 10 write log10(u)",
     "pow": "for a power write u^v",
     "exp2": "for 2 to the power u write 2^u",
@@ -118,7 +119,29 @@ def superscripts(text: str) -> str:
     >>> superscripts("3x²y + x⁻¹")
     '3x^(2)y + x^(-1)'
     """
-    return _SUPERSCRIPT_RUN.sub(lambda m: "^(" + "".join(_SUPERSCRIPT[c] for c in m.group()) + ")", text)
+
+    def one(match: re.Match[str]) -> str:
+        raised = "".join(_SUPERSCRIPT[c] for c in match.group())
+        fused = re.search(r"[A-Za-z]\d", raised)
+        if fused:  # eˣ²: a square on the raised x, or a variable x2 in the exponent
+            name = re.search(r"[A-Za-z]+\d+", raised).group()  # type: ignore[union-attr]
+            letters = name.rstrip("0123456789")
+            raise AmbiguityError(
+                f"'{match.group()}' (raised {raised}) can be read as {letters}^{name[len(letters) :]} or as a variable "
+                f"named {name}: write the exponent with ^ and parentheses, as ^({letters}^{name[len(letters) :]}) "
+                f"or ^({name})."
+            )
+        return "^(" + raised + ")"
+
+    text = _SUPERSCRIPT_RUN.sub(one, text)
+    # A subscript belongs to the name it follows: x²₁ would read as x²·1 (x₁² is x1^2).
+    stray = re.search(r"(?<![A-Za-z0-9\u2080-\u2089\u0370-\u03ff])[\u2080-\u2089]+", text)
+    if stray:
+        raise AmbiguityError(
+            f"The subscript '{stray.group()}' at position {stray.start() + 1} does not follow a name: write the name "
+            "with its digits first, then the power, as x1^2 for x₁²."
+        )
+    return text
 
 
 def fractions(text: str) -> str:
@@ -142,8 +165,16 @@ def symbols(text: str) -> str:
     >>> symbols("2π·x ÷ y − θ")
     '2 pi *x / y -  theta'
     """
+    # A Greek letter's name is set off before; after it too when a letter follows (θcos θ is θ·cos θ, not a
+    # name "thetacos" holding acos), but not before digits, which are its subscript (θ₁ is theta1).
     return "".join(
-        _SYMBOLS.get(char) or (" " + GREEK_LETTERS[char] if char in GREEK_LETTERS else char) for char in text
+        _SYMBOLS.get(char)
+        or (
+            " " + GREEK_LETTERS[char] + (" " if text[i + 1 : i + 2].isalpha() else "")
+            if char in GREEK_LETTERS
+            else char
+        )
+        for i, char in enumerate(text)
     )
 
 

@@ -131,6 +131,12 @@ def normalize(text: str, max_length: int = MAX_LENGTH) -> str:
         text = symbols(radicals(unicodedata.normalize("NFKC", superscripts(fractions(text)))))
     except AmbiguityError as error:
         raise ExpressionError(str(error)) from None
+    if "=" in text and text.rsplit("=", 1)[-1].strip():  # ∂f/∂x = 6x + 2y: the answer is the right-hand side
+        right = text.rsplit("=", 1)[-1].strip()
+        raise ExpressionError(
+            f"'=' at position {text.index('=') + 1} is not allowed: write an expression, not an equation: for "
+            f"{text.strip()} write {right}."
+        )
     for position, char in enumerate(text):
         if char in "\t\n\r ":
             continue

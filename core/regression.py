@@ -150,6 +150,43 @@ def least_squares(data: Dataset) -> np.ndarray:
     return np.array([slope, ym - slope * xm])
 
 
+def residual_factor(row: tuple[float, ...], lr: float) -> float:
+    """One example x with L(w) = (w·x − y)²: its gradient is 2r·x with the residual r = w·x − y, so a step of plain
+    gradient descent, w ← w − η·2r·x, moves w along x and multiplies r by 1 − 2η|x|².
+
+    >>> residual_factor((1.0, 2.0), 0.1), residual_factor((1.0, 2.0), 0.05), residual_factor((1.0, 2.0), 0.3)
+    (0.0, 0.5, -2.0)
+    """
+    return 1.0 - 2.0 * lr * float(np.dot(row, row))
+
+
+def residual_story(factor: float) -> str:
+    """What the steps after the first do, from the factor each step multiplies the residual by (see above)."""
+    if factor == 0:
+        return (
+            "the first step lands exactly on the line of zero loss, and every later step stays there: on that line "
+            "∇L = 0."
+        )
+    if 0 < factor < 1:
+        return (
+            f"every step shrinks the residual to {number(factor)} of itself, keeping its sign: the weights glide "
+            "toward the line of zero loss without crossing it, closer with every step, never quite on it."
+        )
+    if -1 < factor < 0:
+        return (
+            f"every step overshoots: the residual changes sign and shrinks to {number(-factor)} of its size, so the "
+            "weights zigzag across the line of zero loss and settle on it."
+        )
+    if factor == -1:
+        return "every step overshoots by exactly the residual: the weights jump across the line and back forever."
+    if factor < -1:
+        return (
+            f"every step overshoots by more than it corrects: the residual changes sign and grows {number(-factor)}"
+            "-fold, so descent diverges."
+        )
+    return "no step moves the weights: the learning rate is 0."
+
+
 def loss_domain(target: np.ndarray, start: tuple[float, float] = (0.0, 0.0)) -> tuple[tuple[float, float], ...]:
     """A (w1, w2) window holding the start and the least-squares target with a margin, for the loss map."""
     (x0, x1), (y0, y1) = sorted([start[0], float(target[0])]), sorted([start[1], float(target[1])])

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import PRESETS, descend
-from core.function import to_latex
+from core import OPTIMIZERS, PRESETS, descend
 from core.numbers import delta, latex, number
 from core.optimizers import FIRST_ORDER
 from core.regression import (
@@ -19,6 +18,8 @@ from core.regression import (
     loss_domain,
     make_dataset,
     read_csv,
+    residual_factor,
+    residual_story,
 )
 from core.snippets import descent_snippet
 from core.stability import least_squares_hessian, line_design, max_stable_lr, standardize
@@ -26,9 +27,10 @@ from ui import cache, keep
 from ui.a11y import spoken
 from ui.controls import Page, choice, number_box, toggle
 from ui.live import descent_live
+from ui.navigation import BY_PREFIX
 from ui.page import begin, finish
 from ui.parts import tabs
-from ui.render import code_snippet, show, step_by_hand
+from ui.render import code_snippet, show
 from ui.text import plain
 from ui.widgets import learning_rate_follows, lecture, optimizer_controls, pick_handler
 from viz.descent import curves_figure, race_figure
@@ -82,29 +84,38 @@ def stable_rate(X) -> float:
 
 
 def lesson() -> None:
-    """The lesson's one-example loss, its gradient, and the hand step to (1.4, 1.8)."""
+    """The lesson's one-example loss after its hand step (step 3 of the path): what every further step does."""
     loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
-    symbolic = cache.function("(w1 + 2*w2 - y)**2")
     # The working on the left, the picture of the loss beside it, so both show in the first screen.
     words, picture = st.columns([1, 1])
+    hand = BY_PREFIX["weights"]  # the several-weights page
     words.markdown(
-        "One training example with inputs (1, 2) and target y, a model that predicts w₁·1 + w₂·2, and the "
-        "squared error as the loss. Its gradient, treating y as a constant:"
+        f"Step {hand.step} of the lesson took the first step on this loss by hand: from w = (1, 1) with η = 0.1 to "
+        "(1.4, 1.8). Here the training goes on: what do the next steps do?"
     )
-    words.latex(r"L = (w_1 + 2w_2 - y)^2")
-    grad_tex = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
-    words.latex(rf"\nabla L = \left[{grad_tex}\right]")
-    step = descend(loss, (1.0, 1.0), optimizer="gd", lr=lr, steps=1)
+    words.page_link(hand.path, label=f"Step {hand.step}: the hand step, written out", icon=":material/undo:")
+    words.latex(r"L = (w_1 + 2w_2 - 5)^2,\qquad \nabla L = 2r\,(1, 2),\quad r = w_1 + 2w_2 - 5")
+    factor = residual_factor(LESSON_ROW, lr)
+    words.markdown(
+        "The gradient always points along the example's inputs (1, 2), so every step of plain gradient descent "
+        "moves w along that direction, and multiplies the residual r (the prediction's error) by the same number:"
+    )
+    words.latex(rf"r_{{k+1}} = (1 - 2\eta\,(1^2 + 2^2))\, r_k = (1 - 10\eta)\, r_k = {latex(factor)}\, r_k")
+    words.markdown(f"With **η = {number(lr)}**, {residual_story(factor)}")
     with words:
         stable_rate(np.array([LESSON_ROW]))
-    words.markdown(
-        f"With **y = 5**, from **w₁ = w₂ = 1** and learning rate **η = {number(lr)}**, one step of gradient descent:"
-    )
-    step_by_hand(words, step, loss.names, "∇L(1, 1)")
-    landed = step.points[1][0] + 2 * step.points[1][1]
-    words.caption(
-        f"L goes from {number(step.values[0])} to {number(step.values[1], scale=step.values[0])}. The loss is zero "
-        f"on the whole line w₁ + 2w₂ = 5 (dashed on the map); this step lands where w₁ + 2w₂ = {number(landed)}."
+    steps_shown = min(steps, 6)
+    plain_run = descend(loss, (1.0, 1.0), optimizer="gd", lr=lr, steps=steps_shown)
+    residuals = plain_run.points @ np.array(LESSON_ROW) - 5.0
+    words.dataframe(
+        {
+            "step k": list(range(len(plain_run.points))),
+            "w₁": [number(p[0]) for p in plain_run.points],
+            "w₂": [number(p[1]) for p in plain_run.points],
+            "r = w₁ + 2w₂ − 5": [number(r) for r in residuals],
+            "L = r²": [number(v) for v in plain_run.values],
+        },
+        hide_index=True,
     )
     preset = PRESETS["lesson_loss"]
     lesson_run = descend(loss, (1.0, 1.0), optimizer=name, lr=lr, steps=min(steps, 30), **hyper)
@@ -119,6 +130,11 @@ def lesson() -> None:
             ),
             key=PAGE.key("lesson_surface"),
             about=spoken(loss, "L"),
+        )
+        which = "" if name == "gd" else f" The map follows {OPTIMIZERS[name].label}; the table, plain GD."
+        st.caption(
+            "The loss is zero on the whole dashed line w₁ + 2w₂ = 5: one example cannot pick one best w. With many "
+            f"examples it can: the next tab fits a line to data, where the loss has a single lowest point.{which}"
         )
 
 
@@ -251,5 +267,6 @@ def compare(data: Dataset, floor: float, seed: int) -> None:
 # Only the open tab computes; a switch reruns.
 tabs(PAGE, TAB, [lesson, model])
 
-code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", 0.1, 1))
+# The lesson's loss trained on from (1, 1) at the page's η: the steps after the hand step, as the tab shows them.
+code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", lr, 5))
 finish(PAGE, slot)

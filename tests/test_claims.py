@@ -23,6 +23,7 @@ from core.calculus import secant_slopes
 from core.curvature import curvature_at
 from core.grid import evaluate_grid
 from core.numbers import number
+from core.regression import residual_factor, residual_story
 from core.rnn import sequence, unroll
 from core.slices import path_data, path_domain
 from core.tuning import entrants, reversals, sweep_story, tune
@@ -413,13 +414,35 @@ CLAIMS += [
 
 # --- regression and backpropagation -------------------------------------------------------------------------------
 def lesson_step_lands_on_the_dashed_line() -> None:
-    """ "The loss is zero on the whole line w₁ + 2w₂ = 5 (dashed on the map); this step lands where w₁ + 2w₂ = 5"."""
+    """ "The loss is zero on the whole dashed line w₁ + 2w₂ = 5; the first step lands where w₁ + 2w₂ = 5" (step 3)."""
     loss = parse("(w1 + 2*w2 - 5)**2")
     step = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=1)
     assert step.points[1] @ np.array([1.0, 2.0]) == 5.0 and step.values[1] == 0.0
     line = next(d for d in minima_line((1.0, 2.0), 5.0, PRESETS["lesson_loss"].domain) if d["x"][0] is not None)
     assert line["line"]["dash"] == "dash"
     assert all(loss(w1, w2) == 0.0 for w1, w2 in zip(line["x"], line["y"], strict=True))
+
+
+def residual_follows_its_factor() -> None:
+    """ "r_{k+1} = (1 − 10η) r_k", and the words for each η: lands (0.1), shrinks keeping its sign (0.05), zigzags
+    and settles (0.15), bounces forever (0.2), diverges (0.25) — plain GD on the lesson's loss from (1, 1)."""
+    loss = parse("(w1 + 2*w2 - 5)**2")
+    words = {0.05: "keeping its sign", 0.1: "lands exactly", 0.15: "zigzag", 0.2: "back forever", 0.25: "diverges"}
+    for lr, said in words.items():
+        factor = residual_factor((1.0, 2.0), lr)
+        assert factor == pytest.approx(1 - 10 * lr, abs=1e-15)
+        run = descend(loss, (1.0, 1.0), optimizer="gd", lr=lr, steps=6)
+        r = run.points @ np.array([1.0, 2.0]) - 5.0
+        assert r == pytest.approx(-2.0 * factor ** np.arange(7), abs=1e-12)
+        assert said in residual_story(factor)
+        shrinks, flips = abs(r[-1]) < abs(r[0]) - 1e-9, bool(np.all(r[1:] * r[:-1] < 0))
+        assert (shrinks, flips) == {
+            0.05: (True, False),
+            0.1: (True, False),
+            0.15: (True, True),
+            0.2: (False, True),
+            0.25: (False, True),
+        }[lr]
 
 
 def unrolled_paths_sum_to_the_total() -> None:
@@ -437,11 +460,12 @@ def unrolled_paths_sum_to_the_total() -> None:
 
 CLAIMS += [
     Claim(
-        "regression",
+        "several_weights",
         "lesson_loss",
         "the step lands on the dashed line of zero loss",
         lesson_step_lands_on_the_dashed_line,
     ),
+    Claim("regression", "lesson_loss", "every step multiplies the residual by 1 − 10η", residual_follows_its_factor),
     Claim("backprop", "rnn", "dL/dw is the sum over the unrolled paths", unrolled_paths_sum_to_the_total),
 ]
 

@@ -140,6 +140,7 @@ def plotly_chart(
     on_step: Callable[[int], None] | None = None,
     live: dict | None = None,
     subject: str = "",
+    whole_page: bool = True,
 ) -> None:
     """Draw the figure in the chart kept under ``key``; zoom and camera survive updates (layout.uirevision).
 
@@ -149,18 +150,20 @@ def plotly_chart(
     controls. With a ``live`` spec (ui.live) a drag of the point is previewed in the browser on every animation
     frame and picked once, on release (ui/live_drag.js). The chart's accessible name and description are read
     from the figure (viz.describe; ``subject`` names the function drawn); an ``on_pick`` with a ``keys()`` method
-    (ui.widgets.pick_handler) lets the arrow keys move its point.
+    (ui.widgets.pick_handler) lets the arrow keys move its point. An event reruns the whole page; with
+    ``whole_page=False``, whose handler changes only what the fragment drawing the chart reads (a live class's
+    answer), that fragment reruns alone, as the browser asks.
     """
     if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
         return
     callbacks = {}
     if on_pick is not None:
-        callbacks["on_pick_change"] = functools.partial(_deliver, key, "pick", on_pick)
+        callbacks["on_pick_change"] = functools.partial(_deliver, key, "pick", on_pick, whole_page)
         if live is None:  # plotly.js drags the handle ring (viz.handles); with a live spec, ui/live_drag.js does
             config = {**config, "edits": {"shapePosition": True}}
     if on_step is not None:
-        callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step)
+        callbacks["on_step_change"] = functools.partial(_deliver, key, "step", on_step, whole_page)
     live = live if on_pick is not None else None
     spec = fig.to_dict()  # once: described here, serialized in chart_payload
     a11y = _described(spec, subject, key)
@@ -181,7 +184,7 @@ def _described(spec: dict, subject: str, key: str) -> dict:
         return {"name": f"A chart ({key})", "description": "No description available.", "sound": None}
 
 
-def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:
+def _deliver(key: str, event: str, handler: Callable[[Any], None], whole_page: bool = True) -> None:
     """Hand a chart's event to its handler; a malformed event (not from our own script) is dropped."""
     value = (st.session_state.get(key) or {}).get(event)
     if event == "pick":
@@ -192,7 +195,8 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None]) -> None:
         handler(value)
         # What a chart's event sets (the point, the start, the step) is read all over the page: the whole page
         # reruns, also for a chart in a part of the page that would rerun alone (ui.parts).
-        st.rerun()
+        if whole_page:
+            st.rerun()
 
 
 def _number(value: Any) -> bool:

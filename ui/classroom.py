@@ -679,7 +679,9 @@ def predict(page: Page, room: str, me: str, act: int, view: RoomView, mine: dict
         send(page, room, me, act, activity, {"x": float(event["x"]), "y": float(event["y"])})
 
     answer = MarkThenSend(on_pick, point, activity["domain"])
-    show(fig, key=page.key("map"), export=False, on_pick=answer if solution is None else None)
+    # A click changes only this fragment (the answer and its confirmation): it reruns alone, a few ms of the server's
+    # CPU for each of a class's answers rather than the whole page's run.
+    show(fig, key=page.key("map"), export=False, on_pick=answer if solution is None else None, whole_page=False)
     problem = st.session_state.pop(page.key("_problem"), None)
     if problem:
         st.warning(plain(problem), icon=":material/warning:")

@@ -63,13 +63,20 @@ const LiveDrag = (() => {
   }
 
   // The point as its sliders hold it (ui.widgets.on_grid): inside the range, on the slider's grid.
+  // Python's round(): a tie goes to the even neighbour (2.065 / 0.01 is exactly 206.5: 206, where Math.round says 207).
+  function halfEven(q) {
+    const low = Math.floor(q);
+    const rest = q - low;
+    return rest > 0.5 ? low + 1 : rest < 0.5 ? low : low % 2 === 0 ? low : low + 1;
+  }
+
   // A point the path's map holds on its path: only x is free (its slider), y = g(x).
   function onGrid(live, point) {
     return point.map((v, i) => {
       if (i >= live.grid.length) return v;
       const { low, high, step } = live.grid[i];
       const inside = Math.min(Math.max(v, low), high);
-      const snapped = Number((Math.round(inside / step) * step).toFixed(10));
+      const snapped = Number((halfEven(inside / step) * step).toFixed(10));
       return Math.min(Math.max(snapped, low), high);
     });
   }

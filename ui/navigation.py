@@ -150,8 +150,8 @@ PAGES: tuple[PageRow, ...] = (
         ":material/show_chart:",
         LABS,
         0,
-        "You will fit a line to data by full-batch and mini-batch gradient descent on the mean squared error and "
-        "watch the weights approach the least-squares answer.",
+        "You will train the lesson's loss on past its hand step and see what η does to every next step, then fit "
+        "a line to data by full-batch and mini-batch descent and watch the weights approach least squares.",
         prefix="regression",
         idea="regression",
     ),

@@ -43,10 +43,17 @@ function glPixelRatio() {
 }
 
 // Chart text in the page's own text colour, read where the chart sits: the figures have transparent
-// backgrounds (viz/style.py), so a chart follows the light or the dark theme like the text around it.
+// backgrounds (viz/style.py), so a chart follows the light or the dark theme like the text around it. A label's
+// box in PAGE_GROUND (white in a file) takes the page's own background.
+const PAGE_GROUND = "#FFFFFF";
 export function themed(layout, element) {
   const color = getComputedStyle(element).color;
-  return color ? { ...layout, font: { ...layout.font, color } } : layout;
+  if (!color) return layout;
+  const app = document.querySelector("[data-testid=stApp]");
+  const ground = app && getComputedStyle(app).backgroundColor;
+  const boxed = (a) => (ground && a.bgcolor === PAGE_GROUND ? { ...a, bgcolor: ground } : a);
+  const annotations = layout.annotations?.map(boxed);
+  return { ...layout, font: { ...layout.font, color }, ...(annotations ? { annotations } : {}) };
 }
 
 function draw(Plotly, chart) {

@@ -15,7 +15,7 @@ from viz.calculus import contour, point3d, scene, surface
 from viz.descent import play_buttons, step_slider
 from viz.gradient import arrow_scale
 from viz.handles import handle
-from viz.style import GRADIENT, PALETTE, POINT, UPDATE, arrow, figure, trace
+from viz.style import GRADIENT, PAGE_GROUND, PALETTE, POINT, UPDATE, arrow, figure, trace
 
 # Where each node sits: inputs left, the loss right, each weight beside the node it feeds.
 POSITIONS = {
@@ -86,7 +86,8 @@ def _edge_trace(pairs: list, name: str, color: str, width: float, shorten: float
 
 
 def edge_labels(pairs: list, labels: list[str], hover: list[str], size: int) -> list[dict]:
-    """Each edge's label as an annotation on a faint box, part of the way along the edge."""
+    """Each edge's label as an annotation on an opaque box in the page's background, part of the way along the
+    edge: the edge stops at the box, and the text reads as on the page."""
     return [
         dict(
             x=x0 + LABEL_AT * (x1 - x0),
@@ -94,8 +95,7 @@ def edge_labels(pairs: list, labels: list[str], hover: list[str], size: int) -> 
             text=label,
             hovertext=tip,
             showarrow=False,
-            # A faint box that works on either theme; the text takes the page's colour.
-            bgcolor="rgba(127,127,127,0.45)",
+            bgcolor=PAGE_GROUND,  # the text takes the page's colour, the box its background (either theme)
             font=dict(size=size),
             name="edge label",
         )
@@ -295,8 +295,10 @@ def surface3d_figure(
     if np.isfinite(value):
         traces.append(point3d(x0, y0, value, name="current weights"))
     # Half a laptop's width and taller than wide: the camera steps back to keep the vertical axis's numbers inside.
+    # In lecture mode the chart has the page's width (pages/backprop.py): from closer, its numbers stand apart.
+    distance = 1.0 if lecture else 1.4
     layout = dict(
-        scene=scene(names, grid, distance=1.4) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range)))
+        scene=scene(names, grid, distance=distance) | dict(zaxis=dict(title=dict(text="L"), range=list(grid.z_range)))
     )
     return figure(traces, layout, height=520, lecture=lecture)
 
@@ -336,7 +338,7 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
     rings = [POINT if n == f"w{path}" else colors[n[0]] for n in names]
     marker = 40 if lecture else 32
     traces.append(node_rings([pos[n] for n in names], [names_text[n] for n in names], rings, size, marker))
-    # The numbers on a white ground: the edges from x_t pass beneath them.
+    # The numbers on the page's ground: the edges from x_t pass beneath them.
     values = [
         dict(
             x=pos[n][0],
@@ -345,7 +347,7 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
             text=below[n],
             name="values",
             showarrow=False,
-            bgcolor="rgba(127,127,127,0.45)",
+            bgcolor=PAGE_GROUND,
             font=dict(size=size),
         )
         for n in names

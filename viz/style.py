@@ -24,6 +24,9 @@ __all__ = ["LazyFigure", "merged"]  # re-exported: the figure type builders retu
 # (tests/viz/test_style.py). Series that are told apart also differ by dash and marker (``series``).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8787FF", "#964B2D", "#785A69", "#5A725A"]
 BACKGROUNDS = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's two theme backgrounds
+# A label's box in the page's own background colour, opaque so no line shows through the text: white in an
+# exported file; on the page, ui/plotly_chart.js paints it in the theme's background.
+PAGE_GROUND = BACKGROUNDS["light"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px,2px,3px", "2px,5px"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "pentagon", "hexagon", "bowtie"]
 POINT = PALETTE[1]
@@ -46,6 +49,9 @@ SURFACE_SCALE = [list(stop) for stop in go.Surface(colorscale="Viridis").colorsc
 FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 TEXT_PX = 14  # chart text on a laptop; lecture mode multiplies every size by LECTURE_SCALE
 LECTURE_SCALE = 1.45  # 14 px tick labels become 20 px at 1920×1080
+# A 3D axis seen at a slant is short on the screen: in lecture mode its numbers take the smallest size a projector's
+# audience reads (18 px), not 20, so the vertical axis's numbers clear each other (tests/e2e/test_scenes.py).
+LECTURE_SCENE_TICK_PX = 18
 HEIGHT_SCALE = 1.15  # lecture-mode charts are taller too, and still fit the first screen at 1080 px
 
 # Grey lines half transparent: as visible on a white page as on a dark one.
@@ -62,7 +68,7 @@ _SCENE_AXIS = dict(
 _COLORBAR = dict(colorbar=dict(exponentformat="power", outlinewidth=0))
 
 
-def _template(px: int) -> dict:
+def _template(px: int, scene_tick_px: int) -> dict:
     """The template for chart text of ``px`` pixels, as the dict plotly itself would write.
 
     Axis titles stand off their tick labels, and tick labels off their axis (so the first x and y labels never
@@ -82,14 +88,14 @@ def _template(px: int) -> dict:
             plot_bgcolor="rgba(0, 0, 0, 0)",
             xaxis=axis,
             yaxis=axis,
-            scene=dict(xaxis=_SCENE_AXIS, yaxis=_SCENE_AXIS, zaxis=_SCENE_AXIS),
+            scene={axis: dict(_SCENE_AXIS, tickfont=dict(size=scene_tick_px)) for axis in ("xaxis", "yaxis", "zaxis")},
             hoverlabel=dict(font=dict(family=FONT)),
         ),
         data=dict(contour=[_COLORBAR], heatmap=[_COLORBAR], surface=[_COLORBAR]),
     ).to_plotly_json()
 
 
-TEMPLATES = {False: _template(TEXT_PX), True: _template(round(TEXT_PX * LECTURE_SCALE))}
+TEMPLATES = {False: _template(TEXT_PX, TEXT_PX), True: _template(round(TEXT_PX * LECTURE_SCALE), LECTURE_SCENE_TICK_PX)}
 
 
 def short(value: float, digits: int = 7) -> float:

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from core import memo as memo_module
 from core.memo import Memo, once
 
 CALLERS = 8
@@ -102,3 +103,28 @@ def test_once_computes_for_the_first_caller_and_the_others_wait_for_it():
     assert len(calls) == 1
     copy_plotly_js.cache_clear()
     assert copy_plotly_js() is value and len(calls) == 2
+
+
+def test_a_computation_that_asks_for_its_own_key_is_not_stuck_waiting_for_itself(monkeypatch):
+    monkeypatch.setattr(memo_module, "WAIT_SECONDS", 3.0)  # a wait would show as a timeout below, not a hang
+    memo: Memo[int] = Memo(1_000_000)
+    depth: list[int] = []
+
+    def compute() -> int:
+        depth.append(1)
+        return 1 if len(depth) == 2 else memo.get("key", compute) + 1
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(memo.get, "key", compute).result(1) == 2
+
+
+def test_a_caller_waits_for_another_computation_only_so_long(monkeypatch):
+    monkeypatch.setattr(memo_module, "WAIT_SECONDS", 0.2)
+    memo: Memo[str] = Memo(1_000_000)
+    started, release = threading.Event(), threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        stuck = pool.submit(memo.get, "key", _slow([], "late", started, release))
+        assert started.wait(5)
+        assert memo.get("key", lambda: "mine") == "mine"  # after WAIT_SECONDS it computes the value itself
+        release.set()
+        assert stuck.result(5) == "late"

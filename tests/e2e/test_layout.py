@@ -116,7 +116,9 @@ MEASURE = r"""
       .filter((g) => g.__data__ && g.__data__[0] && g.__data__[0].trace.name === "nodes")
       .flatMap((g) => [...g.querySelectorAll("path.point")].map((p) => rect(p.getBoundingClientRect())));
     const labels = [...gd.querySelectorAll(".annotation")].filter((a) => a.querySelector("rect.bg"))
-      .map((a) => ({text: a.textContent.trim(), box: rect(a.querySelector("rect.bg").getBoundingClientRect())}));
+      .map((a) => { const bg = a.querySelector("rect.bg"), text = a.querySelector("text");
+        return {text: a.textContent.trim(), box: rect(bg.getBoundingClientRect()), ground: getComputedStyle(bg).fill,
+                alpha: parseFloat(getComputedStyle(bg).fillOpacity), fill: text && getComputedStyle(text).fill}; });
     return {drawn: Boolean(full), box: rect(gd.getBoundingClientRect()), name, texts, yaxes, paper,
             legend: legendSymbols(gd), nodes, labels};
   });
@@ -228,6 +230,14 @@ def chart_violations(chart: dict, setting: str, page_background: str) -> list[st
     for label in chart["labels"]:
         if any(overlaps(label["box"], node) for node in chart["nodes"]):
             found.append(f"label “{label['text']}” lies over a node")
+        if label["ground"] in ("none", "") or label["alpha"] == 0:
+            continue  # a label without a box of its own
+        # A label on a box: opaque (no line shows through the text), in the page's own background, text legible.
+        ground = over(rgba(label["ground"]), label["alpha"], page)
+        if label["alpha"] * rgba(label["ground"])[3] < 0.999 or contrast(ground, page) > 1.05:
+            found.append(f"label “{label['text']}” sits on {label['ground']} at {label['alpha']:g}, not the page's")
+        if label["fill"] and contrast(rgba(label["fill"]), ground) < TEXT_CONTRAST:
+            found.append(f"label “{label['text']}” has contrast {contrast(rgba(label['fill']), ground):.1f} on its box")
     for item in chart["legend"]:
         # WCAG 1.4.11: a graphical object needs 3:1 against what it sits on; a symbol drawn in several colours
         # (a white line with dark-rimmed markers) is seen when any of them is.

@@ -4,7 +4,7 @@ theming whatever the computer's setting."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -135,3 +135,33 @@ def test_the_link_for_students_is_the_full_address_without_the_projector(browser
         assert fresh.evaluate(font) != "22px"  # not in lecture mode
     finally:
         context.close()
+
+
+def shown_links(page, server: str) -> list[dict[str, str]]:
+    """The addresses shown under 'Link to this view', each as its query's parameters."""
+    texts = page.get_by_test_id("stCode").filter(has_text=server).all_inner_texts()
+    return [dict(parse_qsl(urlsplit(text.strip()).query)) for text in texts]
+
+
+def test_regression_an_open_link_box_follows_next_on_the_explained_step(page, server):
+    """Regression (issue 25): Back/Next rerun only the step (a fragment), and an open 'Link to this view' kept the
+    old step k until the next full rerun, though the address bar was current."""
+    open_app(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=10&k=3")
+    page.get_by_text("Step 3: θ = (").wait_for(timeout=60_000)
+    page.get_by_text("Link to this view").click()
+    assert [link["k"] for link in shown_links(page, server)] == ["3"]
+    for key, k in (("n", "4"), ("n", "5"), ("b", "4")):
+        page.keyboard.press(key)
+        page.get_by_text(f"Step {k}: θ = (").wait_for(timeout=60_000)
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{k}'", timeout=10_000)
+        page.wait_for_function(
+            """([server, k]) => [...document.querySelectorAll('[data-testid=stCode]')]
+                 .filter((e) => e.innerText.includes(server))
+                 .every((e) => new URL(e.innerText.trim()).searchParams.get('k') === k)""",
+            arg=[server, k],
+            timeout=10_000,
+        )
+        wait_idle(page)
+        links = shown_links(page, server)
+        assert [link["k"] for link in links] == [k]
+        assert links[0] == dict(parse_qsl(urlsplit(page.url).query))  # the shown link is the address bar's view

@@ -40,18 +40,20 @@ def test_dragging_p_follows_every_frame_then_the_server_agrees(page, server, pat
     open_page(page, server, path, "f=himmelblau&x0=0.5&y0=0.5")
     gd = chart(page, key)
     before = len(sent)
-    live_drag(page, gd, (0.5, 0.5), twenty_moves((0.5, 0.5), (-2.2, 1.7)), sent)
+    live_drag(
+        page, gd, (0.5, 0.5), twenty_moves((0.5, 0.5), (-4.0, 2.5)), sent
+    )  # moves of 8 pixels: each one a drag frame
     lines = page.locator(".gl-live line").count()
     preview = gd.evaluate("gd => gd.gradientLab.released")
     released(page, sent, before, "x0", "0.5")
     assert lines == 2  # the two cuts, or the two eigen-axes, drawn by the preview
     params = link(page)
-    assert preview["point"] == [float(params["x0"]), float(params["y0"])] == [-2.2, 1.7]
+    assert preview["point"] == [float(params["x0"]), float(params["y0"])] == [-4.0, 2.5]
     shown = metrics(page)
     assert len(preview["values"]) == 3
     assert {k: shown[k] for k in preview["values"]} == preview["values"]
     assert page.locator(".gl-live").count() == 0  # the preview gave way to the server's figure
-    assert point_of(gd, marker) == [-2.2, 1.7]
+    assert point_of(gd, marker) == [-4.0, 2.5]
 
 
 def test_dragging_p_on_the_total_derivative_map_slides_it_along_the_path(page, server):
@@ -84,11 +86,50 @@ def test_dragging_p_on_the_total_derivative_map_slides_it_along_the_path(page, s
     assert point_of(gd, "P") == pytest.approx([-1.2, 1.44], rel=1e-12)
 
 
+def test_dragging_the_start_on_the_backprop_loss_map_retrains_in_the_browser(page, server):
+    """The start of training in the two shown weights follows the pointer; the browser runs the network's forward
+    and backward passes and 5 steps of the optimizer, drawing the path; after release the server's path starts
+    where the preview's did and its mean loss is the preview's."""
+    sent = counting(page)
+    open_page(page, server, "backprop", "model=neuron&opt=momentum&lr=0.5&trained=5")
+    gd = chart(page, "backprop.surface")
+    x0, y0 = gd.evaluate(
+        "gd => gd.gradientLab ? gd.gradientLab.point() : [gd.layout.shapes[0].xanchor, gd.layout.shapes[0].yanchor]"
+    )
+    end = (round(x0 - 2.4, 2), round(y0 + 2.0, 2))  # 20 moves of over 5 pixels: each one a drag frame
+    before = len(sent)
+    live_drag(page, gd, (x0, y0), twenty_moves((x0, y0), end), sent)
+    assert page.locator(".gl-live path").first.get_attribute("d").count("L") == 5  # the whole path: 5 steps
+    preview = gd.evaluate("gd => gd.gradientLab.released")
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('sx') === '{end[0]:g}'", timeout=30_000)
+    wait_idle(page)
+    assert len(sent) - before == 1
+    assert preview["point"] == list(end)
+    assert metrics(page)["mean loss L"] == preview["values"]["mean loss L"]
+    path = gd.evaluate(
+        "gd => { const t = gd._fullData.find(d => d.name === 'training so far'); return [[...t.x], [...t.y]]; }"
+    )
+    assert [path[0][0], path[1][0]] == list(end)
+    assert page.locator(".gl-live").count() == 0
+
+
+def test_a_release_halfway_between_two_grid_values_lands_where_the_server_puts_it(page, server):
+    """Regression: 2.065 / 0.01 is exactly 206.5; the browser rounded it up (Math.round) to 2.07 where the server's
+    round() takes the even 2.06, so the preview showed the loss from another start than the server's."""
+    open_page(page, server, "backprop", "model=neuron&opt=adam&lr=0.05&trained=4")
+    gd = chart(page, "backprop.surface")
+    preview = gd.evaluate(RELEASE, [1.95, 2.065])
+    page.wait_for_function("() => new URLSearchParams(location.search).get('sy') === '2.06'", timeout=30_000)
+    wait_idle(page)
+    assert preview["point"] == [1.95, 2.06]
+    assert metrics(page)["mean loss L"] == preview["values"]["mean loss L"]
+
+
 CASES = [
     ("partials", "partials.map", "f=custom&expr=sigmoid(x*y)%2Bsin(x)*abs(y)&x0=0.5&y0=0.5"),
     ("curvature", "curvature.hessian", "f=rosenbrock&x0=0.5&y0=0.5"),
-    ("curvature", "curvature.hessian", "f=custom&expr=x%5E2*y%2Bsin(x*y)&x0=0.5&y0=0.5"),
     ("total_derivative", "total.map", "f=lesson_sin&g=sin(2*x)%2Bx%2F3&x0=0.5"),
+    ("backprop", "backprop.surface", "model=2-2-1&act=tanh&loss=cross_entropy&opt=adam&lr=0.05&trained=12"),
 ]
 
 
@@ -102,12 +143,13 @@ def test_at_random_release_points_the_preview_equals_the_server(page, server, pa
     for _ in range(3):
         low, high = gd.evaluate("gd => gd._fullLayout.xaxis.range")
         x, y = (round(rng.uniform(low, high) * 0.8, 3) for _ in range(2))
-        old = link(page)["x0"]
+        name = "sx" if path == "backprop" else "x0"
+        old = link(page).get(name)
         preview = gd.evaluate(RELEASE, [x, y])
         assert preview["values"], "no preview"
-        if math.isclose(float(old), preview["point"][0]):
+        if old is not None and math.isclose(float(old), preview["point"][0]):
             continue  # on the grid where it was: no rerun to compare with
-        page.wait_for_function(f"() => new URLSearchParams(location.search).get('x0') !== '{old}'", timeout=30_000)
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('{name}') !== '{old}'", timeout=30_000)
         wait_idle(page)
         if path == "total_derivative":
             assert metric_values(page)[:3] == list(preview["values"].values())[:3], (x, y)

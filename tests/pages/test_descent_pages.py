@@ -141,14 +141,22 @@ def test_steps_csv_download_is_offered():
     assert at.get("download_button")
 
 
-def test_regression_page_shows_the_lessons_numbers_exactly():
+def test_regression_lesson_tab_builds_on_step_3_and_never_repeats_its_hand_step():
+    """Regression (issue 25): the tab repeated step 3's hand step to (1.4, 1.8). It links back to step 3 and shows
+    what the next steps do: the residual r = w₁ + 2w₂ − 5 times 1 − 10η per step."""
     at = open_page("pages/regression.py")
     assert_clean(at)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["new w₁"] == "1.4" and metrics["new w₂"] == "1.8"
-    assert metrics["∇L(1, 1)"] == "(−4, −8)"
-    assert "w1 ← 1.0 − 0.1 × (−4.0) = 1.4" in at.code[0].value
-    assert r"2 w_{1} + 4 w_{2} - 2 y" in texts(at)
+    assert not at.metric  # no "new w₁ / new w₂" metrics
+    assert not any("w1 ←" in c.value for c in at.code)  # no written-out step
+    links = [e.proto.page for e in at.get("page_link")]
+    assert "several_weights" in links  # the link back to step 3 (the hand step)
+    table = at.dataframe[0].value
+    assert table["r = w₁ + 2w₂ − 5"].tolist()[:3] == ["−2", "0", "0"]
+    assert any("first step lands exactly on the line of zero loss" in m.value for m in at.markdown)
+    halving = open_page("pages/regression.py", {"lr": "0.05"})
+    assert halving.dataframe[0].value["r = w₁ + 2w₂ − 5"].tolist()[:4] == ["−2", "−1", "−0.5", "−0.25"]
+    assert any("shrinks the residual to 0.5 of itself" in m.value for m in halving.markdown)
+    assert r"\nabla L = 2r" in texts(at)
 
 
 def test_regression_descent_reaches_least_squares():

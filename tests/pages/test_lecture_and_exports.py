@@ -112,7 +112,10 @@ def test_descent_snippet_reproduces_the_first_steps(optimizer):
         assert _numbers(line) == pytest.approx(t.points[k].tolist(), rel=1e-12)
 
 
-def test_regression_snippet_reproduces_the_lessons_step():
-    at = open_page("pages/regression.py")
+def test_regression_snippet_reproduces_the_lessons_steps_at_the_pages_rate():
+    at = open_page("pages/regression.py", {"lr": "0.05"})
     out = _run(at.code[-2].value).splitlines()
-    assert out == ["step 1 w = [1.4, 1.8]"]
+    t = descend(parse("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), optimizer="gd", lr=0.05, steps=5)
+    assert [_numbers(line) for line in out] == [pytest.approx(p.tolist(), rel=1e-12) for p in t.points[1:]]
+    lesson = _run(open_page("pages/regression.py").code[-2].value).splitlines()
+    assert lesson[0] == "step 1 w = [1.4, 1.8]"  # the lesson's step, and then it stays on the line

@@ -43,8 +43,8 @@ def test_tiny_values_are_written_as_powers_of_ten():
 
 def test_round_off_noise_shows_as_zero():
     # One step from (1, 1) lands exactly on the zero-loss line; what is left of L is round-off.
-    at = open_page("pages/regression.py")
-    assert "L goes from 4 to 0." in texts(at)
+    at = open_page("pages/several_weights.py")
+    assert "L goes from 4 to 0 in one step." in texts(at)
 
 
 def test_log_axes_on_pages_write_powers_of_ten():
