@@ -91,6 +91,11 @@ WATCH = """(capture) => {
 DRAGS = {
     "gradient": ("gradient.contour", {"f": "himmelblau", "x0": "0.5", "y0": "0.5", "theta": "30"}),
     "descent": ("descent.playback", {"f": "himmelblau", "opt": "adam", "lr": "0.1", "steps": "100"}),
+    "partials": ("partials.map", {"f": "himmelblau", "x0": "0.5", "y0": "0.5"}),
+    "total_derivative": ("total.map", {"f": "lesson_sin", "g": "sin(2*x)+x/3", "x0": "0.5"}),
+    "curvature": ("curvature.hessian", {"f": "himmelblau", "x0": "0.5", "y0": "0.5"}),
+    # The heaviest preview: 200 steps of the 2-2-1 network's forward and backward pass over its 12 examples.
+    "backprop": ("backprop.surface", {"model": "2-2-1", "opt": "adam", "lr": "0.05", "trained": "200"}),
 }
 FRAME_TARGET_MS = 33  # 30 frames per second
 CENTRE = """([key]) => {
