@@ -103,7 +103,8 @@ def lesson() -> None:
         "moves w along that direction, and multiplies the residual r (the prediction's error) by the same number, "
         "1 − 2η(1² + 2²) = 1 − 10η:"
     )
-    words.latex(rf"r_{{k+1}} = (1 - 10\eta)\, r_k = {latex(factor)}\, r_k")
+    words.latex(r"r_{k+1} = (1 - 10\eta)\, r_k")
+    words.latex(rf"r_{{k+1}} = {latex(factor)}\, r_k")
     words.markdown(f"With **η = {number(lr)}**, {residual_story(factor)}")
     with words:
         stable_rate(np.array([LESSON_ROW]))
