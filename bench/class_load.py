@@ -161,9 +161,11 @@ class ClassReport:
         # Nothing lost, nothing doubled: every answer in Redis is its own student's (one per student id, as that student
         # last sent it), and none that a page acknowledged is missing.
         exact = self.stored == self.matching and self.lost == 0
-        shown_at = [t for t, shown in self.lecturer_seen if shown == str(self.stored) and t >= last]
+        # The lecturer's view may show the final count before the last student's page has its acknowledgement (the
+        # answer is in Redis first): then the lag is zero, not "never".
+        shown_at = [t for t, shown in self.lecturer_seen if shown == str(self.stored)]
         final_at = shown_at[0] if shown_at else None
-        lag = (final_at - last) if final_at is not None else float("nan")
+        lag = max(0.0, final_at - last) if final_at is not None else float("nan")
         out = [
             f"live class: {self.students} students, {self.replicas} replicas behind HAProxy, Redis, "
             "'Predict: where is the minimum?':",

@@ -94,13 +94,17 @@ def lesson() -> None:
         "(1.4, 1.8). Here the training goes on: what do the next steps do?"
     )
     words.page_link(hand.path, label=f"Step {hand.step}: the hand step, written out", icon=":material/undo:")
-    words.latex(r"L = (w_1 + 2w_2 - 5)^2,\qquad \nabla L = 2r\,(1, 2),\quad r = w_1 + 2w_2 - 5")
+    # One short equation per line: each fits the half-width column (a long one is cut at its edge).
+    words.latex(r"L = (w_1 + 2w_2 - 5)^2")
+    words.latex(r"\nabla L = 2r\,(1,\ 2),\quad r = w_1 + 2w_2 - 5")
     factor = residual_factor(LESSON_ROW, lr)
     words.markdown(
         "The gradient always points along the example's inputs (1, 2), so every step of plain gradient descent "
-        "moves w along that direction, and multiplies the residual r (the prediction's error) by the same number:"
+        "moves w along that direction, and multiplies the residual r (the prediction's error) by the same number, "
+        "1 − 2η(1² + 2²) = 1 − 10η:"
     )
-    words.latex(rf"r_{{k+1}} = (1 - 2\eta\,(1^2 + 2^2))\, r_k = (1 - 10\eta)\, r_k = {latex(factor)}\, r_k")
+    words.latex(r"r_{k+1} = (1 - 10\eta)\, r_k")
+    words.latex(rf"r_{{k+1}} = {latex(factor)}\, r_k")
     words.markdown(f"With **η = {number(lr)}**, {residual_story(factor)}")
     with words:
         stable_rate(np.array([LESSON_ROW]))

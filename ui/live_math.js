@@ -216,62 +216,87 @@ const LiveMath = (() => {
   }
 
   // A network as ui/live.py sends it: {nodes: [[name, kind, parents, fn]], edges: [[source, target]], loss, logit,
-  // weights, x1, x2, t}. Returns (w) -> [L, ∂L/∂w…] as core.network.loss_and_gradient computes them.
+  // weights, x1, x2, t}. Returns (w) -> [L, ∂L/∂w…] as core.network.loss_and_gradient computes them, in its order of
+  // arithmetic. Compiled once to node indices, so a frame (a whole training run) only does arithmetic.
   function network(spec) {
     if (!has(LOSSES, spec.loss)) throw new Error("not a network");
     const loss = LOSSES[spec.loss];
-    const nodes = spec.nodes.map(([name, kind, parents, fn]) => {
-      if (kind === "act" && !has(ACTIVATIONS, fn)) throw new Error("not a network");
-      return { name, kind, parents, fn };
+    const index = Object.fromEntries(spec.nodes.map(([name], k) => [name, k]));
+    const at = (name) => {
+      if (!has(index, name)) throw new Error("not a network");
+      return index[name];
+    };
+    const n = spec.nodes.length;
+    const yhat = at("yhat");
+    const logit = spec.logit ? at(spec.logit) : -1;
+    const inputs = [at("x1"), at("x2")];
+    const weights = spec.weights.map(at);
+    // The forward pass: per node, how its value is made from the values before it.
+    const forward = spec.nodes.map(([, kind, parents, fn]) => {
+      if (kind === "pre") {
+        const p = parents.map(at);
+        return { kind, bias: p[p.length - 1], pairs: p.slice(0, -1) };
+      }
+      if (kind === "act") {
+        if (!has(ACTIVATIONS, fn)) throw new Error("not a network");
+        return { kind, parent: at(parents[0]), f: ACTIVATIONS[fn][0] };
+      }
+      return { kind };
     });
-    const byName = Object.fromEntries(nodes.map((n) => [n.name, n]));
-    const outgoing = Object.fromEntries(nodes.map((n) => [n.name, spec.edges.filter(([s]) => s === n.name)]));
-    function partial(source, target, v, t) {
-      const node = byName[target];
-      if (node.kind === "pre") {
-        const p = node.parents;
-        if (source === p[p.length - 1]) return 1.0;
-        const i = p.indexOf(source);
-        return i % 2 === 0 ? v[p[i + 1]] : v[p[i - 1]];
+    // The backward pass: per node, its outgoing edges in the graph's order, each with its local partial.
+    const outgoing = spec.nodes.map(() => []);
+    for (const [source, target] of spec.edges) {
+      const s = at(source);
+      const t = at(target);
+      const [, kind, parents, fn] = spec.nodes[t];
+      let local;
+      if (kind === "pre") {
+        const p = parents.map(at);
+        const k = p.indexOf(s);
+        if (k === p.length - 1) local = () => 1.0; // ∂z/∂b
+        else { const other = k % 2 === 0 ? p[k + 1] : p[k - 1]; local = (v) => v[other]; } // ∂(w·a)/∂w = a, /∂a = w
+      } else if (kind === "act") {
+        const df = ACTIVATIONS[fn][1];
+        local = (v) => df(v[s]);
+      } else {
+        local = (v, target) => loss.df(v[yhat], target);
       }
-      if (node.kind === "act") return ACTIVATIONS[node.fn][1](v[source]);
-      return loss.df(v.yhat, t);
+      outgoing[s].push([t, local]);
     }
-    function example(w, x1, x2, t) {
-      const v = { x1, x2 };
-      spec.weights.forEach((name, i) => { v[name] = w[i]; });
-      for (const node of nodes) {
-        if (node.kind === "pre") {
-          const p = node.parents;
-          let total = v[p[p.length - 1]];
-          for (let i = 0; i + 1 < p.length - 1; i += 2) total = total + v[p[i]] * v[p[i + 1]];
-          v[node.name] = total;
-        } else if (node.kind === "act") {
-          v[node.name] = ACTIVATIONS[node.fn][0](v[node.parents[0]]);
-        } else if (node.kind === "loss") {
-          v[node.name] = spec.logit ? loss.ofLogit(v[spec.logit], t) : loss.f(v.yhat, t);
-        }
-      }
-      const adjoint = { L: 1.0 };
-      for (let k = nodes.length - 2; k >= 0; k--) {
-        const name = nodes[k].name;
-        if (name === spec.logit) { adjoint[name] = loss.dz(v[name], t); continue; }
-        let sum = 0;
-        for (const [source, target] of outgoing[name]) sum = sum + adjoint[target] * partial(source, target, v, t);
-        adjoint[name] = sum;
-      }
-      return [v.L, spec.weights.map((name) => adjoint[name])];
-    }
-    const n = spec.t.length;
+    const examples = spec.t.length;
+    const v = new Float64Array(n);
+    const adjoint = new Float64Array(n);
+    const losses = new Array(examples);
+    const grads = weights.map(() => new Array(examples));
     return (w) => {
-      const losses = new Array(n);
-      const grads = spec.weights.map(() => new Array(n));
-      for (let e = 0; e < n; e++) {
-        const [l, g] = example(w, spec.x1[e], spec.x2[e], spec.t[e]);
-        losses[e] = l;
-        g.forEach((gi, i) => { grads[i][e] = gi; });
+      for (let e = 0; e < examples; e++) {
+        const target = spec.t[e];
+        v[inputs[0]] = spec.x1[e];
+        v[inputs[1]] = spec.x2[e];
+        weights.forEach((k, i) => { v[k] = w[i]; });
+        for (let k = 0; k < n; k++) {
+          const node = forward[k];
+          if (node.kind === "pre") {
+            let total = v[node.bias];
+            for (let i = 0; i < node.pairs.length; i += 2) total = total + v[node.pairs[i]] * v[node.pairs[i + 1]];
+            v[k] = total;
+          } else if (node.kind === "act") {
+            v[k] = node.f(v[node.parent]);
+          } else if (node.kind === "loss") {
+            v[k] = logit >= 0 ? loss.ofLogit(v[logit], target) : loss.f(v[yhat], target);
+          }
+        }
+        adjoint[n - 1] = 1.0;
+        for (let k = n - 2; k >= 0; k--) {
+          if (k === logit) { adjoint[k] = loss.dz(v[k], target); continue; }
+          let sum = 0;
+          for (const [t, local] of outgoing[k]) sum = sum + adjoint[t] * local(v, target);
+          adjoint[k] = sum;
+        }
+        losses[e] = v[n - 1];
+        weights.forEach((k, i) => { grads[i][e] = adjoint[k]; });
       }
-      return [npSum(losses) / n, ...grads.map((g) => npSum(g) / n)];
+      return [npSum(losses) / examples, ...grads.map((g) => npSum(g) / examples)];
     };
   }
 

@@ -12,10 +12,34 @@ function mend() {
   }
 }
 
-export default function () {
+// A display formula wider than its column scrolls sideways (KaTeX's overflow-x: auto); a keyboard user can only
+// scroll it once it takes focus (axe-core's "scrollable-region-focusable"). Only those that overflow become a stop,
+// so the Tab order does not pass through every formula on the page.
+function scrollableFormulas() {
+  for (const formula of document.querySelectorAll(".katex-display")) {
+    const scrolls = formula.scrollWidth > formula.clientWidth;
+    if (scrolls && formula.getAttribute("tabindex") !== "0") {
+      formula.setAttribute("tabindex", "0");
+      formula.setAttribute("role", "group");
+      formula.setAttribute("aria-label", "Formula, scrolls sideways");
+    } else if (!scrolls && formula.getAttribute("tabindex") === "0") {
+      formula.removeAttribute("tabindex");
+      formula.removeAttribute("role");
+      formula.removeAttribute("aria-label");
+    }
+  }
+}
+
+function mendAll() {
   mend();
+  scrollableFormulas();
+}
+
+export default function () {
+  mendAll();
   if (!window.gradientLabNavRoles) {
-    window.gradientLabNavRoles = new MutationObserver(mend);
+    window.gradientLabNavRoles = new MutationObserver(mendAll);
     window.gradientLabNavRoles.observe(document.body, { childList: true, subtree: true });
+    window.addEventListener("resize", scrollableFormulas);
   }
 }

@@ -21,7 +21,7 @@ LINK = "link"  # the part at a page's end that writes the link, shows it and kee
 
 
 def key(page: Page, name: str) -> str:
-    """The fragment key of the part ``name`` of ``page`` (not a widget key: "descent.part.tab")."""
+    """The fragment key of the part ``name`` of ``page`` (not a widget key: "descent.part.tab1")."""
     return f"{page.name}.part.{name}"
 
 
@@ -47,7 +47,9 @@ def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) ->
     page.drawn[control.name] = control.dump(st.session_state[name])
     shown = st.tabs(list(control.options), key=name, on_change="rerun")
     keep.remember(name)
-    for tab, render in zip(shown, renders, strict=True):
+    for number, (tab, render) in enumerate(zip(shown, renders, strict=True)):
         if tab.open:
             with tab:
-                part(page, "tab", render)
+                # A key per tab: Streamlit keeps a keyed part registered after its tab closed, and a control of
+                # the open tab must not rerun the closed tab's part with it.
+                part(page, f"tab{number}", render)

@@ -52,6 +52,9 @@ PAGE_CSS = """
   /* A long formula in the sidebar wraps at its + and = signs instead of being cut at the sidebar's edge. */
   [data-testid="stSidebar"] .katex-display > .katex { white-space: normal; }
   [data-testid="stSidebar"] .katex-display { text-align: left; }
+  /* A subscript's strut (KaTeX's 2 px .vlist-s) overhangs a display sized to its formula, which then scrolls
+     sideways by 2 px; the room for it keeps every formula that fits from becoming a scrolling region. */
+  .katex-display > .katex { padding-inline-end: 2px; }
   /* Contrast (WCAG AA, 4.5:1) in either theme, however it was chosen: a caption is the body text, faded, not
      Streamlit's grey (3.9:1 on white); a primary button writes in the page's own background colour (Canvas
      follows the app's colour-scheme), white on the light theme's blue and near-black on the dark theme's. */
@@ -146,7 +149,7 @@ _nav_roles = st.components.v2.component(
 
 def page_style(lecture: bool = False) -> None:
     """The page's CSS for every page, with lecture mode's on top when ``lecture``; the sidebar's page list made a
-    valid list for screen readers (ui/nav_roles.js)."""
+    valid list for screen readers, and a formula wider than its column a Tab stop (ui/nav_roles.js)."""
     st.html(PAGE_CSS + (LECTURE_CSS if lecture else ""))
     with st.sidebar:  # in the sidebar: the main column keeps its first screen for the page
         _nav_roles(key="gradient_lab.nav_roles")

@@ -11,7 +11,7 @@ from core.slices import PathData, Slices
 from viz.calculus import contour
 from viz.gradient import clipped_arrow_scale
 from viz.handles import handle
-from viz.style import GRADIENT, ORANGE, POINT, SKY, arrow, figure, trace
+from viz.style import GRADIENT, ORANGE, POINT, SKY, arrow, figure, keyed, trace
 
 
 def _map_layout(grid: Grid, names: tuple[str, str], point: tuple[float, float]) -> dict:
@@ -34,8 +34,7 @@ def slices_map_figure(grid: Grid, s: Slices, names: tuple[str, str], lecture: bo
     """The contour map seen from above: the cuts y = y0 (orange) and x = x0 (sky blue) through P, the lines the
     3D view's slices stand on; dragging P moves both cuts."""
     (xa, xb), (ya, yb) = (float(grid.xs[0]), float(grid.xs[-1])), (float(grid.ys[0]), float(grid.ys[-1]))
-    traces = [
-        contour(grid, names, hoverinfo="skip", opacity=0.9),
+    cuts = [
         trace(
             "scatter",
             x=[xa, xb],
@@ -52,9 +51,23 @@ def slices_map_figure(grid: Grid, s: Slices, names: tuple[str, str], lecture: bo
             name=f"cut {names[0]} = {number(s.x0, 3)}: slope ∂f/∂{names[1]}",
             line=dict(color=SKY, width=4),
         ),
+    ]
+    traces = [
+        contour(grid, names, hoverinfo="skip", opacity=0.9),
+        *cuts,
         trace("scatter", x=[s.x0], y=[s.y0], mode="markers", name="P", marker=dict(size=12, color=POINT)),
     ]
-    return figure(traces, _map_layout(grid, names, (s.x0, s.y0)), height=420, lecture=lecture)
+    return figure(_keys_after(traces, cuts), _map_layout(grid, names, (s.x0, s.y0)), height=420, lecture=lecture)
+
+
+def _keys_after(traces: list[dict], drawn: list[dict]) -> list[dict]:
+    """``traces`` with each of ``drawn`` (lines in colours picked for the colour scale they lie on) keyed: its legend
+    entry drawn apart in a colour that stands out on the page (viz.style.keyed). The keys come last, so every
+    drawn trace keeps its place (ui/live_drag.js finds them by name), and rank first in the legend."""
+    pairs = [keyed(t) for t in drawn]
+    lines = {id(t): line for t, (line, _) in zip(drawn, pairs, strict=True)}
+    keys = [{**key, "legendrank": rank} for rank, (_, key) in enumerate(pairs, start=1)]
+    return [lines.get(id(t), t) for t in traces] + keys
 
 
 def path_map_figure(
@@ -65,17 +78,15 @@ def path_map_figure(
     x0, y0 = values["x"], values["y"]
     with np.errstate(invalid="ignore"):
         inside = (path.gs >= grid.ys[0]) & (path.gs <= grid.ys[-1])
-    traces = [
-        contour(grid, names, hoverinfo="skip", opacity=0.9),
-        trace(
-            "scatter",
-            x=path.xs,
-            y=np.where(inside, path.gs, np.nan),
-            mode="lines",
-            name=f"path {names[1]} = g({names[0]})",
-            line=dict(color=ORANGE, width=4),
-        ),
-    ]
+    drawn_path = trace(
+        "scatter",
+        x=path.xs,
+        y=np.where(inside, path.gs, np.nan),
+        mode="lines",
+        name=f"path {names[1]} = g({names[0]})",
+        line=dict(color=ORANGE, width=4),
+    )
+    traces = [contour(grid, names, hoverinfo="skip", opacity=0.9), drawn_path]
     direction = np.array([1.0, values["dy_dx"]])
     if np.isfinite([x0, y0, *direction]).all():
         scale = clipped_arrow_scale(grid, (x0, y0), direction, fraction=0.12)
@@ -84,4 +95,4 @@ def path_map_figure(
     if np.isfinite([x0, y0]).all():
         traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
     point = (x0, y0) if np.isfinite(y0) else (x0, float(grid.ys[0]))
-    return figure(traces, _map_layout(grid, names, point), height=420, lecture=lecture)
+    return figure(_keys_after(traces, [drawn_path]), _map_layout(grid, names, point), height=420, lecture=lecture)

@@ -199,3 +199,22 @@ def test_the_descent_playback_plays_with_space_and_its_start_moves_with_the_keys
     for label, key in (("Back", "B"), ("Next", "N")):
         shown = page.locator(f"button:has(kbd[aria-label='Shortcut {key}'])", has_text=label).filter(visible=True)
         assert shown.count() == 1, label
+
+
+def test_a_formula_wider_than_its_column_takes_the_focus_so_the_keyboard_can_scroll_it(page, server):
+    """axe-core's scrollable-region-focusable: a display formula that scrolls sideways is a Tab stop (and only
+    while it scrolls, so the Tab order does not pass through every formula)."""
+    page.goto(f"{server}/regression?tab=The+lesson%27s+loss")
+    wait_idle(page)
+    formulas = page.locator("[data-testid=stMain] .katex-display")
+    formulas.first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid=stMain] .katex-display[tabindex]").count() == 0  # each fits its column
+    formula = formulas.nth(1)
+    formula.evaluate("f => { f.style.width = '60px'; window.dispatchEvent(new Event('resize')); }")
+    page.wait_for_function("f => f.getAttribute('tabindex') === '0'", arg=formula.element_handle(), timeout=5_000)
+    assert formula.get_attribute("role") == "group"
+    formula.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("f => f.scrollLeft > 0", arg=formula.element_handle(), timeout=5_000)
+    formula.evaluate("f => { f.style.width = ''; window.dispatchEvent(new Event('resize')); }")
+    page.wait_for_function("f => !f.hasAttribute('tabindex')", arg=formula.element_handle(), timeout=5_000)

@@ -4,8 +4,8 @@ plotly draws a chart's text (tick labels, axis titles, legend entries, annotatio
 so the browser knows where each one landed. A text outside its chart's box is clipped; two texts whose boxes
 intersect collide. Both fail, naming page, setting, chart and text, and so do a y axis without numbers, a metric
 cut with "…", a legend symbol that does not stand out from the background (3:1), a cut sidebar label or formula,
-small type on a projector, and a page whose first screen shows no chart. One server and one browser serve every
-case; each setting keeps its tab and opens the pages in turn.
+a formula cut at its column's edge, small type on a projector, and a page whose first screen shows no chart. One
+server and one browser serve every case; each setting keeps its tab and opens the pages in turn.
 """
 
 from __future__ import annotations
@@ -148,6 +148,11 @@ PAGE_TEXT = """
     .filter((e) => e.checkVisibility()
       && (cut(e) || e.querySelector(".katex-html").getBoundingClientRect().right > edge))
     .map((e) => (e.querySelector("annotation") || e).textContent.trim().slice(0, 60)) : [];
+  // A formula on the page cut at its column's edge: its box (as wide as it fits) scrolls. A subscript's overhang
+  // of a pixel or two scrolls too, and hides nothing.
+  const cutFormulas = [...document.querySelectorAll("[data-testid=stMain] .katex-display")]
+    .filter((e) => e.checkVisibility() && e.scrollWidth > e.clientWidth + 4)
+    .map((e) => (e.querySelector("annotation") || e).textContent.trim().slice(0, 60));
   // A slider's value above its handle, never on it ("-1.50" read "-1 50" with the handle over the point).
   const sliders = [...document.querySelectorAll("[data-testid=stSlider]")].filter((s) => s.checkVisibility())
     .flatMap((s) => [...s.querySelectorAll("[data-testid=stSliderThumbValue]")].map((value) => {
@@ -157,8 +162,8 @@ PAGE_TEXT = """
       return value ? {text: value.innerText.trim(), value: r(value), thumb: r(thumb)} : null;
     })).filter(Boolean);
   const paragraph = document.querySelector("[data-testid=stMain] [data-testid=stMarkdownContainer] p");
-  return {metrics, labels, formulas, sliders, body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16,
-          height: window.innerHeight,
+  return {metrics, labels, formulas, cutFormulas, sliders,
+          body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16, height: window.innerHeight,
           background: getComputedStyle(document.querySelector("[data-testid=stApp]")).backgroundColor};
 }
 """
@@ -256,6 +261,7 @@ def page_violations(text: dict, charts: list[dict], setting: str, view: str) -> 
     found = [f"metric “{m['text']}” is cut off" for m in text["metrics"] if m["cut"]]
     found += [f"sidebar label “{label}” is cut off" for label in text["labels"]]
     found += [f"sidebar formula “{formula}” is cut off" for formula in text["formulas"]]
+    found += [f"formula “{formula}” is cut off at its column's edge" for formula in text["cutFormulas"]]
     found += [
         f"slider value “{s['text']}” sits on its handle" for s in text["sliders"] if overlaps(s["value"], s["thumb"])
     ]

@@ -76,8 +76,10 @@ def test_the_partials_map_sends_f_its_partials_and_the_cuts_it_replaces():
     live = payload(at, "partials.map")["live"]
     assert (live["kind"], live["point"], live["bounds"]) == ("partials", [1.0, 2.0], [-3.0, 3.0, -3.0, 3.0])
     assert evaluate(live["tree"], [1.0, 2.0]) == [11.0, 10.0, 6.0]  # f(P), ∂f/∂x = 6x + 2y, ∂f/∂y = 2x + 2y
-    names = [t["name"] for t in keyed_figure(at, "partials.map")["data"]]
+    data = keyed_figure(at, "partials.map")["data"]
+    names = [t["name"] for t in data if t.get("x") != [None]]  # drawn; then the cuts' legend keys (viz.style.keyed)
     assert names == ["f", "cut y = 2: slope ∂f/∂x", "cut x = 1: slope ∂f/∂y", "P"]
+    assert [t["name"] for t in data if t.get("x") == [None]] == names[1:3]
     assert [n for n in names if any(n.startswith(p) for p in live["hide"])] == names[1:]
 
 

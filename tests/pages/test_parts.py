@@ -125,3 +125,27 @@ def test_the_backprop_step_slider_and_next_redraw_only_the_graph(monkeypatch):
     assert "**Step 6 of" in "\n".join(m.value for m in at.markdown)
     assert at.query_params["step"] == "6"
     assert "step=6" in next(c.value for c in at.code if c.value.startswith("/backprop?"))
+
+
+def test_after_a_tab_switch_a_control_reruns_the_open_tab_only(monkeypatch):
+    """Regression: Streamlit keeps a keyed part registered after its tab closed; with one key for every tab, a race
+    control also reran the closed "Step by step" tab (and on the regression page its link failed)."""
+    import viz.descent
+
+    drawn = []
+    race, progress = runs.race, viz.descent.progress_figure
+    monkeypatch.setattr(runs, "race", lambda *a, **k: drawn.append("race") or race(*a, **k))
+    monkeypatch.setattr(viz.descent, "progress_figure", lambda *a, **k: drawn.append("step") or progress(*a, **k))
+    at = open_page("pages/descent.py", QUERY)
+    at.session_state["descent.tab"] = "Compare optimizers"
+    at.run()
+    drawn.clear()
+    at.multiselect(key="descent.race").set_value(["gd", "adam"]).run()
+    assert_clean(at)
+    assert drawn == ["race"]  # the race's tab reran, the closed step tab did not
+    at = open_page("pages/regression.py")
+    at.session_state["regression.tab"] = "Fit a line to data"
+    at.run()
+    at.radio(key="regression.batch").set_value("8").run()
+    assert_clean(at)
+    assert at.query_params["batch"] == "8"
