@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from core import pyast
 from core.notation import (
     LOG_BASES,
     UNSUPPORTED,
@@ -415,7 +416,7 @@ def read(
     notes += base_notes + teacher_notes + split_notes
     python_text, product_notes = _implicit_products(tokens, declared or ())
     try:
-        tree = ast.parse(python_text, mode="eval")
+        tree = pyast.parse(python_text, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(_syntax_message(tokens)) from error
     except (RecursionError, MemoryError, ValueError) as error:

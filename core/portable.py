@@ -24,6 +24,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
+from core import pyast
 from core.function import Function
 from core.parsing import ExpressionError
 
@@ -88,7 +89,7 @@ def portable_hessian(f: Function) -> dict | None:
 
 
 def _read(source: str) -> dict:
-    module = ast.parse(source)
+    module = pyast.parse(source)
     if len(module.body) != 1 or not isinstance(module.body[0], ast.FunctionDef):
         raise UnsupportedError("not one function")
     function = module.body[0]

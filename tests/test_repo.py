@@ -84,6 +84,17 @@ def test_no_machine_paths_in_the_repo():
         assert not any(m in text for m in machine), path
 
 
+def test_every_parse_in_the_server_goes_through_the_one_lock():
+    """Threads parsing at once can break CPython 3.11's AST constructor (core/pyast.py): the product parses Python
+    only through core.pyast.parse. (A SystemError reached the last-resort error under python -m bench.load
+    --attack, when the live drag's Hessian and another session's formula were parsed together.)"""
+    product = [p for folder in ("core", "ui", "viz", "pages", "classroom") for p in (ROOT / folder).rglob("*.py")]
+    product += [ROOT / "dashboard.py"]
+    calls = re.compile(r"\bast\.(parse|literal_eval)\(|\bfrom ast import\b")
+    offenders = [p.relative_to(ROOT) for p in product if p.name != "pyast.py" and calls.search(p.read_text())]
+    assert offenders == []
+
+
 def test_server_settings_the_app_relies_on():
     """No traceback reaches a visitor; plotly.js is served to the chart component; no forced full garbage
     collection after each rerun (it held the GIL 100-200 ms per slider move, see .streamlit/config.toml)."""

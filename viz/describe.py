@@ -8,7 +8,6 @@ a contour map says where P is and where ∇f(P) points; a line chart says where 
 
 from __future__ import annotations
 
-import ast
 import base64
 import math
 import re
@@ -63,7 +62,7 @@ def values(data: Any) -> np.ndarray:
     if isinstance(data, dict) and "bdata" in data:
         flat = np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"]))
         shape = data.get("shape")
-        return flat.reshape(ast.literal_eval(f"({shape},)")) if shape else flat.astype(float)
+        return flat.reshape(tuple(int(n) for n in str(shape).split(","))) if shape else flat.astype(float)
     if data is None:
         return np.array([], dtype=float)
     out = np.array(data, dtype=object)
