@@ -30,7 +30,13 @@ def test_standardizing_the_upload_makes_the_default_rate_stable_and_says_so():
 def test_the_lesson_step_uses_the_rate_it_shows_and_draws_the_line_of_minima():
     at = open_page("pages/regression.py", {"lr": "0.05"})
     assert_clean(at)
-    assert "w1 ← 1.0 − 0.05 × (−4.0) = 1.2" in at.code[0].value
+    steps = at.dataframe[0].value.to_dict("records")  # plain GD from (1, 1) at η = 0.05: ∇L(1, 1) = (−4, −8)
+    assert [(row["w₁"], row["w₂"], row["r = w₁ + 2w₂ − 5"]) for row in steps[:3]] == [
+        ("1", "1", "−2"),
+        ("1.2", "1.4", "−1"),
+        ("1.3", "1.6", "−0.5"),
+    ]
+    assert "lr = 0.05" in at.code[0].value  # the snippet trains at the rate shown
     assert "η = 0.05" in texts(at) and "2/λmax(H) = 0.2" in texts(at)
     line = next(t for t in figures(at)[0]["data"] if str(t.get("name", "")).startswith("minima: the whole line"))
     assert line["y"] is not None and not any(t.get("name") == "known minima" for t in figures(at)[0]["data"])
