@@ -140,20 +140,26 @@ def contour_field_figure(
             arrow(x0, y0, ulength * u[0], ulength * u[1], f"u at θ = {np.degrees(direction):.0f}°", TANGENT, 4)
         )
     traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
-    layout = dict(
-        shapes=[handle(x0, y0)],
-        # Equal scales, so ∇f meets the level curves at a visible right angle; the plot shrinks to the map's
-        # shape instead of padding the axes with empty range.
-        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain"),
+    return figure(traces, map_layout(grid, names, (x0, y0)), height=560, lecture=lecture)
+
+
+def map_layout(grid: Grid, names: tuple[str, str], point: tuple[float, float], automargin: bool = False) -> dict:
+    """A contour map's axes with P's drag ring: equal scales, so ∇f meets the level curves at a visible right angle
+    and a slope drawn on the map keeps its angle; the plot shrinks to the map's shape instead of padding the axes
+    with empty range. ``automargin`` lets the margins grow to the tick labels (the smaller maps)."""
+    extra = {"automargin": True} if automargin else {}
+    return dict(
+        shapes=[handle(*point)],
+        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain", **extra),
         yaxis=dict(
             title=dict(text=names[1]),
             range=[grid.ys[0], grid.ys[-1]],
             scaleanchor="x",
             scaleratio=1,
             constrain="domain",
+            **extra,
         ),
     )
-    return figure(traces, layout, height=560, lecture=lecture)
 
 
 def directional_figure(grad: np.ndarray, theta: float, n: int = 361, lecture: bool = False) -> go.Figure:

@@ -9,25 +9,8 @@ from core.grid import Grid
 from core.numbers import number
 from core.slices import PathData, Slices
 from viz.calculus import contour
-from viz.gradient import clipped_arrow_scale
-from viz.handles import handle
+from viz.gradient import clipped_arrow_scale, map_layout
 from viz.style import GRADIENT, ORANGE, POINT, SKY, arrow, figure, keyed, trace
-
-
-def _map_layout(grid: Grid, names: tuple[str, str], point: tuple[float, float]) -> dict:
-    """Equal scales (a slope drawn on the map keeps its angle), the plot shrunk to the map, and P's drag ring."""
-    return dict(
-        shapes=[handle(*point)],
-        xaxis=dict(title=dict(text=names[0]), range=[grid.xs[0], grid.xs[-1]], constrain="domain", automargin=True),
-        yaxis=dict(
-            title=dict(text=names[1]),
-            range=[grid.ys[0], grid.ys[-1]],
-            scaleanchor="x",
-            scaleratio=1,
-            constrain="domain",
-            automargin=True,
-        ),
-    )
 
 
 def slices_map_figure(grid: Grid, s: Slices, names: tuple[str, str], lecture: bool = False) -> go.Figure:
@@ -57,7 +40,8 @@ def slices_map_figure(grid: Grid, s: Slices, names: tuple[str, str], lecture: bo
         *cuts,
         trace("scatter", x=[s.x0], y=[s.y0], mode="markers", name="P", marker=dict(size=12, color=POINT)),
     ]
-    return figure(_keys_after(traces, cuts), _map_layout(grid, names, (s.x0, s.y0)), height=420, lecture=lecture)
+    layout = map_layout(grid, names, (s.x0, s.y0), automargin=True)
+    return figure(_keys_after(traces, cuts), layout, height=420, lecture=lecture)
 
 
 def _keys_after(traces: list[dict], drawn: list[dict]) -> list[dict]:
@@ -95,4 +79,5 @@ def path_map_figure(
     if np.isfinite([x0, y0]).all():
         traces.append(trace("scatter", x=[x0], y=[y0], mode="markers", name="P", marker=dict(size=12, color=POINT)))
     point = (x0, y0) if np.isfinite(y0) else (x0, float(grid.ys[0]))
-    return figure(_keys_after(traces, [drawn_path]), _map_layout(grid, names, point), height=420, lecture=lecture)
+    layout = map_layout(grid, names, point, automargin=True)
+    return figure(_keys_after(traces, [drawn_path]), layout, height=420, lecture=lecture)
