@@ -61,23 +61,33 @@ def test_lesson_gradient_as_a_tree():
     assert "x" in tokens(tree) and "y" not in tokens(tree)
 
 
-def test_every_hostile_corpus_makes_only_whitelisted_trees_or_none():
-    """Each string of the corpora either never becomes a Function (ExpressionError), or its tree holds only the
-    whitelist's strings and finite numbers."""
-    made = 0
+def trees_of_the_hostile_corpora(make) -> list[tuple[str, dict, int]]:
+    """(text, tree, number of variables) for each string of the corpora that becomes a Function with a tree."""
+    made = []
     for text in [*hostile_strings("CANARY_PATH"), *BOMBS, *[t for t, _ in CRASHES], "gamma + beta - zeta"]:
         try:
             f = parse(text)
         except ExpressionError:
             continue
-        tree = portable(f)
-        if tree is None:
-            continue
-        made += 1
-        assert tokens(tree) <= TOKENS, text
-        assert_numbers_finite(tree)
-        assert_indices_in_range(tree, len(f.names))
-    assert made >= len(CRASHES)
+        tree = make(f)
+        if tree is not None:
+            made.append((text, tree, len(f.names)))
+    return made
+
+
+def assert_whitelisted(text: str, tree: dict, variables: int) -> None:
+    assert tokens(tree) <= TOKENS, text
+    assert_numbers_finite(tree)
+    assert_indices_in_range(tree, variables)
+
+
+def test_every_hostile_corpus_makes_only_whitelisted_trees_or_none():
+    """Each string of the corpora either never becomes a Function (ExpressionError), or its tree holds only the
+    whitelist's strings and finite numbers."""
+    made = trees_of_the_hostile_corpora(portable)
+    for text, tree, variables in made:
+        assert_whitelisted(text, tree, variables)
+    assert len(made) >= len(CRASHES)
 
 
 @pytest.mark.parametrize("text", LEGAL)
@@ -103,21 +113,11 @@ def test_the_lessons_hessian_as_a_tree():
 
 
 def test_every_hostile_corpus_makes_only_whitelisted_hessian_trees_or_none():
-    made = 0
-    for text in [*hostile_strings("CANARY_PATH"), *BOMBS, *[t for t, _ in CRASHES], "gamma + beta - zeta"]:
-        try:
-            f = parse(text)
-        except ExpressionError:
-            continue
-        tree = portable_hessian(f)
-        if tree is None:
-            continue
-        made += 1
-        assert tokens(tree) <= TOKENS, text
-        assert_numbers_finite(tree)
-        assert_indices_in_range(tree, len(f.names))
-        assert len(tree["out"]) == len(f.names) ** 2
-    assert made >= len(CRASHES) // 2
+    made = trees_of_the_hostile_corpora(portable_hessian)
+    for text, tree, variables in made:
+        assert_whitelisted(text, tree, variables)
+        assert len(tree["out"]) == variables**2
+    assert len(made) >= len(CRASHES) // 2
 
 
 def assert_numbers_finite(tree):
