@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -69,7 +70,9 @@ def test_a_click_on_a_chart_inside_a_fragment_asks_for_that_fragment_only():
 
     tab._run = run
 
-    asyncio.run(tab.pick("classroom.map", 0.5, -0.25))
+    # A thread of its own: in one pytest run the e2e tests' Playwright keeps an event loop running on this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, tab.pick("classroom.map", 0.5, -0.25)).result(timeout=30)
     (msg,) = sent
     assert msg.rerun_script.fragment_id == "answering-fragment"
     (state,) = msg.rerun_script.widget_states.widgets

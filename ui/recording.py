@@ -3,9 +3,14 @@ button is pressed."""
 
 from __future__ import annotations
 
+import itertools
+import logging
+import threading
 from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from core.backprop import Step
 from core.descent import Trajectory
@@ -74,23 +79,45 @@ def walkthrough_buttons(key: str, net: Network, p: Pass, steps: Sequence[Step], 
     )
 
 
+PINNED = 4  # recordings kept for their download beyond Streamlit's own bookkeeping; later ones free the oldest
+_pins = itertools.count()
+_pinning = threading.local()
+# A press runs on a thread without a script run, by design; Streamlit would log each pin as a missing context.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+    lambda record: not getattr(_pinning, "now", False)
+)
+
+
+def pinned(data: bytes, mime: str, file_name: str, files: MediaFileManager | None = None) -> bytes:
+    """``data``, kept in Streamlit's media store until ``PINNED`` later recordings have been made.
+
+    Streamlit stores a file made on a button press under no session, so the next two script runs of *any*
+    session delete it; in a live class that is before the browser has fetched it and the download is cancelled.
+    Registered again at a slot of a small ring, the same file (same bytes, type and name, so the same id) stays
+    until its slot is reused."""
+    files = files or runtime.get_instance().media_file_mgr
+    _pinning.now = True
+    try:
+        files.add(data, mime, f"gradient-lab.recording.{next(_pins) % PINNED}", file_name, is_for_static_download=True)
+    finally:
+        _pinning.now = False
+    return data
+
+
 def download_buttons(key: str, made: Callable[[str], bytes], stem: str, note: str) -> None:
     """A GIF and an MP4 button; the file is drawn when one is pressed, on a thread of its own (not the page's run)."""
     gif, mp4, words = st.columns([2, 2, 5], vertical_alignment="center")
-    gif.download_button(
-        "🎞 GIF for slides",
-        data=lambda: made("gif"),
-        file_name=f"{stem}.gif",
-        mime="image/gif",
-        key=f"{key}_gif",
-        on_click="ignore",
-    )
-    mp4.download_button(
-        "🎬 MP4 video",
-        data=lambda: made("mp4"),
-        file_name=f"{stem}.mp4",
-        mime="video/mp4",
-        key=f"{key}_mp4",
-        on_click="ignore",
-    )
+    for column, kind, label, mime in (
+        (gif, "gif", "🎞 GIF for slides", "image/gif"),
+        (mp4, "mp4", "🎬 MP4 video", "video/mp4"),
+    ):
+        name = f"{stem}.{kind}"
+        column.download_button(
+            label,
+            data=lambda kind=kind, mime=mime, name=name: pinned(made(kind), mime, name),
+            file_name=name,
+            mime=mime,
+            key=f"{key}_{kind}",
+            on_click="ignore",
+        )
     words.caption(note)
