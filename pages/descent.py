@@ -11,7 +11,7 @@ from core.function import to_latex
 from core.numbers import delta, number
 from core.snippets import descent_snippet
 from core.tuning import RACE_MODES, entrants, grid_story, grid_words, sweep_story
-from ui import cache, runs
+from ui import cache, downloads, runs
 from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.live import descent_live
@@ -149,14 +149,7 @@ def step_by_step() -> None:
     # A toggle rather than an expander: a hidden table then costs nothing on a rerun.
     if PAGE.draw(TABLE, where=st):
         st.dataframe(table, hide_index=True, height=300)
-    st.download_button(
-        "⬇ Steps as CSV",
-        data=lambda: csv_bytes(table),
-        file_name="descent_steps.csv",
-        mime="text/csv",
-        key=PAGE.key("csv"),
-        on_click="ignore",
-    )
+    downloads.button("⬇ Steps as CSV", lambda: csv_bytes(table), "descent_steps.csv", "text/csv", PAGE.key("csv"))
 
 
 def explain() -> None:

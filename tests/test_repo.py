@@ -84,14 +84,30 @@ def test_no_machine_paths_in_the_repo():
         assert not any(m in text for m in machine), path
 
 
+def _product() -> list[Path]:
+    """The product's Python files: what the server runs."""
+    folders = ("core", "ui", "viz", "pages", "classroom")
+    return [p for folder in folders for p in (ROOT / folder).rglob("*.py")] + [ROOT / "dashboard.py"]
+
+
 def test_every_parse_in_the_server_goes_through_the_one_lock():
     """Threads parsing at once can break CPython 3.11's AST constructor (core/pyast.py): the product parses Python
     only through core.pyast.parse. (A SystemError reached the last-resort error under python -m bench.load
     --attack, when the live drag's Hessian and another session's formula were parsed together.)"""
-    product = [p for folder in ("core", "ui", "viz", "pages", "classroom") for p in (ROOT / folder).rglob("*.py")]
-    product += [ROOT / "dashboard.py"]
+    product = _product()
     calls = re.compile(r"\bast\.(parse|literal_eval)\(|\bfrom ast import\b")
     offenders = [p.relative_to(ROOT) for p in product if p.name != "pyast.py" and calls.search(p.read_text())]
+    assert offenders == []
+
+
+def test_every_download_made_on_a_press_is_kept_until_fetched():
+    """Streamlit stores a file made on a press under no session, and two runs of any other session delete it before
+    the browser fetches it (ui/downloads.py): the product draws download buttons only through ui.downloads.button.
+    (1 of 4 GIF downloads was cancelled beside three lecturers' live views.)"""
+    product = _product()
+    offenders = [
+        p.relative_to(ROOT) for p in product if p.name != "downloads.py" and "download_button(" in p.read_text()
+    ]
     assert offenders == []
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core import ExpressionError, Function, worker
 from core.function import shortened, whole_latex
+from ui import downloads
 
 
 def _whole(latex: Callable[[], str]) -> str:
@@ -27,13 +28,12 @@ def hessian(f: Function, key: str, prefix: str = "H(x, y) = ") -> None:
             f"H is shown shortened (⋯ marks what is left out): its entries have {second.nodes:,} parts in all, "
             "too long to read or to draw here."
         )
-        st.download_button(
+        downloads.button(
             "⬇ The whole H as LaTeX",
-            data=lambda: _whole(f.hessian_latex_whole),
-            file_name="hessian.tex",
-            mime="text/x-tex",
-            key=key,
-            on_click="ignore",
+            lambda: _whole(f.hessian_latex_whole),
+            "hessian.tex",
+            "text/x-tex",
+            key,
             type="tertiary",
         )
 
@@ -48,12 +48,6 @@ def partials_download(f: Function, key: str) -> None:
         lines = worker.run(whole_latex, f.partials, formula=f.text, heavy=True)
         return "\n".join(rf"\frac{{\partial f}}{{\partial {v}}} = {t}" for v, t in zip(f.names, lines, strict=True))
 
-    st.download_button(
-        "⬇ The whole partials as LaTeX",
-        data=lambda: _whole(whole),
-        file_name="partials.tex",
-        mime="text/x-tex",
-        key=key,
-        on_click="ignore",
-        type="tertiary",
+    downloads.button(
+        "⬇ The whole partials as LaTeX", lambda: _whole(whole), "partials.tex", "text/x-tex", key, type="tertiary"
     )

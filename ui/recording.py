@@ -3,14 +3,9 @@ button is pressed."""
 
 from __future__ import annotations
 
-import itertools
-import logging
-import threading
 from collections.abc import Callable, Sequence
 
 import streamlit as st
-from streamlit import runtime
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from core.backprop import Step
 from core.descent import Trajectory
@@ -19,6 +14,7 @@ from core.network import ACTIVATIONS, ARCHITECTURES, LOSSES, Network, Pass
 from core.numbers import number
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULES
+from ui import downloads
 from viz.backprop_recording import walkthrough_recording
 from viz.recording import HEIGHT, WIDTH, Texts, frame_steps, plain_formula, recording
 
@@ -79,31 +75,6 @@ def walkthrough_buttons(key: str, net: Network, p: Pass, steps: Sequence[Step], 
     )
 
 
-PINNED = 4  # recordings kept for their download beyond Streamlit's own bookkeeping; later ones free the oldest
-_pins = itertools.count()
-_pinning = threading.local()
-# A press runs on a thread without a script run, by design; Streamlit would log each pin as a missing context.
-logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-    lambda record: not getattr(_pinning, "now", False)
-)
-
-
-def pinned(data: bytes, mime: str, file_name: str, files: MediaFileManager | None = None) -> bytes:
-    """``data``, kept in Streamlit's media store until ``PINNED`` later recordings have been made.
-
-    Streamlit stores a file made on a button press under no session, so the next two script runs of *any*
-    session delete it; in a live class that is before the browser has fetched it and the download is cancelled.
-    Registered again at a slot of a small ring, the same file (same bytes, type and name, so the same id) stays
-    until its slot is reused."""
-    files = files or runtime.get_instance().media_file_mgr
-    _pinning.now = True
-    try:
-        files.add(data, mime, f"gradient-lab.recording.{next(_pins) % PINNED}", file_name, is_for_static_download=True)
-    finally:
-        _pinning.now = False
-    return data
-
-
 def download_buttons(key: str, made: Callable[[str], bytes], stem: str, note: str) -> None:
     """A GIF and an MP4 button; the file is drawn when one is pressed, on a thread of its own (not the page's run)."""
     gif, mp4, words = st.columns([2, 2, 5], vertical_alignment="center")
@@ -111,13 +82,5 @@ def download_buttons(key: str, made: Callable[[str], bytes], stem: str, note: st
         (gif, "gif", "🎞 GIF for slides", "image/gif"),
         (mp4, "mp4", "🎬 MP4 video", "video/mp4"),
     ):
-        name = f"{stem}.{kind}"
-        column.download_button(
-            label,
-            data=lambda kind=kind, mime=mime, name=name: pinned(made(kind), mime, name),
-            file_name=name,
-            mime=mime,
-            key=f"{key}_{kind}",
-            on_click="ignore",
-        )
+        downloads.button(label, lambda kind=kind: made(kind), f"{stem}.{kind}", mime, f"{key}_{kind}", column)
     words.caption(note)

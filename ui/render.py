@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core import ExpressionError, Function
+from ui import downloads
 from ui.a11y import subject
 from ui.chart import plotly_chart
 from ui.text import plain
@@ -115,13 +116,12 @@ def show(fig: go.Figure, key: str, export: bool = True, about: Function | str | 
     """
     plotly_chart(fig, key=key, config=CHART_CONFIG, subject=subject(key, about), **events)
     if export:
-        st.download_button(
+        downloads.button(
             "⬇ Figure as HTML",
-            data=lambda: figure_html(fig),
-            file_name=f"{key.replace('.', '-')}.html",
-            mime="text/html",
-            key=f"{key}.html",
-            on_click="ignore",
+            lambda: figure_html(fig),
+            f"{key.replace('.', '-')}.html",
+            "text/html",
+            f"{key}.html",
             type="tertiary",
         )
 
