@@ -20,7 +20,7 @@ import plotly.io as pio
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
-from bench.apptest import charts, send_event
+from bench.apptest import charts, keep_the_page_around_parts, send_event
 from ui.navigation import BY_PREFIX, PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +43,7 @@ INTERACTIONS = {
 }
 SLUGS = {row.path: row.slug for row in PAGES}  # a page file's URL path
 TARGET_RATIO = 4  # a page's main gesture costs at most this many floors
+keep_the_page_around_parts()  # a gesture that reran a part alone leaves its slider on the page, as in the browser
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -61,14 +62,24 @@ def run_page(page: st.Page) -> None:
     # fragment's rerun happens in this session's thread too.
     worker.OWNER.set(st.session_state.setdefault(_OWNER, uuid.uuid4().hex))
     st.session_state.pop(_CURRENT, None)  # set again by the page's begin, if it has one
+    token = FRAMED.set(True)
+    try:
+        with fair_share():
+            shielded(page.run, page.title)
+    finally:
+        FRAMED.reset(token)
+
+
+@contextmanager
+def fair_share() -> Iterator[None]:
+    """A run of this session (the page's, or a part's rerunning alone) waits first if the session's recent runs
+    used more than SHARE of a core; its CPU time joins them."""
     history = [(end, cpu) for end, cpu in st.session_state.get(_CPU, []) if time.monotonic() - end < WINDOW]
     time.sleep(wait_for_share(history, time.monotonic()))
     started = time.thread_time()
-    token = FRAMED.set(True)
     try:
-        shielded(page.run, page.title)
+        yield
     finally:
-        FRAMED.reset(token)
         st.session_state[_CPU] = [*history, (time.monotonic(), time.thread_time() - started)]
 
 

@@ -10,14 +10,17 @@ one error path (``ui.guard.shielded``), also when the part reruns alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import streamlit as st
 
 from ui import guard, keep
 from ui.controls import Control, Page
+from ui.navigation import FRAMED
 
 LINK = "link"  # the part at a page's end that writes the link, shows it and keeps the last good state
+BODY = "body"  # the part with the page's charts, rerun by the point and the settings in the sidebar
 
 
 def key(page: Page, name: str) -> str:
@@ -33,11 +36,33 @@ def part(page: Page, name: str, draw: Callable[[], None]) -> None:
         outer = page.rerun
         page.rerun = (own,) if name == LINK else (own, key(page, LINK))
         try:
-            guard.shielded(draw, own)
+            if FRAMED.get():  # in the page's run, which keeps the session's fair share
+                guard.shielded(draw, own)
+            else:  # rerunning alone: a part's rerun counts towards the fair share as a page's does
+                with guard.fair_share():
+                    guard.shielded(draw, own)
         finally:
             page.rerun = outer
 
     st.fragment(body, key=own)()
+
+
+@contextmanager
+def rerunning_the_body(page: Page) -> Iterator[None]:
+    """Controls drawn here, in the sidebar before the page's body, rerun only the body and the link (``body``)."""
+    outer = page.rerun
+    page.rerun = (key(page, BODY), key(page, LINK))
+    try:
+        yield
+    finally:
+        page.rerun = outer
+
+
+def body(page: Page, draw: Callable[[], None]) -> None:
+    """The page's charts and numbers as a part: a control drawn ``rerunning_the_body`` reruns it (and the link)
+    without the page around it. ``draw`` reads those controls' values itself (``Page.value``): a rerun of the
+    part alone does not run the code that drew them."""
+    part(page, BODY, draw)
 
 
 def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) -> None:

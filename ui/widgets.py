@@ -168,14 +168,29 @@ def point_controls(page: Page, picked: Picked, labels: tuple[str, str] = ("x₀"
         default = _on_grid(float(start), step)
         controls.append(slider(name, f"{label} ({var})", float(low), float(high), step, default, format=f"%.{digits}f"))
     page.follow((picked.key, picked.domain), controls, tag="point")
+    exact = page.key("_exact")
+    outer = page.rerun
+    if st.session_state.get(exact):
+        page.rerun = ()  # the open boxes below show the point too: a slider reruns the whole page while they do
     x, y = (float(page.draw(c)) for c in controls)
-    with st.sidebar.expander("Type exact coordinates"):
-        for control, var in zip(controls, picked.names, strict=False):
-            key, typed = page.key(control), page.key(f"{control.name}_typed")
-            # Each box shows the value in use; typing writes it into the slider's state before the next run.
-            st.session_state[typed] = st.session_state[key]
-            st.number_input(var, control.low, control.high, key=typed, format="%g", on_change=_copy, args=(typed, key))
+    page.rerun = outer
+    # Opening or closing reruns the page: the boxes, drawn only while open, then show the point in use.
+    boxes = st.sidebar.expander("Type exact coordinates", key=exact, on_change="rerun")
+    if boxes.open:
+        with boxes:
+            for control, var in zip(controls, picked.names, strict=False):
+                key, typed = page.key(control), page.key(f"{control.name}_typed")
+                # Each box shows the value in use; typing writes it into the slider's state before the next run.
+                st.session_state[typed] = st.session_state[key]
+                st.number_input(
+                    var, control.low, control.high, key=typed, format="%g", on_change=_copy, args=(typed, key)
+                )
     return x, y
+
+
+def point(page: Page, names: Sequence[str] = POINT) -> tuple[float, ...]:
+    """The point the sliders of ``point_controls`` hold now: what a part rerunning alone reads (ui.parts.body)."""
+    return tuple(float(page.value(page.controls[name])) for name in names)
 
 
 def on_grid(control: Control, value: float) -> float:
