@@ -170,5 +170,21 @@ def run(rounds: int = 8) -> list[dict]:
     return rows
 
 
+def run_some(slugs: list[str], rounds: int = 8) -> None:
+    """Only the pages named by their URL path (``python -m bench.pages partials descent``), each between floors."""
+    by_slug = {SLUGS[page]: page for page in INTERACTIONS}
+    for slug in slugs:
+        floors = [floor(30)]
+        result = measure(by_slug[slug], rounds)
+        floors.append(floor(30))
+        base = statistics.median(floors)
+        print(
+            f"{slug}: {result['median'] * 1000:.1f} ms (p95 {result['p95'] * 1000:.1f}), floor {base * 1000:.2f} ms, "
+            f"{result['median'] / base:.1f}× the floor (target ≤ {TARGET_RATIO}×)"
+        )
+
+
 if __name__ == "__main__":
-    run()
+    import sys
+
+    run_some(sys.argv[1:]) if len(sys.argv) > 1 else run()
