@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -34,10 +35,10 @@ from ui import cache, formula
 from ui.controls import Control, Page, choice, number_box, slider
 from ui.live import curvature_live
 from ui.page import begin, finish
-from ui.parts import tabs
+from ui.parts import body, rerunning_the_body, tabs
 from ui.render import show
 from ui.runs import race
-from ui.widgets import function_picker, hyper_control, lecture, pick_handler, point_controls
+from ui.widgets import function_picker, hyper_control, lecture, pick_handler, point, point_controls
 from viz.curvature import distance_figure, hessian_figure, lr_sweep_figure, paths_figure, rates_figure, taylor_figure
 from viz.descent import curves_figure
 
@@ -96,21 +97,26 @@ slot = begin(
     "of point P is, how fast gradient descent can go, and where Newton's method jumps.",
 )
 picked = function_picker(PAGE)
-x0, y0 = point_controls(PAGE, picked, labels=("P", "P"))
 f, names = picked.f, picked.names
 big = lecture()
 open_tab = PAGE.value(TAB)
-values: dict[str, Any] = {}
-if CONTROLS[open_tab]:
-    st.sidebar.subheader(open_tab)
-for tab_name, controls in CONTROLS.items():
-    for c in controls:
-        # The open tab's controls are drawn; the others keep their values (and their place in the link).
-        values[c.name] = PAGE.draw(c) if tab_name == open_tab else PAGE.value(c)
+# P and the open tab's settings rerun only the tabs and the link (ui.parts.body); the tabs read them afresh.
+with rerunning_the_body(PAGE):
+    point_controls(PAGE, picked, labels=("P", "P"))
+    if CONTROLS[open_tab]:
+        st.sidebar.subheader(open_tab)
+    for control in CONTROLS[open_tab]:
+        PAGE.draw(control)  # the other tabs' controls keep their values, read by the body (and their place in the link)
 
 
-def hessian_tab() -> None:
+def settings() -> dict[str, Any]:
+    """Every tab's settings as they are now, the closed tabs' included (the link keeps them all)."""
+    return {c.name: PAGE.value(c) for controls in CONTROLS.values() for c in controls}
+
+
+def hessian_tab(p: tuple[float, float]) -> None:
     """H at P, its eigen-axes on the map, the classification, and f beside its Taylor model."""
+    x0, y0 = p
     c = curvature_at(f, (x0, y0))
     if not c.defined:
         formula.hessian(f, PAGE.key("hessian_tex"))
@@ -163,7 +169,7 @@ def hessian_tab() -> None:
     )
 
 
-def condition_tab() -> None:
+def condition_tab(values: dict[str, Any]) -> None:
     """GD, momentum and Nesterov on a quadratic with chosen κ: predicted against measured rates, and the η sweep."""
     st.caption("This tab builds its own quadratic from the controls in the sidebar; the function above is not used.")
     q = from_condition(values["kappa"], values["angle"])
@@ -217,11 +223,11 @@ def condition_tab() -> None:
     st.caption(f"At η* the best gradient descent can do is ρ = (κ − 1)/(κ + 1) = {best_rate:.4f}.")
 
 
-def newton_tab() -> None:
+def newton_tab(p: tuple[float, float], values: dict[str, Any]) -> None:
     """The Newton variants against gradient descent in one of the scenes."""
     scene = values["scene"]
     if scene == "picked":
-        g, start, domain = f, (x0, y0), picked.domain
+        g, start, domain = f, p, picked.domain
         gd_lr = picked.preset.lr if picked.preset else 0.05
         minima = [m for m, _ in picked.preset.minima] if picked.preset else []
         saddles: list = []
@@ -279,7 +285,7 @@ def newton_tab() -> None:
     )
 
 
-def saddle_tab() -> None:
+def saddle_tab(values: dict[str, Any]) -> None:
     """GD, momentum and noisy GD from beside a saddle: who stalls and who escapes."""
     st.caption("This tab uses its own functions with a known saddle, chosen in the sidebar.")
     s = SADDLES[values["saddle"]]
@@ -320,6 +326,14 @@ def saddle_tab() -> None:
     )
 
 
-tabs(PAGE, TAB, [hessian_tab, condition_tab, newton_tab, saddle_tab])
+def charts_and_numbers() -> None:
+    """The open tab, from P and the settings as they are now: it reruns alone when they move (ui.parts.body)."""
+    x0, y0 = point(PAGE)
+    p, values = (x0, y0), settings()
+    renders = [partial(hessian_tab, p), partial(condition_tab, values), partial(newton_tab, p, values)]
+    tabs(PAGE, TAB, [*renders, partial(saddle_tab, values)])
+
+
+body(PAGE, charts_and_numbers)
 
 finish(PAGE, slot)
