@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import NamedTuple
+
 import numpy as np
 import streamlit as st
 
@@ -29,10 +32,18 @@ from ui.controls import Page, choice, number_box, toggle
 from ui.live import descent_live
 from ui.navigation import BY_PREFIX
 from ui.page import begin, finish
-from ui.parts import tabs
+from ui.parts import body, rerunning_the_body, tabs
 from ui.render import code_snippet, show
 from ui.text import plain
-from ui.widgets import learning_rate_follows, lecture, optimizer_controls, pick_handler
+from ui.widgets import (
+    LEARNING_RATE,
+    OPTIMIZER,
+    STEPS,
+    learning_rate_follows,
+    lecture,
+    optimizer_controls,
+    pick_handler,
+)
 from viz.descent import curves_figure, race_figure
 from viz.regression import epochs_figure, fit_figure, minima_line
 
@@ -63,11 +74,30 @@ big = lecture()
 # The lesson's own step uses η = 0.1 (its hand-worked numbers); the fit starts from 0.05. Switching tab brings it.
 tab_lr = 0.1 if PAGE.value(TAB) == TAB.default else 0.05
 learning_rate_follows(PAGE, st.session_state[PAGE.key(TAB)], tab_lr)
-name, lr, steps, hyper = optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER)
+# η, the steps and the hyperparameters rerun only the body and the link; the optimizer, through the body, the page.
+with rerunning_the_body(PAGE):
+    drawn_optimizer = optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER)[0]
 LESSON_ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2)
 
 
-def stable_rate(X) -> float:
+class Training(NamedTuple):
+    """The sidebar's optimizer settings: what both tabs train with."""
+
+    name: str
+    lr: float
+    steps: int
+    hyper: dict
+
+
+def training() -> Training:
+    """The optimizer settings as the sidebar holds them now (read again when the body reruns alone)."""
+    name = PAGE.value(PAGE.controls[OPTIMIZER.name])
+    hyper = {h.name: float(PAGE.value(PAGE.controls[h.name])) for h in OPTIMIZERS[name].hypers}
+    lr, steps = PAGE.value(PAGE.controls[LEARNING_RATE.name]), PAGE.value(PAGE.controls[STEPS.name])
+    return Training(name, float(lr), int(steps), hyper)
+
+
+def stable_rate(X, lr: float) -> float:
     """2/λmax of the loss's Hessian, shown beside η; a warning before the run when η is beyond it."""
     bound = max_stable_lr(least_squares_hessian(X))
     st.caption(
@@ -83,8 +113,9 @@ def stable_rate(X) -> float:
     return bound
 
 
-def lesson() -> None:
+def lesson(t: Training) -> None:
     """The lesson's one-example loss after its hand step (step 3 of the path): what every further step does."""
+    name, lr, steps, hyper = t
     loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
     # The working on the left, the picture of the loss beside it, so both show in the first screen.
     words, picture = st.columns([1, 1])
@@ -107,7 +138,7 @@ def lesson() -> None:
     words.latex(rf"r_{{k+1}} = {latex(factor)}\, r_k")
     words.markdown(f"With **η = {number(lr)}**, {residual_story(factor)}")
     with words:
-        stable_rate(np.array([LESSON_ROW]))
+        stable_rate(np.array([LESSON_ROW]), lr)
     steps_shown = min(steps, 6)
     plain_run = descend(loss, (1.0, 1.0), optimizer="gd", lr=lr, steps=steps_shown)
     residuals = plain_run.points @ np.array(LESSON_ROW) - 5.0
@@ -142,8 +173,9 @@ def lesson() -> None:
         )
 
 
-def model() -> None:
+def model(t: Training) -> None:
     """A line fitted to data by full-batch or mini-batch descent on the mean squared error."""
+    name, lr, steps, hyper = t
     st.markdown(
         "A model ŷ = w₁·x + w₂ (slope w₁, intercept w₂) fitted by descent on the **mean squared error** L(w) "
         "over the N examples (its formula and gradient are below the figures)."
@@ -163,7 +195,7 @@ def model() -> None:
             "below are the line's weights on x′."
         )
     st.caption(f"Data: {data.source}, N = {len(data.x)}.")
-    stable_rate(line_design(data.x))
+    stable_rate(line_design(data.x), lr)
     batch = PAGE.draw(BATCH, where=st)
     batch_size = None if batch == "full" else int(batch)
     L = cache.mse(data)
@@ -236,7 +268,7 @@ def model() -> None:
             "still heads for the least-squares solution, and the noise shrinks with a smaller η. Each epoch "
             "reshuffles the data and visits every example once."
         )
-    compare(data, L(*target), int(seed))
+    compare(data, L(*target), int(seed), t)
 
 
 def dataset(upload: object, seed: int) -> Dataset:
@@ -256,8 +288,9 @@ def dataset(upload: object, seed: int) -> Dataset:
     return data
 
 
-def compare(data: Dataset, floor: float, seed: int) -> None:
+def compare(data: Dataset, floor: float, seed: int, t: Training) -> None:
     """Batch size 1, a middle size and the full batch on the same data, for the same number of epochs."""
+    name, lr, _, hyper = t
     epochs = max(1, min(10, 2000 // len(data.x)))  # batch size 1 takes N steps per epoch
     st.markdown(
         f"**Batch sizes compared.** The same data, η and optimizer for {epochs} epochs: a small batch takes many "
@@ -268,9 +301,17 @@ def compare(data: Dataset, floor: float, seed: int) -> None:
     show(fig, key=PAGE.key("epochs"))
 
 
-# Only the open tab computes; a switch reruns.
-tabs(PAGE, TAB, [lesson, model])
+def charts_and_numbers() -> None:
+    """The open tab and the code, from the sidebar's settings as they are now: it reruns alone when η, the steps or
+    a hyperparameter moves (ui.parts.body)."""
+    if PAGE.value(PAGE.controls[OPTIMIZER.name]) != drawn_optimizer:
+        st.rerun()  # another optimizer: the whole page, whose sidebar shows its hyperparameters and its rule
+    t = training()
+    # Only the open tab computes; a switch reruns.
+    tabs(PAGE, TAB, [partial(lesson, t), partial(model, t)])
+    # The lesson's loss trained on from (1, 1) at the page's η: the steps after the hand step, as the tab shows them.
+    code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", t.lr, 5))
 
-# The lesson's loss trained on from (1, 1) at the page's η: the steps after the hand step, as the tab shows them.
-code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", lr, 5))
+
+body(PAGE, charts_and_numbers)
 finish(PAGE, slot)
