@@ -296,8 +296,16 @@ def compare(data: Dataset, floor: float, seed: int, t: Training) -> None:
         f"**Batch sizes compared.** The same data, η and optimizer for {epochs} epochs: a small batch takes many "
         "cheap, noisy steps per pass over the data; the full batch one exact step."
     )
-    runs = compare_batches(data, START, epochs, optimizer=name, lr=lr, seed=seed, **hyper)
-    fig = epochs_figure({k: t for k, (t, _) in runs.items()}, {k: p for k, (_, p) in runs.items()}, floor, big)
+    # Kept in the bounded runs cache: the comparison does not follow the steps slider, the page's main gesture.
+    key = ("batches", data.x.tobytes(), data.y.tobytes(), epochs, name, lr, seed, tuple(sorted(hyper.items())))
+
+    def batches() -> tuple:
+        return cache.frozen(
+            tuple(compare_batches(data, START, epochs, optimizer=name, lr=lr, seed=seed, **hyper).items())
+        )
+
+    runs = dict(cache.RUNS.get(key, batches))
+    fig = epochs_figure({k: run for k, (run, _) in runs.items()}, {k: p for k, (_, p) in runs.items()}, floor, big)
     show(fig, key=PAGE.key("epochs"))
 
 
