@@ -106,12 +106,15 @@ with rerunning_the_body(PAGE):
     if CONTROLS[open_tab]:
         st.sidebar.subheader(open_tab)
     for control in CONTROLS[open_tab]:
-        PAGE.draw(control)  # the other tabs' controls keep their values, read by the body (and their place in the link)
+        PAGE.draw(control)
+for tab_name, controls in CONTROLS.items():
+    for control in controls if tab_name != open_tab else ():
+        PAGE.value(control)  # the closed tabs' controls keep their values and their place in the link
 
 
 def settings() -> dict[str, Any]:
-    """Every tab's settings as they are now, the closed tabs' included (the link keeps them all)."""
-    return {c.name: PAGE.value(c) for controls in CONTROLS.values() for c in controls}
+    """The open tab's settings as they are now (only a switch of tab, a whole-page run, opens another)."""
+    return {c.name: PAGE.value(c) for c in CONTROLS[open_tab]}
 
 
 def hessian_tab(p: tuple[float, float]) -> None:
