@@ -129,12 +129,13 @@ def hessian_tab(p: tuple[float, float]) -> None:
         )
         return
     local = window(picked.domain, (x0, y0))
+    model = model_grid(c, local, 41)  # the quadratic model near P: its level curves on the map, its surface below
     grid = cache.grid(f, picked.domain, 61)
     # The map first, so it shows in the first screen; the matrix and what it says beside it.
     left, right = st.columns([3, 2]) if not big else (st.container(), st.container())
     with left:
         show(
-            hessian_figure(grid, c, names, model_grid(c, local, 41), lecture=big, ring=True),
+            hessian_figure(grid, c, names, model, lecture=big, ring=True),
             key=PAGE.key("hessian"),
             on_pick=pick_handler(PAGE),  # a click moves P there; a drag of its ring is previewed in the browser
             live=curvature_live(f, PAGE, (x0, y0), ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1]))),
@@ -167,7 +168,7 @@ def hessian_tab(p: tuple[float, float]) -> None:
                 f"like around a **{c.kind}**. {vectors}."
             )
     show(
-        taylor_figure(evaluate_grid(f, local, 41), model_grid(c, local, 41), c, names, lecture=big),
+        taylor_figure(evaluate_grid(f, local, 41), model, c, names, lecture=big),
         key=PAGE.key("taylor"),
     )
 
