@@ -90,3 +90,19 @@ def test_a_new_eta_reruns_the_lesson_tab_and_its_link_to_step_3_still_works(page
     hand.click()
     page.wait_for_url("**/several_weights**", timeout=60_000)
     assert page.get_by_test_id("stException").count() == 0
+
+
+def test_another_optimizer_reruns_the_whole_regression_page_with_its_hyperparameters(page, server):
+    """The optimizer is drawn with η and the steps, whose moves rerun the body alone; choosing another one reruns
+    the whole page from the body, so the sidebar shows the new optimizer's hyperparameters and rule."""
+    open_page(page, server, "regression", "tab=Fit+a+line+to+data&opt=gd&lr=0.05&steps=20")
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_text("Hyperparameters").count() == 0  # plain gradient descent has none
+    page.locator(".st-key-regression-opt").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="Momentum", exact=True).click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('opt') === 'momentum'", timeout=60_000)
+    wait_idle(page)
+    sidebar.get_by_text("Hyperparameters").wait_for(timeout=30_000)
+    assert link(page)["momentum"] == "0.9"  # the table's default, in the link as in the sidebar
+    assert "w₁ (step 20)" in metrics(page)
+    assert page.get_by_test_id("stException").count() == 0
