@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
@@ -241,9 +242,9 @@ def basins(now: Now) -> None:
     )
 
 
-def charts_and_numbers() -> None:
-    """The run from the start and the noise as they are now, and every tab drawn from it: the start's sliders,
-    the noise and its seed rerun this part alone (ui.parts.body), the page around it stays."""
+def charts_and_numbers(tab: int, render: Callable[[Now], None]) -> None:
+    """The run from the start and the noise as they are now, the open tab drawn from it and its code: the start's
+    sliders, the noise and its seed rerun this part alone (ui.parts.body), the page around it stays."""
     start = point(PAGE, START)
     training = schedule.now(PAGE)
     run = runs.descent(f, start, name, lr, steps, **training.settings, **hyper)
@@ -259,12 +260,19 @@ def charts_and_numbers() -> None:
             )
     elif run.status == "unbounded":
         st.warning(run.reason, icon=":material/trending_down:")
-    now = Now(start, training, run)
-    # Only the open tab computes, so the hidden ones cost nothing; a tab's own controls rerun only that tab, which
-    # draws from this body's run (kept in the tab's part), so they never compute the run again.
-    tabs(PAGE, TAB, [partial(render, now) for render in (step_by_step, race, sweep, basins)])
+    # The tab's own controls rerun only this part inside the body: it keeps the body's run, never computes it again.
+    part(PAGE, f"tab{tab}.own", partial(render, Now(start, training, run)))
     code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
 
 
-body(PAGE, charts_and_numbers)
+# Only the open tab computes, so the hidden ones cost nothing. The body is drawn inside the open tab: a switch of
+# tabs reruns the page (and the link), which a switch drawn inside the body would not.
+tabs(
+    PAGE,
+    TAB,
+    [
+        partial(body, PAGE, partial(charts_and_numbers, tab, render))
+        for tab, render in enumerate((step_by_step, race, sweep, basins))
+    ],
+)
 finish(PAGE, slot)
