@@ -122,3 +122,19 @@ def test_the_weights_target_and_start_rerun_the_body_with_the_lessons_numbers(co
     assert _array(line["x"]) + 2 * _array(line["y"]) == pytest.approx([7.0, 7.0], rel=1e-12)
     assert (at.query_params["w1"], at.query_params["eta"]) == ("2", "0.05")
     assert r"\nabla L = \left[" in texts(at)  # the symbolic gradient, drawn from outside the body
+
+
+def test_a_start_box_of_three_weights_reruns_the_body_from_the_typed_start(counted):
+    expr = "(w1 + 2w2 + 3w3 - 6)^2 + w1^2"
+    at = open_page("pages/descent.py", {"f": "custom", "expr": expr, "opt": "gd", "lr": "0.01", "steps": "20"})
+    counted["top"].clear()
+    at.number_input(key="descent.start_w2").set_value(1.5).run()
+    assert_clean(at)
+    assert counted["top"] == []
+    start = tuple(at.number_input(key=f"descent.start_w{i}").value for i in (1, 2, 3))
+    assert start[1] == 1.5 and [call[1] for call in counted["run"]][-1] == start
+    run = descend(parse(expr), start, optimizer="gd", lr=0.01, steps=20)
+    scale = max(abs(v) for v in run.points[0])
+    shown = {m.label: m.value for m in at.metric}
+    assert [shown[f"final w{i}"] for i in (1, 2, 3)] == [number(v, scale=scale) for v in run.points[-1]]
+    assert at.query_params["start_w2"] == "1.5"
