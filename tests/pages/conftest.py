@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bench.apptest import charts, send_event  # noqa: F401 (the page tests' helpers)
-from bench.nested_parts import keep_the_page_around_parts
+from bench.apptest import charts, keep_the_page_around_parts, send_event  # noqa: F401 (the page tests' helpers)
 from ui.chart import read_payload
 
 keep_the_page_around_parts()  # the tree after a part reran alone is the whole page, as in the browser
