@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import weakref
+from collections.abc import Sequence
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import ElementTree, parse_tree_from_messages
@@ -38,9 +40,36 @@ _sent: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # an AppTest's s
 _run = LocalScriptRunner.run
 
 
+def _path(message: ForwardMsg) -> tuple[int, ...]:
+    return tuple(message.metadata.delta_path)
+
+
+def page_after(before: Sequence[ForwardMsg], sent: Sequence[ForwardMsg], parts: set[str]) -> list[ForwardMsg]:
+    """What the page shows after the ``parts`` reran alone and sent ``sent``: the messages from before outside
+    every rerun part's container, and the new ones. The browser drops everything inside a rerun part's container
+    that the run did not send again (a part inside it included), as Streamlit's ``clearStaleNodes`` does."""
+    containers = [
+        _path(m) for m in sent if m.HasField("delta") and m.delta.HasField("add_block") and m.delta.fragment_id in parts
+    ]
+
+    def stale(message: ForwardMsg) -> bool:
+        if not message.HasField("delta"):
+            return False
+        path = _path(message)
+        return message.delta.fragment_id in parts or any(path[: len(c)] == c for c in containers)
+
+    # In the page's order (a stable sort keeps the later of two messages to one place later), as a full run sends
+    # them: AppTest's tree keeps a container's children in the order they first came.
+    return sorted([m for m in before if not stale(m)] + list(sent), key=_path)
+
+
 def _run_keeping_the_page(runner: LocalScriptRunner, *args, **kwargs) -> ElementTree:
-    """A run's tree as the browser shows it: after a part of the page reran alone (ui.parts), the rest of the page
-    from the runs before, not only what the part sent (AppTest alone keeps only the part)."""
+    """A run's tree as the browser shows it: after parts of the page reran alone (ui.parts), the rest of the page
+    from the runs before, not only what the parts sent (AppTest alone keeps only the parts).
+
+    After a whole run, the parts that run did not draw are forgotten, as the server forgets them when a run ends:
+    AppTest's page runs end in ``st.stop`` (ui.navigation.ensure_framed), which skips that, and a part whose place
+    moved would then rerun twice, under its old place and its new one."""
     tree = _run(runner, *args, **kwargs)
     started = [
         data
@@ -50,9 +79,11 @@ def _run_keeping_the_page(runner: LocalScriptRunner, *args, **kwargs) -> Element
     parts = set((started[-1].get("fragment_ids_this_run") or ()) if started else ())
     sent = list(runner.forward_msgs())
     if parts:
-        before = _sent.get(runner.session_state, [])
-        sent = [m for m in before if not (m.HasField("delta") and m.delta.fragment_id in parts)] + sent
+        sent = page_after(_sent.get(runner.session_state, []), sent, parts)
         tree = parse_tree_from_messages(sent)
+    else:
+        drawn = {m.delta.fragment_id for m in sent if m.HasField("delta") and m.delta.fragment_id}
+        runner._fragment_storage.clear(new_fragment_ids=frozenset(drawn))
     _sent[runner.session_state] = sent
     return tree
 

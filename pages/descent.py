@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+
 import streamlit as st
 
-from core import OPTIMIZERS
+from core import OPTIMIZERS, Trajectory
 from core.basins import basin_story
 from core.explain import explain_step, step_inputs, step_table
 from core.function import to_latex
@@ -16,19 +20,21 @@ from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
-from ui.parts import part, tabs
+from ui.parts import body, part, rerunning_the_body, tabs
 from ui.recording import recording_buttons, recording_texts
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.text import plain
-from ui.training import noise_lesson, training_controls
+from ui.training import Training, noise_lesson, training_controls
 from ui.widgets import (
     EXPLAINED_STEP,
+    POINT,
     explained_step,
     function_picker,
     learning_rate_follows,
     lecture,
     optimizer_controls,
     pick_handler,
+    point,
     start_controls,
     step_buttons,
 )
@@ -63,26 +69,16 @@ slot = begin(
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
-start = start_controls(PAGE, picked)
+with rerunning_the_body(PAGE):  # the main gesture: moving the start reruns only the charts and numbers
+    start_controls(PAGE, picked)
+START = POINT if len(names) == 2 else tuple(f"start_{var}" for var in names)  # its controls (ui.widgets)
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))
-training = training_controls(PAGE, steps)  # the schedule and the gradient noise, used by every tab's runs
+# The schedule and the gradient noise, used by every tab's runs; the noise and its seed rerun only the body.
+schedule = training_controls(PAGE, steps)
 big = lecture()
-
-run = runs.descent(f, start, name, lr, steps, **training.settings, **hyper)
 about(picked.preset)
-if run.status == "diverged":
-    if run.diverged_at == 0:
-        st.error("f or its gradient is undefined at the start point: move the start.", icon=":material/warning:")
-    else:
-        st.error(
-            f"**Diverged at step {run.diverged_at}**: the loss or the gradient blew up (|f| > 10¹² or not a number). "
-            f"The path is drawn up to the last finite point, step {run.steps_taken}. Try a smaller learning rate.",
-            icon=":material/error:",
-        )
-elif run.status == "unbounded":
-    st.warning(run.reason, icon=":material/trending_down:")
 two_d = len(names) == 2
 minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 
@@ -90,12 +86,20 @@ minima = [m for m, _ in picked.preset.minima] if picked.preset else []
 STEP = PAGE.key(EXPLAINED_STEP)  # the explained step k, 1 … steps taken; the figure shows it as its frame k − 1
 
 
-def follow_figure_step(frame: int) -> None:
+class Now(NamedTuple):
+    """What the body computes from the start and the noise as they are now: every tab draws from it."""
+
+    start: tuple[float, ...]
+    training: Training
+    run: Trajectory
+
+
+def follow_figure_step(steps_taken: int, frame: int) -> None:
     """The student moved the figure's own step slider to frame j: explain step j + 1 (the step it shows)."""
-    st.session_state[STEP] = min(max(1, frame + 1), max(1, run.steps_taken))
+    st.session_state[STEP] = min(max(1, frame + 1), max(1, steps_taken))
 
 
-def run_metrics() -> None:
+def run_metrics(run: Trajectory) -> None:
     """The run's end: loss, gradient norm and one metric per weight."""
     if run.status == "diverged":
         return
@@ -114,14 +118,15 @@ def run_metrics() -> None:
         box.metric(f"final {var}", number(value, scale=max(abs(v) for v in run.points[0])))
 
 
-def step_by_step() -> None:
+def step_by_step(now: Now) -> None:
     """Playback, the written-out step, the per-step curves and the table."""
+    start, run = now.start, now.run
     if two_d:
         show(
             descent_figure(cache.grid(f, picked.domain, 51), run, names, start_handle=True, lecture=big),
             key=PAGE.key("playback"),
             on_pick=pick_handler(PAGE),  # a click on the map or the surface, or the dragged ring, moves the start
-            on_step=follow_figure_step,
+            on_step=partial(follow_figure_step, run.steps_taken),
             live=descent_live(f, PAGE, start, name, lr, steps, hyper),  # the dragged start's path, in the browser
         )
         title = picked.preset.name if picked.preset else ""
@@ -129,20 +134,20 @@ def step_by_step() -> None:
         recording_buttons(PAGE.key("recording"), cache.grid(f, picked.domain, 51), run, names, texts)
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")
-    run_metrics()
+    run_metrics(run)
     noise_lesson(f, start, run)
     gradient_box = lazy_expander("The gradient used at every step", key=PAGE.key("gradient"))
     if gradient_box is not None:
         with gradient_box:
-            for var, partial in zip(names, f.partials, strict=True):
-                st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(partial)}")
+            for var, derivative in zip(names, f.partials, strict=True):
+                st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {to_latex(derivative)}")
                 derivation_steps(
                     lambda var=var: cache.derivation(f, var),
                     f"Show the steps for ∂f/∂{var}",
                     key=PAGE.key(f"steps_{var}"),
                 )
     if run.steps_taken >= 1:
-        part(PAGE, "step", explain)  # Back, Next and the step slider rerun this part only
+        part(PAGE, "step", partial(explain, run))  # Back, Next and the step slider rerun this part only
     log = PAGE.draw(LOG, where=st)
     show(progress_figure(run, names, log=log, lecture=big), key=PAGE.key("progress"))
     table = step_table(run, names)
@@ -152,7 +157,7 @@ def step_by_step() -> None:
     downloads.button("⬇ Steps as CSV", lambda: csv_bytes(table), "descent_steps.csv", "text/csv", PAGE.key("csv"))
 
 
-def explain() -> None:
+def explain(run: Trajectory) -> None:
     """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
     back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
@@ -164,8 +169,9 @@ def explain() -> None:
     st.code("\n".join(line for step in explain_step(run, k, names) for line in step.lines), language=None)
 
 
-def race() -> None:
+def race(now: Now) -> None:
     """All chosen optimizers from the same start: each at its own tuned η, or all at the page's η."""
+    start, training = now.start, now.training
     picture = st.container()  # the race above its own controls, so it shows in the first screen
     chosen = PAGE.draw(RACE, where=st)
     mode = PAGE.draw(RACE_LR.replace(horizontal=True), where=st)
@@ -194,10 +200,11 @@ def warn_runs(shown: dict) -> None:
             st.info(f"{label}: {r.reason}")
 
 
-def sweep() -> None:
+def sweep(now: Now) -> None:
     """The chosen optimizer at several multiples of η, side by side, and its loss at every η of the grid."""
+    start = now.start
     factors = PAGE.draw(SWEEP.replace(labels=lambda v: f"{number(v)} × η = {number(v * lr)}"), where=st)
-    settings = {**hyper, **training.settings}
+    settings = {**hyper, **now.training.settings}
     swept = runs.race(f, start, {f"η = {number(k * lr)}": (name, k * lr, settings) for k in sorted(factors)}, steps)
     if swept:
         if two_d:
@@ -211,7 +218,7 @@ def sweep() -> None:
         st.caption(grid_story(grid_run))
 
 
-def basins() -> None:
+def basins(now: Now) -> None:
     """Which minimum each start of a grid reaches, for presets with known minima."""
     if not two_d or not minima:
         st.info("Basins need a preset with known minima — try Himmelblau, the six-hump camel or Rastrigin.")
@@ -224,19 +231,48 @@ def basins() -> None:
     n = PAGE.draw(BASIN_GRID, where=st)
     bm = cache.basins(picked.key, name, lr, steps, tuple(sorted(hyper.items())), n)
     show(
-        basin_figure(bm, minima, names, start=start, lecture=big),
+        basin_figure(bm, minima, names, start=now.start, lecture=big),
         key=PAGE.key("basins"),
         on_pick=pick_handler(PAGE),  # a click on a basin starts the descent there
     )
     st.caption(
         f"{n * n} starts, {steps} steps of {OPTIMIZERS[name].label} with η = {number(lr)}, all computed at once. "
         + basin_story(bm, minima)
-        + (" The map uses exact gradients at a constant η: no schedule, no noise." if not training.exact else "")
+        + (" The map uses exact gradients at a constant η: no schedule, no noise." if not now.training.exact else "")
     )
 
 
-# Only the open tab computes, so the hidden ones cost nothing; a tab's own controls rerun only that tab.
-tabs(PAGE, TAB, [step_by_step, race, sweep, basins])
+def charts_and_numbers(tab: int, render: Callable[[Now], None]) -> None:
+    """The run from the start and the noise as they are now, the open tab drawn from it and its code: the start's
+    sliders, the noise and its seed rerun this part alone (ui.parts.body), the page around it stays."""
+    start = point(PAGE, START)
+    training = schedule.now(PAGE)
+    run = runs.descent(f, start, name, lr, steps, **training.settings, **hyper)
+    if run.status == "diverged":
+        if run.diverged_at == 0:
+            st.error("f or its gradient is undefined at the start point: move the start.", icon=":material/warning:")
+        else:
+            st.error(
+                f"**Diverged at step {run.diverged_at}**: the loss or the gradient blew up (|f| > 10¹² or not a "
+                f"number). The path is drawn up to the last finite point, step {run.steps_taken}. "
+                "Try a smaller learning rate.",
+                icon=":material/error:",
+            )
+    elif run.status == "unbounded":
+        st.warning(run.reason, icon=":material/trending_down:")
+    # The tab's own controls rerun only this part inside the body: it keeps the body's run, never computes it again.
+    part(PAGE, f"tab{tab}.own", partial(render, Now(start, training, run)))
+    code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
 
-code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
+
+# Only the open tab computes, so the hidden ones cost nothing. The body is drawn inside the open tab: a switch of
+# tabs reruns the page (and the link), which a switch drawn inside the body would not.
+tabs(
+    PAGE,
+    TAB,
+    [
+        partial(body, PAGE, partial(charts_and_numbers, tab, render))
+        for tab, render in enumerate((step_by_step, race, sweep, basins))
+    ],
+)
 finish(PAGE, slot)

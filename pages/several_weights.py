@@ -10,8 +10,9 @@ from core.numbers import number
 from ui import cache
 from ui.controls import Page, choice, slider
 from ui.page import begin, finish
+from ui.parts import body, rerunning_the_body
 from ui.render import show, step_by_hand
-from ui.widgets import lecture, pick_handler
+from ui.widgets import lecture, pick_handler, point
 from viz.descent import race_figure
 from viz.regression import minima_line
 
@@ -27,47 +28,56 @@ slot = begin(
     "A model with two weights w = (w₁, w₂) has a loss L(w); descent needs **both** partial derivatives, one per "
     "weight, and moves every weight at once: $w \\leftarrow w - \\eta\\,\\nabla L(w)$.",
 )
-y = float(PAGE.draw(TARGET))
-lr = float(PAGE.draw(RATE))
-steps = int(PAGE.draw(STEPS))
-start = tuple(float(PAGE.draw(c)) for c in START)
+with rerunning_the_body(PAGE):  # the sidebar shows none of them: they rerun only the charts and numbers
+    for control in (TARGET, RATE, STEPS, *START):
+        PAGE.draw(control)
 big = lecture()
-
-loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", y),))
 symbolic = cache.function("(w1 + 2*w2 - y)**2")
-run = descend(loss, start, optimizer="gd", lr=lr, steps=steps)
-words, picture = st.columns([1, 1])
-with words:
-    st.markdown("One training example with inputs (1, 2) and target y; the model predicts w₁·1 + w₂·2:")
-    st.latex(r"L(w_1, w_2) = (w_1 + 2w_2 - y)^2")
-    grad = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])
-    st.latex(rf"\nabla L = \left[{grad}\right]")
-    st.markdown(
-        f"With **y = {number(y)}**, from **(w₁, w₂) = ({number(start[0])}, {number(start[1])})** and "
-        f"**η = {number(lr)}**, one step by hand:"
-    )
-    step_by_hand(st.container(), run, loss.names, "∇L at the start")
-    st.caption(
-        f"L goes from {number(run.values[0])} to {number(run.values[1], scale=run.values[0])} in one step. "
-        f"Both weights moved, each by −η times its own partial derivative."
-    )
-with picture:
-    domain = PRESETS["lesson_loss"].domain
-    show(
-        race_figure(
-            cache.grid(loss, domain, 51),
-            {f"{steps} step{'s' if steps > 1 else ''} of gradient descent": run},
-            loss.names,
-            lecture=big,
-            extra=minima_line(ROW, y, domain),
-        ),
-        key=PAGE.key("map"),
-        on_pick=pick_handler(PAGE, [c.name for c in START]),  # a click on the map starts there
-    )
-    landed = run.points[1][0] + 2 * run.points[1][1]
-    st.caption(
-        f"The loss is zero on the whole dashed line w₁ + 2w₂ = {number(y)}; the first step lands where "
-        f"w₁ + 2w₂ = {number(landed)}. Click the map to start somewhere else."
-    )
+GRADIENT = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])  # y stays a symbol: the same for every y
 
+
+def charts_and_numbers() -> None:
+    """The step by hand and the map for the target, η, steps and start as they are now: they rerun this part
+    alone (ui.parts.body)."""
+    y = float(PAGE.value(TARGET))
+    lr = float(PAGE.value(RATE))
+    steps = int(PAGE.value(STEPS))
+    start = point(PAGE, [c.name for c in START])
+    loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", y),))
+    run = descend(loss, start, optimizer="gd", lr=lr, steps=steps)
+    words, picture = st.columns([1, 1])
+    with words:
+        st.markdown("One training example with inputs (1, 2) and target y; the model predicts w₁·1 + w₂·2:")
+        st.latex(r"L(w_1, w_2) = (w_1 + 2w_2 - y)^2")
+        st.latex(rf"\nabla L = \left[{GRADIENT}\right]")
+        st.markdown(
+            f"With **y = {number(y)}**, from **(w₁, w₂) = ({number(start[0])}, {number(start[1])})** and "
+            f"**η = {number(lr)}**, one step by hand:"
+        )
+        step_by_hand(st.container(), run, loss.names, "∇L at the start")
+        st.caption(
+            f"L goes from {number(run.values[0])} to {number(run.values[1], scale=run.values[0])} in one step. "
+            f"Both weights moved, each by −η times its own partial derivative."
+        )
+    with picture:
+        domain = PRESETS["lesson_loss"].domain
+        show(
+            race_figure(
+                cache.grid(loss, domain, 51),
+                {f"{steps} step{'s' if steps > 1 else ''} of gradient descent": run},
+                loss.names,
+                lecture=big,
+                extra=minima_line(ROW, y, domain),
+            ),
+            key=PAGE.key("map"),
+            on_pick=pick_handler(PAGE, [c.name for c in START]),  # a click on the map starts there
+        )
+        landed = run.points[1][0] + 2 * run.points[1][1]
+        st.caption(
+            f"The loss is zero on the whole dashed line w₁ + 2w₂ = {number(y)}; the first step lands where "
+            f"w₁ + 2w₂ = {number(landed)}. Click the map to start somewhere else."
+        )
+
+
+body(PAGE, charts_and_numbers)
 finish(PAGE, slot)

@@ -2,7 +2,8 @@
 
 Each is declared once here (the schedule's parameters come from the schedule table, as the optimizer's come from
 the optimizer table); the widgets read and write the share link, and ``Training.settings`` is what ``descend``
-takes, so a link replays the same noisy, scheduled run exactly.
+takes, so a link replays the same noisy, scheduled run exactly. The noise and its seed change only the runs: they
+rerun the page's body alone (ui.parts.body), which reads them with ``Training.now``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULES, warmup_length
 from ui import cache
 from ui.controls import Page, choice, number_box, slider
+from ui.parts import rerunning_the_body
 from ui.widgets import hyper_control
 
 SCHEDULE = choice(
@@ -57,6 +59,11 @@ class Training(NamedTuple):
         """Plain gradient descent's setting: exact gradients at a constant η."""
         return self.schedule == "constant" and not self.noise
 
+    def now(self, page: Page) -> Training:
+        """These settings with the noise and the seed as they are now: what the page's body, rerunning alone when
+        they change, runs with."""
+        return self._replace(noise=float(page.value(NOISE)), seed=int(page.value(SEED)))
+
 
 def training_controls(page: Page, steps: int) -> Training:
     """Sidebar: the schedule, its parameters, the gradient noise and its seed (open when any is not the default)."""
@@ -76,8 +83,9 @@ def training_controls(page: Page, steps: int) -> Training:
     cut = warmup_length(warmup, steps)
     note = f" The warmup is cut to {cut} steps: the run has {steps}." if warmup >= steps else ""
     box.caption(spec.about + note)
-    noise = float(page.draw(NOISE, where=box))
-    seed = int(page.draw(SEED, where=box))
+    with rerunning_the_body(page):  # nothing in the sidebar shows them: they rerun only the page's body
+        noise = float(page.draw(NOISE, where=box))
+        seed = int(page.draw(SEED, where=box))
     return Training(name, params, noise, seed)
 
 
