@@ -98,8 +98,12 @@ def test_another_optimizer_reruns_the_whole_regression_page_with_its_hyperparame
     open_page(page, server, "regression", "tab=Fit+a+line+to+data&opt=gd&lr=0.05&steps=20")
     sidebar = page.get_by_test_id("stSidebar")
     assert sidebar.get_by_text("Hyperparameters").count() == 0  # plain gradient descent has none
-    page.locator(".st-key-regression-opt").get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name="Momentum", exact=True).click()
+    chart(page, "regression.surface")  # the page is drawn: the box reacts to a click
+    box = page.locator(".st-key-regression-opt input")
+    box.click()
+    box.fill("Momentum")  # typing filters the list; Momentum comes before Nesterov momentum
+    page.get_by_role("option", name="Momentum", exact=True).wait_for(timeout=30_000)
+    box.press("Enter")
     page.wait_for_function("() => new URLSearchParams(location.search).get('opt') === 'momentum'", timeout=60_000)
     wait_idle(page)
     sidebar.get_by_text("Hyperparameters").wait_for(timeout=30_000)
