@@ -37,6 +37,7 @@ def send_event(at: AppTest, key: str, event: str, value: object) -> AppTest:
 
 
 _sent: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # an AppTest's session state -> what its page shows
+_pages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # ... -> the pages its navigation registered
 _run = LocalScriptRunner.run
 
 
@@ -69,8 +70,14 @@ def _run_keeping_the_page(runner: LocalScriptRunner, *args, **kwargs) -> Element
 
     After a whole run, the parts that run did not draw are forgotten, as the server forgets them when a run ends:
     AppTest's page runs end in ``st.stop`` (ui.navigation.ensure_framed), which skips that, and a part whose place
-    moved would then rerun twice, under its old place and its new one."""
+    moved would then rerun twice, under its old place and its new one. And the pages ``st.navigation`` registered
+    stay known to a part rerunning alone (a ``st.page_link`` in it), as in the server, whose session keeps one
+    PagesManager where AppTest makes a new one per run."""
+    pages = runner._pages_manager
+    if runner.session_state in _pages:  # a part rerunning alone still knows the pages st.navigation registered
+        pages._set_pages(_pages[runner.session_state])
     tree = _run(runner, *args, **kwargs)
+    _pages[runner.session_state] = pages.get_pages()
     started = [
         data
         for event, data in zip(runner.events, runner.event_data, strict=True)

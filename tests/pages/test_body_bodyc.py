@@ -8,11 +8,9 @@ body rerunning alone never calls it.
 from __future__ import annotations
 
 import base64
-import weakref
 
 import numpy as np
 import pytest
-from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
 import core.regression
 import ui.page
@@ -22,25 +20,6 @@ from tests.pages.conftest import assert_clean, keyed_figure, open_page, texts
 
 CURVATURE, REGRESSION = "pages/curvature.py", "pages/regression.py"
 MODEL = "Fit a line to data"
-
-
-@pytest.fixture(autouse=True)
-def pages_kept_across_runs(monkeypatch):
-    """The pages ``st.navigation`` registered stay known to a part rerunning alone, as in the server, whose session
-    keeps one PagesManager (AppTest makes a new one per run: the lesson tab's ``st.page_link`` would not find its
-    page when the body reruns alone)."""
-    kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-    run = LocalScriptRunner.run
-
-    def keeping(runner: LocalScriptRunner, *args, **kwargs):
-        pages = runner._pages_manager
-        if runner.session_state in kept:
-            pages._set_pages(kept[runner.session_state])
-        tree = run(runner, *args, **kwargs)
-        kept[runner.session_state] = pages.get_pages()
-        return tree
-
-    monkeypatch.setattr(LocalScriptRunner, "run", keeping)
 
 
 @pytest.fixture
