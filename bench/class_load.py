@@ -67,7 +67,6 @@ ACTIVITY = {
 }
 MAP = "classroom.map"
 ACCEPTED = ("Your answer is in.", "Your answer is changed: only the latest one counts.")
-FRAGMENT_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
 @dataclass
@@ -82,9 +81,6 @@ class Tab(Session):
         kind = msg.WhichOneof("type")
         if kind == "auto_rerun":
             self.fragments[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
-        if kind == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
-            self._runs += 1
-            return True
         return super()._read(msg, run)
 
     def _element(self, element, fragment: str = "") -> None:

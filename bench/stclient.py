@@ -27,7 +27,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
-FINISHED = ForwardMsg.FINISHED_SUCCESSFULLY
+# A run that ends the tab's wait: the whole page's, or parts of it rerunning alone (a control whose callback reruns
+# only the page's body, ui.parts; a live view's timed fragment).
+FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
 @dataclass
@@ -237,7 +239,7 @@ class Session:
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self._element(msg.delta.new_element, msg.delta.fragment_id)
         elif kind == "script_finished":
-            if msg.script_finished != FINISHED:
+            if msg.script_finished not in FINISHED:
                 return False  # a run cut short by the next rerun, or a compile error: keep reading
             self._runs += 1
             self._cache = {h: seen for h, seen in self._cache.items() if self._runs - seen <= self._max_age}

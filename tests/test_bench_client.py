@@ -14,9 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.class_load import Tab
-from bench.stclient import Run
+from bench.stclient import Run, Session
 
 MAP_ID = "$$ID-0123abcd-classroom.map"
+FRAGMENT_RUN, CUT_SHORT = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ForwardMsg.FINISHED_EARLY_FOR_RERUN
+WHOLE_RUN = ForwardMsg.FINISHED_SUCCESSFULLY
 
 
 def _chart(fragment: str) -> ForwardMsg:
@@ -77,3 +79,11 @@ def test_a_click_on_a_chart_inside_a_fragment_asks_for_that_fragment_only():
     assert msg.rerun_script.fragment_id == "answering-fragment"
     (state,) = msg.rerun_script.widget_states.widgets
     assert json.loads(state.json_trigger_value) == [{"event": "pick", "value": {"x": 0.5, "y": -0.25, "via": "click"}}]
+
+
+def test_a_run_of_parts_of_the_page_ends_the_wait_and_a_run_cut_short_does_not():
+    """Regression: a slider whose callback reruns only the page's body (ui.parts) ends its run with
+    FINISHED_FRAGMENT_RUN_SUCCESSFULLY; the client waited for a whole run that never came (test_deploy timed out)."""
+    session = Session("127.0.0.1", 1, "/descent", fetch_plotly_js=False)
+    finished = [ForwardMsg(script_finished=status) for status in (FRAGMENT_RUN, CUT_SHORT, WHOLE_RUN)]
+    assert [session._read(msg, Run(0, 0, 0, 0)) for msg in finished] == [True, False, True]
