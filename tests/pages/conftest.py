@@ -54,6 +54,16 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def metrics(at: AppTest) -> dict[str, str]:
+    """The page's metrics, label -> shown value."""
+    return {m.label: m.value for m in at.metric}
+
+
+def link_box(at: AppTest, slug: str) -> str:
+    """The students' link in the "Link to this view" box of the page at ``/slug``."""
+    return next(c.value for c in at.code if c.value.startswith(f"/{slug}?"))
+
+
 def assert_clean(at: AppTest) -> None:
     """No exception reached the page, and the entry point's last-resort guard did not fire."""
     assert not at.exception, [e.value for e in at.exception]

@@ -7,17 +7,13 @@ import pytest
 from core.network import build, initial_weights, loss_and_gradient
 from core.points import make_points
 from tests.hostile import hostile_strings
-from tests.pages.conftest import assert_clean, figures, open_page, texts
+from tests.pages.conftest import assert_clean, figures, metrics, open_page, texts
 
 PAGE = "pages/backprop.py"
 
 
 def nodes(figure):
     return next(t for t in figure["data"] if t["name"] == "nodes")
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def value(text):

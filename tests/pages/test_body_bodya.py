@@ -13,7 +13,7 @@ import math
 import pytest
 
 from core.numbers import number
-from tests.pages.conftest import assert_clean, keyed_figure, open_page, texts, trace
+from tests.pages.conftest import assert_clean, keyed_figure, link_box, metrics, open_page, texts, trace
 from ui import cache, widgets
 
 
@@ -25,15 +25,6 @@ def page_tops(monkeypatch):
     monkeypatch.setattr(widgets, "function_picker", lambda *a, **k: calls.append("picker") or picker(*a, **k))
     monkeypatch.setattr(cache, "total", lambda *a, **k: calls.append("total") or total(*a, **k))
     return calls
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def link_box(at, page: str) -> str:
-    """The students' link in the "Link to this view" box."""
-    return next(c.value for c in at.code if c.value.startswith(f"/{page}?"))
 
 
 def test_moving_p_on_the_gradient_page_reruns_only_the_body(page_tops):

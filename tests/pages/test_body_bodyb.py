@@ -13,7 +13,7 @@ import pytest
 import ui.page
 from core import PRESETS, descend, parse
 from core.numbers import number
-from tests.pages.conftest import assert_clean, keyed_figure, open_page, texts, trace
+from tests.pages.conftest import assert_clean, keyed_figure, link_box, open_page, texts, trace
 from tests.pages.test_descent_pages import _array
 from ui import runs
 
@@ -28,10 +28,6 @@ def counted(monkeypatch):
     monkeypatch.setattr(ui.page, "begin", lambda *a, **k: calls["top"].append(a) or begin(*a, **k))
     monkeypatch.setattr(runs, "descent", lambda *a, **k: calls["run"].append(a) or descent(*a, **k))
     return calls
-
-
-def link_box(at, slug: str) -> str:
-    return next(c.value for c in at.code if c.value.startswith(f"/{slug}?"))
 
 
 def expected_descent(start: tuple[float, float], **more):

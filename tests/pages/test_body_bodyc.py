@@ -16,7 +16,7 @@ import core.regression
 import ui.page
 from core.numbers import number
 from core.regression import make_dataset
-from tests.pages.conftest import assert_clean, keyed_figure, open_page, texts
+from tests.pages.conftest import assert_clean, keyed_figure, link_box, metrics, open_page, texts
 
 CURVATURE, REGRESSION = "pages/curvature.py", "pages/regression.py"
 MODEL = "Fit a line to data"
@@ -34,15 +34,6 @@ def page_runs(monkeypatch):
 
     monkeypatch.setattr(ui.page, "begin", counted)
     return calls
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def link_box(at, page: str) -> str:
-    """The students' link in the "Link to this view" box."""
-    return next(c.value for c in at.code if c.value.startswith(f"/{page}?"))
 
 
 def test_moving_p_reruns_only_the_hessian_tab_and_its_numbers_follow(page_runs):

@@ -2,14 +2,10 @@
 
 import pytest
 
-from tests.pages.conftest import assert_clean, figures, open_page, texts
+from tests.pages.conftest import assert_clean, figures, metrics, open_page, texts
 
 PAGE = "pages/curvature.py"
 TABS = ["Hessian at P", "Condition number", "Newton's method", "Saddle escape"]
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 @pytest.mark.parametrize(("tab", "charts"), [(TABS[0], 2), (TABS[1], 3), (TABS[2], 3), (TABS[3], 2)])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from core import ExpressionError
-from tests.pages.conftest import assert_clean, figures, open_page, send_event, texts
+from tests.pages.conftest import assert_clean, figures, link_box, open_page, send_event, texts
 from ui import runs
 
 QUERY = {"f": "himmelblau", "opt": "adam", "lr": "0.1", "steps": "30"}
@@ -31,11 +31,6 @@ def page_runs(monkeypatch):
     return calls
 
 
-def link_box(at) -> str:
-    """The students' link in the "Link to this view" box."""
-    return next(c.value for c in at.code if c.value.startswith("/descent?"))
-
-
 def race_names(at) -> set[str]:
     """The optimizers whose paths the race's map draws (its legend: "Adam, η = 1 (tuned)")."""
     labels = {"Gradient descent": "gd", "Momentum": "momentum", "Nesterov momentum": "nesterov", "Adam": "adam"}
@@ -53,7 +48,7 @@ def test_a_race_control_reruns_only_the_race_and_the_link_follows(page_runs):
     assert page_runs == []  # the page around the tab did not run again
     assert race_names(at) == {"gd", "adam"}  # the race did, with the new field
     assert at.query_params["race"] == "gd,adam"  # the address bar follows
-    assert "race=gd%2Cadam" in link_box(at)  # and so does the link box
+    assert "race=gd%2Cadam" in link_box(at, "descent")  # and so does the link box
     at.switch_page("pages/partials.py").run()  # nothing lost on a visit elsewhere
     at.switch_page("pages/descent.py").run()
     assert at.multiselect(key="descent.race").value == ["gd", "adam"]
@@ -67,7 +62,7 @@ def test_next_reruns_only_the_written_out_step_and_the_link_box_follows(page_run
     assert_clean(at)
     assert page_runs == []
     assert "Step 2: θ" in texts(at)
-    assert "&k=2" in link_box(at)
+    assert "&k=2" in link_box(at, "descent")
 
 
 def test_a_log_scale_toggle_in_the_tab_reruns_the_tab_not_the_page(page_runs):
@@ -78,7 +73,7 @@ def test_a_log_scale_toggle_in_the_tab_reruns_the_tab_not_the_page(page_runs):
     assert page_runs == []
     progress = next(f for f in figures(at) if f["layout"].get("yaxis", {}).get("type") == "log")
     assert progress["layout"]["yaxis"]["type"] == "log"
-    assert "log=1" in link_box(at)
+    assert "log=1" in link_box(at, "descent")
 
 
 def test_a_click_on_the_basin_map_inside_its_tab_reruns_the_whole_page(page_runs, monkeypatch):
@@ -110,7 +105,7 @@ def test_an_error_in_a_part_rerunning_alone_is_the_pages_message_with_its_last_g
     assert_clean(at)
     assert any("Not used" in w.value and "too long to run here" in w.value for w in at.warning)
     assert at.multiselect(key="descent.race").value == ["gd", "momentum", "nesterov", "adam", "newton"]
-    assert "race=gd%2Cmomentum" in link_box(at)
+    assert "race=gd%2Cmomentum" in link_box(at, "descent")
 
 
 def test_the_backprop_step_slider_and_next_redraw_only_the_graph(monkeypatch):
