@@ -15,7 +15,6 @@ from core.regression import (
     DataError,
     Dataset,
     batch_gradient,
-    compare_batches,
     fit,
     least_squares,
     loss_domain,
@@ -296,15 +295,8 @@ def compare(data: Dataset, floor: float, seed: int, t: Training) -> None:
         f"**Batch sizes compared.** The same data, η and optimizer for {epochs} epochs: a small batch takes many "
         "cheap, noisy steps per pass over the data; the full batch one exact step."
     )
-    # Kept in the bounded runs cache: the comparison does not follow the steps slider, the page's main gesture.
-    key = ("batches", data.x.tobytes(), data.y.tobytes(), epochs, name, lr, seed, tuple(sorted(hyper.items())))
-
-    def batches() -> tuple:
-        return cache.frozen(
-            tuple(compare_batches(data, START, epochs, optimizer=name, lr=lr, seed=seed, **hyper).items())
-        )
-
-    runs = dict(cache.RUNS.get(key, batches))
+    # Cached: the comparison does not follow the steps slider, the page's main gesture.
+    runs = cache.batches(data, START, epochs, name, lr, seed, hyper)
     fig = epochs_figure({k: run for k, (run, _) in runs.items()}, {k: p for k, (_, p) in runs.items()}, floor, big)
     show(fig, key=PAGE.key("epochs"))
 

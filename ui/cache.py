@@ -22,7 +22,7 @@ from core.function import parse_here
 from core.grid import Domain, Grid, evaluate_grid, gradient_field
 from core.memo import Memo
 from core.parsing import Reading, read
-from core.regression import Dataset, mse_loss
+from core.regression import Dataset, compare_batches, mse_loss
 from core.steps import Step
 from core.steps import derivation as derive
 from core.tuning import Tuned, tune
@@ -112,6 +112,30 @@ def run(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: i
     settings = tuple(sorted((k, tuple(sorted(v.items())) if isinstance(v, Mapping) else v) for k, v in hyper.items()))
     key = (f.identity, tuple(float(v) for v in start), optimizer, float(lr), int(steps), settings)
     return RUNS.get(key, lambda: frozen(descend(f, start, optimizer=optimizer, lr=lr, steps=steps, **hyper)))
+
+
+def batches(
+    data: Dataset, start: Sequence[float], epochs: int, optimizer: str, lr: float, seed: int, hyper: Mapping[str, Any]
+) -> dict[str, tuple[Trajectory, Any]]:
+    """``compare_batches`` (batch size 1, a middle size, the full batch) through the bounded runs cache."""
+    start = tuple(float(v) for v in start)
+    key = (
+        "batches",
+        data.x.tobytes(),
+        data.y.tobytes(),
+        start,
+        epochs,
+        optimizer,
+        lr,
+        seed,
+        tuple(sorted(hyper.items())),
+    )
+
+    def made() -> tuple:
+        runs = compare_batches(data, start, epochs, optimizer=optimizer, lr=lr, seed=seed, **hyper)
+        return frozen(tuple(runs.items()))
+
+    return dict(RUNS.get(key, made))
 
 
 def tuned(f: Function, start: Sequence[float], optimizer: str, steps: int, hyper: tuple = ()) -> Tuned:
