@@ -10,27 +10,20 @@ by the app from static/ and loaded once per browser tab: the app keeps working o
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import logging
 import math
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from core.memo import once
+from ui.plotly_js import ensure_plotly_js, plotly_src
 from viz.describe import describe
 
-STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
-PLOTLY_JS = f"plotly-{plotly.__version__}.min.js"
-PLOTLY_JS_GZ = f"{PLOTLY_JS}.gz"
 COMPONENT = "gradient_lab.plotly_chart"
 
 log = logging.getLogger("gradient_lab")
@@ -44,64 +37,9 @@ _mount = st.components.v2.component(
     css=Path(__file__).with_name("a11y.css").read_text(),
     isolate_styles=False,
 )
-_preload = st.components.v2.component(
-    "gradient_lab.plotly_preload",
-    js="\n".join(Path(__file__).with_name(name).read_text() for name in ("plotly_load.js", "plotly_preload.js")),
-    css=".st-key-gradient_lab-plotly_preload { display: none; }",  # it draws nothing: no gap in the sidebar either
-    isolate_styles=False,
-)
 _frame = st.components.v2.component(
     "gradient_lab.chart_frame", js=Path(__file__).with_name("chart_frame.js").read_text(), isolate_styles=False
 )
-
-
-@once  # a replica's first students arrive together: one of them checks the copy, the others wait for it
-def ensure_plotly_js() -> bool:
-    """Copy the plotly package's plotly.min.js into static/ once per process (the name carries the version),
-    with a gzipped copy beside it.
-
-    The server gzips every response of app/static/ again for each request: 4.8 MB of plotly.js cost about
-    140 ms of server CPU per student (python -m bench.load). The copy gzipped once here is served as it is
-    (application/gzip is never compressed again) and unpacked by the browser (plotly_chart.js).
-    False when static/ cannot be written (a read-only checkout): the charts then fall back to st.plotly_chart.
-    """
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    target = STATIC / PLOTLY_JS
-    packed = STATIC / PLOTLY_JS_GZ
-    try:
-        shipped = source.read_bytes()
-        if not target.exists() or target.read_bytes() != shipped:
-            STATIC.mkdir(exist_ok=True)
-            _write_atomically(target, shipped)
-        if not _unpacks_to(packed, shipped):
-            _write_atomically(packed, gzip.compress(shipped, compresslevel=9, mtime=0))
-    except OSError:
-        log.warning("could not copy plotly.js to %s; charts will remount on every rerun", STATIC, exc_info=True)
-        return False
-    return True
-
-
-def _unpacks_to(packed: Path, data: bytes) -> bool:
-    try:
-        return gzip.decompress(packed.read_bytes()) == data
-    except (OSError, EOFError):  # missing, or not gzip (gzip.BadGzipFile is an OSError)
-        return False
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it: replicas starting together on one checkout
-    never serve a half-written file."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(data)
-    os.replace(handle.name, path)
-
-
-def plotly_src() -> dict[str, str]:
-    """Where plotly.js is on this server, under server.baseUrlPath when one is set: {src, gz}, the plain file and
-    its gzipped copy."""
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    folder = f"/{base}/app/static" if base else "/app/static"
-    return {"src": f"{folder}/{PLOTLY_JS}", "gz": f"{folder}/{PLOTLY_JS_GZ}"}
 
 
 def chart_payload(
@@ -201,13 +139,6 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None], whole_page: b
 
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def preload_plotly() -> None:
-    """Start loading plotly.js in the browser at the top of a run (ui/plotly_preload.js): on a cold start the
-    browser fetches and compiles it while the server still computes the page, not after the first chart."""
-    if ensure_plotly_js():
-        _preload(data=plotly_src(), key="gradient_lab.plotly_preload")
 
 
 def show_frame(key: str, frame: int) -> None:

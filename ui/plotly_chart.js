@@ -32,7 +32,13 @@ function flush(Plotly) {
   queue.clear();
   const scenes = batch.filter((chart) => isScene(chart.latest));
   batch.filter((chart) => !scenes.includes(chart)).forEach((chart) => draw(Plotly, chart));
-  if (scenes.length) setTimeout(() => scenes.forEach((chart) => draw(Plotly, chart)), 0);
+  if (!scenes.length) return;
+  const drawScenes = () => scenes.forEach((chart) => draw(Plotly, chart));
+  // A scene drawn for the first time starts WebGL and compiles its shaders: most of a second in software, all
+  // of it on the page's one thread. It waits a frame more, so the page's first screen shows its flat charts and
+  // answers the pointer and the keys before that; a scene already drawn is updated right after this frame.
+  if (scenes.some((chart) => chart.drawn === null)) requestAnimationFrame(() => setTimeout(drawScenes, 0));
+  else setTimeout(drawScenes, 0);
 }
 
 // plotly.js draws WebGL scenes at twice the screen's resolution unless told otherwise: four times the pixels

@@ -1,4 +1,4 @@
-// plotly.js comes gzipped (spec.gz, packed once by the server, see ui/chart.py) and is unpacked here, where the
+// plotly.js comes gzipped (spec.gz, packed once by the server, see ui/plotly_js.py) and is unpacked here, where the
 // browser has DecompressionStream; otherwise, or if that fails, the plain copy (spec.src) is loaded.
 function loadPlotly(spec) {
   if (!window.__gradientLabPlotly) {

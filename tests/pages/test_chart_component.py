@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import gzip
 import json
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,8 +14,8 @@ from pathlib import Path
 import plotly
 import plotly.io as pio
 
-from tests.pages.conftest import charts, figures, open_page
-from ui import chart
+from tests.pages.conftest import ROOT, charts, figures, open_page
+from ui import chart, plotly_js
 from ui.render import CHART_CONFIG
 from viz.style import figure, trace
 
@@ -29,51 +32,53 @@ def test_the_payload_carries_the_figure_its_config_and_where_plotly_js_is():
 
 
 def test_plotly_js_is_the_plotly_packages_own_copy(tmp_path, monkeypatch):
-    monkeypatch.setattr(chart, "STATIC", tmp_path / "static")
-    chart.ensure_plotly_js.cache_clear()
+    monkeypatch.setattr(plotly_js, "STATIC", tmp_path / "static")
+    plotly_js.ensure_plotly_js.cache_clear()
     try:
-        assert chart.ensure_plotly_js()
-        copied = tmp_path / "static" / chart.PLOTLY_JS
+        assert plotly_js.ensure_plotly_js()
+        copied = tmp_path / "static" / plotly_js.PLOTLY_JS
         shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
         assert copied.read_bytes() == shipped.read_bytes()
-        packed = (tmp_path / "static" / chart.PLOTLY_JS_GZ).read_bytes()
+        packed = (tmp_path / "static" / plotly_js.PLOTLY_JS_GZ).read_bytes()
         assert gzip.decompress(packed) == shipped.read_bytes()
         assert len(packed) < len(shipped.read_bytes()) / 2
-        assert sorted(p.name for p in (tmp_path / "static").iterdir()) == sorted([chart.PLOTLY_JS, chart.PLOTLY_JS_GZ])
+        assert sorted(p.name for p in (tmp_path / "static").iterdir()) == sorted(
+            [plotly_js.PLOTLY_JS, plotly_js.PLOTLY_JS_GZ]
+        )
     finally:
-        chart.ensure_plotly_js.cache_clear()
+        plotly_js.ensure_plotly_js.cache_clear()
 
 
 def test_a_stale_or_broken_copy_is_written_again(tmp_path, monkeypatch):
     static = tmp_path / "static"
     static.mkdir()
-    (static / chart.PLOTLY_JS).write_text("/* an older plotly.js */")
-    (static / chart.PLOTLY_JS_GZ).write_bytes(b"not gzip at all")
-    monkeypatch.setattr(chart, "STATIC", static)
-    chart.ensure_plotly_js.cache_clear()
+    (static / plotly_js.PLOTLY_JS).write_text("/* an older plotly.js */")
+    (static / plotly_js.PLOTLY_JS_GZ).write_bytes(b"not gzip at all")
+    monkeypatch.setattr(plotly_js, "STATIC", static)
+    plotly_js.ensure_plotly_js.cache_clear()
     try:
-        assert chart.ensure_plotly_js()
+        assert plotly_js.ensure_plotly_js()
         shipped = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
-        assert (static / chart.PLOTLY_JS).read_bytes() == shipped
-        assert gzip.decompress((static / chart.PLOTLY_JS_GZ).read_bytes()) == shipped
+        assert (static / plotly_js.PLOTLY_JS).read_bytes() == shipped
+        assert gzip.decompress((static / plotly_js.PLOTLY_JS_GZ).read_bytes()) == shipped
     finally:
-        chart.ensure_plotly_js.cache_clear()
+        plotly_js.ensure_plotly_js.cache_clear()
 
 
 def test_an_unwritable_static_folder_falls_back_to_st_plotly_chart(tmp_path, monkeypatch):
     blocker = tmp_path / "a file, not a folder"
     blocker.write_text("")
-    monkeypatch.setattr(chart, "STATIC", blocker / "static")
-    chart.ensure_plotly_js.cache_clear()
+    monkeypatch.setattr(plotly_js, "STATIC", blocker / "static")
+    plotly_js.ensure_plotly_js.cache_clear()
     try:
-        assert chart.ensure_plotly_js() is False
+        assert plotly_js.ensure_plotly_js() is False
         at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
         assert not at.exception
         assert charts(at) == []
         drawn = [element.key for element in at.get("plotly_chart")]  # the same charts, by Streamlit's own element
         assert drawn == ["partials.surface", "partials.map", "partials.slice_x", "partials.slice_y"]
     finally:
-        chart.ensure_plotly_js.cache_clear()
+        plotly_js.ensure_plotly_js.cache_clear()
 
 
 def test_each_chart_keeps_its_key_across_reruns():
@@ -88,20 +93,48 @@ def test_each_chart_keeps_its_key_across_reruns():
 def test_a_replicas_first_students_arriving_together_check_the_copy_once(tmp_path, monkeypatch):
     """Regression: with functools.cache each of a cold replica's first 20 sessions unpacked the 4.8 MB copy again
     (0.6 s of CPU in the bench's live class)."""
-    monkeypatch.setattr(chart, "STATIC", tmp_path / "static")
+    monkeypatch.setattr(plotly_js, "STATIC", tmp_path / "static")
     checks: list[int] = []
-    unpacks_to = chart._unpacks_to
+    unpacks_to = plotly_js._unpacks_to
 
     def counted(packed, data):
         checks.append(1)
         time.sleep(0.2)  # long enough that every caller arrives while the first one checks
         return unpacks_to(packed, data)
 
-    monkeypatch.setattr(chart, "_unpacks_to", counted)
-    chart.ensure_plotly_js.cache_clear()
+    monkeypatch.setattr(plotly_js, "_unpacks_to", counted)
+    plotly_js.ensure_plotly_js.cache_clear()
     try:
         with ThreadPoolExecutor(8) as pool:
-            assert all(pool.map(lambda _: chart.ensure_plotly_js(), range(8)))
+            assert all(pool.map(lambda _: plotly_js.ensure_plotly_js(), range(8)))
         assert checks == [1]
     finally:
-        chart.ensure_plotly_js.cache_clear()
+        plotly_js.ensure_plotly_js.cache_clear()
+
+
+def test_the_preload_goes_out_before_the_app_is_imported():
+    """On a cold start the browser loads plotly.js while the server imports sympy, numpy and the app: the entry
+    script draws the preload first, from a module that imports none of them (Streamlit, already loaded by the
+    server, brings plotly's figures itself)."""
+    fresh = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, ui.plotly_js; print(sorted({'sympy', 'numpy', 'core', 'viz'} & set(sys.modules)))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert fresh.stdout.strip() == "[]"
+    entry = ast.parse((ROOT / "dashboard.py").read_text())
+    statements = [ast.unparse(node) for node in entry.body]
+    preload = next(i for i, line in enumerate(statements) if "preload_plotly()" in line)
+    imports = [
+        i for i, node in enumerate(entry.body) if isinstance(node, ast.ImportFrom) and node.module != "ui.plotly_js"
+    ]
+    app_imports = [i for i in imports if entry.body[i].module not in ("__future__", "pathlib", "streamlit")]
+    assert app_imports and min(app_imports) > preload
+    at = open_page("pages/partials.py", {"f": "lesson_quadratic"})
+    assert at.sidebar[0].proto.component_name == "gradient_lab.plotly_preload"  # the sidebar's first element
