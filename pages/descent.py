@@ -27,7 +27,6 @@ from ui.text import plain
 from ui.training import Training, noise_lesson, training_controls
 from ui.widgets import (
     EXPLAINED_STEP,
-    POINT,
     explained_step,
     function_picker,
     learning_rate_follows,
@@ -36,6 +35,7 @@ from ui.widgets import (
     pick_handler,
     point,
     start_controls,
+    start_names,
     step_buttons,
 )
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
@@ -71,7 +71,7 @@ picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
 with rerunning_the_body(PAGE):  # the main gesture: moving the start reruns only the charts and numbers
     start_controls(PAGE, picked)
-START = POINT if len(names) == 2 else tuple(f"start_{var}" for var in names)  # its controls (ui.widgets)
+START = start_names(names)  # the controls it drew
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)
 name, lr, steps, hyper = optimizer_controls(PAGE, default_lr, notation=("θ", "f"))

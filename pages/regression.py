@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
@@ -35,12 +34,12 @@ from ui.parts import body, rerunning_the_body, tabs
 from ui.render import code_snippet, show
 from ui.text import plain
 from ui.widgets import (
-    LEARNING_RATE,
     OPTIMIZER,
-    STEPS,
+    OptimizerSettings,
     learning_rate_follows,
     lecture,
     optimizer_controls,
+    optimizer_settings,
     pick_handler,
 )
 from viz.descent import curves_figure, race_figure
@@ -75,25 +74,8 @@ tab_lr = 0.1 if PAGE.value(TAB) == TAB.default else 0.05
 learning_rate_follows(PAGE, st.session_state[PAGE.key(TAB)], tab_lr)
 # η, the steps and the hyperparameters rerun only the body and the link; the optimizer, through the body, the page.
 with rerunning_the_body(PAGE):
-    drawn_optimizer = optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER)[0]
+    drawn_optimizer = optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER).name
 LESSON_ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2)
-
-
-class Training(NamedTuple):
-    """The sidebar's optimizer settings: what both tabs train with."""
-
-    name: str
-    lr: float
-    steps: int
-    hyper: dict
-
-
-def training() -> Training:
-    """The optimizer settings as the sidebar holds them now (read again when the body reruns alone)."""
-    name = PAGE.value(PAGE.controls[OPTIMIZER.name])
-    hyper = {h.name: float(PAGE.value(PAGE.controls[h.name])) for h in OPTIMIZERS[name].hypers}
-    lr, steps = PAGE.value(PAGE.controls[LEARNING_RATE.name]), PAGE.value(PAGE.controls[STEPS.name])
-    return Training(name, float(lr), int(steps), hyper)
 
 
 def stable_rate(X, lr: float) -> float:
@@ -112,7 +94,7 @@ def stable_rate(X, lr: float) -> float:
     return bound
 
 
-def lesson(t: Training) -> None:
+def lesson(t: OptimizerSettings) -> None:
     """The lesson's one-example loss after its hand step (step 3 of the path): what every further step does."""
     name, lr, steps, hyper = t
     loss = cache.function("(w1 + 2*w2 - y)**2", constants=(("y", 5.0),))
@@ -172,7 +154,7 @@ def lesson(t: Training) -> None:
         )
 
 
-def model(t: Training) -> None:
+def model(t: OptimizerSettings) -> None:
     """A line fitted to data by full-batch or mini-batch descent on the mean squared error."""
     name, lr, steps, hyper = t
     st.markdown(
@@ -287,7 +269,7 @@ def dataset(upload: object, seed: int) -> Dataset:
     return data
 
 
-def compare(data: Dataset, floor: float, seed: int, t: Training) -> None:
+def compare(data: Dataset, floor: float, seed: int, t: OptimizerSettings) -> None:
     """Batch size 1, a middle size and the full batch on the same data, for the same number of epochs."""
     name, lr, _, hyper = t
     epochs = max(1, min(10, 2000 // len(data.x)))  # batch size 1 takes N steps per epoch
@@ -306,7 +288,7 @@ def charts_and_numbers() -> None:
     a hyperparameter moves (ui.parts.body)."""
     if PAGE.value(PAGE.controls[OPTIMIZER.name]) != drawn_optimizer:
         st.rerun()  # another optimizer: the whole page, whose sidebar shows its hyperparameters and its rule
-    t = training()
+    t = optimizer_settings(PAGE)
     # Only the open tab computes; a switch reruns.
     tabs(PAGE, TAB, [partial(lesson, t), partial(model, t)])
     # The lesson's loss trained on from (1, 1) at the page's η: the steps after the hand step, as the tab shows them.

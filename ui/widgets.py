@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -295,13 +296,22 @@ def hyper_control(h: Hyper) -> Control:
     )
 
 
+class OptimizerSettings(NamedTuple):
+    """The sidebar's optimizer, learning rate, steps and that optimizer's hyperparameters."""
+
+    name: str
+    lr: float
+    steps: int
+    hyper: dict
+
+
 def optimizer_controls(
     page: Page,
     default_lr: float,
     default_steps: int = 60,
     table: Mapping[str, Optimizer] = OPTIMIZERS,
     notation: tuple[str, str] = ("w", "L"),
-) -> tuple[str, float, int, dict]:
+) -> OptimizerSettings:
     """Optimizer, learning rate, steps and the chosen optimizer's hyperparameters, all from the optimizer table
     (or the part of it a page can run: ``FIRST_ORDER`` where only gradient estimates exist).
 
@@ -322,7 +332,16 @@ def optimizer_controls(
     point, function = notation
     where = "weights" if point == "w" else "point"
     st.sidebar.caption(f"g = ∇{function}({point}): the gradient at the current {where} {point}.")
-    return name, float(lr), int(steps), hyper
+    return OptimizerSettings(name, float(lr), int(steps), hyper)
+
+
+def optimizer_settings(page: Page) -> OptimizerSettings:
+    """The settings ``optimizer_controls`` drew, as they are now: what a part rerunning alone reads (ui.parts.body).
+    The optimizer must be the one drawn: another one's hyperparameters are drawn only by the page's next run."""
+    name = page.value(page.controls[OPTIMIZER.name])
+    hyper = {h.name: float(page.value(page.controls[h.name])) for h in OPTIMIZERS[name].hypers}
+    lr, steps = page.value(page.controls[LEARNING_RATE.name]), page.value(page.controls[STEPS.name])
+    return OptimizerSettings(name, float(lr), int(steps), hyper)
 
 
 def in_notation(rule: str, notation: tuple[str, str]) -> str:
@@ -342,14 +361,19 @@ def learning_rate_follows(page: Page, token: object, default_lr: float) -> None:
     page.follow(token, [LEARNING_RATE.replace(default=float(default_lr))], tag="lr")
 
 
+def start_names(names: Sequence[str]) -> tuple[str, ...]:
+    """The controls ``start_controls`` draws for these variables: P's two sliders, or a box per variable."""
+    return POINT if len(names) == 2 else tuple(f"start_{var}" for var in names)
+
+
 def start_controls(page: Page, picked: Picked) -> tuple[float, ...]:
     """The start point: sliders for two variables, number inputs for more."""
     if len(picked.names) == 2:
         return point_controls(page, picked, labels=("start", "start"))
     st.sidebar.caption("Start point")
     controls = [
-        number_box(f"start_{var}", var, -1e3, 1e3, 0.1, float(default))
-        for var, default in zip(picked.names, picked.start, strict=False)
+        number_box(name, var, -1e3, 1e3, 0.1, float(default))
+        for name, var, default in zip(start_names(picked.names), picked.names, picked.start, strict=False)
     ]
     page.follow((picked.key, picked.names), controls, tag="start")
     return tuple(float(page.draw(c)) for c in controls)
