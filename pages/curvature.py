@@ -100,13 +100,18 @@ picked = function_picker(PAGE)
 f, names = picked.f, picked.names
 big = lecture()
 open_tab = PAGE.value(TAB)
-# P and the open tab's settings rerun only the tabs and the link (ui.parts.body); the tabs read them afresh.
-with rerunning_the_body(PAGE):
+
+
+def sidebar_controls() -> None:
+    """P and the open tab's settings: they rerun only the tabs and the link (ui.parts.body), which read them afresh."""
     point_controls(PAGE, picked, labels=("P", "P"))
     if CONTROLS[open_tab]:
         st.sidebar.subheader(open_tab)
     for control in CONTROLS[open_tab]:
         PAGE.draw(control)
+
+
+rerunning_the_body(PAGE, sidebar_controls)
 for tab_name, controls in CONTROLS.items():
     for control in controls if tab_name != open_tab else ():
         PAGE.value(control)  # the closed tabs' controls keep their values and their place in the link

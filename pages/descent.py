@@ -69,8 +69,8 @@ slot = begin(
 )
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
-with rerunning_the_body(PAGE):  # the main gesture: moving the start reruns only the charts and numbers
-    start_controls(PAGE, picked)
+# The main gesture: moving the start reruns only the charts and numbers.
+rerunning_the_body(PAGE, lambda: start_controls(PAGE, picked))
 START = start_names(names)  # the controls it drew
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)

@@ -41,11 +41,9 @@ slot = begin(
     "Click the map or the surface to move P there, or drag the ring around P.",
 )
 picked = function_picker(PAGE)
-with rerunning_the_body(PAGE):
-    point_controls(PAGE, picked)
-    PAGE.draw(ARROWS)
-    PAGE.draw(NORMALIZED)
-    PAGE.draw(THETA)
+rerunning_the_body(
+    PAGE, lambda: (point_controls(PAGE, picked), PAGE.draw(ARROWS), PAGE.draw(NORMALIZED), PAGE.draw(THETA))
+)
 f = picked.f
 names = picked.names
 # Depends on f alone: made once per page run, not on every move of P or θ.

@@ -34,10 +34,7 @@ slot = begin(
     "of its tangent line there.",
 )
 picked = function_picker(PAGE)
-with rerunning_the_body(PAGE):
-    point_controls(PAGE, picked)
-    PAGE.draw(H)
-    PAGE.draw(PLANE)
+rerunning_the_body(PAGE, lambda: (point_controls(PAGE, picked), PAGE.draw(H), PAGE.draw(PLANE)))
 about(picked.preset)
 
 

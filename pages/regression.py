@@ -73,8 +73,9 @@ big = lecture()
 tab_lr = 0.1 if PAGE.value(TAB) == TAB.default else 0.05
 learning_rate_follows(PAGE, st.session_state[PAGE.key(TAB)], tab_lr)
 # η, the steps and the hyperparameters rerun only the body and the link; the optimizer, through the body, the page.
-with rerunning_the_body(PAGE):
-    drawn_optimizer = optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER).name
+drawn_optimizer = rerunning_the_body(
+    PAGE, lambda: optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER)
+).name
 LESSON_ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2)
 
 

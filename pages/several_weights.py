@@ -28,9 +28,8 @@ slot = begin(
     "A model with two weights w = (w₁, w₂) has a loss L(w); descent needs **both** partial derivatives, one per "
     "weight, and moves every weight at once: $w \\leftarrow w - \\eta\\,\\nabla L(w)$.",
 )
-with rerunning_the_body(PAGE):  # the sidebar shows none of them: they rerun only the charts and numbers
-    for control in (TARGET, RATE, STEPS, *START):
-        PAGE.draw(control)
+# The sidebar shows none of them: they rerun only the charts and numbers.
+rerunning_the_body(PAGE, lambda: [PAGE.draw(control) for control in (TARGET, RATE, STEPS, *START)])
 big = lecture()
 symbolic = cache.function("(w1 + 2*w2 - y)**2")
 GRADIENT = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])  # y stays a symbol: the same for every y

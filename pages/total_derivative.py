@@ -52,8 +52,7 @@ g_text = PAGE.draw(PATH.replace(default=default_g, label=f"Path: {y_name} = g({x
 step = nice_step(xb - xa)
 x_control = X0.replace(label=f"x₀ ({x_name})", low=float(xa), high=float(xb), step=step, default=float(picked.start[0]))
 PAGE.follow((picked.key, picked.domain), [x_control], tag="point")
-with rerunning_the_body(PAGE):  # x₀ reruns only the charts and numbers; a new path g reruns the page
-    PAGE.draw(x_control)
+rerunning_the_body(PAGE, lambda: PAGE.draw(x_control))  # x₀ reruns only the charts and numbers; a new g, the page
 
 td, error = None, None
 for candidate in (g_text, st.session_state.get(PAGE.key("last_g"), default_g), default_g):

@@ -10,8 +10,8 @@ one error path (``ui.guard.shielded``), also when the part reruns alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -21,6 +21,7 @@ from ui.navigation import FRAMED
 
 LINK = "link"  # the part at a page's end that writes the link, shows it and keeps the last good state
 BODY = "body"  # the part with the page's charts, rerun by the point and the settings in the sidebar
+T = TypeVar("T")
 
 
 def key(page: Page, name: str) -> str:
@@ -47,15 +48,30 @@ def part(page: Page, name: str, draw: Callable[[], None]) -> None:
     st.fragment(body, key=own)()
 
 
-@contextmanager
-def rerunning_the_body(page: Page) -> Iterator[None]:
-    """Controls drawn here, in the sidebar before the page's body, rerun only the body and the link (``body``)."""
-    outer = page.rerun
-    page.rerun = (key(page, BODY), key(page, LINK))
-    try:
-        yield
-    finally:
-        page.rerun = outer
+def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls", where: Any = None) -> T:
+    """Draw ``draw()``'s controls (in the sidebar, or in ``where``) as a part: a change reruns only the body and the
+    link (``body``), and ``draw()``'s value is returned.
+
+    In a part, a control asks the server to rerun that part rather than the page; its callback then reruns the
+    body instead. Asked for the page, the browser would first re-render the whole page for a run that never
+    happens (measured, ``python -m bench.browser``: 25-45 ms of every slider move). A widget in it without a
+    callback of its own (the coordinates' boxes) reruns the page, as it would outside a part.
+    """
+    result: list[T] = []
+
+    def controls() -> None:
+        if not FRAMED.get():  # this part rerunning alone: only a widget without a callback asks for that
+            st.rerun()
+        outer = page.rerun
+        page.rerun = (key(page, BODY), key(page, LINK))
+        try:
+            result.append(draw())
+        finally:
+            page.rerun = outer
+
+    with where if where is not None else st.sidebar:
+        st.fragment(controls, key=key(page, name))()
+    return result[0]
 
 
 def body(page: Page, draw: Callable[[], None]) -> None:

@@ -83,9 +83,11 @@ def training_controls(page: Page, steps: int) -> Training:
     cut = warmup_length(warmup, steps)
     note = f" The warmup is cut to {cut} steps: the run has {steps}." if warmup >= steps else ""
     box.caption(spec.about + note)
-    with rerunning_the_body(page):  # nothing in the sidebar shows them: they rerun only the page's body
-        noise = float(page.draw(NOISE, where=box))
-        seed = int(page.draw(SEED, where=box))
+    # Nothing in the sidebar shows them: they rerun only the page's body.
+    noise, seed = rerunning_the_body(
+        page, lambda: (page.draw(NOISE, where=box), page.draw(SEED, where=box)), "noise", box
+    )
+    noise, seed = float(noise), int(seed)
     return Training(name, params, noise, seed)
 
 

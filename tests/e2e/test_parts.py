@@ -3,9 +3,16 @@ sends: the tab's new text, never the page around it (its opening sentence, the s
 
 from __future__ import annotations
 
-from bench.harness import wait_idle
+import urllib.parse
+
+import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from bench.harness import slider_point, wait_idle
+from bench.pages import INTERACTIONS, SLUGS
+from core.numbers import number
 from tests.e2e.test_direct_manipulation import chart, link, open_page
-from tests.e2e.test_live_drag import receiving
+from tests.e2e.test_live_drag import metrics, receiving
 
 AROUND = (b"Partial derivatives in action", "Learning rate η".encode())  # drawn only by a whole-page run
 
@@ -65,3 +72,66 @@ def test_checking_an_answer_reruns_only_its_question(page, server):
     after = got[before:]
     assert any(b"Correct" in frame for frame in after)  # the question's verdict was sent
     assert not any(around in frame for frame in after)  # the page around it was not
+
+
+# The sidebar's controls that rerun only a page's body (ui.parts.rerunning_the_body), one per page: moved, the
+# browser asks the server for a part, never for the page (whose run the browser would first re-render the whole
+# page for, though it never happens), and the body and the link follow. The main sliders of bench/pages.py.
+SIDEBAR_PARTS = {SLUGS[path]: (query, key) for path, (query, key, _) in INTERACTIONS.items() if "backprop" not in path}
+
+
+def sending(page) -> list[BackMsg]:
+    """Every message the page sends the server from now on (Streamlit's back messages)."""
+    sent: list[BackMsg] = []
+
+    def keep(payload: str | bytes) -> None:
+        message = BackMsg()
+        message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        sent.append(message)
+
+    page.on("websocket", lambda ws: ws.on("framesent", keep))
+    return sent
+
+
+@pytest.mark.parametrize("slug", sorted(SIDEBAR_PARTS))
+def test_a_sidebar_slider_asks_for_its_part_and_the_body_and_the_link_follow(page, server, slug):
+    query, key = SIDEBAR_PARTS[slug]
+    sent = sending(page)
+    open_page(page, server, slug, urllib.parse.urlencode(query))
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
+    wait_idle(page)
+    name = key.split(".", 1)[1]
+    shown = link(page).get(name)
+    before = len(sent)
+    page.mouse.click(*slider_point(page, key, 0.3))
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get({name!r}) !== {shown!r}", timeout=30_000)
+    wait_idle(page)
+    reruns = [message.rerun_script for message in sent[before:] if message.WhichOneof("type") == "rerun_script"]
+    assert len(reruns) == 1
+    assert reruns[0].fragment_id  # a part's rerun (the sidebar's controls), not the page's
+    assert float(link(page)[name]) != float(shown or "nan")
+
+
+def test_with_the_exact_boxes_open_the_slider_and_the_boxes_rerun_the_page_and_agree(page, server):
+    """Widgets of the sidebar's part without a callback of their own (the boxes, the expander, a slider while the
+    boxes are open) rerun the page, as outside a part: the boxes show the point the charts use."""
+    open_page(page, server, "gradient", "f=lesson_quadratic&x0=0.5&y0=0.5")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Type exact coordinates").click()
+    boxes = sidebar.get_by_test_id("stNumberInput").locator("input")
+    boxes.first.wait_for(timeout=30_000)
+    wait_idle(page)
+    assert boxes.first.input_value() == "0.5"
+    page.mouse.click(*slider_point(page, "gradient.x0", 0.8))
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '0.5'", timeout=30_000)
+    wait_idle(page)
+    x0 = link(page)["x0"]
+    assert float(boxes.first.input_value()) == float(x0) > 1  # the box shows where the slider put P
+    boxes.nth(1).fill("-1.25")
+    boxes.nth(1).press("Enter")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('y0') === '-1.25'", timeout=30_000)
+    wait_idle(page)
+    x, y = float(x0), -1.25
+    assert metrics(page)["∂f/∂y(P)"] == number(2 * x + 2 * y)  # the body follows the typed y₀: ∂f/∂y = 2x + 2y
+    assert page.get_by_test_id("stException").count() == 0
