@@ -88,9 +88,10 @@ def plotly_chart(
     controls. With a ``live`` spec (ui.live) a drag of the point is previewed in the browser on every animation
     frame and picked once, on release (ui/live_drag.js). The chart's accessible name and description are read
     from the figure (viz.describe; ``subject`` names the function drawn); an ``on_pick`` with a ``keys()`` method
-    (ui.widgets.pick_handler) lets the arrow keys move its point. An event reruns the whole page; with
-    ``whole_page=False``, whose handler changes only what the fragment drawing the chart reads (a live class's
-    answer), that fragment reruns alone, as the browser asks.
+    (ui.widgets.pick_handler) lets the arrow keys move its point. An event reruns the whole page, or what a
+    handler's ``rerun()`` reruns (ui.parts.rerun_after_pick); with ``whole_page=False``, whose handler changes
+    only what the fragment drawing the chart reads (a live class's answer), that fragment reruns alone, as the
+    browser asks.
     """
     if not ensure_plotly_js():
         st.plotly_chart(fig, key=key, config=config)
@@ -132,9 +133,10 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None], whole_page: b
     if ok:
         handler(value)
         # What a chart's event sets (the point, the start, the step) is read all over the page: the whole page
-        # reruns, also for a chart in a part of the page that would rerun alone (ui.parts).
+        # reruns, also for a chart in a part of the page that would rerun alone (ui.parts), unless the handler
+        # names what it changes (a point drawn in the sidebar's part: that part, the body and the link).
         if whole_page:
-            st.rerun()
+            getattr(handler, "rerun", st.rerun)()
 
 
 def _number(value: Any) -> bool:

@@ -193,6 +193,8 @@ class Page:
         self.controls: dict[str, Control] = {}  # the declarations behind them, as drawn (ranges included)
         self.shared: set[str] = set()  # state outside the page that its defaults come from (the shared function)
         self.rerun: tuple[str, ...] = ()  # inside a part that reruns alone (ui.parts): what a control change reruns
+        self.part: str | None = None  # the sidebar's part drawing now (ui.parts.rerunning_the_body)
+        self.drawn_in: dict[str, str] = {}  # control name -> the sidebar's part that drew it
 
     def key(self, control: Control | str) -> str:
         return f"{self.name}.{control if isinstance(control, str) else control.name}"
@@ -253,6 +255,8 @@ class Page:
         key = self.prepare(control)
         value = control.widget(key, where if where is not None else st.sidebar, on_change=self.rerun_callback())
         self.drawn[control.name] = control.dump(value)
+        if self.part is not None:
+            self.drawn_in[control.name] = self.part
         keep.remember(key)
         return value
 

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import guard, keep
-from ui.controls import Control, Page
+from ui.controls import Control, Page, rerun_parts
 from ui.navigation import FRAMED
 
 LINK = "link"  # the part at a page's end that writes the link, shows it and keeps the last good state
@@ -57,21 +58,34 @@ def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls"
     happens (measured, ``python -m bench.browser``: 25-45 ms of every slider move). A widget in it without a
     callback of its own (the coordinates' boxes) reruns the page, as it would outside a part.
     """
+    own = key(page, name)
     result: list[T] = []
 
     def controls() -> None:
-        if not FRAMED.get():  # this part rerunning alone: only a widget without a callback asks for that
+        # Rerunning alone, by itself: only a widget without a callback asks for that (with the body, a chart's pick).
+        if not FRAMED.get() and len(get_script_run_ctx().fragment_ids_this_run) == 1:
             st.rerun()
-        outer = page.rerun
-        page.rerun = (key(page, BODY), key(page, LINK))
+        outer = page.rerun, page.part
+        page.rerun, page.part = (key(page, BODY), key(page, LINK)), own
         try:
             result.append(draw())
         finally:
-            page.rerun = outer
+            page.rerun, page.part = outer
 
     with where if where is not None else st.sidebar:
-        st.fragment(controls, key=key(page, name))()
+        st.fragment(controls, key=own)()
     return result[0]
+
+
+def rerun_after_pick(page: Page, names: Sequence[str]) -> None:
+    """After a chart moved the controls ``names`` (a click, a dragged point, an arrow key): rerun the sidebar's part
+    that drew them, which shows their new values, with the body and the link; the page if they were drawn elsewhere.
+    """
+    drawn_in = {page.drawn_in.get(name) for name in names}
+    if len(drawn_in) == 1 and None not in drawn_in:
+        rerun_parts([*drawn_in, key(page, BODY), key(page, LINK)])
+    else:
+        st.rerun()
 
 
 def body(page: Page, draw: Callable[[], None]) -> None:

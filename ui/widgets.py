@@ -18,6 +18,7 @@ from core.optimizers import Hyper, Optimizer
 from ui import cache
 from ui.a11y import set_subject
 from ui.controls import Control, Page, choice, number_box, rerun_parts, slider, text
+from ui.parts import rerun_after_pick
 from ui.text import plain
 
 CUSTOM = "custom"
@@ -217,6 +218,10 @@ class PointPick:
     def __call__(self, event: dict) -> None:
         for control, value in zip(self.controls, (event["x"], event["y"]), strict=False):
             self.page.set(control, on_grid(control, value))
+
+    def rerun(self) -> None:
+        """After the pick: what the moved controls change (ui.parts.rerun_after_pick)."""
+        rerun_after_pick(self.page, [control.name for control in self.controls])
 
     def keys(self) -> dict[str, list[float]]:
         """Where the arrow keys move the point from, by how much and within what (ui/a11y.js): the sliders'

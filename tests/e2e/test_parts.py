@@ -11,7 +11,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from bench.harness import slider_point, wait_idle
 from bench.pages import INTERACTIONS, SLUGS
 from core.numbers import number
-from tests.e2e.test_direct_manipulation import chart, link, open_page
+from tests.e2e.test_direct_manipulation import chart, link, open_page, pixel
 from tests.e2e.test_live_drag import metrics, receiving
 
 AROUND = (b"Partial derivatives in action", "Learning rate η".encode())  # drawn only by a whole-page run
@@ -134,4 +134,32 @@ def test_with_the_exact_boxes_open_the_slider_and_the_boxes_rerun_the_page_and_a
     wait_idle(page)
     x, y = float(x0), -1.25
     assert metrics(page)["∂f/∂y(P)"] == number(2 * x + 2 * y)  # the body follows the typed y₀: ∂f/∂y = 2x + 2y
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_a_click_on_the_map_reruns_the_sidebar_part_the_body_and_the_link_not_the_page(page, server):
+    """A pick moves the point's sliders: their part reruns to show the new values (the exact boxes too, open), with
+    the body and the link; the page around them is not sent again."""
+    got = receiving(page)
+    open_page(page, server, "gradient", "f=lesson_quadratic&x0=0.5&y0=0.5")
+    gd = chart(page, "gradient.contour")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Type exact coordinates").click()
+    boxes = sidebar.get_by_test_id("stNumberInput").locator("input")
+    boxes.first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # the page settled: no rerun of its opening still on its way
+    wait_idle(page)
+    around = "The gradient ∇f collects the partial derivatives".encode()  # the page's opening: a page run sends it
+    assert any(around in frame for frame in got)
+    before = len(got)
+    page.mouse.click(*pixel(gd, 1.0, -2.0))
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '0.5'", timeout=30_000)
+    wait_idle(page)
+    x, y = float(link(page)["x0"]), float(link(page)["y0"])
+    assert (x, y) == (pytest.approx(1.0, abs=0.025), pytest.approx(-2.0, abs=0.025))
+    thumbs = sidebar.get_by_test_id("stSliderThumbValue").all_inner_texts()
+    assert [float(value) for value in thumbs[:2]] == [x, y]  # the sliders moved
+    assert [float(boxes.nth(i).input_value()) for i in (0, 1)] == [x, y]  # and so did the boxes
+    assert metrics(page)["∂f/∂x(P)"] == number(6 * x + 2 * y)  # the body: ∂f/∂x = 6x + 2y at the clicked P
+    assert not any(around in frame for frame in got[before:])  # the page around them was not sent again
     assert page.get_by_test_id("stException").count() == 0

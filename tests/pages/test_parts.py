@@ -76,19 +76,34 @@ def test_a_log_scale_toggle_in_the_tab_reruns_the_tab_not_the_page(page_runs):
     assert "log=1" in link_box(at, "descent")
 
 
-def test_a_click_on_the_basin_map_inside_its_tab_reruns_the_whole_page(page_runs, monkeypatch):
+def test_a_click_on_the_basin_map_inside_its_tab_reruns_the_sliders_part_and_the_body_not_the_page(monkeypatch):
     import ui.page
 
     tops, begin = [], ui.page.begin
     monkeypatch.setattr(ui.page, "begin", lambda *a, **k: tops.append(a) or begin(*a, **k))
     at = open_page("pages/descent.py", {"f": "himmelblau", "opt": "gd", "tab": "Basins of attraction"})
-    page_runs.clear()
     tops.clear()
     send_event(at, "descent.basins", "pick", {"x": 2.5, "y": -1.5, "via": "click"})
     assert_clean(at)
-    assert page_runs and tops  # the click moves the start's sliders in the sidebar: the whole page ran
+    # The click moves the start's sliders: their part in the sidebar reruns and shows them, with the body and the
+    # link (ui.parts.rerun_after_pick); the page's top does not run.
+    assert not tops
     assert (at.slider(key="descent.x0").value, at.slider(key="descent.y0").value) == (2.5, -1.5)
     assert at.query_params["x0"] == "2.5"
+    assert "x0=2.5" in link_box(at, "descent")
+
+
+def test_a_click_on_a_map_whose_point_is_drawn_outside_the_sidebars_parts_reruns_the_page(monkeypatch):
+    import ui.page
+
+    tops, begin = [], ui.page.begin
+    monkeypatch.setattr(ui.page, "begin", lambda *a, **k: tops.append(a) or begin(*a, **k))
+    at = open_page("pages/backprop.py", {})
+    tops.clear()
+    send_event(at, "backprop.surface", "pick", {"x": 0.5, "y": -0.5, "via": "click"})
+    assert_clean(at)
+    assert tops  # the start of training is drawn outside the sidebar's parts: the page reran, as it must
+    assert (at.query_params["sx"], at.query_params["sy"]) == ("0.5", "-0.5")
 
 
 def test_an_error_in_a_part_rerunning_alone_is_the_pages_message_with_its_last_good_state(monkeypatch):
