@@ -3,9 +3,10 @@ check-yourself question is one too, ui.lesson_path).
 
 A part is a keyed ``st.fragment``. A control drawn in a part (``Page.draw``) reruns that part and the page's link
 part, nothing else: the charts around it are not computed or sent again, and the address bar and the "Link to
-this view" box still follow the control. Anything a part's widget sets that code outside the part reads (the
-start point a click on a map moves) reruns the whole page instead (``ui.chart``). A part's errors take the page's
-one error path (``ui.guard.shielded``), also when the part reruns alone.
+this view" box still follow the control. The sidebar's controls that only the body reads are a part too
+(``rerunning_the_body``); a click on a map that moves them reruns their part, the body and the link
+(``rerun_after_pick``). Anything else a part's widget sets that code outside the part reads reruns the whole page.
+A part's errors take the page's one error path (``ui.guard.shielded``), also when the part reruns alone.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls"
 
     In a part, a control asks the server to rerun that part rather than the page; its callback then reruns the
     body instead. Asked for the page, the browser would first re-render the whole page for a run that never
-    happens (measured, ``python -m bench.browser``: 25-45 ms of every slider move). A widget in it without a
+    happens (measured in Chromium: 15-40 ms of a slider move, more on the larger pages). A widget in it without a
     callback of its own (the coordinates' boxes) reruns the page, as it would outside a part.
     """
     own = key(page, name)

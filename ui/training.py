@@ -85,9 +85,8 @@ def training_controls(page: Page, steps: int) -> Training:
     box.caption(spec.about + note)
     # Nothing in the sidebar shows them: they rerun only the page's body.
     noise, seed = rerunning_the_body(
-        page, lambda: (page.draw(NOISE, where=box), page.draw(SEED, where=box)), "noise", box
+        page, lambda: (float(page.draw(NOISE, where=box)), int(page.draw(SEED, where=box))), "noise", box
     )
-    noise, seed = float(noise), int(seed)
     return Training(name, params, noise, seed)
 
 
