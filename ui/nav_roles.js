@@ -30,9 +30,19 @@ function scrollableFormulas() {
   }
 }
 
+// Once per frame at most, in the frame's own layout: a rerun changes the page in many small batches (React's
+// commits, every chart's redraw), and measuring the formulas after each batch laid the whole page out again each
+// time, before the charts could be painted.
+let pending = false;
+
 function mendAll() {
-  mend();
-  scrollableFormulas();
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    mend();
+    scrollableFormulas();
+  });
 }
 
 export default function () {
@@ -40,6 +50,6 @@ export default function () {
   if (!window.gradientLabNavRoles) {
     window.gradientLabNavRoles = new MutationObserver(mendAll);
     window.gradientLabNavRoles.observe(document.body, { childList: true, subtree: true });
-    window.addEventListener("resize", scrollableFormulas);
+    window.addEventListener("resize", mendAll);
   }
 }
