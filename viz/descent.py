@@ -52,46 +52,62 @@ def chunk_length(steps: int) -> int:
     return max(1, round(float(np.sqrt(steps))))
 
 
-def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, float]]:
-    """At step k: the plain step −η∇L(w_k), the actual update w_{k+1} − w_k, and the state arrow the optimizer's
-    entry draws (momentum's −η·b, Adam's −η·m̂), as (x, y, dx, dy)."""
-    x, y = t.points[k][:2]
-    taken = k < t.steps_taken
+def arrows(t: Trajectory) -> dict[str, np.ndarray]:
+    """Every frame's arrows at once, rows (x, y, dx, dy) for k = 0 … N: at step k the plain step −η∇L(w_k), the
+    actual update w_{k+1} − w_k, and the state arrow the optimizer's entry draws (momentum's −η·b, Adam's −η·m̂).
+    After the last step all but the plain step are zero."""
+    taken = t.steps_taken
+    at = np.asarray(t.points, dtype=float)[:, :2]
     # Step k + 1's own η and gradient: the schedule's η_{k+1}, the noisy gradient the optimizer received.
-    lr = float(t.lrs[k]) if taken and t.lrs is not None else t.lr
-    g = t.used[k] if taken and t.used is not None else t.gradients[k]
-    out = {"gradient": (x, y, -lr * g[0], -lr * g[1])}
-    arrow = OPTIMIZERS[t.optimizer].arrow
+    lrs = np.full(len(at), float(t.lr))
+    gradients = np.array(t.gradients, dtype=float)[:, :2]
+    if t.lrs is not None:
+        lrs[:taken] = t.lrs[:taken]
+    if t.used is not None:
+        gradients[:taken] = np.asarray(t.used, dtype=float)[:taken, :2]
+    update, velocity = np.zeros_like(at), np.zeros_like(at)
     if taken:
-        u = t.updates[k]
-        out["update"] = (x, y, u[0], u[1])
-        if arrow is not None:
-            hyper = {**OPTIMIZERS[t.optimizer].defaults, **t.hyper}
-            v = arrow.vector(t.states[k], lr, hyper)
-            out["velocity"] = (x, y, v[0], v[1])
-    else:
-        out["update"] = (x, y, 0.0, 0.0)
-    out.setdefault("velocity", (x, y, 0.0, 0.0))
-    return out
+        update[:taken] = np.asarray(t.updates, dtype=float)[:taken, :2]
+    arrow = OPTIMIZERS[t.optimizer].arrow
+    if arrow is not None:
+        hyper = {**OPTIMIZERS[t.optimizer].defaults, **t.hyper}
+        for k in range(taken):
+            velocity[k] = np.asarray(arrow.vector(t.states[k], float(lrs[k]), hyper), dtype=float)[:2]
+    moves = {"gradient": -lrs[:, None] * gradients, "update": update, "velocity": velocity}
+    return {name: np.hstack([at, move]) for name, move in moves.items()}
 
 
-def _frame_data(t: Trajectory, k: int, path: tuple[list, list, list], head: int) -> dict[str, dict]:
+def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, float]]:
+    """The arrows of frame k (see ``arrows``), as (x, y, dx, dy)."""
+    return {name: tuple(float(v) for v in rows[k]) for name, rows in arrows(t).items()}
+
+
+def _shortened(values: np.ndarray) -> list[float]:
+    return [short(v) for v in values.tolist()]
+
+
+def _segments(t: Trajectory) -> dict[str, tuple[list[float], list[float], list[float], list[float]]]:
+    """Every frame's arrows as drawn: name -> the tails' x and y, the heads' x and y, rounded (``short``)."""
+    return {
+        name: (*(_shortened(rows[:, i]) for i in (0, 1)), *(_shortened(rows[:, i] + rows[:, i + 2]) for i in (0, 1)))
+        for name, rows in arrows(t).items()
+    }
+
+
+def _frame_data(k: int, path: tuple[list, list, list], segments: dict, head: int) -> dict[str, dict]:
     """The traces at step k: the path up to θ_head ("done") and from θ_head to θ_k ("path"), the point θ_k on
-    both panels, and the arrows of step k + 1."""
+    both panels, and the arrows of step k + 1 (``segments``, from ``_segments``)."""
     xs, ys, zs = (p[head : k + 1] for p in path)
     done = [p[: head + 1] for p in path]
-    arrows = frame_arrows(t, k)
-
-    def segment(name: str) -> dict:
-        x0, y0, dx, dy = (float(v) for v in arrows[name])
-        return {"type": "scatter", "x": [short(x0), short(x0 + dx)], "y": [short(y0), short(y0 + dy)]}
-
     return {
         "path3d": {"type": "scatter3d", "x": xs, "y": ys, "z": zs},
         "path2d": {"type": "scatter", "x": xs, "y": ys},
         "point3d": {"type": "scatter3d", "x": xs[-1:], "y": ys[-1:], "z": zs[-1:]},
         "point2d": {"type": "scatter", "x": xs[-1:], "y": ys[-1:]},
-        **{name: segment(name) for name in ("gradient", "update", "velocity")},
+        **{
+            name: {"type": "scatter", "x": [x0[k], x1[k]], "y": [y0[k], y1[k]]}
+            for name, (x0, y0, x1, y1) in segments.items()
+        },
         "done3d": {"type": "scatter3d", "x": done[0], "y": done[1], "z": done[2]},
         "done2d": {"type": "scatter", "x": done[0], "y": done[1]},
     }
@@ -157,11 +173,12 @@ def descent_figure(
     low, high = grid.z_range
     with np.errstate(invalid="ignore"):
         z = np.clip(t.values, low, high)
-    path = ([short(v) for v in t.points[:, 0]], [short(v) for v in t.points[:, 1]], [short(v) for v in z])
+    path = (_shortened(t.points[:, 0]), _shortened(t.points[:, 1]), _shortened(z))
     step = min(max(int(step), 0), len(t.points) - 1)
     length = chunk_length(len(t.points) - 1)
     styles = _dynamic_styles(t)
-    opening = _frame_data(t, step, path, head=step - step % length)
+    segments = _segments(t)
+    opening = _frame_data(step, path, segments, head=step - step % length)
     # Explicit levels, so the picture under the map (drawn while frames play) has the contour trace's own lines.
     drawn = levels(grid.z_range)
     parts = {"surface": surface(grid, opacity=0.8), "contour": contour(grid, names, autocontour=False, contours=drawn)}
@@ -171,7 +188,7 @@ def descent_figure(
     frames = []
     for k in range(len(t.points)):
         head = k - k % length
-        data = _frame_data(t, k, path, head)
+        data = _frame_data(k, path, segments, head)
         if k == head:  # the chunk's first frame carries the path done so far; the chunk's other frames reuse it
             names_in = (*DYNAMIC, *DONE)
             frame = dict(data=[data[n] for n in names_in], traces=[TRACES.index(n) for n in names_in], name=str(k))
