@@ -262,7 +262,10 @@ def charts_and_numbers(tab: int, render: Callable[[Now], None]) -> None:
         st.warning(run.reason, icon=":material/trending_down:")
     # The tab's own controls rerun only this part inside the body: it keeps the body's run, never computes it again.
     part(PAGE, f"tab{tab}.own", partial(render, Now(start, training, run)))
-    code_snippet(descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper))
+    code_snippet(
+        lambda: descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper),
+        PAGE.key("code"),
+    )
 
 
 # Only the open tab computes, so the hidden ones cost nothing. The body is drawn inside the open tab: a switch of

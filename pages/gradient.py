@@ -123,14 +123,14 @@ def charts_and_numbers() -> None:
                 "(steepest descent); zero along the level curve."
             )
     st.latex(gradient_tex)
-    latex_source([gradient_tex])
+    latex_source([gradient_tex], PAGE.key("latex"))
     show(
         gradient_3d_figure(grid, (x0, y0), value, grad, names, lecture=big),
         key=PAGE.key("surface"),
         on_pick=pick_handler(PAGE),
     )
 
-    code_snippet(gradient_snippet(f, (x0, y0), theta))
+    code_snippet(lambda: gradient_snippet(f, (x0, y0), theta), PAGE.key("code"))
 
 
 body(PAGE, charts_and_numbers)

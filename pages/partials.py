@@ -101,7 +101,7 @@ def charts_and_numbers() -> None:
     left, right = st.columns(2)
     left.latex(partials_tex[0])
     right.latex(partials_tex[1])
-    latex_source(partials_tex)
+    latex_source(partials_tex, PAGE.key("latex"))
     formula.partials_download(f, PAGE.key("partials_tex"))
     with left:
         derivation_steps(
@@ -137,7 +137,7 @@ def charts_and_numbers() -> None:
         "get worse again: f(P + h) and f(P) then agree in almost every digit, and their difference is round-off."
     )
 
-    code_snippet(partials_snippet(f, (x0, y0)))
+    code_snippet(lambda: partials_snippet(f, (x0, y0)), PAGE.key("code"))
 
 
 body(PAGE, charts_and_numbers)

@@ -293,7 +293,9 @@ def charts_and_numbers() -> None:
     # Only the open tab computes; a switch reruns.
     tabs(PAGE, TAB, [partial(lesson, t), partial(model, t)])
     # The lesson's loss trained on from (1, 1) at the page's η: the steps after the hand step, as the tab shows them.
-    code_snippet(descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", t.lr, 5))
+    code_snippet(
+        lambda: descent_snippet(cache.function("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), "gd", t.lr, 5), PAGE.key("code")
+    )
 
 
 body(PAGE, charts_and_numbers)

@@ -134,7 +134,7 @@ def charts_and_numbers() -> None:
             + ("the same number: the chain rule checks out." if agree else "they differ here (check the domain of g).")
         )
     st.latex(direct_tex)
-    latex_source([*terms_tex, direct_tex])
+    latex_source([*terms_tex, direct_tex], PAGE.key("latex"))
 
     with st.expander("Where this matters in machine learning", expanded=not big):
         st.markdown(
@@ -144,7 +144,7 @@ def charts_and_numbers() -> None:
             "(hₜ is the hidden state at step t, L the loss, w the weight). "
             "The same holds for time-series models and any computation graph where one variable feeds another."
         )
-    code_snippet(total_snippet(f, g_text, td.g, x0))
+    code_snippet(lambda: total_snippet(f, g_text, td.g, x0), PAGE.key("code"))
 
 
 body(PAGE, charts_and_numbers)

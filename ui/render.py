@@ -135,11 +135,16 @@ def csv_bytes(columns: dict) -> bytes:
     return buffer.getvalue().encode()
 
 
-def code_snippet(code: str) -> None:
-    """'Show the code': a runnable sympy/numpy snippet reproducing the numbers on screen."""
-    with st.expander("Show the code", icon=":material/code:"):
+def code_snippet(make: Callable[[], str], key: str) -> None:
+    """'Show the code': a runnable sympy/numpy snippet reproducing the numbers on screen, ``make()``, written only
+    while the expander is open. A closed one cost every rerun its text, and the browser its highlighting (10-15 ms
+    of a slider move in Chromium)."""
+    box = lazy_expander("Show the code", key=key, icon=":material/code:")
+    if box is None:
+        return
+    with box:
         st.caption("Runs as is in a notebook with sympy and numpy installed, and prints the numbers shown here.")
-        st.code(code, language="python")
+        st.code(make(), language="python")
 
 
 _nav_roles = st.components.v2.component(
@@ -161,10 +166,10 @@ def about(preset: object | None) -> None:
         st.caption(f"**{preset.name}.** {preset.about}")
 
 
-def lazy_expander(title: str, key: str) -> DeltaGenerator | None:
+def lazy_expander(title: str, key: str, **more: Any) -> DeltaGenerator | None:
     """An expander whose content is drawn only while it is open (opening it reruns): None while closed, so a
     closed expander costs nothing on a rerun."""
-    box = st.expander(title, key=key, on_change="rerun")
+    box = st.expander(title, key=key, on_change="rerun", **more)
     return box if box.open else None
 
 
@@ -200,7 +205,8 @@ def step_by_hand(box: DeltaGenerator, run: Any, names: tuple[str, ...], start_la
     c3.metric("new w₂", number(run.points[1][1]))
 
 
-def latex_source(lines: list[str]) -> None:
-    """The LaTeX of the derivatives on screen, in a code block with a copy button."""
-    with st.expander("LaTeX source (copy)"):
-        st.code("\n".join(lines), language="latex")
+def latex_source(lines: list[str], key: str) -> None:
+    """The LaTeX of the derivatives on screen, in a code block with a copy button (drawn only while open)."""
+    box = lazy_expander("LaTeX source (copy)", key=key)
+    if box is not None:
+        box.code("\n".join(lines), language="latex")

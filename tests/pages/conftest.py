@@ -59,6 +59,16 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def opened(at: AppTest, key: str, language: str = "python") -> str:
+    """Open the expander ``key`` that writes its code only while open ("Show the code", "LaTeX source"): the code
+    in it."""
+    at.session_state[key] = True
+    at.run()
+    shown = [c.value for c in at.code if c.language == language]
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
 def link_box(at: AppTest, slug: str) -> str:
     """The students' link in the "Link to this view" box of the page at ``/slug``."""
     return next(c.value for c in at.code if c.value.startswith(f"/{slug}?"))

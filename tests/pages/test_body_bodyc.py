@@ -16,7 +16,7 @@ import core.regression
 import ui.page
 from core.numbers import number
 from core.regression import make_dataset
-from tests.pages.conftest import assert_clean, keyed_figure, link_box, metrics, open_page, texts
+from tests.pages.conftest import assert_clean, keyed_figure, link_box, metrics, open_page, opened, texts
 
 CURVATURE, REGRESSION = "pages/curvature.py", "pages/regression.py"
 MODEL = "Fit a line to data"
@@ -120,6 +120,7 @@ def test_the_steps_slider_reruns_only_the_fit_and_its_numbers_follow(page_runs, 
 
 def test_the_learning_rate_reruns_the_lesson_tab_and_its_code_with_the_new_eta(page_runs):
     at = open_page(REGRESSION)
+    assert "lr = 0.1" in opened(at, "regression.code")  # "Show the code" open: it is written on every rerun
     page_runs.clear()
     at.sidebar.number_input(key="regression.lr").set_value(0.05).run()
     assert_clean(at)

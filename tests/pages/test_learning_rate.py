@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.pages.conftest import assert_clean, figures, open_page, texts
+from tests.pages.conftest import assert_clean, figures, open_page, opened, texts
 
 MODEL = "Fit a line to data"
 HOURS = b"hours,score\n1,52\n2,55\n3,61\n4,64\n5,70\n6,74\n7,79\n8,85\n"
@@ -36,7 +36,7 @@ def test_the_lesson_step_uses_the_rate_it_shows_and_draws_the_line_of_minima():
         ("1.2", "1.4", "−1"),
         ("1.3", "1.6", "−0.5"),
     ]
-    assert "lr = 0.05" in at.code[0].value  # the snippet trains at the rate shown
+    assert "lr = 0.05" in opened(at, "regression.code")  # the snippet trains at the rate shown
     assert "η = 0.05" in texts(at) and "2/λmax(H) = 0.2" in texts(at)
     line = next(t for t in figures(at)[0]["data"] if str(t.get("name", "")).startswith("minima: the whole line"))
     assert line["y"] is not None and not any(t.get("name") == "known minima" for t in figures(at)[0]["data"])

@@ -12,7 +12,7 @@ import pytest
 from core import descend, parse
 from core.explain import step_table
 from core.grid import evaluate_grid
-from tests.pages.conftest import assert_clean, figures, open_page
+from tests.pages.conftest import assert_clean, figures, open_page, opened
 from ui.render import csv_bytes, figure_html
 from viz.descent import descent_figure
 
@@ -78,7 +78,8 @@ def _metric(at, label):
 
 def test_partials_snippet_prints_the_pages_numbers():
     at = open_page("pages/partials.py", {"f": "lesson_sin", "x0": "0.7", "y0": "-1.2"})
-    out = _run(at.code[-2].value).splitlines()
+    assert not [c for c in at.code if c.language == "python"]  # closed: not written
+    out = _run(opened(at, "partials.code")).splitlines()
     # The page shows 4 significant digits; the snippet prints full precision.
     assert _numbers(out[0])[0] == pytest.approx(_metric(at, "f(P)"), rel=5e-4)
     assert _numbers(out[1])[-1] == pytest.approx(_metric(at, "∂f/∂x at P"), rel=5e-4)
@@ -87,14 +88,14 @@ def test_partials_snippet_prints_the_pages_numbers():
 
 def test_gradient_snippet_prints_the_pages_numbers():
     at = open_page("pages/gradient.py", {"f": "himmelblau", "x0": "1", "y0": "-2", "theta": "60"})
-    out = _run(at.code[-2].value).splitlines()
+    out = _run(opened(at, "gradient.code")).splitlines()
     assert _numbers(out[1])[0] == pytest.approx(_metric(at, "|∇f(P)|"), rel=5e-4)  # the page shows 4 significant digits
     assert _numbers(out[2])[0] == pytest.approx(_metric(at, "Dᵤf(P), θ = 60°"), rel=5e-4)
 
 
 def test_total_derivative_snippet_prints_the_pages_numbers():
     at = open_page("pages/total_derivative.py", {"f": "lesson_sin", "g": "x^3 - 1", "x0": "0.5"})
-    out = _run(at.code[-2].value).splitlines()
+    out = _run(opened(at, "total.code")).splitlines()
     values = [_numbers(line)[0] for line in out]
     assert values[3] == pytest.approx(values[4], rel=1e-12)  # chain rule == direct
     shown = float(at.latex[-3].value.split("=")[-1].strip(" $\n").replace("−", "-"))
@@ -105,7 +106,7 @@ def test_total_derivative_snippet_prints_the_pages_numbers():
 def test_descent_snippet_reproduces_the_first_steps(optimizer):
     query = {"f": "himmelblau", "opt": optimizer, "lr": "0.01", "steps": "30", "x0": "0.5", "y0": "-1"}
     at = open_page("pages/descent.py", query)
-    out = _run(at.code[-2].value).splitlines()
+    out = _run(opened(at, "descent.code")).splitlines()
     t = descend(parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2"), (0.5, -1.0), optimizer=optimizer, lr=0.01, steps=5)
     assert len(out) == 5
     for k, line in enumerate(out, start=1):
@@ -114,8 +115,8 @@ def test_descent_snippet_reproduces_the_first_steps(optimizer):
 
 def test_regression_snippet_reproduces_the_lessons_steps_at_the_pages_rate():
     at = open_page("pages/regression.py", {"lr": "0.05"})
-    out = _run(at.code[-2].value).splitlines()
+    out = _run(opened(at, "regression.code")).splitlines()
     t = descend(parse("(w1 + 2*w2 - 5)**2"), (1.0, 1.0), optimizer="gd", lr=0.05, steps=5)
     assert [_numbers(line) for line in out] == [pytest.approx(p.tolist(), rel=1e-12) for p in t.points[1:]]
-    lesson = _run(open_page("pages/regression.py").code[-2].value).splitlines()
+    lesson = _run(opened(open_page("pages/regression.py"), "regression.code")).splitlines()
     assert lesson[0] == "step 1 w = [1.4, 1.8]"  # the lesson's step, and then it stays on the line
