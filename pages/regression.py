@@ -14,7 +14,6 @@ from core.regression import (
     DataError,
     Dataset,
     batch_gradient,
-    fit,
     least_squares,
     loss_domain,
     make_dataset,
@@ -183,7 +182,7 @@ def model(t: OptimizerSettings) -> None:
     L = cache.mse(data)
     target = least_squares(data)
     start = tuple(float(PAGE.value(c)) for c in START_CONTROLS)
-    run = fit(data, start, optimizer=name, lr=lr, steps=steps, batch_size=batch_size, seed=int(seed), **hyper)
+    run = cache.fit(data, start, name, lr, steps, batch_size, int(seed), hyper)
     if run.status == "diverged":
         st.error(
             f"**Diverged at step {run.diverged_at}**: try a smaller learning rate. The path shown ends at the "

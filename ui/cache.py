@@ -23,6 +23,7 @@ from core.grid import Domain, Grid, evaluate_grid, gradient_field
 from core.memo import Memo
 from core.parsing import Reading, read
 from core.regression import Dataset, compare_batches, mse_loss
+from core.regression import fit as fit_line
 from core.steps import Step
 from core.steps import derivation as derive
 from core.tuning import Tuned, tune
@@ -112,6 +113,29 @@ def run(f: Function, start: Sequence[float], optimizer: str, lr: float, steps: i
     settings = tuple(sorted((k, tuple(sorted(v.items())) if isinstance(v, Mapping) else v) for k, v in hyper.items()))
     key = (f.identity, tuple(float(v) for v in start), optimizer, float(lr), int(steps), settings)
     return RUNS.get(key, lambda: frozen(descend(f, start, optimizer=optimizer, lr=lr, steps=steps, **hyper)))
+
+
+def fit(
+    data: Dataset,
+    start: Sequence[float],
+    optimizer: str,
+    lr: float,
+    steps: int,
+    batch_size: int | None,
+    seed: int,
+    hyper: Mapping[str, Any],
+) -> Trajectory:
+    """``core.regression.fit`` through the bounded runs cache: the steps slider moved back, or a rerun of the same
+    view, costs nothing."""
+    start = tuple(float(v) for v in start)
+    key = ("fit", data.x.tobytes(), data.y.tobytes(), start, optimizer, lr, int(steps), batch_size, seed)
+    key += (tuple(sorted(hyper.items())),)
+
+    def made() -> Trajectory:
+        run = fit_line(data, start, optimizer, lr, steps, batch_size=batch_size, seed=seed, **hyper)
+        return frozen(run)
+
+    return RUNS.get(key, made)
 
 
 def batches(

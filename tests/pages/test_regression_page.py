@@ -1,6 +1,10 @@
 """AppTest for the regression page's data handling and its comparison of batch sizes by epochs."""
 
+import numpy as np
+
+from core.regression import fit, make_dataset
 from tests.pages.conftest import assert_clean, figures, open_page, texts
+from ui import cache
 
 MODEL = "Fit a line to data"
 GOOD = b"x,y\r0,1\r1,3\r2,5\r3,7\r"  # old Mac line endings
@@ -38,3 +42,16 @@ def test_batch_sizes_are_compared_by_epochs_on_the_page():
     names = [t["name"] for t in epochs["data"] if t.get("showlegend", True) is not False]
     assert names == ["batch size 1", "batch size 8", "full batch (40)", "least-squares loss"]
     assert len(epochs["layout"]["shapes"]) == 10  # one dotted line per epoch's end
+
+
+def test_a_fit_is_computed_once_per_view_and_is_the_core_fit():
+    """The steps slider moved back to a value costs nothing: the cached run, equal to core.regression.fit's."""
+    data = make_dataset(seed=3)
+    first = cache.fit(data, (0.5, -1.0), "adam", 0.05, 40, None, 3, {"beta1": 0.8})
+    assert cache.fit(data, (0.5, -1.0), "adam", 0.05, 40, None, 3, {"beta1": 0.8}) is first
+    reference = fit(data, (0.5, -1.0), optimizer="adam", lr=0.05, steps=40, seed=3, beta1=0.8)
+    np.testing.assert_array_equal(first.points, reference.points)
+    assert not first.points.flags.writeable  # shared by every session: read-only
+    mini = cache.fit(data, (0.5, -1.0), "adam", 0.05, 40, 4, 3, {"beta1": 0.8})
+    np.testing.assert_array_equal(mini.points, fit(data, (0.5, -1.0), "adam", 0.05, 40, 4, 3, beta1=0.8).points)
+    assert not np.array_equal(mini.points, first.points)  # another batch size, another run
