@@ -163,3 +163,22 @@ def test_a_click_on_the_map_reruns_the_sidebar_part_the_body_and_the_link_not_th
     assert metrics(page)["∂f/∂x(P)"] == number(6 * x + 2 * y)  # the body: ∂f/∂x = 6x + 2y at the clicked P
     assert not any(around in frame for frame in got[before:])  # the page around them was not sent again
     assert page.get_by_test_id("stException").count() == 0
+
+
+def test_the_code_is_written_once_its_expander_opens_and_follows_the_start_while_open(page, server):
+    """'Show the code' is written only while open (ui.render.code_snippet): opening it shows the snippet for the
+    start on screen, and a move of the start rewrites it."""
+    open_page(page, server, "descent", "f=himmelblau&opt=adam&lr=0.1&steps=60&x0=0.5&y0=-1")
+    chart(page, "descent.playback")
+    main = page.get_by_test_id("stMain")
+    assert main.get_by_text("import sympy as sp").count() == 0  # closed: not on the page at all
+    main.get_by_text("Show the code").click()
+    code = main.get_by_test_id("stCode").filter(has_text="import sympy as sp")
+    code.wait_for(timeout=30_000)
+    assert "w = np.array([0.5, -1.0])" in code.inner_text()
+    assert "lr = 0.1" in code.inner_text()
+    page.mouse.click(*slider_point(page, "descent.x0", 0.8))
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '0.5'", timeout=30_000)
+    wait_idle(page)
+    x0 = float(link(page)["x0"])
+    assert f"w = np.array([{x0!r}, -1.0])" in code.inner_text()
