@@ -130,7 +130,7 @@ def step_by_step(now: Now) -> None:
             live=descent_live(f, PAGE, start, name, lr, steps, hyper),  # the dragged start's path, in the browser
         )
         title = picked.preset.name if picked.preset else ""
-        texts = recording_texts(run, title, names, str(f.expr))
+        texts = recording_texts(run, title, names, cache.printed(f))
         recording_buttons(PAGE.key("recording"), cache.grid(f, picked.domain, 51), run, names, texts)
     else:
         st.info(f"f has {len(names)} variables, so there is no surface to draw: follow θ and the loss below.")

@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from core import Function
+from ui import cache
 from ui.controls import Page
 from viz.describe import speakable
 
@@ -15,7 +16,7 @@ SUBJECT = "_subject"
 
 def spoken(f: Function, symbol: str = "f") -> str:
     """f as a screen reader says it: "f = 3x² + 2xy + y²" (``symbol`` L for a loss)."""
-    text = str(f.expr)
+    text = cache.printed(f)
     if re.search(r"\d{7}", text):  # a float read as a long fraction (389711431703/100000000000): say 4 digits
         text = str(f.expr.evalf(4))
     return f"{symbol} = {speakable(text)}"

@@ -67,6 +67,12 @@ def function(
     return FUNCTIONS.get(key, lambda: parsing(text, constants=dict(constants) or None, variables=variables))
 
 
+def printed(f: Function) -> str:
+    """``str(f.expr)``, kept: sympy prints the expression afresh on every call (a millisecond for a preset, more for
+    a long formula), and the descent page's recording titles and every chart's accessible name ask on each rerun."""
+    return SYMBOLIC.get(("printed", f.identity), lambda: str(f.expr))
+
+
 def grid(f: Function, domain: Domain, n: int = 61) -> Grid:
     """f on an n×n grid over the domain (cached by the function's identity and the domain)."""
     return GRIDS.get(("grid", f.identity, domain, n), lambda: frozen(evaluate_grid(f, domain, n)))

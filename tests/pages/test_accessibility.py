@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from core import parse
 from core.numbers import number
 from tests.pages.conftest import assert_clean, charts, open_page, send_event
+from ui import cache
+from ui.a11y import spoken
 from ui.chart import read_payload
 
 PAGES = ["home", "partials", "gradient", "total_derivative", "descent", "curvature", "regression", "backprop"]
@@ -66,3 +69,11 @@ def test_a_tab_that_draws_its_own_function_names_that_one():
     saddle = next(a11y for key, a11y in said.items() if key.endswith("saddle_paths"))
     assert saddle["name"] == "Contour map of f = x⁴/4 − x²/2 + y²/2"
     assert "3x²" not in saddle["description"]
+
+
+def test_a_functions_printed_form_is_kept_and_is_sympys():
+    """The accessible names and the recording's title read f as sympy prints it, printed once per function."""
+    f = parse("x^2*y + sin(x*y)")
+    assert cache.printed(f) == str(f.expr) == "x**2*y + sin(x*y)"
+    assert cache.printed(parse("x^2*y + sin(x*y)")) is cache.printed(f)  # the same function: printed once
+    assert spoken(f) == "f = x²y + sin(xy)"
