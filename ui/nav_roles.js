@@ -45,10 +45,16 @@ function mendAll() {
   });
 }
 
+// Changes inside a chart (plotly.js redrawing it, a dragged point's preview on every frame) add no formula and
+// touch no page list: they are not looked at.
+function changed(records) {
+  if (records.some((record) => !record.target.closest?.(".gl-plotly"))) mendAll();
+}
+
 export default function () {
   mendAll();
   if (!window.gradientLabNavRoles) {
-    window.gradientLabNavRoles = new MutationObserver(mendAll);
+    window.gradientLabNavRoles = new MutationObserver(changed);
     window.gradientLabNavRoles.observe(document.body, { childList: true, subtree: true });
     window.addEventListener("resize", mendAll);
   }
