@@ -13,7 +13,7 @@ import pytest
 import ui.page
 from core import PRESETS, descend, parse
 from core.numbers import number
-from tests.pages.conftest import assert_clean, keyed_figure, link_box, open_page, texts, trace
+from tests.pages.conftest import assert_clean, keyed_figure, link_box, open_page, opened, texts, trace
 from tests.pages.test_descent_pages import _array
 from ui import runs
 
@@ -49,6 +49,7 @@ def final_numbers(run) -> dict[str, str]:
 
 def test_moving_the_descent_start_reruns_the_body_with_the_new_run(counted):
     at = open_page("pages/descent.py", DESCENT)
+    opened(at, "descent.code")  # "Show the code" open: the body writes it again from the new start
     y0 = at.slider(key="descent.y0").value
     counted["top"].clear()
     counted["run"].clear()
