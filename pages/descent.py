@@ -277,5 +277,6 @@ tabs(
         partial(body, PAGE, partial(charts_and_numbers, tab, render))
         for tab, render in enumerate((step_by_step, race, sweep, basins))
     ],
+    own_parts=False,  # each tab is the body, a part already
 )
 finish(PAGE, slot)

@@ -96,9 +96,11 @@ def body(page: Page, draw: Callable[[], None]) -> None:
     part(page, BODY, draw)
 
 
-def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) -> None:
+def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]], own_parts: bool = True) -> None:
     """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns the page), as a part
-    of its own, and its name goes into the link like any control's value."""
+    of its own, and its name goes into the link like any control's value. With ``own_parts=False`` each render
+    is drawn as it is: for renders that are parts already (a page's body), a part around a part is one more
+    level of Streamlit's bookkeeping on every rerun."""
     name = page.prepare(control)
     page.drawn[control.name] = control.dump(st.session_state[name])
     shown = st.tabs(list(control.options), key=name, on_change="rerun")
@@ -106,6 +108,9 @@ def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) ->
     for number, (tab, render) in enumerate(zip(shown, renders, strict=True)):
         if tab.open:
             with tab:
+                if not own_parts:
+                    render()
+                    continue
                 # A key per tab: Streamlit keeps a keyed part registered after its tab closed, and a control of
                 # the open tab must not rerun the closed tab's part with it.
                 part(page, f"tab{number}", render)

@@ -31,7 +31,7 @@ from viz.style import (
     log_axis,
     on_log_scale,
     series,
-    short,
+    shortened,
     text_px,
     trace,
 )
@@ -82,35 +82,34 @@ def frame_arrows(t: Trajectory, k: int) -> dict[str, tuple[float, float, float, 
     return {name: tuple(float(v) for v in rows[k]) for name, rows in arrows(t).items()}
 
 
-def _shortened(values: np.ndarray) -> list[float]:
-    return [short(v) for v in values.tolist()]
-
-
 def _segments(t: Trajectory) -> dict[str, tuple[list[float], list[float], list[float], list[float]]]:
     """Every frame's arrows as drawn: name -> the tails' x and y, the heads' x and y, rounded (``short``)."""
-    return {
-        name: (*(_shortened(rows[:, i]) for i in (0, 1)), *(_shortened(rows[:, i] + rows[:, i + 2]) for i in (0, 1)))
-        for name, rows in arrows(t).items()
-    }
+    drawn = arrows(t)
+    # Tails and heads of every arrow rounded in one pass: (arrow, tail x, tail y, head x, head y) rows of N + 1.
+    ends = np.stack([np.stack([r[:, 0], r[:, 1], r[:, 0] + r[:, 2], r[:, 1] + r[:, 3]]) for r in drawn.values()])
+    rounded = shortened(ends)
+    n = ends.shape[-1]
+    rows = [rounded[i * n : (i + 1) * n] for i in range(4 * len(drawn))]
+    return {name: tuple(rows[4 * j : 4 * j + 4]) for j, name in enumerate(drawn)}
 
 
-def _frame_data(k: int, path: tuple[list, list, list], segments: dict, head: int) -> dict[str, dict]:
-    """The traces at step k: the path up to θ_head ("done") and from θ_head to θ_k ("path"), the point θ_k on
-    both panels, and the arrows of step k + 1 (``segments``, from ``_segments``)."""
+def _frame_data(k: int, path: tuple[list, list, list], segments: dict, head: int, done: bool = True) -> dict[str, dict]:
+    """The traces at step k: the path up to θ_head ("done", unless ``done`` is False) and from θ_head to θ_k
+    ("path"), the point θ_k on both panels, and the arrows of step k + 1 (``segments``, from ``_segments``)."""
     xs, ys, zs = (p[head : k + 1] for p in path)
-    done = [p[: head + 1] for p in path]
-    return {
+    data = {
         "path3d": {"type": "scatter3d", "x": xs, "y": ys, "z": zs},
         "path2d": {"type": "scatter", "x": xs, "y": ys},
         "point3d": {"type": "scatter3d", "x": xs[-1:], "y": ys[-1:], "z": zs[-1:]},
         "point2d": {"type": "scatter", "x": xs[-1:], "y": ys[-1:]},
-        **{
-            name: {"type": "scatter", "x": [x0[k], x1[k]], "y": [y0[k], y1[k]]}
-            for name, (x0, y0, x1, y1) in segments.items()
-        },
-        "done3d": {"type": "scatter3d", "x": done[0], "y": done[1], "z": done[2]},
-        "done2d": {"type": "scatter", "x": done[0], "y": done[1]},
     }
+    for name, (x0, y0, x1, y1) in segments.items():
+        data[name] = {"type": "scatter", "x": [x0[k], x1[k]], "y": [y0[k], y1[k]]}
+    if done:
+        before = [p[: head + 1] for p in path]
+        data["done3d"] = {"type": "scatter3d", "x": before[0], "y": before[1], "z": before[2]}
+        data["done2d"] = {"type": "scatter", "x": before[0], "y": before[1]}
+    return data
 
 
 def _dynamic_styles(t: Trajectory) -> dict[str, dict]:
@@ -173,7 +172,7 @@ def descent_figure(
     low, high = grid.z_range
     with np.errstate(invalid="ignore"):
         z = np.clip(t.values, low, high)
-    path = (_shortened(t.points[:, 0]), _shortened(t.points[:, 1]), _shortened(z))
+    path = (shortened(t.points[:, 0]), shortened(t.points[:, 1]), shortened(z))
     step = min(max(int(step), 0), len(t.points) - 1)
     length = chunk_length(len(t.points) - 1)
     styles = _dynamic_styles(t)
@@ -186,19 +185,15 @@ def descent_figure(
     traces = [parts[name] for name in TRACES]
     # Frames carry only coordinates: plotly merges them into the traces above, which keep names and styles.
     frames = []
+    moving, chunk_start = [TRACES.index(n) for n in DYNAMIC], [TRACES.index(n) for n in (*DYNAMIC, *DONE)]
     for k in range(len(t.points)):
         head = k - k % length
-        data = _frame_data(k, path, segments, head)
-        if k == head:  # the chunk's first frame carries the path done so far; the chunk's other frames reuse it
-            names_in = (*DYNAMIC, *DONE)
-            frame = dict(data=[data[n] for n in names_in], traces=[TRACES.index(n) for n in names_in], name=str(k))
+        # The chunk's first frame carries the path done so far; the chunk's other frames reuse it.
+        data = _frame_data(k, path, segments, head, done=k == head)
+        if k == head:
+            frame = dict(data=[data[n] for n in (*DYNAMIC, *DONE)], traces=chunk_start, name=str(k))
         else:
-            frame = dict(
-                data=[data[n] for n in DYNAMIC],
-                traces=[TRACES.index(n) for n in DYNAMIC],
-                name=str(k),
-                baseframe=str(head),
-            )
+            frame = dict(data=[data[n] for n in DYNAMIC], traces=moving, name=str(k), baseframe=str(head))
         frames.append(frame)
     layout = dict(
         # The 3D scene on the left half, the contour map on the right.

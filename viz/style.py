@@ -103,6 +103,13 @@ def short(value: float, digits: int = 7) -> float:
     return float(f"{value:.{digits}g}")
 
 
+def shortened(values: Any, digits: int = 7) -> list[float]:
+    """``short`` of every value, exactly: formatted in one pass, which costs half what a call per value does (a
+    playback's frames round about a thousand coordinates on every move of its start)."""
+    flat = np.asarray(values, dtype=float).ravel().tolist()
+    return list(map(float, (f"%.{digits}g " * len(flat) % tuple(flat)).split()))
+
+
 def z32(z: np.ndarray) -> np.ndarray:
     """Grid values as float32 for the browser: half the bytes, far more precision than a surface shows."""
     return np.asarray(z, dtype=np.float32)

@@ -31,6 +31,20 @@ def test_the_payload_carries_the_figure_its_config_and_where_plotly_js_is():
     assert payload["gz"] == f"/app/static/plotly-{plotly.__version__}.min.js.gz"
 
 
+def test_numpy_numbers_and_gaps_in_the_charts_words_are_valid_json():
+    """The head (live spec, accessible name and sound) is written by orjson: a numpy number is a number, a missing
+    sample null; the json module wrote NaN, which the browser's JSON.parse refuses."""
+    import numpy as np
+
+    fig = figure([trace("scatter", x=[0.0, 1.0], y=[1.0, 0.5], name="f")])
+    a11y = {"name": "A chart", "description": "f", "sound": {"x": [np.float64(0.5), 1.0], "y": [float("nan"), 2.0]}}
+    raw = chart.chart_payload(fig, CHART_CONFIG, revision="page.chart", a11y=a11y)
+    assert b"NaN" not in raw
+    payload = chart.read_payload(raw)
+    assert payload["a11y"]["sound"] == {"x": [0.5, 1.0], "y": [None, 2.0]}
+    assert payload["figure"]["data"][0]["y"] == [1.0, 0.5]
+
+
 def test_plotly_js_is_the_plotly_packages_own_copy(tmp_path, monkeypatch):
     monkeypatch.setattr(plotly_js, "STATIC", tmp_path / "static")
     plotly_js.ensure_plotly_js.cache_clear()

@@ -178,3 +178,21 @@ def test_after_the_page_above_the_body_changed_a_move_reruns_the_body_once():
     assert_clean(at)
     assert len(figures(at)) == 4
     assert at.query_params["x0"] == "1"
+
+
+def test_a_tab_that_is_the_body_gets_no_part_around_it_and_a_tab_inside_the_body_gets_its_own(monkeypatch):
+    """Descent's tabs each hold the body, a part already: a part around a part is one more level of Streamlit's
+    bookkeeping on every move of the start. The regression page's tabs sit inside its body and rerun alone."""
+    import ui.parts
+
+    drawn = []
+    real = ui.parts.part
+    monkeypatch.setattr(ui.parts, "part", lambda page, name, draw: drawn.append(name) or real(page, name, draw))
+    open_page("pages/descent.py", QUERY)
+    assert "body" in drawn and "tab0.own" in drawn and "step" in drawn
+    assert "tab0" not in drawn
+    drawn.clear()
+    at = open_page("pages/regression.py")
+    at.session_state["regression.tab"] = "Fit a line to data"
+    at.run()
+    assert "tab1" in drawn
