@@ -191,8 +191,9 @@ def run(samples: int = 12) -> dict[str, float]:
                 except Exception:
                     time.sleep(0.1)
             cold = first_chart(page, started)
-            latencies = {SLUGS[name]: slider_latency(page, url, name, samples) for name in INTERACTIONS}
-            # Twice the samples: medians of 12 moved by ±10 % from run to run here, more than the gap measured.
+            # Twice the samples: medians of 12 moved by ±10 % from run to run here (±30 ms on a page of 300),
+            # more than the gaps to the targets measured.
+            latencies = {SLUGS[name]: slider_latency(page, url, name, 2 * samples) for name in INTERACTIONS}
             clicks = {name: map_click_latency(page, url, name, 2 * samples) for name in CLICKS}
             reruns, advanced = playback_reruns(page, url)
             drags = {name: drag_frames(page, url, name) for name in DRAGS}
@@ -200,17 +201,21 @@ def run(samples: int = 12) -> dict[str, float]:
             browser.close()
     finally:
         stop_server(process)
-    print(f"cold start (streamlit run → first chart painted): {cold:.2f} s")
-    print("slider → charts in Chromium (software WebGL, no GPU), ms from the press; target < 300 ms")
+    print(f"cold start (streamlit run → first chart painted): {cold:.2f} s; target < {COLD_TARGET_S:.0f} s")
+    print("slider → charts in Chromium (software WebGL, no GPU), ms from the press, medians of the presses")
     print("  plotly alone: the same charts redrawn with the same figures in a blank page, nothing but plotly.js")
-    print(f"{'page':<18}{'first drawn':>12}{'p95':>6}{'every painted':>15}{'p95':>6}{'plotly alone':>14}  charts")
+    print(f"  target: every chart painted within plotly alone + {OVERHEAD_TARGET_MS} ms (the server and Streamlit)")
+    print(
+        f"{'page':<18}{'first drawn':>12}{'p95':>6}{'every painted':>15}{'p95':>6}{'plotly alone':>14}"
+        f"{'over it by':>12}  charts  verdict"
+    )
     for name, latency in latencies.items():
         first, every = latency.first, latency.every
+        over = (statistics.median(every) - statistics.median(alone[name])) * 1000 if alone[name] else math.nan
+        verdict = "ok" if over <= OVERHEAD_TARGET_MS else "OVER"
         print(
             f"{name:<18}{ms(first, 50):>12}{ms(first, 95):>6}{ms(every, 50):>15}{ms(every, 95):>6}"
-            f"{ms(alone[name], 50) if alone[name] else '—':>14}  {latency.charts}"
-            f"  first {'ok' if statistics.median(first) < 0.3 else 'OVER'},"
-            f" every {'ok' if statistics.median(every) < 0.3 else 'OVER'}"
+            f"{ms(alone[name], 50) if alone[name] else '—':>14}{over:>12.0f}  {latency.charts:>6}  {verdict}"
         )
     print("click on the map → charts, ms from the press, beside slider moves taking turns with the clicks")
     print("  (target: no more; 'ok' within 5 %, the spread of repeated runs of 24 here)")
@@ -231,6 +236,10 @@ def run(samples: int = 12) -> dict[str, float]:
     )
     report_drags(drags)
     return {"cold": cold, "reruns": reruns, **{name: statistics.median(v.every) for name, v in latencies.items()}}
+
+
+COLD_TARGET_S = 5  # issue 28: a cold start under 5 s
+OVERHEAD_TARGET_MS = 100  # issue 28: press → every chart painted at most plotly.js alone + 100 ms
 
 
 def ms(times: list[float], q: float) -> str:

@@ -177,7 +177,6 @@ def graph(k: int) -> None:
             icon=":material/error:",
         )
     show(graph_figure(net, p, steps, k, lecture=big), key=PAGE.key("graph"))
-    walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
     step = steps[k]
     what = {"start": "Known at the start", "forward": "Forward pass", "backward": "Backward pass"}[step.kind]
     st.markdown(f"**Step {k} of {last} — {what}" + (f": {text(step.node)}**" if step.node else "**"))
@@ -196,6 +195,9 @@ def graph(k: int) -> None:
 
 
 part(PAGE, "step", graph_steps)
+# The whole walk-through for slides: the same at every step, so outside the step's part (not redrawn by Back, Next
+# or the step slider).
+walkthrough_buttons(PAGE.key("recording"), net, p, steps, walkthrough_texts(net, arch, example, x, t))
 
 # ---- Every partial, checked -----------------------------------------------------------------------------------------
 st.subheader("Every ∂L/∂w, and a check")

@@ -127,17 +127,21 @@ def test_the_backprop_step_slider_and_next_redraw_only_the_graph(monkeypatch):
     """The walk-through's step: the graph and the step written out rerun; the loss surface (computed below the
     graph, outside its part) is not computed again."""
     import core.backprop
+    import ui.recording
 
-    surfaces = []
-    real = core.backprop.loss_surface
+    surfaces, recordings = [], []
+    real, buttons = core.backprop.loss_surface, ui.recording.walkthrough_buttons
     monkeypatch.setattr(core.backprop, "loss_surface", lambda *a, **k: surfaces.append(a) or real(*a, **k))
+    monkeypatch.setattr(ui.recording, "walkthrough_buttons", lambda *a, **k: recordings.append(a) or buttons(*a, **k))
     at = open_page("pages/backprop.py")
-    assert len(surfaces) == 1
+    assert len(surfaces) == len(recordings) == 1
     at.slider(key="backprop.step").set_value(5).run()
     assert_clean(at)
     at.button(key="backprop.next").click().run()
     assert_clean(at)
     assert len(surfaces) == 1  # the page below the graph did not run again
+    assert len(recordings) == 1  # nor the walk-through's GIF and MP4 buttons, the same at every step
+    assert {b.label for b in at.get("download_button")} >= {"🎞 GIF for slides", "🎬 MP4 video"}  # still there
     assert "**Step 6 of" in "\n".join(m.value for m in at.markdown)
     assert at.query_params["step"] == "6"
     assert "step=6" in next(c.value for c in at.code if c.value.startswith("/backprop?"))
