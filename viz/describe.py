@@ -65,6 +65,8 @@ def values(data: Any) -> np.ndarray:
         return flat.reshape(tuple(int(n) for n in str(shape).split(","))) if shape else flat.astype(float)
     if data is None:
         return np.array([], dtype=float)
+    if isinstance(data, list) and all(type(v) is float for v in data):
+        return np.array(data, dtype=float)  # the common case (frames, paths): no cell to check one by one
     out = np.array(data, dtype=object)
     flat = [v if isinstance(v, int | float) and not isinstance(v, bool) else math.nan for v in out.ravel()]
     return np.array(flat, dtype=float).reshape(out.shape)
@@ -190,12 +192,9 @@ def _descent_sound(fig: dict) -> dict | None:
         return None
     heights = []
     for frame in frames:
-        traces = frame.get("traces", [])
-        z = frame["data"][traces.index(moving[0])].get("z") if moving[0] in traces else None
-        # A frame's point is a plain list of one number (viz.descent); anything else is read as values() reads it.
-        if not (isinstance(z, list) and len(z) == 1 and type(z[0]) is float):
-            z = values(z)
-        heights.append(float(z[0]) if len(z) == 1 else math.nan)
+        index = frame.get("traces", []).index(moving[0]) if moving[0] in frame.get("traces", []) else None
+        z = values(frame["data"][index].get("z")) if index is not None else np.array([])
+        heights.append(float(z[0]) if z.size == 1 else math.nan)
     active = (fig.get("layout", {}).get("sliders") or [{}])[0].get("active", 0)
     sound = _sound(np.arange(len(frames), dtype=float), np.array(heights), int(active), "f at each step of the descent")
     return sound and {**sound, "follow": "slider"}

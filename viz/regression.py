@@ -11,7 +11,7 @@ from core.descent import Trajectory
 from core.numbers import number
 from core.regression import Dataset
 from viz.descent import play_buttons, step_slider
-from viz.style import POINT, TANGENT, YELLOW, figure, keyed, log_axis, series, short, trace
+from viz.style import POINT, TANGENT, YELLOW, figure, keyed, log_axis, series, shortened, trace
 
 
 def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool = False) -> go.Figure:
@@ -44,19 +44,11 @@ def fit_figure(data: Dataset, t: Trajectory, target: np.ndarray, lecture: bool =
         line(0),
     ]
     # Frames carry only the line's coordinates; the trace keeps its name and style.
+    ends = shortened(xs)
+    lines = t.points[:, :1] * xs + t.points[:, 1:2]  # every step's line w₁·x + w₂ at the two ends
     frames = [
-        dict(
-            data=[
-                {
-                    "type": "scatter",
-                    "x": [short(v) for v in xs],
-                    "y": [short(v) for v in t.points[k][0] * xs + t.points[k][1]],
-                }
-            ],
-            traces=[2],
-            name=str(k),
-        )
-        for k in range(len(t.points))
+        dict(data=[{"type": "scatter", "x": ends, "y": shortened(y)}], traces=[2], name=str(k))
+        for k, y in enumerate(lines)
     ]
     y_lo, y_hi = float(data.y.min()), float(data.y.max())
     span = max(y_hi - y_lo, 1e-9)

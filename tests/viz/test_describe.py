@@ -162,3 +162,11 @@ def test_typed_arrays_are_read_as_plotly_writes_them():
     grid = next(t for t in fig["data"] if t["type"] == "contour")
     assert isinstance(grid["z"], dict) and "bdata" in grid["z"]
     np.testing.assert_allclose(values(grid["z"]), GRID.z, rtol=1e-6)
+
+
+def test_a_list_of_numbers_reads_the_same_whether_all_floats_or_mixed():
+    """values() takes plain float lists (frames, paths) in one step; mixed lists, text and None as before."""
+    np.testing.assert_array_equal(values([0.5, -1.0, float("nan")]), [0.5, -1.0, np.nan])
+    np.testing.assert_array_equal(values([1, 2.5, None, "a", True]), [1.0, 2.5, np.nan, np.nan, np.nan])
+    np.testing.assert_array_equal(values([[1.0, 2.0], [3, None]]), [[1.0, 2.0], [3.0, np.nan]])
+    assert values([]).shape == (0,) and values([]).dtype == float
