@@ -135,7 +135,10 @@ class Control:
         common = dict(key=key, help=self.help, persist_state="session", on_change=on_change)
         label = self.label
         if self.kind == "slider":
-            return where.slider(label, self.low, self.high, step=self.step, format=self.format, **common)
+            # Its state (set by Page.prepare) as the value: without one, Streamlit reads the whole session's state
+            # on every draw to tell a single slider from a range.
+            value = st.session_state.get(key, self.default)
+            return where.slider(label, self.low, self.high, value, step=self.step, format=self.format, **common)
         if self.kind == "number":
             return where.number_input(label, self.low, self.high, step=self.step, format=self.format, **common)
         if self.kind == "toggle":
