@@ -108,6 +108,7 @@ export default function (component) {
     div.style.width = "100%";
     parentElement.appendChild(div);
     chart = { div, drawn: null, color: null, latest: null, send: null, listening: false, pressed: null };
+    chart.export = exportButton(chart, parentElement);
     charts.set(parentElement, chart);
     live.add(chart);
   }
@@ -115,6 +116,7 @@ export default function (component) {
   chart.send = announcing(chart, component.setTriggerValue);
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
+  chart.export.hidden = !spec.export;
   // Hold the figure's height while plotly.js loads, so the page does not jump.
   chart.div.style.minHeight = `${spec.figure.layout?.height ?? 450}px`;
   // plotly.js measures every label to lay the chart out: wait for the page's fonts, or the labels are
@@ -135,6 +137,62 @@ export default function (component) {
       }
     }, 0);
   };
+}
+
+// ---- "Figure as HTML": the chart as a page of its own, plotly.js inlined, so the file opens offline ----
+// Written here from the figure the chart already holds: no button, file or message on the server for each chart
+// on each rerun, and nothing is sent until it is pressed.
+
+function exportButton(chart, parentElement) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "gl-export";
+  button.textContent = EXPORT_LABEL;
+  button.addEventListener("click", () => exportFigure(chart, button));
+  parentElement.appendChild(button);
+  return button;
+}
+
+const EXPORT_LABEL = "⬇ Figure as HTML";
+
+async function exportFigure(chart, button) {
+  const spec = chart.latest;
+  if (!spec?.export || button.disabled) return;
+  button.disabled = true;
+  button.textContent = `${EXPORT_LABEL} (writing…)`;
+  try {
+    const file = new Blob(figurePage(spec, await plotlySource(spec)), { type: "text/html" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(file);
+    link.download = spec.export;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    button.textContent = EXPORT_LABEL;
+  } catch (error) {
+    button.textContent = `${EXPORT_LABEL} (could not be written: ${error.message}; press to try again)`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// The page's parts, as plotly.io's to_html writes a figure: the figure's JSON made safe inside a script element.
+function figurePage(spec, plotly) {
+  const { data, layout, frames } = spec.figure;
+  const json = JSON.stringify({ data, layout, frames: frames ?? [], config: spec.config }).replace(
+    /[<>\/\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  const title = (spec.a11y?.name ?? "Figure").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return [
+    `<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8" /><title>${title}</title></head>\n<body>\n`,
+    `<div id="figure" style="height:${layout?.height ?? 450}px; width:100%;"></div>\n`,
+    `<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n`,
+    `<script type="text/javascript">`,
+    plotly,
+    `</script>\n<script type="text/javascript">Plotly.newPlot("figure", ${json});</script>\n</body>\n</html>\n`,
+  ];
 }
 
 // ---- Events back to Python: a click or a dragged handle sets a point; the figure's own step slider a step ----

@@ -13,10 +13,7 @@ function loadPlotly(spec) {
 }
 
 async function loadPacked(gz) {
-  if (!gz || typeof DecompressionStream === "undefined") throw new Error("no gzipped plotly.js here");
-  const response = await fetch(gz);
-  if (!response.ok) throw new Error(`plotly.js: HTTP ${response.status}`);
-  const text = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  const text = await unpacked(gz);
   const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
   try {
     return await loadScript(url);
@@ -33,4 +30,23 @@ function loadScript(src) {
     script.onerror = () => reject(new Error("plotly.js could not be loaded"));
     document.head.appendChild(script);
   });
+}
+
+async function unpacked(gz) {
+  if (!gz || typeof DecompressionStream === "undefined") throw new Error("no gzipped plotly.js here");
+  const response = await fetch(gz);
+  if (!response.ok) throw new Error(`plotly.js: HTTP ${response.status}`);
+  return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
+}
+
+// plotly.js's source, for a figure written out with it (a chart's "Figure as HTML"): fetched again when asked for,
+// so a tab does not keep 4.8 MB of text for a download most visits never make.
+async function plotlySource(spec) {
+  try {
+    return await unpacked(spec.gz);
+  } catch {
+    const response = await fetch(spec.src);
+    if (!response.ok) throw new Error(`plotly.js: HTTP ${response.status}`);
+    return response.text();
+  }
 }

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
-import plotly.io as pio
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core import ExpressionError, Function
-from ui import downloads
 from ui.a11y import subject
 from ui.chart import plotly_chart
 from ui.text import plain
@@ -103,27 +101,15 @@ LECTURE_CSS = """
 """
 
 
-def figure_html(fig: go.Figure) -> str:
-    """The figure as a standalone HTML page with plotly.js inlined, so it opens offline."""
-    return pio.to_html(fig, include_plotlyjs=True, full_html=True, config=CHART_CONFIG)
-
-
 def show(fig: go.Figure, key: str, export: bool = True, about: Function | str | None = None, **events: Any) -> None:
-    """Draw a figure, with a download of it as a standalone HTML file (built only when clicked).
+    """Draw a figure, with "⬇ Figure as HTML" under it: the figure as a standalone page with plotly.js inlined,
+    written in the browser when pressed (ui/plotly_chart.js), so it opens offline.
 
     ``events`` are the chart's callbacks (``on_pick``, ``pick``, ``on_step``; see ui.chart.plotly_chart). ``about``
     is the function the chart draws when it is not the page's own (its accessible name says it; ui.a11y).
     """
-    plotly_chart(fig, key=key, config=CHART_CONFIG, subject=subject(key, about), **events)
-    if export:
-        downloads.button(
-            "⬇ Figure as HTML",
-            lambda: figure_html(fig),
-            f"{key.replace('.', '-')}.html",
-            "text/html",
-            f"{key}.html",
-            type="tertiary",
-        )
+    name = f"{key.replace('.', '-')}.html" if export else None
+    plotly_chart(fig, key=key, config=CHART_CONFIG, subject=subject(key, about), export=name, **events)
 
 
 def csv_bytes(columns: dict) -> bytes:

@@ -197,6 +197,40 @@ def test_the_steps_csv_downloads(page, server):
     assert len(lines) == 5
 
 
+def test_a_charts_figure_as_html_opens_offline_with_its_frames(page, server, browser, tmp_path):
+    """The playback's "⬇ Figure as HTML", written in the browser: a page of its own with plotly.js inlined, the
+    figure and its frames as the chart holds them, and it draws with the network cut off."""
+    open_app(page, server, "descent", "f=lesson_loss&opt=gd&lr=0.1&steps=3")
+    playback = page.locator(CHART).first
+    playback.wait_for(state="visible", timeout=30_000)
+    buttons = page.get_by_role("button", name="⬇ Figure as HTML", exact=True)
+    assert buttons.count() == page.locator(CHART).count() == 2  # one under each chart
+    with page.expect_download(timeout=30_000) as download:
+        buttons.first.click()
+    assert download.value.suggested_filename == "descent-playback.html"
+    path = tmp_path / "playback.html"
+    download.value.save_as(path)
+    html = path.read_text()
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "<script src" not in html and "plotly.js v" in html  # plotly.js inlined: no fetch when opened
+    assert html.count("</script>") == 3  # the figure's JSON cannot close its script element early
+    held = playback.evaluate("gd => [gd.data.map(t => t.name), gd._transitionData._frames.length]")
+    offline = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+    try:
+        opened = offline.new_page()
+        opened.goto(path.as_uri())
+        opened.locator("#figure svg.main-svg").first.wait_for(state="visible", timeout=30_000)
+        drawn = opened.evaluate(
+            "() => { const gd = document.getElementById('figure'); "
+            "return [gd.data.map(t => t.name), gd._transitionData._frames.length]; }"
+        )
+        assert drawn == held and held[1] == 4  # the same traces, and a frame for θ₀ … θ₃
+        assert opened.locator("#figure canvas").count() >= 1  # the 3D surface drew too
+        assert opened.title() == playback.evaluate("gd => gd.getAttribute('aria-label')")  # the chart's own name
+    finally:
+        offline.close()
+
+
 def test_lecture_mode_enlarges_the_page(page, server):
     open_app(page, server, "partials", "lecture=1")
     size = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stAppViewContainer]')).fontSize")

@@ -1,4 +1,4 @@
-"""Lecture mode, exports (CSV, standalone HTML) and 'Show the code' snippets checked against the page's numbers."""
+"""Lecture mode, exports (CSV, a chart's HTML) and 'Show the code' snippets checked against the page's numbers."""
 
 import csv
 import io
@@ -11,10 +11,9 @@ import pytest
 
 from core import descend, parse
 from core.explain import step_table
-from core.grid import evaluate_grid
-from tests.pages.conftest import assert_clean, figures, open_page, opened
-from ui.render import csv_bytes, figure_html
-from viz.descent import descent_figure
+from tests.pages.conftest import assert_clean, charts, figures, open_page, opened
+from ui.chart import read_payload
+from ui.render import csv_bytes
 
 
 def test_lecture_mode_by_url_enlarges_type_and_computes_the_same():
@@ -53,14 +52,16 @@ def test_steps_csv_holds_every_step_at_full_precision():
     assert float(rows[3]["step size"]) == pytest.approx(np.linalg.norm(t.points[3] - t.points[2]))
 
 
-def test_figure_html_is_standalone_and_holds_the_figure():
-    f = parse("x^2 + y^2")
-    t = descend(f, (1.0, 1.0), optimizer="gd", lr=0.1, steps=5)
-    html = figure_html(descent_figure(evaluate_grid(f, ((-2.0, 2.0), (-2.0, 2.0)), 11), t, f.names))
-    assert html.lower().startswith("<!doctype html>") and "</html>" in html
-    assert not re.search(r"<script[^>]*\bsrc=", html)  # plotly.js is inlined: the file opens offline
-    assert "plotly.js v" in html or "Plotly" in html
-    assert '"name":"5"' in html.replace(" ", "")  # the last animation frame
+def test_every_chart_offers_its_figure_as_html_written_in_the_browser():
+    """"⬇ Figure as HTML" is drawn by the chart itself (ui/plotly_chart.js), named in its payload: no download
+    button on the server for each chart on each rerun. The welcome picture offers none."""
+    at = open_page("pages/descent.py", {"f": "lesson_loss", "opt": "gd", "lr": "0.1", "steps": "3"})
+    assert_clean(at)
+    exports = [read_payload(c.proto.bytes)["export"] for c in charts(at)]
+    assert exports == ["descent-playback.html", "descent-progress.html"]
+    assert "⬇ Figure as HTML" not in [b.label for b in at.get("download_button")]
+    home = open_page("pages/home.py")
+    assert [read_payload(c.proto.bytes)["export"] for c in charts(home)] == [None]
 
 
 def _run(code: str) -> str:
