@@ -242,9 +242,10 @@ def basins(now: Now) -> None:
     )
 
 
-def charts_and_numbers(tab: int, render: Callable[[Now], None]) -> None:
+def charts_and_numbers(render: Callable[[Now], None]) -> None:
     """The run from the start and the noise as they are now, the open tab drawn from it and its code: the start's
-    sliders, the noise and its seed rerun this part alone (ui.parts.body), the page around it stays."""
+    sliders, the noise and its seed, and the tab's own controls rerun this part alone (ui.parts.body), the page
+    around it stays."""
     start = point(PAGE, START)
     training = schedule.now(PAGE)
     run = runs.descent(f, start, name, lr, steps, **training.settings, **hyper)
@@ -260,8 +261,9 @@ def charts_and_numbers(tab: int, render: Callable[[Now], None]) -> None:
             )
     elif run.status == "unbounded":
         st.warning(run.reason, icon=":material/trending_down:")
-    # The tab's own controls rerun only this part inside the body: it keeps the body's run, never computes it again.
-    part(PAGE, f"tab{tab}.own", partial(render, Now(start, training, run)))
+    # The open tab, drawn in the body: its own controls rerun the body, whose run then comes from the cache. A part
+    # of its own inside the body cost every move of the start 0.5 ms of Streamlit's bookkeeping (python -m bench.pages).
+    render(Now(start, training, run))
     code_snippet(
         lambda: descent_snippet(f, start, name, lr, min(steps, 5), total=steps, **training.settings, **hyper),
         PAGE.key("code"),
@@ -273,10 +275,6 @@ def charts_and_numbers(tab: int, render: Callable[[Now], None]) -> None:
 tabs(
     PAGE,
     TAB,
-    [
-        partial(body, PAGE, partial(charts_and_numbers, tab, render))
-        for tab, render in enumerate((step_by_step, race, sweep, basins))
-    ],
-    own_parts=False,  # each tab is the body, a part already
+    [partial(body, PAGE, partial(charts_and_numbers, render)) for render in (step_by_step, race, sweep, basins)],
 )
 finish(PAGE, slot)

@@ -1,4 +1,4 @@
-"""Parts of a page that rerun alone: a tab, a step control with Back/Next, and the page's link (each
+"""Parts of a page that rerun alone: the page's body, a step control with Back/Next, and the page's link (each
 check-yourself question is one too, ui.lesson_path).
 
 A part is a keyed ``st.fragment``. A control drawn in a part (``Page.draw``) reruns that part and the page's link
@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 
 def key(page: Page, name: str) -> str:
-    """The fragment key of the part ``name`` of ``page`` (not a widget key: "descent.part.tab1")."""
+    """The fragment key of the part ``name`` of ``page`` (not a widget key: "descent.part.step")."""
     return f"{page.name}.part.{name}"
 
 
@@ -96,21 +96,19 @@ def body(page: Page, draw: Callable[[], None]) -> None:
     part(page, BODY, draw)
 
 
-def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]], own_parts: bool = True) -> None:
-    """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns the page), as a part
-    of its own, and its name goes into the link like any control's value. With ``own_parts=False`` each render
-    is drawn as it is: for renders that are parts already (a page's body), a part around a part is one more
-    level of Streamlit's bookkeeping on every rerun."""
+def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) -> None:
+    """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns the page), and its name
+    goes into the link like any control's value.
+
+    A tab is no part of its own: it is the page's body (descent) or all of it but a closed expander (regression,
+    curvature), so its controls rerun the body. A part inside the body cost every move of the body's controls
+    0.4-0.5 ms of Streamlit's bookkeeping (python -m bench.pages) and saved a tab's controls next to nothing.
+    """
     name = page.prepare(control)
     page.drawn[control.name] = control.dump(st.session_state[name])
     shown = st.tabs(list(control.options), key=name, on_change="rerun")
     keep.remember(name)
-    for number, (tab, render) in enumerate(zip(shown, renders, strict=True)):
+    for tab, render in zip(shown, renders, strict=True):
         if tab.open:
             with tab:
-                if not own_parts:
-                    render()
-                    continue
-                # A key per tab: Streamlit keeps a keyed part registered after its tab closed, and a control of
-                # the open tab must not rerun the closed tab's part with it.
-                part(page, f"tab{number}", render)
+                render()

@@ -1,8 +1,9 @@
 """Issue 28 item 4: a tab's controls and the step's Back/Next rerun only their part of the page (ui.parts), and
 the link follows them; what a chart's click sets still reruns the whole page.
 
-The descent page's run (``ui.runs.descent``, computed in the page's body, outside the tab's own part) is counted:
-a tab's part rerunning alone never calls it. (The start and the noise rerun the body, which computes it:
+What reran is counted: the whole page (``ui.page.begin``, at every page's top) and the descent page's body (its
+run, ``ui.runs.descent``, looked up at the body's top). A descent tab's own controls rerun the body, the tab being
+the body; the step's Back/Next rerun only the step. (The start and the noise rerun the body too:
 tests/pages/test_body_bodyb.)
 """
 
@@ -19,15 +20,13 @@ QUERY = {"f": "himmelblau", "opt": "adam", "lr": "0.1", "steps": "30"}
 
 @pytest.fixture
 def page_runs(monkeypatch):
-    """How many times the page's top (outside every part) computed its run."""
+    """What reran: "page" for every whole-page run, "body" for every run of the descent page's body."""
+    import ui.page
+
     calls = []
-    real = runs.descent
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(runs, "descent", counted)
+    for module, name, what in ((runs, "descent", "body"), (ui.page, "begin", "page")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, real=real, what=what, **k: calls.append(what) or real(*a, **k))
     return calls
 
 
@@ -45,7 +44,7 @@ def test_a_race_control_reruns_only_the_race_and_the_link_follows(page_runs):
     page_runs.clear()
     at.multiselect(key="descent.race").set_value(["gd", "adam"]).run()
     assert_clean(at)
-    assert page_runs == []  # the page around the tab did not run again
+    assert page_runs == ["body"]  # the tab (the page's body) reran, the page around it did not
     assert race_names(at) == {"gd", "adam"}  # the race did, with the new field
     assert at.query_params["race"] == "gd,adam"  # the address bar follows
     assert "race=gd%2Cadam" in link_box(at, "descent")  # and so does the link box
@@ -60,7 +59,7 @@ def test_next_reruns_only_the_written_out_step_and_the_link_box_follows(page_run
     page_runs.clear()
     at.button(key="descent.next").click().run()
     assert_clean(at)
-    assert page_runs == []
+    assert page_runs == []  # neither the page nor the body around the step
     assert "Step 2: θ" in texts(at)
     assert "&k=2" in link_box(at, "descent")
 
@@ -70,7 +69,7 @@ def test_a_log_scale_toggle_in_the_tab_reruns_the_tab_not_the_page(page_runs):
     page_runs.clear()
     at.toggle(key="descent.log").set_value(True).run()
     assert_clean(at)
-    assert page_runs == []
+    assert page_runs == ["body"]
     progress = next(f for f in figures(at) if f["layout"].get("yaxis", {}).get("type") == "log")
     assert progress["layout"]["yaxis"]["type"] == "log"
     assert "log=1" in link_box(at, "descent")
@@ -184,19 +183,22 @@ def test_after_the_page_above_the_body_changed_a_move_reruns_the_body_once():
     assert at.query_params["x0"] == "1"
 
 
-def test_a_tab_that_is_the_body_gets_no_part_around_it_and_a_tab_inside_the_body_gets_its_own(monkeypatch):
-    """Descent's tabs each hold the body, a part already: a part around a part is one more level of Streamlit's
-    bookkeeping on every move of the start. The regression page's tabs sit inside its body and rerun alone."""
+def test_a_tab_is_no_part_of_its_own_on_any_page_and_the_step_keeps_its_part(monkeypatch):
+    """A tab is the body (descent) or all of it but a closed expander (regression, curvature): a part of its own in
+    or around the body is one more level of Streamlit's bookkeeping on every move of the body's controls. The step
+    keeps its part: Back and Next rerun it alone."""
     import ui.parts
 
     drawn = []
     real = ui.parts.part
     monkeypatch.setattr(ui.parts, "part", lambda page, name, draw: drawn.append(name) or real(page, name, draw))
     open_page("pages/descent.py", QUERY)
-    assert "body" in drawn and "tab0.own" in drawn and "step" in drawn
-    assert "tab0" not in drawn
-    drawn.clear()
-    at = open_page("pages/regression.py")
-    at.session_state["regression.tab"] = "Fit a line to data"
-    at.run()
-    assert "tab1" in drawn
+    assert "body" in drawn and "step" in drawn
+    assert not [name for name in drawn if name.startswith("tab")]
+    for path, tab in (("pages/regression.py", "Fit a line to data"), ("pages/curvature.py", "Saddle escape")):
+        drawn.clear()
+        at = open_page(path)
+        at.session_state[f"{path.split('/')[1].removesuffix('.py')}.tab"] = tab
+        at.run()
+        assert_clean(at)
+        assert "body" in drawn and not [name for name in drawn if name.startswith("tab")]
