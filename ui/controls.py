@@ -135,9 +135,11 @@ class Control:
         common = dict(key=key, help=self.help, persist_state="session", on_change=on_change)
         label = self.label
         if self.kind == "slider":
-            # Its state (set by Page.prepare) as the value: without one, Streamlit reads the whole session's state
-            # on every draw to tell a single slider from a range.
-            value = st.session_state.get(key, self.default)
+            # The value Streamlit takes when given none (the low end), which the state set by Page.prepare
+            # overrides: given none, Streamlit first reads the whole session's state on every draw to tell a single
+            # slider from a range. It must stay the low end: after a click on a map, Streamlit moves a slider's thumb
+            # only to a value other than this one (Page.set sees to the low end itself).
+            value = self.low
             return where.slider(label, self.low, self.high, value, step=self.step, format=self.format, **common)
         if self.kind == "number":
             return where.number_input(label, self.low, self.high, step=self.step, format=self.format, **common)
@@ -198,6 +200,7 @@ class Page:
         self.rerun: tuple[str, ...] = ()  # inside a part that reruns alone (ui.parts): what a control change reruns
         self.part: str | None = None  # the sidebar's part drawing now (ui.parts.rerunning_the_body)
         self.drawn_in: dict[str, str] = {}  # control name -> the sidebar's part that drew it
+        self.relink: Callable[[], None] | None = None  # writes the address bar after a part reran alone (ui.page)
 
     def key(self, control: Control | str) -> str:
         return f"{self.name}.{control if isinstance(control, str) else control.name}"
@@ -251,6 +254,9 @@ class Page:
         keep.restore(key)  # a value Streamlit dropped on a visit to another page (a tab, a widget without persist)
         if key not in st.session_state or not control.accepts(st.session_state[key]):
             st.session_state[key] = control.default
+        elif control.name in st.session_state.get(self.key("_set"), ()):
+            st.session_state[self.key("_set")].discard(control.name)
+            st.session_state[key] = st.session_state[key]
         return key
 
     def draw(self, control: Control, where: Any = None) -> Any:
@@ -275,8 +281,13 @@ class Page:
         return st.session_state[key]
 
     def set(self, control: Control, value: Any) -> None:
-        """Set a control before it is drawn in this run (a preset's own learning rate, a click on the map)."""
+        """Set a control before it is drawn (a preset's own learning rate, a click on the map), in this run or, from
+        a callback that then reruns, the next."""
         st.session_state[self.key(control)] = value
+        # Written again where it is drawn (prepare): Streamlit tells the browser a widget's new value only when its
+        # state was written in the run that draws it, or differs from the widget's own default, which a click at the
+        # low end of a slider's range does not.
+        st.session_state.setdefault(self.key("_set"), set()).add(control.name)
 
     def follow(self, token: Any, controls: Sequence[Control], tag: str) -> None:
         """When ``token`` (e.g. the chosen preset) changes, the controls go back to their current defaults."""

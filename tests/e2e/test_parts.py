@@ -33,7 +33,7 @@ def test_a_race_control_reruns_only_the_race_and_the_link_box_follows(page, serv
     assert not any(text in frame for frame in after for text in AROUND)  # the page around it did not
     assert link(page)["race_lr"] == "shared"  # the address bar follows
     page.get_by_text("Link to this view").click()
-    box = page.get_by_test_id("stCode").filter(has_text="/descent?").first
+    box = page.locator(".gl-link-url").filter(has_text="/descent?").first
     assert "race_lr=shared" in box.inner_text()  # and so does the link box
 
 
@@ -163,6 +163,29 @@ def test_a_click_on_the_map_reruns_the_sidebar_part_the_body_and_the_link_not_th
     assert metrics(page)["∂f/∂x(P)"] == number(6 * x + 2 * y)  # the body: ∂f/∂x = 6x + 2y at the clicked P
     assert not any(around in frame for frame in got[before:])  # the page around them was not sent again
     assert page.get_by_test_id("stException").count() == 0
+
+
+@pytest.mark.parametrize("boxes_open", [False, True], ids=["sliders", "sliders-and-boxes"])
+def test_a_click_that_puts_p_at_the_low_end_of_a_slider_moves_its_thumb_there(page, server, boxes_open):
+    """A click at the map's left edge puts x₀ at its slider's low end, the value a slider is drawn with (the state
+    then overrides it): Streamlit moves a thumb only to a value other than that one unless the state is new in the
+    run that draws it."""
+    open_page(page, server, "gradient", "f=lesson_quadratic&x0=1.5&y0=0.5")
+    gd = chart(page, "gradient.contour")
+    sidebar = page.get_by_test_id("stSidebar")
+    if boxes_open:
+        sidebar.get_by_text("Type exact coordinates").click()
+        sidebar.get_by_test_id("stNumberInput").locator("input").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    page.mouse.click(*pixel(gd, -2.99, -1.0))
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') === '-3'", timeout=30_000)
+    wait_idle(page)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid=stSidebar] [data-testid=stSliderThumbValue]')]
+             .slice(0, 2).map((e) => parseFloat(e.innerText)).join() === '-3,-1'""",
+        timeout=10_000,
+    )
+    assert metrics(page)["∂f/∂x(P)"] == number(6 * -3.0 + 2 * -1.0)
 
 
 def test_the_code_is_written_once_its_expander_opens_and_follows_the_start_while_open(page, server):
