@@ -103,7 +103,7 @@ open_tab = PAGE.value(TAB)
 
 
 def sidebar_controls() -> None:
-    """P and the open tab's settings: they rerun only the tabs and the link (ui.parts.body), which read them afresh."""
+    """P and the open tab's settings: they rerun only the tabs (ui.parts.body), which read them afresh."""
     point_controls(PAGE, picked, labels=("P", "P"))
     if CONTROLS[open_tab]:
         st.sidebar.subheader(open_tab)

@@ -271,7 +271,7 @@ def charts_and_numbers(render: Callable[[Now], None]) -> None:
 
 
 # Only the open tab computes, so the hidden ones cost nothing. The body is drawn inside the open tab: a switch of
-# tabs reruns the page (and the link), which a switch drawn inside the body would not.
+# tabs reruns the page, which a switch drawn inside the body would not.
 tabs(
     PAGE,
     TAB,

@@ -71,7 +71,7 @@ big = lecture()
 # The lesson's own step uses η = 0.1 (its hand-worked numbers); the fit starts from 0.05. Switching tab brings it.
 tab_lr = 0.1 if PAGE.value(TAB) == TAB.default else 0.05
 learning_rate_follows(PAGE, st.session_state[PAGE.key(TAB)], tab_lr)
-# η, the steps and the hyperparameters rerun only the body and the link; the optimizer, through the body, the page.
+# η, the steps and the hyperparameters rerun only the body; the optimizer, through the body, the page.
 drawn_optimizer = rerunning_the_body(
     PAGE, lambda: optimizer_controls(PAGE, tab_lr, default_steps=100, table=FIRST_ORDER)
 ).name

@@ -83,9 +83,10 @@ def fair_share() -> Iterator[None]:
         st.session_state[_CPU] = [*history, (time.monotonic(), time.thread_time() - started)]
 
 
-def shielded(draw: Callable[[], None], name: str) -> None:
+def shielded(draw: Callable[[], None], name: str) -> bool:
     """``draw()`` with the one error path: a recoverable error becomes the page's message with its last good state,
-    a bug a plain sentence in its place. Pages run through it, and so do their parts that rerun alone (ui.parts)."""
+    a bug a plain sentence in its place. Pages run through it, and so do their parts that rerun alone (ui.parts).
+    True when ``draw()`` finished."""
     try:
         draw()
     except RECOVERABLE as error:
@@ -94,6 +95,9 @@ def shielded(draw: Callable[[], None], name: str) -> None:
         # A bug must never show a visitor a traceback: log it and say so plainly.
         log.exception("%s failed", name)
         st.error(LAST_RESORT)
+    else:
+        return True
+    return False
 
 
 def begin(page: Page) -> None:

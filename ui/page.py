@@ -10,8 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 from ui import guard
 from ui.controls import Page
 from ui.lesson_path import check_yourself, next_link, opening
-from ui.navigation import BY_PREFIX, PageRow, ensure_framed
-from ui.parts import LINK, part
+from ui.navigation import BY_PREFIX, ensure_framed
 from ui.text import plain
 from ui.view import presenting, share_link, view_values
 
@@ -45,12 +44,14 @@ def finish(page: Page, slot: DeltaGenerator) -> None:
     with slot:
         page.show_warnings()
     page.reset_button()
-    part(page, LINK, lambda: link(page, row))  # reruns, too, with any part whose controls changed
-
-
-def link(page: Page, row: PageRow) -> None:
-    """The state written into the URL, the link box, and this state kept as the page's last good one."""
-    values = page.publish(view_values())
+    relink(page)
+    page.relink = lambda: relink(page)  # after a part of the page that reruns alone (ui.parts)
     if row.link:
-        share_link(page, row, values)
+        share_link(page)
+
+
+def relink(page: Page) -> None:
+    """The state written into the address bar (the link box shows it, ui/link_box.js), and kept as the page's last
+    good one."""
+    page.publish(view_values())
     guard.remember(page)

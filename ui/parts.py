@@ -1,12 +1,13 @@
-"""Parts of a page that rerun alone: the page's body, a step control with Back/Next, and the page's link (each
-check-yourself question is one too, ui.lesson_path).
+"""Parts of a page that rerun alone: the page's body and a step control with Back/Next (each check-yourself
+question is one too, ui.lesson_path).
 
-A part is a keyed ``st.fragment``. A control drawn in a part (``Page.draw``) reruns that part and the page's link
-part, nothing else: the charts around it are not computed or sent again, and the address bar and the "Link to
-this view" box still follow the control. The sidebar's controls that only the body reads are a part too
-(``rerunning_the_body``); a click on a map that moves them reruns their part, the body and the link
-(``rerun_after_pick``). Anything else a part's widget sets that code outside the part reads reruns the whole page.
-A part's errors take the page's one error path (``ui.guard.shielded``), also when the part reruns alone.
+A part is a keyed ``st.fragment``. A control drawn in a part (``Page.draw``) reruns that part, nothing else: the
+charts around it are not computed or sent again. At its end the part writes the address bar as the page's end does
+(``Page.relink``, ui.page), and the "Link to this view" box follows the address bar in the browser
+(ui/link_box.js). The sidebar's controls that only the body reads are a part too (``rerunning_the_body``); a click
+on a map that moves them reruns their part and the body (``rerun_after_pick``). Anything else a part's widget sets
+that code outside the part reads reruns the whole page. A part's errors take the page's one error path
+(``ui.guard.shielded``), also when the part reruns alone; a part that failed does not write the address bar.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from ui import guard, keep
 from ui.controls import Control, Page, rerun_parts
 from ui.navigation import FRAMED
 
-LINK = "link"  # the part at a page's end that writes the link, shows it and keeps the last good state
 BODY = "body"  # the part with the page's charts, rerun by the point and the settings in the sidebar
 T = TypeVar("T")
 
@@ -32,18 +32,21 @@ def key(page: Page, name: str) -> str:
 
 
 def part(page: Page, name: str, draw: Callable[[], None]) -> None:
-    """Draw ``draw()`` as the part ``name`` of the page: rerun alone when a control in it changes, with the link."""
+    """Draw ``draw()`` as the part ``name`` of the page: rerun alone when a control in it changes, then write the
+    address bar."""
     own = key(page, name)
 
     def body() -> None:
         outer = page.rerun
-        page.rerun = (own,) if name == LINK else (own, key(page, LINK))
+        page.rerun = (own,)
         try:
             if FRAMED.get():  # in the page's run, which keeps the session's fair share
                 guard.shielded(draw, own)
             else:  # rerunning alone: a part's rerun counts towards the fair share as a page's does
                 with guard.fair_share():
-                    guard.shielded(draw, own)
+                    # The address bar follows, as at the page's end: the link box shows it (ui/link_box.js).
+                    if guard.shielded(draw, own) and page.relink is not None:
+                        page.relink()
         finally:
             page.rerun = outer
 
@@ -51,8 +54,8 @@ def part(page: Page, name: str, draw: Callable[[], None]) -> None:
 
 
 def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls", where: Any = None) -> T:
-    """Draw ``draw()``'s controls (in the sidebar, or in ``where``) as a part: a change reruns only the body and the
-    link (``body``), and ``draw()``'s value is returned.
+    """Draw ``draw()``'s controls (in the sidebar, or in ``where``) as a part: a change reruns only the body
+    (``body``), and ``draw()``'s value is returned.
 
     In a part, a control asks the server to rerun that part rather than the page; its callback then reruns the
     body instead. Asked for the page, the browser would first re-render the whole page for a run that never
@@ -67,7 +70,7 @@ def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls"
         if not FRAMED.get() and len(get_script_run_ctx().fragment_ids_this_run) == 1:
             st.rerun()
         outer = page.rerun, page.part
-        page.rerun, page.part = (key(page, BODY), key(page, LINK)), own
+        page.rerun, page.part = (key(page, BODY),), own
         try:
             result.append(draw())
         finally:
@@ -80,18 +83,18 @@ def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls"
 
 def rerun_after_pick(page: Page, names: Sequence[str]) -> None:
     """After a chart moved the controls ``names`` (a click, a dragged point, an arrow key): rerun the sidebar's part
-    that drew them, which shows their new values, with the body and the link; the page if they were drawn elsewhere.
+    that drew them, which shows their new values, and the body; the page if they were drawn elsewhere.
     """
     drawn_in = {page.drawn_in.get(name) for name in names}
     if len(drawn_in) == 1 and None not in drawn_in:
-        rerun_parts([*drawn_in, key(page, BODY), key(page, LINK)])
+        rerun_parts([*drawn_in, key(page, BODY)])
     else:
         st.rerun()
 
 
 def body(page: Page, draw: Callable[[], None]) -> None:
-    """The page's charts and numbers as a part: a control drawn ``rerunning_the_body`` reruns it (and the link)
-    without the page around it. ``draw`` reads those controls' values itself (``Page.value``): a rerun of the
+    """The page's charts and numbers as a part: a control drawn ``rerunning_the_body`` reruns it without the page
+    around it. ``draw`` reads those controls' values itself (``Page.value``): a rerun of the
     part alone does not run the code that drew them."""
     part(page, BODY, draw)
 

@@ -86,7 +86,8 @@ LECTURE_CSS = """
   [data-testid="stSidebar"] .katex { font-size: 1.15em !important; }
   h1 { font-size: 2.8rem !important; padding-top: 0 !important; }
   h2, h3 { font-size: 2.0rem !important; }
-  [data-testid="stCodeBlock"] code { font-size: 1.2rem; }
+  [data-testid="stCodeBlock"] code, .gl-link-url { font-size: 1.2rem; }
+  .gl-link-caption { font-size: 1.1rem; }
   [data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stMarkdownContainer"] td,
   [data-testid="stMarkdownContainer"] th { font-size: 1.3rem; }
   [data-testid="stTextInput"] input { font-size: 1.4rem; }

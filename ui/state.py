@@ -3,8 +3,6 @@ run. Lecture mode and the theme hold for every page; a link for students leaves 
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from ui.controls import choice, toggle
 
 LECTURE = toggle(
@@ -24,7 +22,3 @@ THEME = choice(
     help="Auto follows the computer's setting; Light or Dark holds on any computer (a projector, say).",
 )
 VIEW = (LECTURE, THEME)  # kept in session_state under their own names, for every page
-
-
-def query_string(values: dict[str, str]) -> str:
-    return urlencode(values)

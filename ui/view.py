@@ -12,8 +12,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.controls import Control, Page, choice
-from ui.navigation import PageRow
-from ui.state import VIEW, query_string
+from ui.state import VIEW
 from ui.text import code, plain
 
 SIDEBAR = "sidebar"
@@ -106,31 +105,18 @@ def presenting(page: Page) -> list[str]:
     return hidden
 
 
-def address(row: PageRow, values: dict[str, str]) -> str:
-    """The full address of this view: the site as the browser sees it, the page's path and the query."""
-    site = (st.context.url or "").rstrip("/")
-    # The browser's address may end in this page's own path (Streamlit trims it only sometimes): the site is before.
-    if row.slug and site.endswith(f"/{row.slug}"):
-        site = site.removesuffix(f"/{row.slug}")
-    query = query_string(values)
-    return f"{site}/{row.slug}" + (f"?{query}" if query else "")
+_link_box = st.components.v2.component(
+    "gradient_lab.link_box",
+    js=Path(__file__).with_name("link_box.js").read_text(),
+    css=Path(__file__).with_name("link_box.css").read_text(),
+    isolate_styles=False,
+)
+KEEP = "Keep lecture mode, theme and presenting view in the students' link"
 
 
-def for_students(values: dict[str, str]) -> dict[str, str]:
-    """The same view without the projector's choices."""
-    return {name: value for name, value in values.items() if name not in PROJECTOR}
-
-
-def share_link(page: Page, row: PageRow, values: dict[str, str]) -> None:
+def share_link(page: Page) -> None:
     """'Link to this view': the link for students first (the projector's choices left out unless kept), then this
-    exact view as the lecturer sees it."""
+    exact view as the lecturer sees it. The browser writes both from its address bar (ui/link_box.js), which the
+    page keeps current (ui.page.relink): a part that reruns alone need not draw the box again."""
     with st.expander("Link to this view", icon=":material/link:"):
-        keep = st.checkbox(
-            "Keep lecture mode, theme and presenting view in the students' link",
-            key=page.key("_keep_projector"),
-        )
-        st.caption("For students: this page with every control as set here.")
-        st.code(address(row, values if keep else for_students(values)), language=None)
-        if any(name in values for name in PROJECTOR):
-            st.caption("This view exactly, with your projector's choices (the address bar holds the same):")
-            st.code(address(row, values), language=None)
+        _link_box(data={"projector": list(PROJECTOR), "keep": KEEP}, key=page.key("_link_box"))

@@ -121,11 +121,15 @@ def test_the_link_for_students_is_the_full_address_without_the_projector(browser
         open_app(page, server, "partials", "f=himmelblau&x0=1.5&lecture=1&theme=light")
         wait_for_theme(page, "light")
         page.get_by_text("Link to this view").click()
-        links = page.get_by_test_id("stCode").filter(has_text=server).all_inner_texts()
-        student, lecturer = (text.strip() for text in links)
+        student, lecturer = shown_addresses(page, server)
         assert student.startswith(f"{server}/partials?f=himmelblau&x0=1.5&")
-        assert "lecture" not in student and "theme" not in student
-        assert "lecture=1" in lecturer and "theme=light" in lecturer
+        assert "lecture" not in student and "theme" not in student and "embed" not in student
+        assert "lecture=1" in lecturer and "theme=light" in lecturer and "embed" not in lecturer
+        assert lecturer == page.url.split("&embed_options=")[0]  # the address bar's view, Streamlit's own option out
+        page.get_by_text("Keep lecture mode, theme and presenting view in the students' link").click()
+        assert shown_addresses(page, server) == [lecturer, lecturer]  # kept: the students get the projector's view too
+        page.get_by_text("Keep lecture mode, theme and presenting view in the students' link").click()
+        assert shown_addresses(page, server) == [student, lecturer]
         fresh = context.new_page()
         open_app(fresh, server, student.removeprefix(f"{server}/"))
         assert fresh.get_by_role("heading", level=1).first.inner_text().startswith("Partial derivatives")
@@ -137,10 +141,15 @@ def test_the_link_for_students_is_the_full_address_without_the_projector(browser
         context.close()
 
 
+def shown_addresses(page, server: str) -> list[str]:
+    """The addresses shown under 'Link to this view' (ui/link_box.js): for students, then this exact view if it
+    differs."""
+    return [text.strip() for text in page.locator(".gl-link-url:visible").filter(has_text=server).all_inner_texts()]
+
+
 def shown_links(page, server: str) -> list[dict[str, str]]:
     """The addresses shown under 'Link to this view', each as its query's parameters."""
-    texts = page.get_by_test_id("stCode").filter(has_text=server).all_inner_texts()
-    return [dict(parse_qsl(urlsplit(text.strip()).query)) for text in texts]
+    return [dict(parse_qsl(urlsplit(text).query)) for text in shown_addresses(page, server)]
 
 
 def test_regression_an_open_link_box_follows_next_on_the_explained_step(page, server):
@@ -155,7 +164,7 @@ def test_regression_an_open_link_box_follows_next_on_the_explained_step(page, se
         page.get_by_text(f"Step {k}: θ = (").wait_for(timeout=60_000)
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{k}'", timeout=10_000)
         page.wait_for_function(
-            """([server, k]) => [...document.querySelectorAll('[data-testid=stCode]')]
+            """([server, k]) => [...document.querySelectorAll('.gl-link-url')]
                  .filter((e) => e.innerText.includes(server))
                  .every((e) => new URL(e.innerText.trim()).searchParams.get('k') === k)""",
             arg=[server, k],

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.apptest import charts, keep_the_page_around_parts, send_event  # noqa: F401 (the page tests' helpers)
 from ui.chart import read_payload
+from ui.view import PROJECTOR
 
 keep_the_page_around_parts()  # the tree after a part reran alone is the whole page, as in the browser
 
@@ -69,9 +72,19 @@ def opened(at: AppTest, key: str, language: str = "python") -> str:
     return shown[0]
 
 
+def address(at: AppTest, slug: str, projector: bool = True) -> str:
+    """The address bar of the view as ``/slug?query`` (the server writes it; the "Link to this view" box shows it,
+    ui/link_box.js, tests/e2e), without lecture mode, theme and presenting view unless ``projector``."""
+    query = {name: value for name, value in at.query_params.items() if projector or name not in PROJECTOR}
+    return f"/{slug}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+
+
 def link_box(at: AppTest, slug: str) -> str:
-    """The students' link in the "Link to this view" box of the page at ``/slug``."""
-    return next(c.value for c in at.code if c.value.startswith(f"/{slug}?"))
+    """The students' link in the "Link to this view" box of the page at ``/slug``: its address bar without the
+    projector's choices."""
+    boxes = [e for e in at.get("bidi_component") if e.proto.component_name == "gradient_lab.link_box"]
+    assert len(boxes) == 1 and json.loads(boxes[0].proto.json)["projector"] == list(PROJECTOR)  # the box is drawn
+    return address(at, slug, projector=False)
 
 
 def assert_clean(at: AppTest) -> None:

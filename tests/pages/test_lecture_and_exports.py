@@ -53,8 +53,8 @@ def test_steps_csv_holds_every_step_at_full_precision():
 
 
 def test_every_chart_offers_its_figure_as_html_written_in_the_browser():
-    """"⬇ Figure as HTML" is drawn by the chart itself (ui/plotly_chart.js), named in its payload: no download
-    button on the server for each chart on each rerun. The welcome picture offers none."""
+    """A chart's "⬇ Figure as HTML" is drawn by the chart itself (ui/plotly_chart.js), named in its payload: no
+    download button on the server for each chart on each rerun. The welcome picture offers none."""
     at = open_page("pages/descent.py", {"f": "lesson_loss", "opt": "gd", "lr": "0.1", "steps": "3"})
     assert_clean(at)
     exports = [read_payload(c.proto.bytes)["export"] for c in charts(at)]

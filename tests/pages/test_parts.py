@@ -143,7 +143,7 @@ def test_the_backprop_step_slider_and_next_redraw_only_the_graph(monkeypatch):
     assert {b.label for b in at.get("download_button")} >= {"🎞 GIF for slides", "🎬 MP4 video"}  # still there
     assert "**Step 6 of" in "\n".join(m.value for m in at.markdown)
     assert at.query_params["step"] == "6"
-    assert "step=6" in next(c.value for c in at.code if c.value.startswith("/backprop?"))
+    assert "step=6" in link_box(at, "backprop")
 
 
 def test_after_a_tab_switch_a_control_reruns_the_open_tab_only(monkeypatch):

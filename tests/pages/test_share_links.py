@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.pages.conftest import assert_clean, figures, open_page, texts
+from tests.pages.conftest import assert_clean, figures, link_box, open_page, texts
 
 
 def _metrics(at):
@@ -114,4 +114,4 @@ def test_a_point_outside_the_domain_warns_and_uses_the_start():
 
 def test_the_link_is_shown_on_the_page_with_the_pages_path():
     at = open_page("pages/partials.py", {"f": "booth"})
-    assert any(c.value.startswith("/partials?f=booth&x0=") for c in at.code)
+    assert link_box(at, "partials").startswith("/partials?f=booth&x0=")
