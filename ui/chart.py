@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from ui.plotly_js import ensure_plotly_js, plotly_src
+from ui.plotly_js import ensure_plotly_js, plotly_src, static_script
 from viz.describe import describe
 
 COMPONENT = "gradient_lab.plotly_chart"
@@ -32,9 +32,21 @@ log = logging.getLogger("gradient_lab")
 # The component's script: the chart's accessibility (ui/a11y.js) and the live drag's math and overlay
 # (ui/live_math.js, ui/live_drag.js) before the chart itself, which calls them; one module in the browser.
 SCRIPTS = ("a11y.js", "live_math.js", "live_drag.js", "plotly_load.js", "plotly_chart.js")
+
+
+def script(names: Sequence[str] = SCRIPTS) -> str:
+    """The component's script as its messages carry it: a loader of the script served from static/
+    (ui/script_loader.js), or, where static/ cannot be written, the script itself."""
+    source = "\n".join(Path(__file__).with_name(name).read_text() for name in names)
+    address = static_script("chart", source)
+    if address is None:
+        return source
+    return f"const SOURCE = {json.dumps(address)};\n" + Path(__file__).with_name("script_loader.js").read_text()
+
+
 _mount = st.components.v2.component(
     COMPONENT,
-    js="\n".join(Path(__file__).with_name(name).read_text() for name in SCRIPTS),
+    js=script(),
     css=Path(__file__).with_name("a11y.css").read_text(),
     isolate_styles=False,
 )

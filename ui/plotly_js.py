@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import logging
 import os
 import tempfile
@@ -83,12 +84,33 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(handle.name, path)
 
 
-def plotly_src() -> dict[str, str]:
-    """Where plotly.js is on this server, under server.baseUrlPath when one is set: {src, gz}, the plain file and
-    its gzipped copy."""
+def static_folder() -> str:
+    """Where static/ is served on this server, under server.baseUrlPath when one is set."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    folder = f"/{base}/app/static" if base else "/app/static"
-    return {"src": f"{folder}/{PLOTLY_JS}", "gz": f"{folder}/{PLOTLY_JS_GZ}"}
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+def plotly_src() -> dict[str, str]:
+    """Where plotly.js is on this server: {src, gz}, the plain file and its gzipped copy."""
+    return {"src": f"{static_folder()}/{PLOTLY_JS}", "gz": f"{static_folder()}/{PLOTLY_JS_GZ}"}
+
+
+def static_script(name: str, source: str) -> str | None:
+    """``source`` written into static/ once, under a name that carries its content's digest (a browser may keep it
+    for good); the address it is served at, or None when static/ cannot be written. Older versions go."""
+    digest = hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
+    target = STATIC / f"gradient-lab-{name}-{digest}.js"
+    try:
+        if not target.exists() or target.read_text() != source:
+            STATIC.mkdir(exist_ok=True)
+            _write_atomically(target, source.encode())
+        for old in STATIC.glob(f"gradient-lab-{name}-*.js"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not write %s to %s; its script goes in every message", name, STATIC, exc_info=True)
+        return None
+    return f"{static_folder()}/{target.name}"
 
 
 def preload_plotly() -> None:

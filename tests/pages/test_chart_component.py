@@ -45,6 +45,30 @@ def test_numpy_numbers_and_gaps_in_the_charts_words_are_valid_json():
     assert payload["figure"]["data"][0]["y"] == [1.0, 0.5]
 
 
+def test_the_charts_script_is_served_from_static_and_each_message_carries_a_small_loader(tmp_path, monkeypatch):
+    """The chart's script (77 KB) went in every chart's message on every rerun; it is written into static/ once,
+    under a name with its content's digest, and the messages carry ui/script_loader.js naming it."""
+    source = "\n".join((ROOT / "ui" / name).read_text() for name in chart.SCRIPTS)
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "gradient-lab-chart-0123456789abcdef.js").write_text("/* an older script */")
+    monkeypatch.setattr(plotly_js, "STATIC", static)
+    loader = chart.script()
+    files = sorted(p.name for p in static.iterdir())
+    assert len(files) == 1 and files[0].startswith("gradient-lab-chart-")  # the older one went
+    assert (static / files[0]).read_text() == source
+    assert loader.startswith(f'const SOURCE = "/app/static/{files[0]}";')
+    assert len(loader) < len(source) / 20
+    assert chart.script() == loader and sorted(p.name for p in static.iterdir()) == files  # written once
+    at = open_page("pages/gradient.py", {"f": "himmelblau"})
+    assert {len(c.proto.js_content) for c in charts(at)} == {len(chart.script())}  # every chart carries the loader
+
+
+def test_where_static_cannot_be_written_the_message_carries_the_script_itself(tmp_path, monkeypatch):
+    monkeypatch.setattr(plotly_js, "STATIC", tmp_path / "no" / "such" / "static")  # its parent does not exist
+    assert chart.script() == "\n".join((ROOT / "ui" / name).read_text() for name in chart.SCRIPTS)
+
+
 def test_plotly_js_is_the_plotly_packages_own_copy(tmp_path, monkeypatch):
     monkeypatch.setattr(plotly_js, "STATIC", tmp_path / "static")
     plotly_js.ensure_plotly_js.cache_clear()
