@@ -61,6 +61,8 @@ for candidate in (g_text, st.session_state.get(PAGE.key("last_g"), default_g), d
         break
     except ExpressionError as err:
         error = error or str(err)
+if td is None:  # not even y = x² could be worked out (a worker at its limit): the page's one error path says why
+    raise ExpressionError(error or "the path could not be worked out.")
 g_text = candidate
 st.session_state[PAGE.key("last_g")] = g_text
 # One container for what may or may not be drawn above the body (a rejected path, a preset's note): the body
