@@ -13,9 +13,8 @@ window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", (
 
 // plotly.js is loaded by loadPlotly (ui/plotly_load.js, before this script in the component's module).
 
-// Draws wait for the next animation frame, so the charts of one rerun are drawn together. Flat charts are
-// drawn in that frame; 3D scenes, far slower without a GPU, just after it is painted, so the flat charts
-// never wait for them.
+// Draws wait for the next animation frame, so the charts of one rerun are drawn together (see flush for their
+// order).
 const queue = new Set();
 
 function schedule(Plotly, chart) {
@@ -31,14 +30,21 @@ function flush(Plotly) {
   const batch = [...queue];
   queue.clear();
   const scenes = batch.filter((chart) => isScene(chart.latest));
-  batch.filter((chart) => !scenes.includes(chart)).forEach((chart) => draw(Plotly, chart));
-  if (!scenes.length) return;
+  const flat = batch.filter((chart) => !scenes.includes(chart));
   const drawScenes = () => scenes.forEach((chart) => draw(Plotly, chart));
   // A scene drawn for the first time starts WebGL and compiles its shaders: most of a second in software, all
   // of it on the page's one thread. It waits a frame more, so the page's first screen shows its flat charts and
-  // answers the pointer and the keys before that; a scene already drawn is updated right after this frame.
-  if (scenes.some((chart) => chart.drawn === null)) requestAnimationFrame(() => setTimeout(drawScenes, 0));
-  else setTimeout(drawScenes, 0);
+  // answers the pointer and the keys before that.
+  if (scenes.some((chart) => chart.drawn === null)) {
+    flat.forEach((chart) => draw(Plotly, chart));
+    if (scenes.length) requestAnimationFrame(() => setTimeout(drawScenes, 0));
+    return;
+  }
+  // Scenes already drawn are updated first: the first chart drawn after a rerun also pays for laying out the page
+  // its messages changed, and a flat chart drawn first made the scene, the longest to draw, start later (descent's
+  // progress chart before its playback: every chart painted about 15 ms later).
+  drawScenes();
+  flat.forEach((chart) => draw(Plotly, chart));
 }
 
 // plotly.js draws WebGL scenes at twice the screen's resolution unless told otherwise: four times the pixels
