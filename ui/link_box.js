@@ -23,7 +23,7 @@ function watchAddress() {
 }
 
 // The address without the parameters named in ``dropped``, the others exactly as the address bar writes them.
-export function addressWithout(href, dropped) {
+function addressWithout(href, dropped) {
   const url = new URL(href);
   const kept = url.search
     .replace(/^\?/, "")
@@ -32,15 +32,19 @@ export function addressWithout(href, dropped) {
   return `${url.origin}${url.pathname}${kept.length ? `?${kept.join("&")}` : ""}`;
 }
 
+// A new element of the box: its tag, class and text.
+function element(tag, className, text = "") {
+  const made = document.createElement(tag);
+  made.className = className;
+  made.textContent = text;
+  return made;
+}
+
 function codeBlock(label) {
-  const block = document.createElement("div");
-  block.className = "gl-link-block";
-  const code = document.createElement("code");
-  code.className = "gl-link-url";
-  const copy = document.createElement("button");
+  const block = element("div", "gl-link-block");
+  const code = element("code", "gl-link-url");
+  const copy = element("button", "gl-link-copy", "Copy");
   copy.type = "button";
-  copy.className = "gl-link-copy";
-  copy.textContent = "Copy";
   copy.setAttribute("aria-label", label);
   copy.addEventListener("click", () => copyText(code, copy));
   block.append(code, copy);
@@ -65,20 +69,18 @@ function copyText(code, button) {
 }
 
 function build(parentElement, data) {
-  const box = document.createElement("div");
-  box.className = "gl-link";
-  const keepLabel = document.createElement("label");
-  keepLabel.className = "gl-link-keep";
+  const box = element("div", "gl-link");
+  const keepLabel = element("label", "gl-link-keep");
   const keep = document.createElement("input");
   keep.type = "checkbox";
   keepLabel.append(keep, document.createTextNode(` ${data.keep}`));
-  const forStudents = document.createElement("p");
-  forStudents.className = "gl-link-caption";
-  forStudents.textContent = "For students: this page with every control as set here.";
+  const forStudents = element("p", "gl-link-caption", "For students: this page with every control as set here.");
   const student = codeBlock("Copy the link for students");
-  const exactCaption = document.createElement("p");
-  exactCaption.className = "gl-link-caption";
-  exactCaption.textContent = "This view exactly, with your projector's choices (the address bar holds the same):";
+  const exactCaption = element(
+    "p",
+    "gl-link-caption",
+    "This view exactly, with your projector's choices (the address bar holds the same):",
+  );
   const exact = codeBlock("Copy the link to this exact view");
   box.append(keepLabel, forStudents, student.block, exactCaption, exact.block);
   parentElement.appendChild(box);
