@@ -89,14 +89,17 @@ function build(parentElement, data) {
   return state;
 }
 
+// Only what changed is written: every change of the page outside a chart has the formulas measured again
+// (ui/nav_roles.js), and the address changes with every rerun of a part.
 function render(state) {
   const href = window.location.href;
   const exact = addressWithout(href, STREAMLIT);
   const plain = addressWithout(href, [...STREAMLIT, ...state.projector]);
-  state.student.textContent = state.keep.checked ? exact : plain;
-  state.exact.textContent = exact;
+  const shown = state.keep.checked ? exact : plain;
+  if (state.student.textContent !== shown) state.student.textContent = shown;
+  if (state.exact.textContent !== exact) state.exact.textContent = exact;
   state.exactParts.forEach((part) => {
-    part.hidden = exact === plain; // no projector choices: one link
+    if (part.hidden !== (exact === plain)) part.hidden = exact === plain; // no projector choices: one link
   });
 }
 

@@ -122,7 +122,7 @@ export default function (component) {
   chart.send = announcing(chart, component.setTriggerValue);
   const spec = JSON.parse(new TextDecoder().decode(data));
   chart.latest = spec;
-  chart.export.hidden = !spec.export;
+  if (chart.export.hidden !== !spec.export) chart.export.hidden = !spec.export; // no change, no mutation
   // Hold the figure's height while plotly.js loads, so the page does not jump.
   chart.div.style.minHeight = `${spec.figure.layout?.height ?? 450}px`;
   // plotly.js measures every label to lay the chart out: wait for the page's fonts, or the labels are
