@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Sequence
+from urllib import parse
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import ElementTree, parse_tree_from_messages
-from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+from streamlit.testing.v1.local_script_runner import LocalScriptRunner, require_widgets_deltas
 
 from ui.chart import COMPONENT
 
@@ -37,8 +40,11 @@ def send_event(at: AppTest, key: str, event: str, value: object) -> AppTest:
 
 
 _sent: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # an AppTest's session state -> what its page shows
+_states: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # ... -> its widgets' states as its page shows them
 _pages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # ... -> the pages its navigation registered
 _run = LocalScriptRunner.run
+_app_run = AppTest._run
+_finished = LocalScriptRunner._on_script_finished
 
 
 def _path(message: ForwardMsg) -> tuple[int, ...]:
@@ -64,19 +70,100 @@ def page_after(before: Sequence[ForwardMsg], sent: Sequence[ForwardMsg], parts: 
     return sorted([m for m in before if not stale(m)] + list(sent), key=_path)
 
 
+def _widget_parts(sent: Sequence[ForwardMsg]) -> dict[str, str]:
+    """Widget id -> the part (fragment id) that drew it, for the widgets the page drew in parts."""
+    parts = {}
+    for message in sent:
+        if message.HasField("delta") and message.delta.fragment_id and message.delta.HasField("new_element"):
+            element = message.delta.new_element
+            kind = element.WhichOneof("type")
+            widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
+            if widget_id:
+                parts[widget_id] = message.delta.fragment_id
+    return parts
+
+
+def _finish_as_the_server(runner: LocalScriptRunner, ctx: object, event: object, stop: bool, run: object) -> None:
+    """A run's end as the server's: AppTest's page runs end in ``st.stop`` (ui.navigation.ensure_framed, the app's
+    only one), after which Streamlit does not forget the widgets the run did not draw, as the server does at the end
+    of every run. Kept, a slider drawn before under another id (another function's range) gave its old value back
+    to the new one after a part's rerun."""
+    _finished(runner, ctx, event, False, run)
+
+
+def _changed_part(runner: LocalScriptRunner, states: WidgetStates | None) -> str | None:
+    """The part the browser asks to rerun for these widget states: the one that drew every widget changed since the
+    page was shown (a chart's event counts as its chart's), or None for the whole page."""
+    if states is None or runner.session_state not in _sent or runner.session_state not in _states:
+        return None
+    before = _states[runner.session_state]
+    changed = [w.id for w in states.widgets if before.get(w.id) != w.SerializeToString(deterministic=True)]
+    drawn = _widget_parts(_sent[runner.session_state])
+
+    def part_of(widget_id: str) -> str | None:
+        if widget_id in drawn:
+            return drawn[widget_id]
+        return next((part for element, part in drawn.items() if element in widget_id), None)  # an event's trigger
+
+    parts = {part_of(widget_id) for widget_id in changed}
+    return parts.pop() if len(parts) == 1 and None not in parts else None
+
+
+def _run_as_the_browser(
+    runner: LocalScriptRunner,
+    widget_state: WidgetStates | None = None,
+    query_params: dict | None = None,
+    timeout: float = 3,
+    page_hash: str = "",
+    context_info: object = None,
+) -> ElementTree:
+    """LocalScriptRunner.run, asking for the part that drew the changed widget, as the browser does (AppTest alone
+    asks for the whole page): the widget's callback then finds its rerun under way (ui.controls.rerun_parts)."""
+    part = _changed_part(runner, widget_state)
+    if part is None:
+        return _run(runner, widget_state, query_params, timeout, page_hash, context_info)
+    rerun_data = RerunData(
+        widget_states=widget_state,
+        query_string=parse.urlencode(query_params or {}, doseq=True),
+        page_script_hash=page_hash,
+        context_info=context_info,
+        fragment_id=part,
+    )
+    # A runner starts with a request for the whole page (ScriptRunner.__init__); the server's starts with the
+    # browser's own request, this one.
+    runner._requests = ScriptRequests()
+    runner.request_rerun(rerun_data)
+    try:
+        if not runner._script_thread:
+            runner.start()
+        require_widgets_deltas(runner, timeout)
+    finally:
+        runner.join()
+    return parse_tree_from_messages(runner.forward_msgs())
+
+
+def _run_noting_the_widgets(at: AppTest, *args, **kwargs) -> AppTest:
+    """AppTest's run, noting its widgets' states as the page shows them: the next run's changes are measured from
+    them (``_changed_part``)."""
+    _app_run(at, *args, **kwargs)
+    shown = at._tree.get_widget_states().widgets
+    _states[at._session_state] = {w.id: w.SerializeToString(deterministic=True) for w in shown}
+    return at
+
+
 def _run_keeping_the_page(runner: LocalScriptRunner, *args, **kwargs) -> ElementTree:
     """A run's tree as the browser shows it: after parts of the page reran alone (ui.parts), the rest of the page
     from the runs before, not only what the parts sent (AppTest alone keeps only the parts).
 
     After a whole run, the parts that run did not draw are forgotten, as the server forgets them when a run ends:
     AppTest's page runs end in ``st.stop`` (ui.navigation.ensure_framed), which skips that, and a part whose place
-    moved would then rerun twice, under its old place and its new one. And the pages ``st.navigation`` registered
-    stay known to a part rerunning alone (a ``st.page_link`` in it), as in the server, whose session keeps one
-    PagesManager where AppTest makes a new one per run."""
+    moved would then rerun twice, under its old place and its new one (the widgets: ``_finish_as_the_server``).
+    And the pages ``st.navigation`` registered stay known to a part rerunning alone (a ``st.page_link`` in it), as
+    in the server, whose session keeps one PagesManager where AppTest makes a new one per run."""
     pages = runner._pages_manager
     if runner.session_state in _pages:  # a part rerunning alone still knows the pages st.navigation registered
         pages._set_pages(_pages[runner.session_state])
-    tree = _run(runner, *args, **kwargs)
+    tree = _run_as_the_browser(runner, *args, **kwargs)
     _pages[runner.session_state] = pages.get_pages()
     started = [
         data
@@ -96,5 +183,8 @@ def _run_keeping_the_page(runner: LocalScriptRunner, *args, **kwargs) -> Element
 
 
 def keep_the_page_around_parts() -> None:
-    """From now on, an AppTest run that reran parts of the page alone shows the whole page, as the browser does."""
+    """From now on, an AppTest run that reran parts of the page alone shows the whole page, and a widget drawn in a
+    part asks for that part alone, as in the browser."""
     LocalScriptRunner.run = _run_keeping_the_page
+    LocalScriptRunner._on_script_finished = _finish_as_the_server
+    AppTest._run = _run_noting_the_widgets

@@ -35,7 +35,7 @@ from ui import cache, formula
 from ui.controls import Control, Page, choice, number_box, slider
 from ui.live import curvature_live
 from ui.page import begin, finish
-from ui.parts import body, rerunning_the_body, tabs
+from ui.parts import body, drawn_by_the_body, rerunning_the_body, tabs
 from ui.render import show
 from ui.runs import race
 from ui.widgets import function_picker, hyper_control, lecture, pick_handler, point, point_controls
@@ -103,14 +103,14 @@ open_tab = PAGE.value(TAB)
 
 
 def sidebar_controls() -> None:
-    """P and the open tab's settings: they rerun only the tabs (ui.parts.body), which read them afresh."""
-    point_controls(PAGE, picked, labels=("P", "P"))
+    """The open tab's settings: they rerun only the tabs (ui.parts.body), which read them afresh."""
     if CONTROLS[open_tab]:
         st.sidebar.subheader(open_tab)
     for control in CONTROLS[open_tab]:
         PAGE.draw(control)
 
 
+drawn_by_the_body(PAGE, lambda: point_controls(PAGE, picked, labels=("P", "P")))  # the maps move P
 rerunning_the_body(PAGE, sidebar_controls)
 for tab_name, controls in CONTROLS.items():
     for control in controls if tab_name != open_tab else ():

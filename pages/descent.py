@@ -20,7 +20,7 @@ from ui.chart import show_frame
 from ui.controls import Page, choice, toggle
 from ui.live import descent_live
 from ui.page import begin, finish
-from ui.parts import body, part, rerunning_the_body, tabs
+from ui.parts import body, drawn_by_the_body, part, tabs
 from ui.recording import recording_buttons, recording_texts
 from ui.render import about, code_snippet, csv_bytes, derivation_steps, lazy_expander, show
 from ui.text import plain
@@ -70,7 +70,7 @@ slot = begin(
 picked = function_picker(PAGE, max_variables=6)
 f, names = picked.f, picked.names
 # The main gesture: moving the start reruns only the charts and numbers.
-rerunning_the_body(PAGE, lambda: start_controls(PAGE, picked))
+drawn_by_the_body(PAGE, lambda: start_controls(PAGE, picked))  # the maps move the start
 START = start_names(names)  # the controls it drew
 default_lr = picked.preset.lr if picked.preset else 0.05
 learning_rate_follows(PAGE, picked.key, default_lr)

@@ -15,7 +15,7 @@ from ui import cache
 from ui.controls import Page, choice, slider, toggle
 from ui.live import gradient_live
 from ui.page import begin, finish
-from ui.parts import body, rerunning_the_body
+from ui.parts import body, drawn_by_the_body, rerunning_the_body
 from ui.render import about, code_snippet, latex_source, show
 from ui.widgets import function_picker, lecture, pick_handler, point, point_controls
 from viz.gradient import contour_field_figure, directional_figure, gradient_3d_figure
@@ -41,9 +41,8 @@ slot = begin(
     "Click the map or the surface to move P there, or drag the ring around P.",
 )
 picked = function_picker(PAGE)
-rerunning_the_body(
-    PAGE, lambda: (point_controls(PAGE, picked), PAGE.draw(ARROWS), PAGE.draw(NORMALIZED), PAGE.draw(THETA))
-)
+drawn_by_the_body(PAGE, lambda: point_controls(PAGE, picked))  # the maps move P
+rerunning_the_body(PAGE, lambda: (PAGE.draw(ARROWS), PAGE.draw(NORMALIZED), PAGE.draw(THETA)))
 f = picked.f
 names = picked.names
 # Depends on f alone: made once per page run, not on every move of P or θ.

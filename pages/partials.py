@@ -16,7 +16,7 @@ from ui import cache, formula
 from ui.controls import Page, choice, toggle
 from ui.live import slices_live
 from ui.page import begin, finish
-from ui.parts import body, rerunning_the_body
+from ui.parts import body, drawn_by_the_body, rerunning_the_body
 from ui.render import about, code_snippet, derivation_steps, latex_source, show
 from ui.widgets import function_picker, lecture, pick_handler, point, point_controls
 from viz.calculus import partials_surface_figure, slice_figure
@@ -34,7 +34,8 @@ slot = begin(
     "of its tangent line there.",
 )
 picked = function_picker(PAGE)
-rerunning_the_body(PAGE, lambda: (point_controls(PAGE, picked), PAGE.draw(H), PAGE.draw(PLANE)))
+drawn_by_the_body(PAGE, lambda: point_controls(PAGE, picked))  # the surface and the map move P
+rerunning_the_body(PAGE, lambda: (PAGE.draw(H), PAGE.draw(PLANE)))
 about(picked.preset)
 
 

@@ -10,7 +10,7 @@ from core.numbers import number
 from ui import cache
 from ui.controls import Page, choice, slider
 from ui.page import begin, finish
-from ui.parts import body, rerunning_the_body
+from ui.parts import body, drawn_by_the_body, rerunning_the_body
 from ui.render import show, step_by_hand
 from ui.widgets import lecture, pick_handler, point
 from viz.descent import race_figure
@@ -29,7 +29,8 @@ slot = begin(
     "weight, and moves every weight at once: $w \\leftarrow w - \\eta\\,\\nabla L(w)$.",
 )
 # The sidebar shows none of them: they rerun only the charts and numbers.
-rerunning_the_body(PAGE, lambda: [PAGE.draw(control) for control in (TARGET, RATE, STEPS, *START)])
+rerunning_the_body(PAGE, lambda: [PAGE.draw(control) for control in (TARGET, RATE, STEPS)])
+drawn_by_the_body(PAGE, lambda: [PAGE.draw(control) for control in START])  # the map moves the start
 big = lecture()
 symbolic = cache.function("(w1 + 2*w2 - y)**2")
 GRADIENT = ",\\ ".join(to_latex(p) for p in symbolic.partials[:2])  # y stays a symbol: the same for every y

@@ -17,7 +17,7 @@ from ui import cache
 from ui.controls import Page, slider, text
 from ui.live import path_live
 from ui.page import begin, finish
-from ui.parts import body, rerunning_the_body
+from ui.parts import body, drawn_by_the_body
 from ui.render import about, code_snippet, latex_source, show
 from ui.text import plain
 from ui.widgets import function_picker, lecture, nice_step, pick_handler
@@ -52,7 +52,7 @@ g_text = PAGE.draw(PATH.replace(default=default_g, label=f"Path: {y_name} = g({x
 step = nice_step(xb - xa)
 x_control = X0.replace(label=f"x₀ ({x_name})", low=float(xa), high=float(xb), step=step, default=float(picked.start[0]))
 PAGE.follow((picked.key, picked.domain), [x_control], tag="point")
-rerunning_the_body(PAGE, lambda: PAGE.draw(x_control))  # x₀ reruns only the charts and numbers; a new g, the page
+drawn_by_the_body(PAGE, lambda: PAGE.draw(x_control))  # x₀ (the charts move it) reruns the body; a new g, the page
 
 td, error = None, None
 for candidate in (g_text, st.session_state.get(PAGE.key("last_g"), default_g), default_g):

@@ -158,7 +158,7 @@ def _deliver(key: str, event: str, handler: Callable[[Any], None], whole_page: b
         handler(value)
         # What a chart's event sets (the point, the start, the step) is read all over the page: the whole page
         # reruns, also for a chart in a part of the page that would rerun alone (ui.parts), unless the handler
-        # names what it changes (a point drawn in the sidebar's part: that part and the body).
+        # names what it changes (P's sliders drawn by the body: the body alone).
         if whole_page:
             getattr(handler, "rerun", st.rerun)()
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import ExpressionError
 from core.numbers import number
@@ -182,8 +183,16 @@ def text(name: str, label: str, default: str, check: Callable[[str], Any] | None
 
 def rerun_parts(keys: Sequence[str]) -> None:
     """A widget's callback: rerun only these parts of the page (ui.parts), or the whole page when one of them is
-    not drawn any more (a run that stopped before the page's end)."""
+    not drawn any more (a run that stopped before the page's end).
+
+    Nothing when this run already is that rerun: a widget drawn in a part has the browser ask for that part, and
+    asked again, Streamlit would stop the run and start it anew (about 0.8 ms of a slider's move).
+    """
+    ctx = get_script_run_ctx()
     try:
+        running = set(ctx.fragment_ids_this_run or ()) if ctx is not None else set()
+        if running and set(ctx.fragment_storage.resolve_target(list(keys))) == running:
+            return
         st.rerun(list(keys))
     except StreamlitAPIException:
         st.rerun()
@@ -198,8 +207,10 @@ class Page:
         self.controls: dict[str, Control] = {}  # the declarations behind them, as drawn (ranges included)
         self.shared: set[str] = set()  # state outside the page that its defaults come from (the shared function)
         self.rerun: tuple[str, ...] = ()  # inside a part that reruns alone (ui.parts): what a control change reruns
-        self.part: str | None = None  # the sidebar's part drawing now (ui.parts.rerunning_the_body)
-        self.drawn_in: dict[str, str] = {}  # control name -> the sidebar's part that drew it
+        self.part: str | None = None  # the part of the page drawing now (ui.parts)
+        self.drawn_in: dict[str, str] = {}  # control name -> the part of the page that drew it
+        self.slot: Any = None  # where the sidebar's controls go now: st.sidebar, or their place (ui.parts.body)
+        self.body_controls: list[tuple[Any, Callable[[], object], int]] = []  # for the body to draw (ui.parts)
         self.relink: Callable[[], None] | None = None  # writes the address bar after a part reran alone (ui.page)
 
     def key(self, control: Control | str) -> str:
@@ -262,12 +273,17 @@ class Page:
     def draw(self, control: Control, where: Any = None) -> Any:
         """Draw the control (in the sidebar unless ``where`` is given) and return its value."""
         key = self.prepare(control)
-        value = control.widget(key, where if where is not None else st.sidebar, on_change=self.rerun_callback())
+        value = control.widget(key, where if where is not None else self.place(), on_change=self.rerun_callback())
         self.drawn[control.name] = control.dump(value)
         if self.part is not None:
             self.drawn_in[control.name] = self.part
         keep.remember(key)
         return value
+
+    def place(self) -> Any:
+        """Where the sidebar's controls go now: the sidebar, or the place kept for them while the body draws them
+        (ui.parts.drawn_by_the_body)."""
+        return self.slot if self.slot is not None else st.sidebar
 
     def rerun_callback(self) -> Callable[[], None] | None:
         """Inside a part of the page (ui.parts): a change reruns that part and the page's link, nothing else."""

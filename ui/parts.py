@@ -4,10 +4,11 @@ question is one too, ui.lesson_path).
 A part is a keyed ``st.fragment``. A control drawn in a part (``Page.draw``) reruns that part, nothing else: the
 charts around it are not computed or sent again. At its end the part writes the address bar as the page's end does
 (``Page.relink``, ui.page), and the "Link to this view" box follows the address bar in the browser
-(ui/link_box.js). The sidebar's controls that only the body reads are a part too (``rerunning_the_body``); a click
-on a map that moves them reruns their part and the body (``rerun_after_pick``). Anything else a part's widget sets
-that code outside the part reads reruns the whole page. A part's errors take the page's one error path
-(``ui.guard.shielded``), also when the part reruns alone; a part that failed does not write the address bar.
+(ui/link_box.js). The sidebar's controls that only the body reads are a part too (``rerunning_the_body``), but for
+the point a chart in the body moves, which the body draws itself (``drawn_by_the_body``): a click on a map that
+moves it reruns the body alone (``rerun_after_pick``). Anything else a part's widget sets that code outside the part
+reads reruns the whole page. A part's errors take the page's one error path (``ui.guard.shielded``), also when the
+part reruns alone; a part that failed does not write the address bar.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def part(page: Page, name: str, draw: Callable[[], None]) -> None:
     own = key(page, name)
 
     def body() -> None:
-        outer = page.rerun
-        page.rerun = (own,)
+        outer = page.rerun, page.part
+        page.rerun, page.part = (own,), own
         try:
             if FRAMED.get():  # in the page's run, which keeps the session's fair share
                 guard.shielded(draw, own)
@@ -48,7 +49,7 @@ def part(page: Page, name: str, draw: Callable[[], None]) -> None:
                     if guard.shielded(draw, own) and page.relink is not None:
                         page.relink()
         finally:
-            page.rerun = outer
+            page.rerun, page.part = outer
 
     st.fragment(body, key=own)()
 
@@ -60,7 +61,7 @@ def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls"
     In a part, a control asks the server to rerun that part rather than the page; its callback then reruns the
     body instead. Asked for the page, the browser would first re-render the whole page for a run that never
     happens (measured in Chromium: 15-40 ms of a slider move, more on the larger pages). A widget in it without a
-    callback of its own (the coordinates' boxes) reruns the page, as it would outside a part.
+    callback of its own reruns the page, as it would outside a part.
     """
     own = key(page, name)
     result: list[T] = []
@@ -81,22 +82,57 @@ def rerunning_the_body(page: Page, draw: Callable[[], T], name: str = "controls"
     return result[0]
 
 
-def rerun_after_pick(page: Page, names: Sequence[str]) -> None:
-    """After a chart moved the controls ``names`` (a click, a dragged point, an arrow key): rerun the sidebar's part
-    that drew them, which shows their new values, and the body; the page if they were drawn elsewhere.
+def drawn_by_the_body(page: Page, draw: Callable[[], object], where: Any = None) -> None:
+    """Keep the place of ``draw()``'s controls here (in the sidebar, or in ``where``): the body draws them there, at
+    its start (``body``). For the controls a chart in the body moves (the point P): a click on the map then reruns
+    the body alone, which shows the sliders' new values with the charts, as a move of the sliders does. Their values
+    before the body has drawn them: ``Page.value``.
+
+    Drawn in a part of their own (``rerunning_the_body``), a click reran that part too, and cost 1-2 ms more than a
+    slider's move (python -m bench.pages). Settings a chart never moves stay there: drawn by the body, each of them
+    would make every move of P draw them again.
     """
+    # With how many link parameters come before them: the link lists them in the sidebar's order.
+    page.body_controls.append(((where if where is not None else st.sidebar).container(), draw, len(page.drawn)))
+
+
+def rerun_after_pick(page: Page, names: Sequence[str], chart_part: str | None) -> None:
+    """After a chart drawn in the part ``chart_part`` moved the controls ``names`` (a click, a dragged point, an
+    arrow key): the body when it drew both (it shows their new values with the charts); the sidebar's part that
+    drew the controls and the body; otherwise the page."""
     drawn_in = {page.drawn_in.get(name) for name in names}
-    if len(drawn_in) == 1 and None not in drawn_in:
-        rerun_parts([*drawn_in, key(page, BODY)])
-    else:
+    body_key = key(page, BODY)
+    if len(drawn_in) != 1 or None in drawn_in or chart_part != body_key:
         st.rerun()
+    else:
+        rerun_parts(list(dict.fromkeys([*drawn_in, body_key])))
 
 
 def body(page: Page, draw: Callable[[], None]) -> None:
-    """The page's charts and numbers as a part: a control drawn ``rerunning_the_body`` reruns it without the page
-    around it. ``draw`` reads those controls' values itself (``Page.value``): a rerun of the
-    part alone does not run the code that drew them."""
-    part(page, BODY, draw)
+    """The page's charts and numbers as a part, with the controls kept for it (``drawn_by_the_body``) drawn first in
+    their places: a control drawn ``rerunning_the_body`` or by the body reruns it without the page around it.
+    ``draw`` reads their values itself (``Page.value``): a rerun of the part alone does not run the code that drew
+    the sidebar's parts."""
+
+    def drawn() -> None:
+        moved = 0
+        for place, controls, before in page.body_controls:
+            had = set(page.drawn)
+            outer, page.slot = page.slot, place
+            try:
+                with place:
+                    controls()
+            finally:
+                page.slot = outer
+            new = [name for name in page.drawn if name not in had]
+            if new:  # the page's run: their link parameters go where the sidebar shows them, not after the settings
+                rest = [name for name in page.drawn if name in had]
+                at = before + moved
+                page.drawn = {name: page.drawn[name] for name in [*rest[:at], *new, *rest[at:]]}
+                moved += len(new)
+        draw()
+
+    part(page, BODY, drawn)
 
 
 def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) -> None:

@@ -170,14 +170,9 @@ def point_controls(page: Page, picked: Picked, labels: tuple[str, str] = ("x₀"
         default = _on_grid(float(start), step)
         controls.append(slider(name, f"{label} ({var})", float(low), float(high), step, default, format=f"%.{digits}f"))
     page.follow((picked.key, picked.domain), controls, tag="point")
-    exact = page.key("_exact")
-    outer = page.rerun
-    if st.session_state.get(exact):
-        page.rerun = ()  # the open boxes below show the point too: a slider reruns the whole page while they do
     x, y = (float(page.draw(c)) for c in controls)
-    page.rerun = outer
-    # Opening or closing reruns the page: the boxes, drawn only while open, then show the point in use.
-    boxes = st.sidebar.expander("Type exact coordinates", key=exact, on_change="rerun")
+    # Opening or closing reruns what drew it: the boxes, drawn only while open, then show the point in use.
+    boxes = page.place().expander("Type exact coordinates", key=page.key("_exact"), on_change="rerun")
     if boxes.open:
         with boxes:
             for control, var in zip(controls, picked.names, strict=False):
@@ -205,7 +200,7 @@ def pick_handler(page: Page, names: Sequence[str] = POINT) -> PointPick:
     """What a click, a dragged handle or an arrow key on a figure does: the named controls (drawn earlier in this
     run, e.g. the point sliders) take the picked x (and y) on their grid, before the next run draws them; the link
     follows."""
-    return PointPick(page, tuple(page.controls[name] for name in names))
+    return PointPick(page, tuple(page.controls[name] for name in names), page.part)
 
 
 @dataclass(frozen=True)
@@ -214,6 +209,7 @@ class PointPick:
 
     page: Page
     controls: tuple[Control, ...]
+    part: str | None = None  # the part of the page that drew the figure (ui.parts)
 
     def __call__(self, event: dict) -> None:
         for control, value in zip(self.controls, (event["x"], event["y"]), strict=False):
@@ -221,7 +217,7 @@ class PointPick:
 
     def rerun(self) -> None:
         """After the pick: what the moved controls change (ui.parts.rerun_after_pick)."""
-        rerun_after_pick(self.page, [control.name for control in self.controls])
+        rerun_after_pick(self.page, [control.name for control in self.controls], self.part)
 
     def keys(self) -> dict[str, list[float]]:
         """Where the arrow keys move the point from, by how much and within what (ui/a11y.js): the sliders'
@@ -375,7 +371,7 @@ def start_controls(page: Page, picked: Picked) -> tuple[float, ...]:
     """The start point: sliders for two variables, number inputs for more."""
     if len(picked.names) == 2:
         return point_controls(page, picked, labels=("start", "start"))
-    st.sidebar.caption("Start point")
+    page.place().caption("Start point")
     controls = [
         number_box(name, var, -1e3, 1e3, 0.1, float(default))
         for name, var, default in zip(start_names(picked.names), picked.names, picked.start, strict=False)

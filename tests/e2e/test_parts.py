@@ -74,9 +74,10 @@ def test_checking_an_answer_reruns_only_its_question(page, server):
     assert not any(around in frame for frame in after)  # the page around it was not
 
 
-# The sidebar's controls that rerun only a page's body (ui.parts.rerunning_the_body), one per page: moved, the
-# browser asks the server for a part, never for the page (whose run the browser would first re-render the whole
-# page for, though it never happens), and the body and the link follow. The main sliders of bench/pages.py.
+# The sidebar's controls that rerun only a page's body (ui.parts.rerunning_the_body, or P's sliders, which the body
+# draws itself: ui.parts.drawn_by_the_body), one per page: moved, the browser asks the server for a part, never for
+# the page (whose run the browser would first re-render the whole page for, though it never happens), and the body
+# and the link follow. The main sliders of bench/pages.py.
 SIDEBAR_PARTS = {SLUGS[path]: (query, key) for path, (query, key, _) in INTERACTIONS.items() if "backprop" not in path}
 
 
@@ -108,13 +109,12 @@ def test_a_sidebar_slider_asks_for_its_part_and_the_body_and_the_link_follow(pag
     wait_idle(page)
     reruns = [message.rerun_script for message in sent[before:] if message.WhichOneof("type") == "rerun_script"]
     assert len(reruns) == 1
-    assert reruns[0].fragment_id  # a part's rerun (the sidebar's controls), not the page's
+    assert reruns[0].fragment_id  # a part's rerun (the body, or the sidebar's controls), not the page's
     assert float(link(page)[name]) != float(shown or "nan")
 
 
-def test_with_the_exact_boxes_open_the_slider_and_the_boxes_rerun_the_page_and_agree(page, server):
-    """Widgets of the sidebar's part without a callback of their own (the boxes, the expander, a slider while the
-    boxes are open) rerun the page, as outside a part: the boxes show the point the charts use."""
+def test_with_the_exact_boxes_open_the_slider_and_the_boxes_agree(page, server):
+    """The boxes, drawn by the body with P's sliders, show the point the charts use, whichever of them moved it."""
     open_page(page, server, "gradient", "f=lesson_quadratic&x0=0.5&y0=0.5")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
     sidebar = page.get_by_test_id("stSidebar")
@@ -137,9 +137,10 @@ def test_with_the_exact_boxes_open_the_slider_and_the_boxes_rerun_the_page_and_a
     assert page.get_by_test_id("stException").count() == 0
 
 
-def test_a_click_on_the_map_reruns_the_sidebar_part_the_body_and_the_link_not_the_page(page, server):
-    """A pick moves the point's sliders: their part reruns to show the new values (the exact boxes too, open), with
-    the body and the link; the page around them is not sent again."""
+def test_a_click_on_the_map_reruns_the_body_with_ps_sliders_not_the_settings_or_the_page(page, server):
+    """A pick moves the point's sliders: the body, which draws them, reruns and shows their new values (the exact
+    boxes too, open) with the charts and the link; the settings' part (θ, the arrows) and the page around them are
+    not sent again."""
     got = receiving(page)
     open_page(page, server, "gradient", "f=lesson_quadratic&x0=0.5&y0=0.5")
     gd = chart(page, "gradient.contour")
@@ -162,6 +163,8 @@ def test_a_click_on_the_map_reruns_the_sidebar_part_the_body_and_the_link_not_th
     assert [float(boxes.nth(i).input_value()) for i in (0, 1)] == [x, y]  # and so did the boxes
     assert metrics(page)["∂f/∂x(P)"] == number(6 * x + 2 * y)  # the body: ∂f/∂x = 6x + 2y at the clicked P
     assert not any(around in frame for frame in got[before:])  # the page around them was not sent again
+    assert not any("Direction θ of u".encode() in frame for frame in got[before:])  # nor were the settings
+    assert any(b"Type exact coordinates" in frame for frame in got[before:])  # the body's own sidebar part
     assert page.get_by_test_id("stException").count() == 0
 
 

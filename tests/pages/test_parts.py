@@ -75,7 +75,7 @@ def test_a_log_scale_toggle_in_the_tab_reruns_the_tab_not_the_page(page_runs):
     assert "log=1" in link_box(at, "descent")
 
 
-def test_a_click_on_the_basin_map_inside_its_tab_reruns_the_sliders_part_and_the_body_not_the_page(monkeypatch):
+def test_a_click_on_the_basin_map_inside_its_tab_reruns_the_body_with_the_sliders_not_the_page(monkeypatch):
     import ui.page
 
     tops, begin = [], ui.page.begin
@@ -84,15 +84,15 @@ def test_a_click_on_the_basin_map_inside_its_tab_reruns_the_sliders_part_and_the
     tops.clear()
     send_event(at, "descent.basins", "pick", {"x": 2.5, "y": -1.5, "via": "click"})
     assert_clean(at)
-    # The click moves the start's sliders: their part in the sidebar reruns and shows them, with the body and the
-    # link (ui.parts.rerun_after_pick); the page's top does not run.
+    # The click moves the start's sliders: the body, which draws them in their place in the sidebar, reruns and
+    # shows them (ui.parts.rerun_after_pick); the page's top does not run.
     assert not tops
     assert (at.slider(key="descent.x0").value, at.slider(key="descent.y0").value) == (2.5, -1.5)
     assert at.query_params["x0"] == "2.5"
     assert "x0=2.5" in link_box(at, "descent")
 
 
-def test_a_click_on_a_map_whose_point_is_drawn_outside_the_sidebars_parts_reruns_the_page(monkeypatch):
+def test_a_click_on_a_map_whose_point_is_drawn_outside_the_body_reruns_the_page(monkeypatch):
     import ui.page
 
     tops, begin = [], ui.page.begin
@@ -101,8 +101,49 @@ def test_a_click_on_a_map_whose_point_is_drawn_outside_the_sidebars_parts_reruns
     tops.clear()
     send_event(at, "backprop.surface", "pick", {"x": 0.5, "y": -0.5, "via": "click"})
     assert_clean(at)
-    assert tops  # the start of training is drawn outside the sidebar's parts: the page reran, as it must
+    assert tops  # the start of training is drawn outside the body: the page reran, as it must
     assert (at.query_params["sx"], at.query_params["sy"]) == ("0.5", "-0.5")
+
+
+@pytest.mark.parametrize(
+    ("path", "chart", "point", "settings"),
+    [
+        ("pages/gradient.py", "gradient.contour", ("x0", "y0"), {"arrows", "norm", "theta"}),
+        ("pages/partials.py", "partials.map", ("x0", "y0"), {"h", "plane"}),
+        ("pages/curvature.py", "curvature.hessian", ("x0", "y0"), set()),
+        ("pages/several_weights.py", "weights.map", ("w1", "w2"), {"y", "eta", "steps"}),
+    ],
+)
+def test_a_click_and_a_move_of_p_redraw_the_body_and_ps_sliders_not_the_settings(
+    monkeypatch, path, chart, point, settings
+):
+    """P's sliders are the body's own (ui.parts.drawn_by_the_body): a click on the map and a move of a slider each
+    rerun the body alone, which draws the sliders with their new values; the settings' part in the sidebar and the
+    page's top do not run."""
+    import ui.controls
+    import ui.page
+
+    drawn, tops = [], []
+    draw, begin = ui.controls.Page.draw, ui.page.begin
+    monkeypatch.setattr(ui.controls.Page, "draw", lambda p, c, *a, **k: drawn.append(c.name) or draw(p, c, *a, **k))
+    monkeypatch.setattr(ui.page, "begin", lambda *a, **k: tops.append(a) or begin(*a, **k))
+    at = open_page(path)
+    assert settings <= set(drawn)  # the page's run drew them all
+    prefix = path.split("/")[1].removesuffix(".py").replace("several_", "")
+    x, y = (at.slider(key=f"{prefix}.{name}") for name in point)
+    target = (x.min + 0.25 * (x.max - x.min), y.min + 0.75 * (y.max - y.min))
+    drawn.clear(), tops.clear()
+    send_event(at, chart, "pick", {"x": target[0], "y": target[1], "via": "click"})
+    assert_clean(at)
+    assert not tops and set(drawn) == set(point)  # the body drew P's sliders; nothing else was drawn
+    shown = (at.slider(key=f"{prefix}.{point[0]}").value, at.slider(key=f"{prefix}.{point[1]}").value)
+    assert shown == pytest.approx(target, abs=max(x.step, y.step))
+    assert at.query_params[point[0]] == str(shown[0]).removesuffix(".0")
+    drawn.clear()
+    at.slider(key=f"{prefix}.{point[0]}").set_value(x.max).run()
+    assert_clean(at)
+    assert not tops and set(drawn) == set(point)
+    assert float(at.query_params[point[0]]) == x.max
 
 
 def test_an_error_in_a_part_rerunning_alone_is_the_pages_message_with_its_last_good_state(monkeypatch):
