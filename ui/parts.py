@@ -41,7 +41,9 @@ def part(page: Page, name: str, draw: Callable[[], None]) -> None:
         outer = page.rerun, page.part
         page.rerun, page.part = (own,), own
         try:
-            if FRAMED.get():  # in the page's run, which keeps the session's fair share
+            # In the page's run, or in a part around it rerunning (descent's step in the body): that run keeps the
+            # session's fair share and writes the address bar, once.
+            if FRAMED.get() or outer[1] is not None:
                 guard.shielded(draw, own)
             else:  # rerunning alone: a part's rerun counts towards the fair share as a page's does
                 with guard.fair_share():

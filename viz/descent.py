@@ -264,6 +264,7 @@ def play_buttons(duration: int = 80, lecture: bool = False) -> dict:
 
 def step_slider(count: int, labels: Sequence[str] | None = None, active: int = 0, lecture: bool = False) -> dict:
     """A slider over the steps, the full width of the chart, in a row of its own under the play buttons."""
+    jump = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))  # every step's
     return dict(
         active=active,
         x=0.0,
@@ -274,15 +275,7 @@ def step_slider(count: int, labels: Sequence[str] | None = None, active: int = 0
         currentvalue=dict(prefix="step k = ", xanchor="right"),
         pad=dict(t=below_axis(lecture) + round(2.6 * text_px(TEXT_PX, lecture))),
         steps=[
-            dict(
-                label=labels[k] if labels else str(k),
-                method="animate",
-                args=[
-                    [str(k)],
-                    dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
-                ],
-            )
-            for k in range(count)
+            dict(label=labels[k] if labels else str(k), method="animate", args=[[str(k)], jump]) for k in range(count)
         ],
     )
 
