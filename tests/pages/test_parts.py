@@ -146,6 +146,38 @@ def test_a_click_and_a_move_of_p_redraw_the_body_and_ps_sliders_not_the_settings
     assert float(at.query_params[point[0]]) == x.max
 
 
+def test_a_body_rerun_writes_the_address_bar_and_counts_its_cpu_once_with_the_step_inside_it(monkeypatch):
+    """Descent's step is a part inside the body: rerunning with the body, it leaves the address bar and the fair
+    share to the body (each was done twice); rerunning alone (Next), it does both itself."""
+    import contextlib
+
+    import ui.guard
+    import ui.page
+
+    relinks, shares = [], []
+    relink, share = ui.page.relink, ui.guard.fair_share
+    monkeypatch.setattr(ui.page, "relink", lambda page: relinks.append(page) or relink(page))
+
+    @contextlib.contextmanager
+    def counted_share():
+        shares.append(1)
+        with share():
+            yield
+
+    monkeypatch.setattr(ui.guard, "fair_share", counted_share)
+    at = open_page("pages/descent.py", QUERY)
+    relinks.clear(), shares.clear()
+    at.slider(key="descent.x0").set_value(-2.0).run()
+    assert_clean(at)
+    assert (len(relinks), len(shares)) == (1, 1)
+    assert at.query_params["x0"] == "-2"
+    relinks.clear(), shares.clear()
+    at.button(key="descent.next").click().run()
+    assert_clean(at)
+    assert (len(relinks), len(shares)) == (1, 1)
+    assert at.query_params["k"] == "2"
+
+
 def test_an_error_in_a_part_rerunning_alone_is_the_pages_message_with_its_last_good_state(monkeypatch):
     at = open_page("pages/descent.py", QUERY | {"tab": "Compare optimizers"})
     real = runs.race
