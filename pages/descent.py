@@ -103,9 +103,10 @@ def run_metrics(run: Trajectory) -> None:
     """The run's end: loss, gradient norm and one metric per weight."""
     if run.status == "diverged":
         return
-    # One metric per weight: a vector in one box is cut off; values that are round-off of the start show as 0.
+    # One metric per weight: a vector in one box is cut off; values that are round-off of the start show as 0. The
+    # loss's column is wider: its change since the start and the words after it share one line.
     start_size = abs(run.values[0])
-    boxes = st.columns(2 + len(names)) if len(names) <= 4 else [*st.columns(2), *st.columns(len(names))]
+    boxes = st.columns([2] + [1] * (1 + len(names))) if len(names) <= 4 else [*st.columns(2), *st.columns(len(names))]
     boxes[0].metric(
         "final loss f(θ)",
         number(run.values[-1], scale=start_size),

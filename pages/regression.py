@@ -194,7 +194,8 @@ def model(t: OptimizerSettings) -> None:
     w = run.points[-1]
     # The MSE and its full gradient from the residuals at w (a mini-batch run records its batch's gradient).
     loss, grad = batch_gradient(data, w)
-    m1, m2, m3, m4, m5 = numbers.columns(5)
+    # The MSE's column is wider: its gap to the least-squares fit and the words after it share one line.
+    m1, m2, m3, m4, m5 = numbers.columns([1, 1, 1, 1, 2])
     m1.metric("w₁ (target)", number(target[0]))
     m2.metric(f"w₁ (step {run.steps_taken})", number(w[0]))
     m3.metric("w₂ (target)", number(target[1]))
@@ -206,7 +207,7 @@ def model(t: OptimizerSettings) -> None:
         delta=delta(loss - best, scale=best),
         delta_color="off",
         delta_arrow="off",
-        delta_description="above the least-squares fit",
+        delta_description="above least squares",
     )
     c1, c2 = pictures.columns(2)
     with c1:

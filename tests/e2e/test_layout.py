@@ -134,6 +134,14 @@ PAGE_TEXT = """
     cut: m.innerText.trim().endsWith("…") || [m, ...m.querySelectorAll("*")].some(cut),
     size: parseFloat(getComputedStyle(m.querySelector("*") || m).fontSize),
   }));
+  // A metric's delta and the words after it ("+0.3 above least squares"), cut at the column's edge.
+  const deltas = [...document.querySelectorAll("[data-testid=stMetric]")]
+    .map((m) => [m, m.querySelector("[data-testid=stMetricDelta]")])
+    .filter(([, d]) => d && d.checkVisibility())
+    .map(([m, d]) => ({text: d.parentElement.innerText.replace(/\\s+/g, " ").trim(),
+                       label: (m.querySelector("[data-testid=stMetricLabel]") || m).innerText.trim(),
+                       cut: [d.parentElement, ...d.parentElement.querySelectorAll("*")].some(cut)
+                         || d.parentElement.getBoundingClientRect().right > m.getBoundingClientRect().right + 1}));
   const sidebar = document.querySelector("[data-testid=stSidebar]");
   const shown = sidebar && sidebar.getBoundingClientRect().width > 50;
   const edge = shown ? sidebar.getBoundingClientRect().right : 0;
@@ -162,7 +170,7 @@ PAGE_TEXT = """
       return value ? {text: value.innerText.trim(), value: r(value), thumb: r(thumb)} : null;
     })).filter(Boolean);
   const paragraph = document.querySelector("[data-testid=stMain] [data-testid=stMarkdownContainer] p");
-  return {metrics, labels, formulas, cutFormulas, sliders,
+  return {metrics, deltas, labels, formulas, cutFormulas, sliders,
           body: paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 16, height: window.innerHeight,
           background: getComputedStyle(document.querySelector("[data-testid=stApp]")).backgroundColor};
 }
@@ -259,6 +267,7 @@ def chart_violations(chart: dict, setting: str, page_background: str) -> list[st
 def page_violations(text: dict, charts: list[dict], setting: str, view: str) -> list[str]:
     """Cut metrics and sidebar text, lecture-mode metric size, and whether the first screen shows a chart."""
     found = [f"metric “{m['text']}” is cut off" for m in text["metrics"] if m["cut"]]
+    found += [f"metric “{d['label']}”: its delta “{d['text']}” is cut off" for d in text["deltas"] if d["cut"]]
     found += [f"sidebar label “{label}” is cut off" for label in text["labels"]]
     found += [f"sidebar formula “{formula}” is cut off" for formula in text["formulas"]]
     found += [f"formula “{formula}” is cut off at its column's edge" for formula in text["cutFormulas"]]

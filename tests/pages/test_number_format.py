@@ -95,4 +95,4 @@ def test_every_change_badge_says_what_it_compares_to(path, query):
     assert badges
     assert all(m.proto.delta_description for m in badges), [m.label for m in badges]
     gap = [m for m in badges if m.label == "MSE"]
-    assert all(m.proto.delta_description == "above the least-squares fit" and m.proto.color == GRAY for m in gap)
+    assert all(m.proto.delta_description == "above least squares" and m.proto.color == GRAY for m in gap)
