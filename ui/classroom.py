@@ -399,16 +399,18 @@ def live_view(page: Page, room: str, secret: str, activity: dict | None) -> None
         left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
         left.metric("Answers", view.poll.answers)
         middle.metric("Students", view.poll.students)
-        right.button(
-            "Reveal" if view.solution is None else "Revealed",
-            icon=":material/visibility:" if view.solution is None else ":material/check:",
-            key=page.key("reveal"),
-            type="primary",
-            on_click=reveal,
-            args=(room, secret),
-            disabled=view.solution is not None,
-            width="stretch",
-        )
+        if view.solution is None:
+            right.button(
+                "Reveal",
+                icon=":material/visibility:",
+                key=page.key("reveal"),
+                type="primary",
+                on_click=reveal,
+                args=(room, secret),
+                width="stretch",
+            )
+        else:  # said in words: a disabled button's grey label was all but invisible on a projector
+            right.markdown(":material/check_circle: **Revealed** on every screen")
         answers = _answers(room, view)
         st.subheader(title(view.activity))
         results(page, view, answers, lecturer=True)

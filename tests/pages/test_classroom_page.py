@@ -121,6 +121,9 @@ def test_a_prediction_is_counted_once_and_the_reveal_runs_the_optimizer_and_meas
 
     at.button(key="classroom.reveal").click().run()
     assert_clean(at)
+    # Revealed: said in words where the button was (a disabled button's label was all but invisible).
+    assert ":material/check_circle: **Revealed** on every screen" in texts(at)
+    assert not [b for b in at.button if b.key == "classroom.reveal"]
     run = descend(parse(PRESETS["lesson_quadratic"].text), (2.0, -2.0), optimizer="gd", lr=0.1, steps=60)
     end = trace(figures(at)[0], "where it ends")
     assert (end["x"][0], end["y"][0]) == pytest.approx(tuple(run.points[-1]))
