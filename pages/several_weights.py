@@ -21,7 +21,7 @@ ROW = (1.0, 2.0)  # the lesson's one example: inputs (1, 2), prediction w1·1 + 
 TARGET = slider("y", "Target y", 0.0, 10.0, 0.5, 5.0, help="The example's target: L = (w₁ + 2w₂ − y)².")
 RATE = choice("eta", "Learning rate η", [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25], 0.1, kind="select_slider")
 STEPS = slider("steps", "Steps drawn on the map", 1, 20, 1, 1, integer=True)
-START = tuple(slider(f"w{i}", f"start w{i}", -1.0, 4.0, 0.1, 1.0) for i in (1, 2))
+START = tuple(slider(f"w{i}", f"start w{'₁₂'[i - 1]}", -1.0, 4.0, 0.1, 1.0) for i in (1, 2))
 
 slot = begin(
     PAGE,

@@ -133,7 +133,7 @@ def minima_line(a: tuple[float, float], y: float, domain: tuple[tuple[float, flo
         x=w1,
         y=(y - a[0] * w1) / a[1],
         mode="lines",
-        name=f"minima: the whole line {number(a[0])}·w1 + {number(a[1])}·w2 = {number(y)} (L = 0)",
+        name=f"minima: the whole line {number(a[0])}·w₁ + {number(a[1])}·w₂ = {number(y)} (L = 0)",
         line=dict(color=YELLOW, width=3, dash="dash"),
     )
     return keyed(line)

@@ -8,6 +8,7 @@ lecture mode scales all chart type. Backgrounds are transparent and the text col
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -202,7 +203,44 @@ def figure(
         colorway=PALETTE,
         template=TEMPLATES[lecture],
     )
-    return LazyFigure(traces, merged(base, layout or {}), frames=frames, controls=controls)
+    return LazyFigure(traces, merged(base, subscripted_axes(layout or {})), frames=frames, controls=controls)
+
+
+def subscripted(name: str) -> str:
+    """A variable's name as the lesson writes it: its digits as subscripts (w1 → w₁, w12 → w₁₂); other text as is.
+
+    >>> subscripted("w1"), subscripted("x"), subscripted("step 1")
+    ('w₁', 'x', 'step 1')
+    """
+    match = re.fullmatch(r"([^\W\d_]+)(\d+)", name)
+    return match[1] + match[2].translate(SUBSCRIPT_DIGITS) if match else name
+
+
+SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscripted_axes(layout: dict) -> dict:
+    """``layout`` with every axis titled by a variable's name written with subscripts (``subscripted``), the 3D
+    scenes' axes too."""
+
+    def axis(spec: Any) -> Any:
+        if not isinstance(spec, dict):
+            return spec
+        title = spec.get("title")
+        if isinstance(title, str):
+            return {**spec, "title": subscripted(title)}
+        if isinstance(title, dict) and isinstance(title.get("text"), str):
+            return {**spec, "title": {**title, "text": subscripted(title["text"])}}
+        return spec
+
+    def part(key: str, value: Any) -> Any:
+        if key.startswith(("xaxis", "yaxis")):
+            return axis(value)
+        if key.startswith("scene") and isinstance(value, dict):
+            return {k: axis(v) if k in ("xaxis", "yaxis", "zaxis") else v for k, v in value.items()}
+        return value
+
+    return {key: part(key, value) for key, value in layout.items()}
 
 
 def series(i: int) -> dict:

@@ -115,7 +115,7 @@ def test_the_weights_target_and_start_rerun_the_body_with_the_lessons_numbers(co
     path = trace(keyed_figure(at, "weights.map"), "1 step of gradient descent")
     assert _array(path["x"]).tolist() == pytest.approx([2.0, 2.3], rel=1e-12)
     assert _array(path["y"]).tolist() == pytest.approx([1.0, 1.6], rel=1e-12)
-    line = next(d for d in keyed_figure(at, "weights.map")["data"] if d["name"].endswith("1·w1 + 2·w2 = 7 (L = 0)"))
+    line = next(d for d in keyed_figure(at, "weights.map")["data"] if d["name"].endswith("1·w₁ + 2·w₂ = 7 (L = 0)"))
     assert _array(line["x"]) + 2 * _array(line["y"]) == pytest.approx([7.0, 7.0], rel=1e-12)
     assert (at.query_params["w1"], at.query_params["eta"]) == ("2", "0.05")
     assert r"\nabla L = \left[" in texts(at)  # the symbolic gradient, drawn from outside the body

@@ -97,7 +97,7 @@ def test_the_arrow_is_the_backward_pass_gradient_at_the_current_weights():
     # the surface is centred on the current weights and really varies with them
     assert grid.xs[10] == pytest.approx(w[i]) and grid.ys[10] == pytest.approx(w[j])
     assert np.ptp(grid.z) > 0.1
-    assert fig.layout.xaxis.title.text == "v1" and fig.layout.yaxis.title.text == "c"
+    assert fig.layout.xaxis.title.text == "v₁" and fig.layout.yaxis.title.text == "c"  # as the page writes v1
 
 
 def test_the_3d_surface_lifts_the_gradient_up_the_steepest_slope():

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core import descend, parse
+from core.grid import evaluate_grid
+from viz.descent import race_figure
 from viz.style import (
     BACKGROUNDS,
     GRADIENT,
@@ -19,6 +22,8 @@ from viz.style import (
     nice_step,
     short,
     shortened,
+    subscripted,
+    subscripted_axes,
     trace,
 )
 
@@ -104,3 +109,25 @@ def test_coordinates_rounded_in_one_pass_are_exactly_the_ones_rounded_one_by_one
     assert np.array_equal(np.array(fast).view(np.int64), np.array(slow).view(np.int64))
     assert fast[6] == 0.3 and fast[7] == 123456800.0
     assert shortened(np.zeros((2, 3))) == [0.0] * 6 and shortened([]) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("w1", "w₁"), ("w2", "w₂"), ("w12", "w₁₂"), ("x", "x"), ("θ1", "θ₁"), ("step 1", "step 1"), ("x_1", "x_1")],
+)
+def test_a_variables_digits_are_written_as_subscripts(name, shown):
+    assert subscripted(name) == shown
+
+
+def test_the_lessons_weights_title_the_maps_axes_as_the_lesson_writes_them():
+    """The several-weights and regression maps: w₁ and w₂ on the axes, as in the text beside them; x and y stay."""
+    loss = parse("(w1 + 2*w2 - y)**2", constants={"y": 5.0})
+    grid = evaluate_grid(loss, ((-1.0, 4.0), (-1.0, 4.0)), 11)
+    run = descend(loss, (1.0, 1.0), optimizer="gd", lr=0.1, steps=3)
+    layout = race_figure(grid, {"one step": run}, loss.names).to_dict()["layout"]
+    assert (layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"]) == ("w₁", "w₂")
+    f = parse("x**2 + y**2")
+    plain = race_figure(evaluate_grid(f, ((-1.0, 1.0), (-1.0, 1.0)), 11), {}, f.names).to_dict()["layout"]
+    assert (plain["xaxis"]["title"]["text"], plain["yaxis"]["title"]["text"]) == ("x", "y")
+    scene = subscripted_axes({"scene": {"xaxis": {"title": {"text": "w1"}}, "zaxis": {"title": "L"}}})["scene"]
+    assert (scene["xaxis"]["title"]["text"], scene["zaxis"]["title"]) == ("w₁", "L")
