@@ -15,7 +15,7 @@ from viz.calculus import contour, point3d, scene, surface
 from viz.descent import play_buttons, step_slider
 from viz.gradient import arrow_scale
 from viz.handles import handle
-from viz.style import GRADIENT, PAGE_GROUND, PALETTE, POINT, UPDATE, arrow, figure, trace
+from viz.style import GRADIENT, PAGE_GROUND, PALETTE, POINT, UPDATE, arrow, figure, subscripted, trace
 
 # Where each node sits: inputs left, the loss right, each weight beside the node it feeds.
 POSITIONS = {
@@ -313,7 +313,7 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
     pos["L"] = (1.6 * T + 2.2, 1.0)
     edges = []  # (source, target, label)
     for t in range(1, T + 1):
-        h, before = f"h{t}".translate(SUBSCRIPTS), f"h{t - 1}".translate(SUBSCRIPTS)
+        h, before = subscripted(f"h{t}"), subscripted(f"h{t - 1}")
         edges.append((f"h{t - 1}", f"h{t}", f"(1−{h}²)w = {number(r.carry[t - 1], 3)}"))
         edges.append((f"w{t}", f"h{t}", f"(1−{h}²){before} = {number(r.direct_w[t - 1], 3)}"))
         edges.append((f"x{t}", f"h{t}", f"(1−{h}²)u = {number((1 - r.hs[t] ** 2) * r.u, 3)}"))
@@ -327,8 +327,8 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
     ]
     labels = [label for *_, label in edges]
     names = list(pos)
-    names_text = {f"h{t}": f"h{t}".translate(SUBSCRIPTS) for t in range(T + 1)}
-    names_text |= {f"x{t}": f"x{t}".translate(SUBSCRIPTS) for t in range(1, T + 1)}
+    names_text = {f"h{t}": subscripted(f"h{t}") for t in range(T + 1)}
+    names_text |= {f"x{t}": subscripted(f"x{t}") for t in range(1, T + 1)}
     names_text |= {f"w{t}": "w" for t in range(1, T + 1)} | {"L": "L"}
     below = {f"h{t}": f"= {number(r.hs[t], 3)}<br>∂L/∂{labels_h(t)} = {number(r.adjoints[t], 3)}" for t in range(T + 1)}
     below |= {f"x{t}": f"= {number(r.xs[t - 1], 3)}" for t in range(1, T + 1)}
@@ -363,7 +363,4 @@ def rnn_figure(r: Unrolled, path: int, lecture: bool = False) -> go.Figure:
 
 
 def labels_h(t: int) -> str:
-    return f"h{t}".translate(SUBSCRIPTS)
-
-
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    return subscripted(f"h{t}")
