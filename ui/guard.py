@@ -75,7 +75,9 @@ def fair_share() -> Iterator[None]:
     """A run of this session (the page's, or a part's rerunning alone) waits first if the session's recent runs
     used more than SHARE of a core; its CPU time joins them."""
     history = [(end, cpu) for end, cpu in st.session_state.get(_CPU, []) if time.monotonic() - end < WINDOW]
-    time.sleep(wait_for_share(history, time.monotonic()))
+    wait = wait_for_share(history, time.monotonic())
+    if wait > 0:  # even a sleep of 0 s hands the GIL to the server's event loop, and the run waits to get it back
+        time.sleep(wait)
     started = time.thread_time()
     try:
         yield
