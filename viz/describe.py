@@ -127,7 +127,8 @@ def _sound(x: np.ndarray, y: np.ndarray, mark: int | None, what: str) -> dict | 
     """The audio trace's series, thinned to SOUND_POINTS (the marked index kept as its nearest sample)."""
     if x.size < 2 or not np.isfinite(y).any():
         return None
-    keep = np.unique(np.linspace(0, x.size - 1, min(x.size, SOUND_POINTS)).round().astype(int))
+    # At most one sample per index, each at least one index from the next: rounded, they are distinct and in order.
+    keep = np.linspace(0, x.size - 1, min(x.size, SOUND_POINTS)).round().astype(int)
     if mark is not None:
         mark = int(np.argmin(np.abs(keep - mark)))
     as_list = lambda a: [float(v) if math.isfinite(v) else None for v in a]  # noqa: E731 - JSON has no NaN
@@ -193,11 +194,18 @@ def _descent_sound(fig: dict) -> dict | None:
     heights = []
     for frame in frames:
         index = frame.get("traces", []).index(moving[0]) if moving[0] in frame.get("traces", []) else None
-        z = values(frame["data"][index].get("z")) if index is not None else np.array([])
-        heights.append(float(z[0]) if z.size == 1 else math.nan)
+        heights.append(_only(frame["data"][index].get("z")) if index is not None else math.nan)
     active = (fig.get("layout", {}).get("sliders") or [{}])[0].get("active", 0)
     sound = _sound(np.arange(len(frames), dtype=float), np.array(heights), int(active), "f at each step of the descent")
     return sound and {**sound, "follow": "slider"}
+
+
+def _only(data: Any) -> float:
+    """The one value of a one-point trace's array, else NaN."""
+    if type(data) is list and len(data) == 1 and type(data[0]) is float:
+        return data[0]  # a frame's point: the common case, without an array for each of the frames
+    flat = values(data)
+    return float(flat[0]) if flat.size == 1 else math.nan
 
 
 def _vector(arrow: dict) -> tuple[float, float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -93,6 +95,15 @@ def test_a_loss_curve_says_where_it_went_and_that_it_converged():
     assert f"Gradient descent falls from 4 to {end} in 20 steps: converged" in said.text
     np.testing.assert_allclose(said.sound["y"], run.values)
     assert said.sound["x"] == list(range(21))
+
+
+@pytest.mark.parametrize("steps", [2, 3, 399, 400, 401, 500, 797, 1000])
+def test_a_long_curve_is_thinned_to_distinct_steps_in_order_with_both_ends(steps):
+    run = descend(LOSS, (1.0, 1.0), optimizer="gd", lr=0.001, steps=steps)
+    xs = describe(curves_figure({"GD": run}, "loss")).sound["x"]
+    assert len(xs) == min(steps + 1, 400)
+    assert xs[0] == 0 and xs[-1] == steps and all(a < b for a, b in itertools.pairwise(xs))  # every step distinct
+    assert all(float(x).is_integer() for x in xs)
 
 
 def test_a_run_cut_short_says_it_is_still_moving_and_a_diverged_one_says_so():
