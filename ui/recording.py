@@ -76,11 +76,10 @@ def walkthrough_buttons(key: str, net: Network, p: Pass, steps: Sequence[Step], 
 
 
 def download_buttons(key: str, made: Callable[[str], bytes], stem: str, note: str) -> None:
-    """A GIF and an MP4 button; the file is drawn when one is pressed, on a thread of its own (not the page's run)."""
-    gif, mp4, words = st.columns([2, 2, 5], vertical_alignment="center")
-    for column, kind, label, mime in (
-        (gif, "gif", "🎞 GIF for slides", "image/gif"),
-        (mp4, "mp4", "🎬 MP4 video", "video/mp4"),
-    ):
-        downloads.button(label, lambda kind=kind: made(kind), f"{stem}.{kind}", mime, f"{key}_{kind}", column)
-    words.caption(note)
+    """A GIF and an MP4 button, the note beside them; the file is drawn when one is pressed, on a thread of its own
+    (not the page's run)."""
+    # One row, not three columns: a block for each column was three more messages on every move of the start.
+    row = st.container(horizontal=True, vertical_alignment="center")
+    for kind, label, mime in (("gif", "🎞 GIF for slides", "image/gif"), ("mp4", "🎬 MP4 video", "video/mp4")):
+        downloads.button(label, lambda kind=kind: made(kind), f"{stem}.{kind}", mime, f"{key}_{kind}", row)
+    row.caption(note)
