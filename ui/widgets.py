@@ -278,10 +278,9 @@ def explained_step(page: Page, steps: int, token: object, where: DeltaGenerator)
         page.set(control, 1)
         where.markdown("**Step k = 1**")
         return 1
-    k = int(page.draw(control, where=where))
-    # A rerun of only the step's part of the page (a fragment) does not publish the link: k goes in itself.
-    st.query_params[control.name] = control.dump(k)
-    return k
+    # The address bar gets k with the page's other controls when the run that drew it ends (Page.relink: the page,
+    # the body, or the step's part rerunning alone), in one message.
+    return int(page.draw(control, where=where))
 
 
 def lecture() -> bool:

@@ -151,6 +151,8 @@ def test_a_body_rerun_writes_the_address_bar_and_counts_its_cpu_once_with_the_st
     share to the body (each was done twice); rerunning alone (Next), it does both itself."""
     import contextlib
 
+    from streamlit.runtime.state.query_params import QueryParams
+
     import ui.guard
     import ui.page
 
@@ -165,16 +167,20 @@ def test_a_body_rerun_writes_the_address_bar_and_counts_its_cpu_once_with_the_st
             yield
 
     monkeypatch.setattr(ui.guard, "fair_share", counted_share)
+    # Each write of the address bar is a message to the browser: one per run, at its end.
+    writes = []
+    sent = QueryParams._send_query_param_msg
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", lambda self: writes.append(1) or sent(self))
     at = open_page("pages/descent.py", QUERY)
-    relinks.clear(), shares.clear()
+    relinks.clear(), shares.clear(), writes.clear()
     at.slider(key="descent.x0").set_value(-2.0).run()
     assert_clean(at)
-    assert (len(relinks), len(shares)) == (1, 1)
+    assert (len(relinks), len(shares), len(writes)) == (1, 1, 1)
     assert at.query_params["x0"] == "-2"
-    relinks.clear(), shares.clear()
+    relinks.clear(), shares.clear(), writes.clear()
     at.button(key="descent.next").click().run()
     assert_clean(at)
-    assert (len(relinks), len(shares)) == (1, 1)
+    assert (len(relinks), len(shares), len(writes)) == (1, 1, 1)
     assert at.query_params["k"] == "2"
 
 
