@@ -104,15 +104,21 @@ def run_metrics(run: Trajectory) -> None:
     if run.status == "diverged":
         return
     # One metric per weight: a vector in one box is cut off; values that are round-off of the start show as 0. The
-    # loss's column is wider: its change since the start and the words after it share one line.
+    # loss takes the width it needs: its change since the start and the words after it share one line. Up to four
+    # weights, one row (one block, where columns were a block each: fewer messages on every move of the start).
     start_size = abs(run.values[0])
-    boxes = st.columns([2] + [1] * (1 + len(names))) if len(names) <= 4 else [*st.columns(2), *st.columns(len(names))]
+    if len(names) <= 4:
+        row = st.container(horizontal=True, gap="medium")
+        boxes = [row] * (2 + len(names))
+    else:
+        boxes = [*st.columns(2), *st.columns(len(names))]
     boxes[0].metric(
         "final loss f(θ)",
         number(run.values[-1], scale=start_size),
         delta=delta(run.values[-1] - run.values[0], scale=start_size),
         delta_color="inverse",
         delta_description=f"since the start, f(θ₀) = {number(run.values[0])}",
+        width="content" if len(names) <= 4 else "stretch",
     )
     boxes[1].metric("final |∇f(θ)|", number(run.grad_norms[-1], scale=run.grad_norms[0]))
     for box, var, value in zip(boxes[2:], names, run.points[-1], strict=True):
