@@ -194,20 +194,22 @@ def model(t: OptimizerSettings) -> None:
     w = run.points[-1]
     # The MSE and its full gradient from the residuals at w (a mini-batch run records its batch's gradient).
     loss, grad = batch_gradient(data, w)
-    # The MSE's column is wider: its gap to the least-squares fit and the words after it share one line.
-    m1, m2, m3, m4, m5 = numbers.columns([1, 1, 1, 1, 2])
-    m1.metric("w₁ (target)", number(target[0]))
-    m2.metric(f"w₁ (step {run.steps_taken})", number(w[0]))
-    m3.metric("w₂ (target)", number(target[1]))
-    m4.metric(f"w₂ (step {run.steps_taken})", number(w[1]))
+    # One row (one block, where columns were a block each: fewer messages on every move). The MSE takes the width
+    # its gap to the least-squares fit and the words after it need, on one line.
+    row = numbers.container(horizontal=True, gap="medium")
+    row.metric("w₁ (target)", number(target[0]))
+    row.metric(f"w₁ (step {run.steps_taken})", number(w[0]))
+    row.metric("w₂ (target)", number(target[1]))
+    row.metric(f"w₂ (step {run.steps_taken})", number(w[1]))
     # The gap to the least-squares fit is never negative: said in words, grey, without an arrow that reads as a trend.
-    m5.metric(
+    row.metric(
         "MSE",
         number(loss),
         delta=delta(loss - best, scale=best),
         delta_color="off",
         delta_arrow="off",
         delta_description="above least squares",
+        width="content",
     )
     c1, c2 = pictures.columns(2)
     with c1:
