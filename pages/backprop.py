@@ -31,7 +31,7 @@ from ui.parts import part
 from ui.recording import walkthrough_buttons, walkthrough_texts
 from ui.render import show
 from ui.text import plain
-from ui.widgets import lecture, pick_handler, step_buttons, step_by
+from ui.widgets import lecture, pick_handler, step_by, step_row
 from viz.backprop import graph_figure, rnn_figure, surface3d_figure, surface_figure
 
 PAGE = Page("backprop")
@@ -157,9 +157,7 @@ steps = walkthrough(net, p, t)
 def graph_steps() -> None:
     """The step controls, the graph at step k and the step written out: a part of its own, so Back, Next and the
     step slider redraw only this (the surfaces and the unrolled unit below stay as they are)."""
-    back, middle, forward = st.columns([2, 9, 2], vertical_alignment="bottom")
-    step_buttons(PAGE, back, forward, PAGE.key(STEP), 0, last)
-    k = int(PAGE.draw(step_control, where=middle))
+    k = int(step_row(PAGE, PAGE.key(STEP), 0, last, lambda row: PAGE.draw(step_control, where=row)))
     graph(k)
 
 

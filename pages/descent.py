@@ -36,7 +36,7 @@ from ui.widgets import (
     point,
     start_controls,
     start_names,
-    step_buttons,
+    step_row,
 )
 from viz.descent import basin_figure, curves_figure, descent_figure, progress_figure, race_figure, sweep_figure
 from viz.tuning import grid_figure
@@ -167,9 +167,9 @@ def step_by_step(now: Now) -> None:
 def explain(run: Trajectory) -> None:
     """Step k written out by hand, with Back and Next buttons (keys B and N) to walk through the steps."""
     st.subheader("One step, by hand")
-    back, middle, forward = st.columns([2, 7, 2], vertical_alignment="bottom")
-    k = explained_step(PAGE, run.steps_taken, (picked.key, f.text), middle)
-    step_buttons(PAGE, back, forward, STEP, 1, run.steps_taken)
+    k = step_row(
+        PAGE, STEP, 1, run.steps_taken, lambda row: explained_step(PAGE, run.steps_taken, (picked.key, f.text), row)
+    )
     if two_d:
         show_frame(PAGE.key("playback"), k - 1)  # the figure turns to this step without being sent again
     st.markdown(f"Step {k}: " + "  \n".join(plain(line) for line in step_inputs(run, k, names, number)))
