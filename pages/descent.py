@@ -107,9 +107,9 @@ def run_metrics(run: Trajectory) -> None:
     # loss takes the width it needs: its change since the start and the words after it share one line. Up to four
     # weights, one row (one block, where columns were a block each: fewer messages on every move of the start).
     start_size = abs(run.values[0])
-    if len(names) <= 4:
-        row = st.container(horizontal=True, gap="medium")
-        boxes = [row] * (2 + len(names))
+    one_row = len(names) <= 4
+    if one_row:
+        boxes = [st.container(horizontal=True, gap="medium")] * (2 + len(names))  # every metric into the one row
     else:
         boxes = [*st.columns(2), *st.columns(len(names))]
     boxes[0].metric(
@@ -118,7 +118,7 @@ def run_metrics(run: Trajectory) -> None:
         delta=delta(run.values[-1] - run.values[0], scale=start_size),
         delta_color="inverse",
         delta_description=f"since the start, f(θ₀) = {number(run.values[0])}",
-        width="content" if len(names) <= 4 else "stretch",
+        width="content" if one_row else "stretch",
     )
     boxes[1].metric("final |∇f(θ)|", number(run.grad_norms[-1], scale=run.grad_norms[0]))
     for box, var, value in zip(boxes[2:], names, run.points[-1], strict=True):

@@ -76,7 +76,7 @@ def walkthrough_buttons(key: str, net: Network, p: Pass, steps: Sequence[Step], 
 
 
 def download_buttons(key: str, made: Callable[[str], bytes], stem: str, note: str) -> None:
-    """A GIF and an MP4 button, the note beside them; the file is drawn when one is pressed, on a thread of its own
+    """A GIF and an MP4 button, the note after them; the file is drawn when one is pressed, on a thread of its own
     (not the page's run)."""
     # One row, not three columns: a block for each column was three more messages on every move of the start.
     row = st.container(horizontal=True, vertical_alignment="center")
