@@ -61,7 +61,7 @@ def _newton_controls(entry: Optimizer) -> list[Control]:
 
 
 # Every control of the page, by the tab that draws it; the link reads and writes them all.
-TAB = choice("tab", "Tab", ["Hessian at P", "Condition number", "Newton's method", "Saddle escape"], "Hessian at P")
+TAB = choice("tab", "View", ["Hessian at P", "Condition number", "Newton's method", "Saddle escape"], "Hessian at P")
 CONTROLS: dict[str, list[Control]] = {
     "Hessian at P": [],
     "Condition number": [
@@ -180,7 +180,7 @@ def hessian_tab(p: tuple[float, float]) -> None:
 
 def condition_tab(values: dict[str, Any]) -> None:
     """GD, momentum and Nesterov on a quadratic with chosen κ: predicted against measured rates, and the η sweep."""
-    st.caption("This tab builds its own quadratic from the controls in the sidebar; the function above is not used.")
+    st.caption("This view builds its own quadratic from the controls in the sidebar; the function above is not used.")
     q = from_condition(values["kappa"], values["angle"])
     e, top = q.eigenvalues, q.eigenvalues[-1]
     st.latex(
@@ -296,7 +296,7 @@ def newton_tab(p: tuple[float, float], values: dict[str, Any]) -> None:
 
 def saddle_tab(values: dict[str, Any]) -> None:
     """GD, momentum and noisy GD from beside a saddle: who stalls and who escapes."""
-    st.caption("This tab uses its own functions with a known saddle, chosen in the sidebar.")
+    st.caption("This view uses its own functions with a known saddle, chosen in the sidebar.")
     s = SADDLES[values["saddle"]]
     g = cache.function(s.text)
     half = 0.25 * (s.domain[0][1] - s.domain[0][0]) / 2

@@ -43,7 +43,7 @@ from viz.tuning import grid_figure
 
 PAGE = Page("descent")
 TAB = choice(
-    "tab", "Tab", ["Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction"], "Step by step"
+    "tab", "View", ["Step by step", "Compare optimizers", "Learning-rate sweep", "Basins of attraction"], "Step by step"
 )
 LOG = toggle("log", "Log-scale loss and gradient norm")
 TABLE = toggle("table", "Show every step as a table")

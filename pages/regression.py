@@ -48,7 +48,7 @@ PAGE = Page("regression")
 START = (0.0, 0.0)  # the model's weights before training
 # The start of the fit, not drawn as widgets: a click on the loss map sets it; the link keeps it.
 START_CONTROLS = tuple(number_box(f"w{i}_0", f"start w{i}", -100.0, 100.0, 0.01, START[i - 1]) for i in (1, 2))
-TAB = choice("tab", "Tab", ["The lesson's loss", "Fit a line to data"], "The lesson's loss")
+TAB = choice("tab", "View", ["The lesson's loss", "Fit a line to data"], "The lesson's loss")
 BATCH = choice(
     "batch",
     "Batch",
@@ -150,7 +150,7 @@ def lesson(t: OptimizerSettings) -> None:
         which = "" if name == "gd" else f" The map follows {OPTIMIZERS[name].label}; the table, plain GD."
         st.caption(
             "The loss is zero on the whole dashed line w₁ + 2w₂ = 5: one example cannot pick one best w. With many "
-            f"examples it can: the next tab fits a line to data, where the loss has a single lowest point.{which}"
+            f"examples it can: the next view fits a line to data, where the loss has a single lowest point.{which}"
         )
 
 

@@ -138,18 +138,28 @@ def body(page: Page, draw: Callable[[], None]) -> None:
 
 
 def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) -> None:
-    """Tabs named by a choice control's options: only the open tab is drawn (a switch reruns the page), and its name
-    goes into the link like any control's value.
+    """Views named by a choice control's options, one open at a time: a row of buttons (one always pressed) above
+    the open view, which alone is drawn (a switch reruns the page); its name goes into the link like any control's
+    value.
 
-    A tab is no part of its own: it is the page's body (descent) or all of it but a closed expander (regression,
+    Not ``st.tabs``: on every pass of Streamlit's page, its panel walked its content for a control a key could reach
+    (react-aria's useHasTabbableChild), which made the browser work out the page's styles there and then. Streamlit
+    passes over the whole page three to four times a move. React's share of the browser's work per slider move
+    fell by 10-23 ms (a Chromium trace of 8 moves, old and new taking turns in fresh servers): curvature 78 → 56 ms,
+    regression 85 → 67, descent 83 → 73. The time until the charts are painted did not change beyond the noise.
+
+    A view is no part of its own: it is the page's body (descent) or all of it but a closed expander (regression,
     curvature), so its controls rerun the body. A part inside the body cost every move of the body's controls
-    0.4-0.5 ms of Streamlit's bookkeeping (python -m bench.pages) and saved a tab's controls next to nothing.
+    0.4-0.5 ms of Streamlit's bookkeeping (python -m bench.pages) and saved a view's controls next to nothing.
     """
     name = page.prepare(control)
     page.drawn[control.name] = control.dump(st.session_state[name])
-    shown = st.tabs(list(control.options), key=name, on_change="rerun")
+    # The buttons sit in a part (the body); a switch reruns the whole page, whose sidebar shows the open view's
+    # settings.
+    chosen = st.segmented_control(
+        control.label, list(control.options), required=True, key=name, label_visibility="collapsed", on_change=st.rerun
+    )
     keep.remember(name)
-    for tab, render in zip(shown, renders, strict=True):
-        if tab.open:
-            with tab:
-                render()
+    for option, render in zip(control.options, renders, strict=True):
+        if option == chosen:
+            render()

@@ -43,7 +43,7 @@ def test_the_descent_start_reruns_the_body_and_the_numbers_and_the_link_follow(p
     assert metrics(page)["final x"] != before  # the run from the new start is shown
     assert sidebar_sliders(page) == sliders  # the sidebar is whole
     assert page.get_by_test_id("stException").count() == 0
-    page.get_by_role("tab", name="Compare optimizers").click()  # the tabs are inside the body now
+    page.get_by_role("radio", name="Compare optimizers").click()  # the views switch is inside the body now
     page.wait_for_function("() => new URLSearchParams(location.search).get('tab') === 'Compare optimizers'")
     wait_idle(page)
     assert float(link(page)["x0"]) < -3.5

@@ -111,13 +111,11 @@ def test_a_bad_link_value_warns_by_name_and_the_page_still_draws(name, value):
 
 def test_hidden_tabs_keep_their_controls_in_the_link():
     at = open_page(PAGE, {"tab": TABS[1], "kappa": "50"})
-    at.session_state["curvature.tab"] = TABS[2]
-    at.run()
+    at.segmented_control(key="curvature.tab").set_value(TABS[2]).run()
     at.sidebar.slider(key="curvature.nsteps").set_value(5).run()  # a second run with the kappa widget hidden
     assert_clean(at)
     assert at.query_params["kappa"] == "50.0" and at.query_params["tab"] == TABS[2]
-    at.session_state["curvature.tab"] = TABS[1]
-    at.run()
+    at.segmented_control(key="curvature.tab").set_value(TABS[1]).run()
     assert at.sidebar.select_slider(key="curvature.kappa").value == 50.0
 
 

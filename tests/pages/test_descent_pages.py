@@ -23,8 +23,7 @@ def test_descent_page_renders_every_preset_in_every_tab(preset):
     assert_clean(at)
     assert len(figures(at)) == 2  # the playback and the per-step curves
     for tab in ["Compare optimizers", "Learning-rate sweep", "Basins of attraction"]:
-        at.session_state["descent.tab"] = tab
-        at.run()
+        at.segmented_control(key="descent.tab").set_value(tab).run()
         assert_clean(at)
         assert figures(at) or tab == "Basins of attraction"
 
@@ -130,8 +129,7 @@ def test_only_the_open_tab_computes_and_a_link_can_open_any_tab():
 
 def test_switching_tabs_in_a_session():
     at = open_page("pages/descent.py", {"f": "rastrigin"})
-    at.session_state["descent.tab"] = "Basins of attraction"
-    at.run()
+    at.segmented_control(key="descent.tab").set_value("Basins of attraction").run()
     assert_clean(at)
     assert [d for f in figures(at) for d in f["data"] if d["type"] == "heatmap"]
 

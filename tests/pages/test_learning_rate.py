@@ -45,6 +45,5 @@ def test_the_lesson_step_uses_the_rate_it_shows_and_draws_the_line_of_minima():
 def test_switching_to_the_fit_brings_its_own_rate():
     at = open_page("pages/regression.py")
     assert at.number_input(key="regression.lr").value == 0.1
-    at.session_state["regression.tab"] = MODEL
-    at.run()
+    at.segmented_control(key="regression.tab").set_value(MODEL).run()
     assert at.number_input(key="regression.lr").value == 0.05

@@ -235,15 +235,13 @@ def test_after_a_tab_switch_a_control_reruns_the_open_tab_only(monkeypatch):
     monkeypatch.setattr(runs, "race", lambda *a, **k: drawn.append("race") or race(*a, **k))
     monkeypatch.setattr(viz.descent, "progress_figure", lambda *a, **k: drawn.append("step") or progress(*a, **k))
     at = open_page("pages/descent.py", QUERY)
-    at.session_state["descent.tab"] = "Compare optimizers"
-    at.run()
+    at.segmented_control(key="descent.tab").set_value("Compare optimizers").run()
     drawn.clear()
     at.multiselect(key="descent.race").set_value(["gd", "adam"]).run()
     assert_clean(at)
     assert drawn == ["race"]  # the race's tab reran, the closed step tab did not
     at = open_page("pages/regression.py")
-    at.session_state["regression.tab"] = "Fit a line to data"
-    at.run()
+    at.segmented_control(key="regression.tab").set_value("Fit a line to data").run()
     at.radio(key="regression.batch").set_value("8").run()
     assert_clean(at)
     assert at.query_params["batch"] == "8"
@@ -277,7 +275,6 @@ def test_a_tab_is_no_part_of_its_own_on_any_page_and_the_step_keeps_its_part(mon
     for path, tab in (("pages/regression.py", "Fit a line to data"), ("pages/curvature.py", "Saddle escape")):
         drawn.clear()
         at = open_page(path)
-        at.session_state[f"{path.split('/')[1].removesuffix('.py')}.tab"] = tab
-        at.run()
+        at.segmented_control(key=f"{path.split('/')[1].removesuffix('.py')}.tab").set_value(tab).run()
         assert_clean(at)
         assert "body" in drawn and not [name for name in drawn if name.startswith("tab")]

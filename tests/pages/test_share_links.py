@@ -10,11 +10,7 @@ def _metrics(at):
 
 
 def _change(at, widget, key, value):
-    if widget == "session_state":  # tabs: chosen through their key, as a click would
-        at.session_state[key] = value
-        at.run()
-    else:
-        getattr(at, widget)(key=key).set_value(value).run()
+    getattr(at, widget)(key=key).set_value(value).run()
     assert_clean(at)
 
 
@@ -49,7 +45,7 @@ CASES = {
         ("toggle", "descent.log", True),
     ],
     "pages/regression.py": [
-        ("session_state", "regression.tab", "Fit a line to data"),
+        ("segmented_control", "regression.tab", "Fit a line to data"),
         ("selectbox", "regression.opt", "momentum"),
         ("number_input", "regression.lr", 0.02),
         ("slider", "regression.momentum", 0.5),

@@ -25,8 +25,7 @@ def test_the_open_tab_survives_a_visit_to_another_page():
     ]:
         at = open_page(page)
         name = page.removeprefix("pages/").removesuffix(".py")
-        at.session_state[f"{name}.tab"] = tab
-        at.run()
+        at.segmented_control(key=f"{name}.tab").set_value(tab).run()
         assert shown in texts(at)
         away_and_back(at, page)
         assert at.session_state[f"{name}.tab"] == tab
