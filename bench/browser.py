@@ -8,9 +8,13 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -18,6 +22,7 @@ from bench.harness import (
     CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
+    FLOOR_SLIDER,
     ROOT,
     free_port,
     slider_point,
@@ -201,6 +206,7 @@ def run(samples: int = 12) -> dict[str, float]:
             browser.close()
     finally:
         stop_server(process)
+    bare = floor(samples=2 * samples, rounds=1, variants={"one slider, one chart": {}})["one slider, one chart"]
     print(f"cold start (streamlit run → first chart painted): {cold:.2f} s; target < {COLD_TARGET_S:.0f} s")
     print("slider → charts in Chromium (software WebGL, no GPU), ms from the press, medians of the presses")
     print("  plotly alone: the same charts redrawn with the same figures in a blank page, nothing but plotly.js")
@@ -217,6 +223,11 @@ def run(samples: int = 12) -> dict[str, float]:
             f"{name:<18}{ms(first, 50):>12}{ms(first, 95):>6}{ms(every, 50):>15}{ms(every, 95):>6}"
             f"{ms(alone[name], 50) if alone[name] else '—':>14}{over:>12.0f}  {latency.charts:>6}  {verdict}"
         )
+    over = (statistics.median(bare.every) - statistics.median(bare.alone)) * 1000
+    print(
+        f"  Streamlit's floor, bench/floor_app.py (one slider, one chart, nothing else): every painted "
+        f"{ms(bare.every, 50)}, plotly alone {ms(bare.alone, 50)}, over it by {over:.0f} (--floor: what more costs)"
+    )
     print("click on the map → charts, ms from the press, beside slider moves taking turns with the clicks")
     print("  (target: no more; 'ok' within 5 %, the spread of repeated runs of 24 here)")
     print("  sent: until the browser has sent the rerun's message, the part of a gesture the browser alone decides")
@@ -238,6 +249,73 @@ def run(samples: int = 12) -> dict[str, float]:
     return {"cold": cold, "reruns": reruns, **{name: statistics.median(v.every) for name, v in latencies.items()}}
 
 
+# The floor (bench/floor_app.py): one slider and one chart, then more of what the dashboard's pages hold, none of it
+# changed by the slider. Its slider is pressed as each page's main slider is; "over plotly alone" there is what
+# Streamlit's server and browser cost a press on any page, before the page's own content.
+FLOORS = {
+    "one slider, one chart": {},
+    "+ 20 number inputs (sidebar)": {"inputs": 20},
+    "+ 40 one-line captions": {"captions": 40},
+    "+ 1 Markdown of 20 formulas": {"formulas": 20},
+}
+
+
+@contextmanager
+def floor_server(port: int) -> Iterator[str]:
+    """bench/floor_app.py served as the dashboard is: from the repository's root (its config, its modules), with
+    the repository's static/ beside the script, where Streamlit serves a script's static files from."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "floor_app.py"
+        script.write_text((ROOT / "bench" / "floor_app.py").read_text())
+        (Path(folder) / "static").symlink_to(ROOT / "static", target_is_directory=True)
+        url = f"http://127.0.0.1:{port}"
+        process = start_server(port, script)
+        try:
+            wait_healthy(url, process)
+            yield url
+        finally:
+            stop_server(process)
+
+
+def floor(samples: int = 8, rounds: int = 3, variants: dict[str, dict] | None = None) -> dict[str, Latency]:
+    """Each variant of the floor page: its slider's presses, ``samples`` per round, the variants taking turns
+    (a slow spell of the machine falls on all of them), with plotly.js alone on the figures drawn (``alone``)."""
+    variants = variants or FLOORS
+    results = {name: Latency() for name in variants}
+    with floor_server(free_port()) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        for turn in range(rounds):
+            for name in list(variants)[:: 1 if turn % 2 == 0 else -1]:
+                address = f"{url}/?{urllib.parse.urlencode(variants[name])}"
+                latency = slider_presses(page, address, FLOOR_SLIDER, samples)
+                result = results[name]
+                result.sent += latency.sent
+                result.every += latency.every
+                result.alone += plotly_alone(page, url, latency.figures, samples)
+        browser.close()
+    return results
+
+
+def report_floor(results: dict[str, Latency]) -> None:
+    print("the floor (bench/floor_app.py): its slider pressed as each page's main slider, ms from the press, medians")
+    print("  what a press costs there beyond plotly.js, Streamlit's server and browser cost every page")
+    print(f"{'page':<32}{'sent':>6}{'every painted':>15}{'plotly alone':>14}{'over it by':>12}")
+    for name, latency in results.items():
+        over = (statistics.median(latency.every) - statistics.median(latency.alone)) * 1000
+        print(f"{name:<32}{ms(latency.sent, 50):>6}{ms(latency.every, 50):>15}{ms(latency.alone, 50):>14}{over:>12.0f}")
+
+
+def run_floor() -> dict[str, float]:
+    """Only the floor: `python -m bench.browser --floor`."""
+    if CHROMIUM is None:
+        print("browser benchmarks skipped: Chromium is not installed")
+        return {}
+    results = floor()
+    report_floor(results)
+    return {name: statistics.median(latency.every) for name, latency in results.items()}
+
+
 COLD_TARGET_S = 5  # issue 28: a cold start under 5 s
 OVERHEAD_TARGET_MS = 100  # issue 28: press → every chart painted at most plotly.js alone + 100 ms
 
@@ -256,6 +334,7 @@ class Latency:
     charts: int = 0
     figures: list[list] = field(default_factory=list)  # per move: [width, {data, layout, config}] per chart redrawn
     sent: list[float] = field(default_factory=list)  # until the browser sent the rerun's message to the server
+    alone: list[float] = field(default_factory=list)  # plotly.js alone on the same figures (plotly_alone)
 
 
 def slider_latency(page, url: str, name: str, samples: int) -> Latency:
@@ -263,7 +342,12 @@ def slider_latency(page, url: str, name: str, samples: int) -> Latency:
     press, the time until the first chart is redrawn and until every redrawn chart is on screen. Two more
     moves, untimed, keep the figures the charts received, for ``plotly_alone``."""
     query, key, _ = INTERACTIONS[name]
-    page.goto(f"{url}/{SLUGS[name]}?{urllib.parse.urlencode(query)}")
+    return slider_presses(page, f"{url}/{SLUGS[name]}?{urllib.parse.urlencode(query)}", key, samples)
+
+
+def slider_presses(page, address: str, key: str, samples: int) -> Latency:
+    """``slider_latency`` of the slider ``key`` on the page at ``address``."""
+    page.goto(address)
     page.locator(f"{CHART} .main-svg").first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
     result = Latency()
@@ -473,6 +557,8 @@ def cold_start(times: int = 3) -> dict[str, float]:
 if __name__ == "__main__":
     if "--drag" in sys.argv:
         run_drags()
+    elif "--floor" in sys.argv:
+        run_floor()
     elif "--cold" in sys.argv:
         cold_start()
     else:

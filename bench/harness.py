@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 # A drawn chart: the div ui/plotly_chart.js creates, once plotly.js has drawn into it.
 CHART = ".gl-plotly.js-plotly-plot"
+FLOOR_SLIDER = "floor.v"  # the one slider of bench/floor_app.py
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # As root in a closed network: no sandbox, and no background connections that would only be refused.
 CHROMIUM_ARGS = [
@@ -37,14 +38,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """`streamlit run dashboard.py`, headless, on 127.0.0.1:port."""
+def start_server(port: int, script: Path | str = "dashboard.py") -> subprocess.Popen:
+    """`streamlit run dashboard.py` (or ``script``), headless, on 127.0.0.1:port, from the repository's root."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "dashboard.py",
+        str(script),
         "--server.headless",
         "true",
         "--server.address",
