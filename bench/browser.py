@@ -217,13 +217,13 @@ def run(samples: int = 12) -> dict[str, float]:
     )
     for name, latency in latencies.items():
         first, every = latency.first, latency.every
-        over = (statistics.median(every) - statistics.median(alone[name])) * 1000 if alone[name] else math.nan
+        over = over_ms(every, alone[name]) if alone[name] else math.nan
         verdict = "ok" if over <= OVERHEAD_TARGET_MS else "OVER"
         print(
             f"{name:<18}{ms(first, 50):>12}{ms(first, 95):>6}{ms(every, 50):>15}{ms(every, 95):>6}"
             f"{ms(alone[name], 50) if alone[name] else '—':>14}{over:>12.0f}  {latency.charts:>6}  {verdict}"
         )
-    over = (statistics.median(bare.every) - statistics.median(bare.alone)) * 1000
+    over = over_ms(bare.every, bare.alone)
     print(
         f"  Streamlit's floor, bench/floor_app.py (one slider, one chart, nothing else): every painted "
         f"{ms(bare.every, 50)}, plotly alone {ms(bare.alone, 50)}, over it by {over:.0f} (--floor: what more costs)"
@@ -302,7 +302,7 @@ def report_floor(results: dict[str, Latency]) -> None:
     print("  what a press costs there beyond plotly.js, Streamlit's server and browser cost every page")
     print(f"{'page':<32}{'sent':>6}{'every painted':>15}{'plotly alone':>14}{'over it by':>12}")
     for name, latency in results.items():
-        over = (statistics.median(latency.every) - statistics.median(latency.alone)) * 1000
+        over = over_ms(latency.every, latency.alone)
         print(f"{name:<32}{ms(latency.sent, 50):>6}{ms(latency.every, 50):>15}{ms(latency.alone, 50):>14}{over:>12.0f}")
 
 
@@ -318,6 +318,11 @@ def run_floor() -> dict[str, float]:
 
 COLD_TARGET_S = 5  # issue 28: a cold start under 5 s
 OVERHEAD_TARGET_MS = 100  # issue 28: press → every chart painted at most plotly.js alone + 100 ms
+
+
+def over_ms(every: list[float], alone: list[float]) -> float:
+    """How far the median press → every chart painted is over plotly.js alone's median, in ms (seconds in)."""
+    return (statistics.median(every) - statistics.median(alone)) * 1000
 
 
 def ms(times: list[float], q: float) -> str:

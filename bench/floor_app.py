@@ -20,7 +20,7 @@ from ui.render import show
 def count(name: str) -> int:
     """How many of ``name`` the link asks for, 0 to 200."""
     text = st.query_params.get(name, "0")
-    return min(max(int(text), 0), 200) if text.isdigit() else 0
+    return min(int(text), 200) if text.isdecimal() else 0
 
 
 st.set_page_config(page_title="Floor", layout="wide")

@@ -44,6 +44,6 @@ def test_the_link_adds_captions_formulas_and_inputs_the_slider_leaves_alone():
     assert ([c.value for c in at.caption], at.markdown[0].value) == before
 
 
-@pytest.mark.parametrize(("asked", "drawn"), [("999", 200), ("-3", 0), ("many", 0), ("", 0)])
+@pytest.mark.parametrize(("asked", "drawn"), [("999", 200), ("-3", 0), ("many", 0), ("", 0), ("²", 0)])
 def test_a_count_in_the_link_is_a_whole_number_up_to_200(asked, drawn):
     assert len(floor_page(captions=asked).caption) == drawn

@@ -160,6 +160,4 @@ def tabs(page: Page, control: Control, renders: Sequence[Callable[[], None]]) ->
         control.label, list(control.options), required=True, key=name, label_visibility="collapsed", on_change=st.rerun
     )
     keep.remember(name)
-    for option, render in zip(control.options, renders, strict=True):
-        if option == chosen:
-            render()
+    dict(zip(control.options, renders, strict=True))[chosen]()
